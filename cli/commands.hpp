@@ -1,0 +1,11 @@
+// Registration of the subcommands: each adds itself to the app and, when chosen, sets `action`.
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <functional>
+
+namespace srma::cli {
+
+void add_pool_command(CLI::App& app, std::function<int()>& action);
+
+}  // namespace srma::cli

@@ -1,0 +1,128 @@
+#include "common.hpp"
+
+#include <fmt/format.h>
+
+#include <cstdio>
+
+namespace srma::cli {
+
+int report_error(const error& e) {
+  fmt::print(stderr, "srma: error: {}\n", e.what());
+  const auto fam = e.family();
+  if (fam == "csv" || fam == "input") return exit_code::input;
+  if (fam == "model") return exit_code::model;
+  if (fam == "output" || fam == "plot") return exit_code::output;
+  if (fam == "cli") return exit_code::usage;
+  return exit_code::internal;
+}
+
+void analysis_args::add_to(CLI::App& app) {
+  app.add_option("file", file, "CSV file with one row per study")->required();
+  app.add_option("--measure", measure,
+                 "Effect measure: HR, OR, RR, RD, MD, SMD or GEN (default: from the columns; "
+                 "OR for 2x2 counts, MD for means)");
+  app.add_option("--effect", effect,
+                 "Which effect columns to use when several sets are present: "
+                 "hr,lower,upper | loghr,se | yi,sei | yi,vi | oe,v | 2x2 | means");
+  model_opt = app.add_option("--model", model, "common | random | both | auto (default: both)");
+  app.add_option("--auto-i2", auto_i2,
+                 "I^2 threshold (percent) of --model auto: below it the common-effect model")
+      ->check(CLI::Range(0.0, 100.0));
+  tau2_opt = app.add_option("--tau2", tau2, "tau^2 estimator: REML (default), DL, ML, PM, HS, SJ, HE, EB");
+  hksj_opt = app.add_flag("--hksj", hksj, "Hartung-Knapp-Sidik-Jonkman CI for the mean (t, k-1 df)");
+  pi_opt = app.add_option("--pi", pi,
+                          "Prediction interval: t (t, k-1 df; default), t2 (k-2 df), z, test "
+                          "(z, or t under --hksj: metafor), none");
+  i2_opt = app.add_option("--i2", i2, "I^2 used in summaries and by --model auto: Q (default) or tau2");
+  app.add_option("--level", level, "Confidence level in percent")->check(CLI::Range(1.0, 99.99));
+  app.add_option("--preset", preset,
+                 "Defaults of another tool: metafor, meta, revman5 (srma: the default)");
+  app.add_flag("--common-tau2", common_tau2, "With --by: one tau^2 shared by all subgroups");
+  app.add_flag("--exclude-missing", exclude_missing,
+               "Leave out (and list) studies whose effect columns are all empty, instead of "
+               "stopping with an error");
+}
+
+expected<read_options> analysis_args::reading() const {
+  read_options r;
+  if (!measure.empty()) {
+    auto m = parse_measure(measure);
+    if (!m) {
+      return fail("srma.cli.E401",
+                  fmt::format("--measure {}: unknown measure; expected HR, OR, RR, RD, MD, SMD or "
+                              "GEN",
+                              measure));
+    }
+    r.measure = *m;
+  }
+  if (!effect.empty()) {
+    auto k = parse_input_kind(effect);
+    if (!k) {
+      return fail("srma.cli.E401",
+                  fmt::format("--effect {}: unknown column set; expected hr,lower,upper, loghr,se, "
+                              "yi,sei, yi,vi, oe,v, 2x2 or means",
+                              effect));
+    }
+    r.kind = *k;
+  }
+  r.missing = exclude_missing ? missing_policy::exclude : missing_policy::error;
+  return r;
+}
+
+expected<pool_options> analysis_args::pooling() const {
+  auto p = parse_preset(preset);
+  if (!p) {
+    return fail("srma.cli.E401",
+                fmt::format("--preset {}: unknown preset; expected srma, metafor, meta or revman5",
+                            preset));
+  }
+  pool_options o = preset_options(*p);
+  if (model_opt && model_opt->count()) {
+    auto m = parse_model_choice(model);
+    if (!m) {
+      return fail("srma.cli.E401",
+                  fmt::format("--model {}: expected common, random, both or auto", model));
+    }
+    o.model = *m;
+  }
+  if (tau2_opt && tau2_opt->count()) {
+    auto t = parse_tau2_method(tau2);
+    if (!t) {
+      return fail("srma.cli.E401",
+                  fmt::format("--tau2 {}: unknown estimator; expected DL, REML, ML, PM, HS, SJ, HE "
+                              "or EB",
+                              tau2));
+    }
+    o.tau2 = *t;
+  }
+  if (hksj) o.ci = ci_method::hksj;
+  if (pi_opt && pi_opt->count()) {
+    auto m = parse_pi_method(pi);
+    if (!m) {
+      return fail("srma.cli.E401",
+                  fmt::format("--pi {}: expected t, t2, z, test or none", pi));
+    }
+    o.pi = *m;
+  }
+  if (i2_opt && i2_opt->count()) {
+    auto d = parse_i2_definition(i2);
+    if (!d) return fail("srma.cli.E401", fmt::format("--i2 {}: expected Q or tau2", i2));
+    o.i2 = *d;
+  }
+  o.level = level;
+  o.auto_i2_threshold = auto_i2;
+  o.common_tau2 = common_tau2;
+  if (auto msg = o.validate(); !msg.empty()) return fail("srma.cli.E401", msg);
+  return o;
+}
+
+expected<study_table> load_studies(const analysis_args& args) {
+  auto ro = args.reading();
+  if (!ro) return unexpected(ro.error());
+  auto t = read_studies(args.file, *ro);
+  if (!t) return t;
+  for (const auto& n : t->notices) fmt::print(stderr, "srma: note: {}\n", n);
+  return t;
+}
+
+}  // namespace srma::cli

@@ -1,0 +1,60 @@
+// Options and helpers shared by the subcommands (the CLI is thin: parsing, I/O, exit codes).
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <optional>
+#include <string>
+
+#include "srma/expected.hpp"
+#include "srma/pool_options.hpp"
+#include "srma/study_table.hpp"
+
+namespace srma::cli {
+
+/// Exit codes by error family (docs/error-codes.md).
+enum exit_code : int {
+  ok = 0,
+  internal = 1,
+  usage = 2,     // command line (CLI11) and srma.cli.*
+  input = 3,     // srma.csv.*, srma.input.*
+  model = 4,     // srma.model.*
+  output = 5,    // srma.output.*, srma.plot.*
+};
+
+/// Prints `e` to stderr and returns its exit code.
+int report_error(const error& e);
+
+/// The options every analysis subcommand takes: input file, effect columns and pooling.
+struct analysis_args {
+  std::string file;
+  std::string measure;
+  std::string effect;
+  std::string model;
+  std::string tau2;
+  std::string preset = "srma";
+  std::string pi;
+  std::string i2;
+  double level = 95;
+  double auto_i2 = 20;
+  bool hksj = false;
+  bool common_tau2 = false;
+  bool exclude_missing = false;
+
+  CLI::Option* model_opt = nullptr;
+  CLI::Option* tau2_opt = nullptr;
+  CLI::Option* pi_opt = nullptr;
+  CLI::Option* i2_opt = nullptr;
+  CLI::Option* hksj_opt = nullptr;
+
+  /// Registers the options on `app`.
+  void add_to(CLI::App& app);
+  /// The read options (or an srma.cli error for an unknown measure or input kind).
+  [[nodiscard]] expected<read_options> reading() const;
+  /// The pool options: the preset's defaults, then every option given explicitly.
+  [[nodiscard]] expected<pool_options> pooling() const;
+};
+
+/// Reads the studies and prints input notices to stderr.
+expected<study_table> load_studies(const analysis_args& args);
+
+}  // namespace srma::cli

@@ -1,0 +1,29 @@
+// srma: systematic review and meta-analysis from the command line.
+#include <fmt/format.h>
+
+#include <CLI/CLI.hpp>
+#include <functional>
+
+#include "commands.hpp"
+#include "common.hpp"
+#include "srma/version.hpp"
+
+int main(int argc, char** argv) {
+  CLI::App app{"srma: systematic review and meta-analysis, end to end", "srma"};
+  app.set_version_flag("--version", std::string(srma::version()));
+  app.require_subcommand(1);
+  std::function<int()> action;
+  srma::cli::add_pool_command(app, action);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int rc = app.exit(e);
+    return rc == 0 ? 0 : srma::cli::exit_code::usage;
+  }
+  try {
+    return action ? action() : srma::cli::exit_code::usage;
+  } catch (const std::exception& e) {
+    fmt::print(stderr, "srma: internal error: {}\n", e.what());
+    return srma::cli::exit_code::internal;
+  }
+}

@@ -1,0 +1,66 @@
+// srma pool: pooled estimate, heterogeneity and (with --by) subgroups, as text or JSON.
+#include <fmt/format.h>
+
+#include "commands.hpp"
+#include "common.hpp"
+#include "srma/json.hpp"
+#include "srma/pool.hpp"
+#include "srma/subgroup.hpp"
+
+namespace srma::cli {
+namespace {
+
+struct pool_args : analysis_args {
+  std::string by;
+  bool json = false;
+};
+
+int run_pool(const pool_args& args) {
+  auto studies = load_studies(args);
+  if (!studies) return report_error(studies.error());
+  auto options = args.pooling();
+  if (!options) return report_error(options.error());
+  std::string out;
+  if (!args.by.empty()) {
+    auto s = pool_subgroups(*studies, args.by, *options);
+    if (!s) return report_error(s.error());
+    if (args.json) {
+      auto j = to_json(*s);
+      j["input"] = input_json(*studies);
+      out = j.dump(2) + "\n";
+    } else {
+      out = s->full_report();
+    }
+  } else {
+    auto r = pool(*studies, *options);
+    if (!r) return report_error(r.error());
+    if (args.json) {
+      auto j = to_json(*r);
+      j["input"] = input_json(*studies);
+      out = j.dump(2) + "\n";
+    } else {
+      out = r->full_report();
+      if (!studies->excluded.empty()) {
+        out += "\nLeft out of the analysis\n";
+        for (const auto& e : studies->excluded)
+          out += fmt::format("  - {} (line {}): {}\n", e.study, e.line, e.reason);
+      }
+    }
+  }
+  fmt::print("{}", out);
+  return exit_code::ok;
+}
+
+}  // namespace
+
+void add_pool_command(CLI::App& app, std::function<int()>& action) {
+  auto args = std::make_shared<pool_args>();
+  auto* cmd = app.add_subcommand("pool", "Pool study effects: common and random effects, "
+                                         "heterogeneity, subgroups");
+  args->add_to(*cmd);
+  cmd->add_option("--by", args->by, "Column that defines subgroups (e.g. location)");
+  cmd->add_flag("--json", args->json, "Print one JSON object (docs/json-schema.md)");
+  cmd->callback([args, &action] { action = [args] { return run_pool(*args); }; });
+}
+
+}  // namespace srma::cli

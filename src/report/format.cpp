@@ -1,0 +1,52 @@
+#include "report/format.hpp"
+
+#include <fmt/format.h>
+
+#include <cmath>
+
+namespace srma::detail {
+
+std::string format_fixed(double x, int decimals) {
+  if (std::isnan(x)) return "NA";
+  if (std::isinf(x)) return x > 0 ? "Inf" : "-Inf";
+  std::string s = fmt::format("{:.{}f}", x, decimals);
+  if (s.front() == '-' && s.find_first_not_of("-0.") == std::string::npos) s.erase(0, 1);
+  return s;
+}
+
+std::string format_p(double p) {
+  if (std::isnan(p)) return "NA";
+  if (p < 0.001) return "< 0.001";
+  if (p > 0.99) return "> 0.99";
+  if (p < 0.01) return fmt::format("{:.3f}", p);
+  return fmt::format("{:.2f}", p);
+}
+
+std::string format_p_clause(double p) {
+  const std::string s = format_p(p);
+  if (s.front() == '<' || s.front() == '>') return "p " + s;
+  return "p = " + s;
+}
+
+std::string format_effect(effect_measure m, double y, int decimals) {
+  return format_fixed(to_display(m, y), decimals);
+}
+
+std::string format_interval(effect_measure m, double lo, double hi, int decimals) {
+  return fmt::format("[{}, {}]", format_effect(m, lo, decimals), format_effect(m, hi, decimals));
+}
+
+std::string format_level(double level) { return fmt::format("{:g}", level); }
+
+std::string format_effect_ci(effect_measure m, double est, double lo, double hi, double level,
+                             int decimals) {
+  return fmt::format("{} ({}% CI {}\u2013{})", format_effect(m, est, decimals), format_level(level),
+                     format_effect(m, lo, decimals), format_effect(m, hi, decimals));
+}
+
+std::string format_percent(double x, int decimals) {
+  if (std::isnan(x)) return "NA";
+  return format_fixed(x, decimals) + "%";
+}
+
+}  // namespace srma::detail

@@ -1,0 +1,29 @@
+// Number formatting for people (private): journal-style p-values, effects on the display scale,
+// intervals. One place, so text reports, plots and HTML say the same thing.
+#pragma once
+
+#include <string>
+
+#include "srma/effect_size.hpp"
+
+namespace srma::detail {
+
+/// "< 0.001", "0.004", "0.03", "0.62", "> 0.99"; "NA" for NaN (JAMA/BMJ style).
+std::string format_p(double p);
+/// "p < 0.001" or "p = 0.03".
+std::string format_p_clause(double p);
+/// Fixed decimals; "NA" for NaN; "-0.00" is printed as "0.00".
+std::string format_fixed(double x, int decimals);
+/// An analysis-scale value on the display scale (exp for ratios) with `decimals`.
+std::string format_effect(effect_measure m, double y, int decimals = 2);
+/// "[lo, hi]" on the display scale.
+std::string format_interval(effect_measure m, double lo, double hi, int decimals = 2);
+/// "0.48 (95% CI 0.43–0.55)" style with an en dash, on the display scale.
+std::string format_effect_ci(effect_measure m, double est, double lo, double hi, double level,
+                             int decimals = 2);
+/// Percent with one decimal: "62.2%".
+std::string format_percent(double x, int decimals = 1);
+/// A level such as 95 as "95".
+std::string format_level(double level);
+
+}  // namespace srma::detail

@@ -1,0 +1,136 @@
+#include "srma/json.hpp"
+
+#include <cmath>
+
+namespace srma {
+namespace {
+
+using nlohmann::json;
+
+json num(double x) { return std::isfinite(x) ? json(x) : json(nullptr); }
+
+json estimate_json(const model_estimate& e, effect_measure m) {
+  json j = {{"estimate", num(e.estimate)}, {"se", num(e.se)},
+            {"ci_lower", num(e.ci_lower)}, {"ci_upper", num(e.ci_upper)},
+            {"statistic", num(e.statistic)}, {"p", num(e.p)},
+            {"df", num(e.df)}};
+  if (is_ratio(m)) {
+    j["display"] = {{"estimate", num(std::exp(e.estimate))},
+                    {"ci_lower", num(std::exp(e.ci_lower))},
+                    {"ci_upper", num(std::exp(e.ci_upper))}};
+  }
+  return j;
+}
+
+json heterogeneity_json(const heterogeneity_stats& h) {
+  return {{"Q", num(h.Q)},
+          {"df", num(h.df)},
+          {"p", num(h.p)},
+          {"I2", num(h.I2)},
+          {"I2_tau2", num(h.I2_tau2)},
+          {"H2", num(h.H2)},
+          {"H2_tau2", num(h.H2_tau2)},
+          {"tau2", num(h.tau2)},
+          {"tau2_se", num(h.tau2_se)},
+          {"tau", num(h.tau)},
+          {"tau2_ci_lower", num(h.tau2_ci_lower)},
+          {"tau2_ci_upper", num(h.tau2_ci_upper)},
+          {"tau_ci_lower", num(h.tau_ci_lower)},
+          {"tau_ci_upper", num(h.tau_ci_upper)},
+          {"I2_ci_lower", num(h.I2_ci_lower)},
+          {"I2_ci_upper", num(h.I2_ci_upper)},
+          {"H2_ci_lower", num(h.H2_ci_lower)},
+          {"H2_ci_upper", num(h.H2_ci_upper)},
+          {"tau2_ci_null_set", h.tau2_ci_null_set},
+          {"typical_v", num(h.typical_v)}};
+}
+
+std::string_view kind_name(model_kind k) { return k == model_kind::common ? "common" : "random"; }
+
+}  // namespace
+
+json to_json(const pool_result& r) {
+  json j;
+  j["k"] = r.k;
+  j["measure"] = std::string(measure_code(r.measure));
+  j["level"] = r.level;
+  j["model"] = {{"requested", std::string(model_choice_name(r.options.model))},
+                {"primary", std::string(kind_name(r.primary))},
+                {"reason", r.model_reason},
+                {"i2_definition", std::string(i2_definition_name(r.options.i2))},
+                {"auto_i2_threshold", r.options.auto_i2_threshold}};
+  json studies = json::array();
+  for (std::size_t i = 0; i < r.k; ++i) {
+    studies.push_back({{"study", r.study.empty() ? "Study " + std::to_string(i + 1) : r.study[i]},
+                       {"yi", num(r.yi[i])},
+                       {"vi", num(r.vi[i])},
+                       {"weight_common", num(r.weight_common[i])},
+                       {"weight_random", num(r.weight_random[i])}});
+  }
+  j["studies"] = std::move(studies);
+  j["common"] = estimate_json(r.common, r.measure);
+  json re = estimate_json(r.random, r.measure);
+  re["tau2_method"] = std::string(tau2_method_code(r.random.method));
+  re["ci_method"] = std::string(ci_method_name(r.random.ci));
+  re["pi_method"] = std::string(pi_method_name(r.random.pi));
+  re["pi_lower"] = num(r.random.pi_lower);
+  re["pi_upper"] = num(r.random.pi_upper);
+  re["pi_df"] = num(r.random.pi_df);
+  if (is_ratio(r.measure)) {
+    re["display"]["pi_lower"] = num(std::exp(r.random.pi_lower));
+    re["display"]["pi_upper"] = num(std::exp(r.random.pi_upper));
+  }
+  j["random"] = std::move(re);
+  j["heterogeneity"] = heterogeneity_json(r.heterogeneity);
+  j["notes"] = r.notes;
+  return j;
+}
+
+json to_json(const subgroup_analysis& s) {
+  json j = to_json(s.overall);
+  j["by"] = s.column;
+  j["common_tau2"] = s.common_tau2;
+  j["tau2_common"] = num(s.tau2_common);
+  j["model"]["primary"] = std::string(kind_name(s.primary));
+  j["model"]["reason"] = s.model_reason;
+  json groups = json::array();
+  for (const auto& g : s.groups) {
+    json r = to_json(g.result);
+    json gj = {{"level", g.level},
+               {"k", g.result.k},
+               {"weight_share", num(s.primary == model_kind::common ? g.weight_share_common
+                                                                     : g.weight_share_random)},
+               {"weight_share_common", num(g.weight_share_common)},
+               {"weight_share_random", num(g.weight_share_random)},
+               {"studies", r["studies"]},
+               {"common", r["common"]},
+               {"random", r["random"]},
+               {"heterogeneity", r["heterogeneity"]},
+               {"notes", r["notes"]}};
+    groups.push_back(std::move(gj));
+  }
+  j["subgroups"] = std::move(groups);
+  auto test = [](const subgroup_test& t) {
+    return json{{"Q", num(t.Q)}, {"df", num(t.df)}, {"p", num(t.p)}};
+  };
+  j["between"] = test(s.between());
+  j["between"]["model"] = std::string(kind_name(s.primary));
+  j["between_common"] = test(s.between_common);
+  j["between_random"] = test(s.between_random);
+  for (const auto& n : s.notes) j["notes"].push_back(n);
+  return j;
+}
+
+json input_json(const study_table& t) {
+  json ex = json::array();
+  for (const auto& e : t.excluded) {
+    ex.push_back({{"study", e.study}, {"line", e.line}, {"reason", e.reason}});
+  }
+  return {{"source", t.source},
+          {"measure", std::string(measure_code(t.measure))},
+          {"input", std::string(input_kind_columns(t.kind))},
+          {"excluded", std::move(ex)},
+          {"notices", t.notices}};
+}
+
+}  // namespace srma

@@ -1,0 +1,29 @@
+// Sidik & Jonkman (2005): with the crude start tau0^2 = var(y) (k-1)/k (divisor k),
+//   tau^2 = tau0^2 * Q(tau0^2) / (k - p),  Q(.) the generalised Q at weights 1/(v + tau0^2).
+// Never negative. SE(tau^2) = tau0^2/(k-p) sqrt(2 tr(PVPV) + 4 tau^2 tr(PVP) + 2 tau^4 tr(PP)),
+// P at 1/(v + tau0^2) (metafor's rma.uni).
+#include <cmath>
+
+#include "tau2/estimators.hpp"
+
+namespace srma::detail {
+
+expected<tau2_estimate> estimate_sj(const linear_model& m) {
+  const auto y = m.y();
+  const double k = static_cast<double>(m.k());
+  double mean = 0;
+  for (double x : y) mean += x;
+  mean /= k;
+  double ss = 0;
+  for (double x : y) ss += (x - mean) * (x - mean);
+  const double tau0 = ss / k;
+  const auto st = m.at(tau0, /*with_v=*/true);
+  const double df = static_cast<double>(m.k() - m.p());
+  tau2_estimate e;
+  e.tau2 = std::max(0.0, tau0 * st.rss / df);
+  const double t = e.tau2;
+  e.se = tau0 / df * std::sqrt(2 * st.tr_pvpv + 4 * t * st.tr_pvp + 2 * t * t * st.tr_pp);
+  return e;
+}
+
+}  // namespace srma::detail

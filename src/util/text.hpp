@@ -1,0 +1,47 @@
+// Small string helpers shared by the readers and report writers (private).
+#pragma once
+
+#include <algorithm>
+#include <cctype>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace srma::detail {
+
+inline std::string_view trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+
+inline bool iequals(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           return std::tolower(static_cast<unsigned char>(x)) ==
+                  std::tolower(static_cast<unsigned char>(y));
+         });
+}
+
+inline std::string to_lower(std::string_view s) {
+  std::string out(s);
+  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+inline std::string to_upper(std::string_view s) {
+  std::string out(s);
+  for (auto& c : out) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return out;
+}
+
+/// True for the spellings of a missing value that spreadsheets and R write: "", "NA", "NaN", ".".
+inline bool is_missing_token(std::string_view s) {
+  s = trim(s);
+  return s.empty() || s == "NA" || s == "N/A" || s == "na" || s == "NaN" || s == ".";
+}
+
+/// Parses a whole field as a finite double. With `decimal_comma`, "0,48" reads as 0.48 (files
+/// written by European spreadsheets use ';' as separator and ',' as decimal mark).
+std::optional<double> parse_double(std::string_view s, bool decimal_comma = false);
+
+}  // namespace srma::detail
