@@ -213,19 +213,19 @@ expected<pool_result> pool_effects(std::span<const double> yi, std::span<const d
       break;
     case model_choice::auto_i2: {
       const double i2 = r.reported_i2();
-      const auto def = opt.i2 == i2_definition::q_based ? "Q-based" : "tau^2-based";
+      const auto def = opt.i2 == i2_definition::q_based ? "Q-based" : "\u03c4\u00b2-based";
       if (k < 2 || std::isnan(i2)) {
         r.primary = model_kind::common;
         r.model_reason = "auto rule: one study, so the common-effect model";
       } else if (i2 < opt.auto_i2_threshold) {
         r.primary = model_kind::common;
         r.model_reason = fmt::format(
-            "auto rule: I^2 ({}) = {:.1f}% is below {:g}%, so the common-effect model", def, i2,
+            "auto rule: I\u00b2 ({}) = {:.1f}% is below {:g}%, so the common-effect model", def, i2,
             opt.auto_i2_threshold);
       } else {
         r.primary = model_kind::random;
         r.model_reason = fmt::format(
-            "auto rule: I^2 ({}) = {:.1f}% is at least {:g}%, so the random-effects model", def,
+            "auto rule: I\u00b2 ({}) = {:.1f}% is at least {:g}%, so the random-effects model", def,
             i2, opt.auto_i2_threshold);
       }
       break;

@@ -132,7 +132,7 @@ expected<subgroup_analysis> pool_subgroups(const study_table& studies, std::stri
     if (trigger && out.primary == model_kind::common) {
       out.primary = model_kind::random;
       out.model_reason = fmt::format(
-          "auto rule: subgroup '{}' has I^2 = {:.1f}% (at least {:g}%), so random effects for "
+          "auto rule: subgroup '{}' has I\u00b2 = {:.1f}% (at least {:g}%), so random effects for "
           "the subgroup analysis",
           trigger->level, trigger->result.reported_i2(), options.auto_i2_threshold);
     } else if (out.primary == model_kind::common) {

@@ -44,6 +44,13 @@ std::string format_effect_ci(effect_measure m, double est, double lo, double hi,
                      format_effect(m, lo, decimals), format_effect(m, hi, decimals));
 }
 
+std::string format_effect_ci_with(effect_measure m, double est, double lo, double hi, double level,
+                                  const std::string& extra, int decimals) {
+  return fmt::format("{} ({}% CI {}\u2013{}; {})", format_effect(m, est, decimals),
+                     format_level(level), format_effect(m, lo, decimals),
+                     format_effect(m, hi, decimals), extra);
+}
+
 std::string format_percent(double x, int decimals) {
   if (std::isnan(x)) return "NA";
   return format_fixed(x, decimals) + "%";

@@ -21,6 +21,9 @@ std::string format_interval(effect_measure m, double lo, double hi, int decimals
 /// "0.48 (95% CI 0.43–0.55)" style with an en dash, on the display scale.
 std::string format_effect_ci(effect_measure m, double est, double lo, double hi, double level,
                              int decimals = 2);
+/// "0.48 (95% CI 0.43–0.55; p < 0.001)": format_effect_ci with extra text inside the brackets.
+std::string format_effect_ci_with(effect_measure m, double est, double lo, double hi, double level,
+                                  const std::string& extra, int decimals = 2);
 /// Percent with one decimal: "62.2%".
 std::string format_percent(double x, int decimals = 1);
 /// A level such as 95 as "95".

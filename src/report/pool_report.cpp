@@ -118,9 +118,10 @@ std::string pool_result::brief_report() const {
   std::string what = m == effect_measure::generic ? std::string("effect")
                                                   : std::string(measure_name(m));
   std::string s = fmt::format(
-      "Across {} {}, the pooled {} was {} under {} ({}).", k, k == 1 ? "study" : "studies", what,
-      detail::format_effect_ci(m, e.estimate, e.ci_lower, e.ci_upper, level),
-      model_text, detail::format_p_clause(e.p));
+      "Across {} {}, the pooled {} was {} under {}.", k, k == 1 ? "study" : "studies", what,
+      detail::format_effect_ci_with(m, e.estimate, e.ci_lower, e.ci_upper, level,
+                                    detail::format_p_clause(e.p)),
+      model_text);
   if (k >= 2) {
     const double i2 = reported_i2();
     s += fmt::format(
@@ -213,12 +214,12 @@ std::string subgroup_analysis::full_report() const {
   std::vector<std::string> parts;
   for (const auto& g : groups) {
     const auto& e = g.result.primary_estimate();
-    parts.push_back(fmt::format("{} {} {} ({} of the weight)", g.level,
-                                effect_label(m), detail::format_effect_ci(m, e.estimate, e.ci_lower,
-                                                                     e.ci_upper, overall.level),
-                                format_percent(primary == model_kind::common
-                                                   ? g.weight_share_common
-                                                   : g.weight_share_random)));
+    const double share =
+        primary == model_kind::common ? g.weight_share_common : g.weight_share_random;
+    parts.push_back(fmt::format(
+        "{} {} {}", g.level, effect_label(m),
+        detail::format_effect_ci_with(m, e.estimate, e.ci_lower, e.ci_upper, overall.level,
+                                      format_percent(share) + " of the weight")));
   }
   out += fmt::format("By {} under the {} model: {}. Test for subgroup differences: Q = {}, df = "
                      "{:g}, {}.\n",
