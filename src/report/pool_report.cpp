@@ -193,11 +193,13 @@ std::string subgroup_analysis::full_report() const {
     }
     out += t.render();
     append_models(out, r);
+    out += "Heterogeneity\n";
     append_heterogeneity(out, r, "  ");
     out += "\n";
   }
-  out += "Overall\n";
+  out += fmt::format("Overall (k = {})\n", overall.k);
   append_models(out, overall);
+  out += "Heterogeneity\n";
   append_heterogeneity(out, overall, "  ");
   out += "\nTest for subgroup differences\n";
   out += fmt::format("  common effect:  Q = {} (df = {:g}), {}\n", format_fixed(between_common.Q, 2),
