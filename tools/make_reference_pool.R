@@ -102,6 +102,13 @@ write_json_file <- function(x, path) {
 }
 
 # ---------------------------------------------------------------------------------------------
+# Remarkable behaviour of metafor met while generating, listed in the data README.
+notes <- character()
+note <- function(text) {
+  message("  ", text)
+  notes <<- c(notes, text)
+}
+
 # Running R code given as text, so that the recorded "r_call" is exactly what produced the numbers.
 # Warnings are errors here: a reference value from a fit that warned is no reference.
 
@@ -161,14 +168,14 @@ qprofile <- function(env, fit_name, scale = 1, case_label = "") {
                     fit_name, fmt_num(1e-12 * scale), fmt_num(tau2_max))
     ci <- run_code(code, env)
     if (ci$lb.sign == ">" || ci$ub.sign == ">") {
-      message(sprintf("  %s: Q-profile bound capped at tau2.max = %s, raising it", case_label,
-                      fmt_num(tau2_max)))
+      note(sprintf("%s: the Q-profile upper bound exceeds tau2.max = %s; refitted with %s",
+                   case_label, fmt_num(tau2_max), fmt_num(tau2_max * 10)))
       tau2_max <- tau2_max * 10
       next
     }
     break
   }
-  if (ci$ci.null) message(sprintf("  %s: Q-profile CI is the null set [0, 0]", case_label))
+  if (ci$ci.null) note(sprintf("%s: the Q-profile CI is the null set, recorded as [0, 0]", case_label))
   r <- ci$random
   list(code = code, ci = ci,
        values = list(tau2_ci_lower = r["tau^2", "ci.lb"], tau2_ci_upper = r["tau^2", "ci.ub"],
@@ -220,7 +227,8 @@ pool_case <- function(env, prep, method, test, labels = NULL, scale = 1, case_la
   list(r_call = r_call, expected = expected)
 }
 
-# Subgroup analysis of env$dat by column `by`, as srma defines it (see the brief in README.md).
+# Subgroup analysis of env$dat by column `by`, as srma defines it (see "Subgroup cases" in the
+# data README written below).
 subgroup_case <- function(env, prep, method, by, common_tau2) {
   ctrl <- ctrl_text()
   calls <- c(
@@ -458,6 +466,20 @@ readme <- c(
   "until no bound is capped. Under `test=\"knha\"` the prediction interval is metafor 3.8's:",
   "t(k-1) quantile with the Knapp-Hartung SE; under `test=\"z\"` it is z-based.",
   "",
+  "## Subgroup cases",
+  "",
+  "Subgroups by `alloc` (bcg), `timing` (pignon2000) and `design` (hackshaw1998), REML and DL, test z:",
+  "",
+  "- Separate tau^2 (`common_tau2: false`): each subgroup is an independent `rma()` on its studies.",
+  "- Shared tau^2 (`common_tau2: true`): `tau2_common` is the tau^2 of",
+  "  `rma(yi, vi, mods = ~ grp - 1, method = M)` with `grp` the subgroup factor; each subgroup's",
+  "  random-effects estimate and SE are that model's coefficient and SE (weights 1/(vi + tau2_common)).",
+  "  Subgroup heterogeneity Q, I2, H2 stay the within-subgroup Q-based values.",
+  "- `weight_share_*`: the subgroup's share (percent) of the weights of the overall EE and RE fits.",
+  "- `between_common` / `between_random`: `rma(est, sei = se, method = \"EE\")` over the subgroups'",
+  "  common-effect / random-effects estimates; Q = QE, df = number of subgroups - 1, p = QEp.",
+  "- Levels are listed in order of first appearance in the CSV.",
+  "",
   "## Data sets",
   "",
   "### bcg.csv (`dat.bcg`)",
@@ -522,6 +544,12 @@ readme <- c(
   "",
   "- Overall survival rows only. `study`: \"Study <n>\" with metadat's study number; `loghr`: log",
   "  hazard ratio for amplified vs normal MYC-N (`yi`); `se`: its standard error (`sei`).",
+  "",
+  "## What metafor did",
+  "",
+  "No fit or confint() call warned (the script treats warnings as errors). Notes:",
+  "",
+  paste("-", notes),
   "",
   "## Case counts",
   "",
