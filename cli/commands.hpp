@@ -7,5 +7,7 @@
 namespace srma::cli {
 
 void add_pool_command(CLI::App& app, std::function<int()>& action);
+void add_forest_command(CLI::App& app, std::function<int()>& action);
+void add_funnel_command(CLI::App& app, std::function<int()>& action);
 
 }  // namespace srma::cli

@@ -14,6 +14,8 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   std::function<int()> action;
   srma::cli::add_pool_command(app, action);
+  srma::cli::add_forest_command(app, action);
+  srma::cli::add_funnel_command(app, action);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

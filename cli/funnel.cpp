@@ -1,0 +1,100 @@
+// srma funnel: a funnel plot (optionally contour-enhanced) of a pooled analysis as SVG, PDF or
+// PNG. Parsing and file handling only; the drawing comes from srma::plot::draw_funnel.
+#include <fmt/format.h>
+
+#include <memory>
+
+#include "commands.hpp"
+#include "common.hpp"
+#include "srma/plot/funnel.hpp"
+#include "srma/plot/output.hpp"
+#include "srma/pool.hpp"
+
+namespace srma::cli {
+namespace {
+
+struct funnel_args : analysis_args {
+  std::string output;
+  std::vector<double> contours;
+  bool no_pseudo_ci = false;
+  std::string title;
+  std::vector<double> xlim;
+  std::optional<double> se_max;
+  std::optional<std::string> xlab;
+  double font_size = 9;
+  double dpi = 150;
+  std::string width;
+  std::string height;
+};
+
+int run_funnel(const funnel_args& args) {
+  if (auto f = plot::format_from_path(args.output); !f) return report_error(f.error());
+  const plot::render_options render{.dpi = args.dpi};
+  if (auto msg = render.validate(); !msg.empty()) return report_error({"srma.plot.E504", msg, {}});
+  auto studies = load_studies(args);
+  if (!studies) return report_error(studies.error());
+  auto options = args.pooling();
+  if (!options) return report_error(options.error());
+  auto r = pool(*studies, *options);
+  if (!r) return report_error(r.error());
+
+  plot::funnel_options o = plot::funnel_defaults(*r);
+  o.contours = args.contours;
+  o.pseudo_ci = !args.no_pseudo_ci;
+  o.title = args.title;
+  if (!args.xlim.empty()) {
+    o.axis_min = args.xlim[0];
+    o.axis_max = args.xlim[1];
+  }
+  o.se_max = args.se_max;
+  if (args.xlab) o.axis_title = *args.xlab;
+  o.font_size = args.font_size;
+  if (!args.width.empty()) {
+    auto w = plot::parse_length(args.width, args.dpi);
+    if (!w) return report_error(w.error());
+    o.width = *w;
+  }
+  if (!args.height.empty()) {
+    auto h = plot::parse_length(args.height, args.dpi);
+    if (!h) return report_error(h.error());
+    o.height = *h;
+  }
+  auto figure = plot::draw_funnel(plot::funnel_points(*r), o);
+  if (!figure) return report_error(figure.error());
+  if (auto ok = plot::save(*figure, args.output, render); !ok) return report_error(ok.error());
+  for (const auto& n : r->notes) fmt::print(stderr, "srma: note: {}\n", n);
+  return exit_code::ok;
+}
+
+}  // namespace
+
+void add_funnel_command(CLI::App& app, std::function<int()>& action) {
+  auto args = std::make_shared<funnel_args>();
+  auto* cmd = app.add_subcommand(
+      "funnel", "Funnel plot (SVG, PDF or PNG): effect against standard error, pseudo CI, "
+                "significance contours");
+  args->add_to(*cmd);
+  cmd->add_option("-o,--output", args->output, "Output file: .svg, .pdf or .png")->required();
+  cmd->add_option("--contours", args->contours,
+                  "Contour-enhanced funnel: shade the significance regions around the null at "
+                  "these levels, e.g. 90,95,99")
+      ->delimiter(',');
+  cmd->add_flag("--no-pseudo-ci", args->no_pseudo_ci,
+                "Leave out the pseudo confidence region around the pooled estimate");
+  cmd->add_option("--title", args->title, "Title above the plot");
+  cmd->add_option("--xlim", args->xlim, "Effect axis limits on the display scale, e.g. 0.1,10")
+      ->expected(2)
+      ->delimiter(',');
+  cmd->add_option("--se-max", args->se_max, "Bottom of the standard error axis");
+  cmd->add_option("--xlab", args->xlab,
+                  "Effect axis title (default e.g. \"Risk ratio (log scale)\"; \"\" for none)");
+  cmd->add_option("--font-size", args->font_size, "Font size in points (default 9)")
+      ->check(CLI::Range(4.0, 40.0));
+  cmd->add_option("--dpi", args->dpi, "PNG resolution in dots per inch (default 150)");
+  cmd->add_option("--width", args->width,
+                  "Total width, e.g. 6in, 150mm (default: follows the content)");
+  cmd->add_option("--height", args->height, "Total height (default: follows the content)");
+  cmd->callback([args, &action] { action = [args] { return run_funnel(*args); }; });
+}
+
+}  // namespace srma::cli

@@ -1,0 +1,101 @@
+// File: srma/plot/forest.hpp
+//
+// The forest plot renderer. A forest plot is a list of rows (`forest_row`): studies with their
+// square and confidence interval, summary diamonds, prediction intervals, subgroup headings and
+// lines of text. `draw_forest` lays the rows out (labels | extra columns | forest | estimate
+// [CI] | weights), measuring every text so that nothing overlaps and the canvas grows with the
+// content, then draws them. Rows for a pooled analysis or a subgroup analysis come from
+// forest_rows.hpp; leave-one-out and cumulative plots build their own rows and reuse the renderer.
+//
+// Example:
+//
+//   std::vector<srma::plot::forest_row> rows = {
+//       {.kind = srma::plot::forest_row_kind::study, .label = "Aronson 1948",
+//        .estimate = -0.889, .lower = -2.008, .upper = 0.230, .size_weight = 5.06,
+//        .weights = {5.06}},
+//       {.kind = srma::plot::forest_row_kind::summary, .label = "Random-effects model",
+//        .estimate = -0.715, .lower = -1.067, .upper = -0.362, .weights = {100}},
+//   };
+//   srma::plot::forest_options o;
+//   o.measure = srma::effect_measure::risk_ratio;
+//   o.weight_titles = {"Weight"};
+//   auto fig = srma::plot::draw_forest(rows, o);
+//   if (fig) (void)srma::plot::save(*fig, "forest.svg");
+#pragma once
+
+#include <limits>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "srma/effect_size.hpp"
+#include "srma/expected.hpp"
+#include "srma/plot/drawing.hpp"
+
+namespace srma::plot {
+
+/// What a row of a forest plot shows.
+enum class forest_row_kind {
+  study,       ///< Square (area proportional to `size_weight`) and CI line; label and cells.
+  summary,     ///< Diamond from lower to upper with its centre at estimate; bold label.
+  prediction,  ///< Prediction interval: a line with end ticks from lower to upper.
+  heading,     ///< Bold label only (e.g. a subgroup's name).
+  text,        ///< A line of smaller text starting at the label column (heterogeneity, tests).
+  spacer,      ///< An empty half row.
+};
+
+/// One row of a forest plot. Estimates are on the analysis scale (log for ratio measures).
+struct forest_row {
+  static constexpr double na = std::numeric_limits<double>::quiet_NaN();
+
+  forest_row_kind kind = forest_row_kind::study;
+  std::string label;               ///< Study label, model name, heading or the text of a text row.
+  std::vector<std::string> cells;  ///< Extra columns, in the order of forest_options::column_titles.
+  double estimate = na;            ///< Centre; NaN draws no mark and an empty annotation.
+  double lower = na;
+  double upper = na;
+  double size_weight = na;      ///< Study rows: relative weight for the square's area (NaN: median size).
+  std::vector<double> weights;  ///< Percent per weight column (forest_options::weight_titles); NaN blank.
+};
+
+/// Where the reference line and the axis limits lie, and how the figure is labelled.
+struct forest_options {
+  effect_measure measure = effect_measure::generic;  ///< Ratio measures get a log axis.
+  double level = 95;                                 ///< Only used in the default titles.
+  std::string title;                                 ///< Bold title above the plot ("" none).
+  std::string label_title = "Study";                 ///< Header of the label column.
+  std::vector<std::string> column_titles;  ///< Headers of the extra columns ('\n' breaks lines).
+  std::vector<std::string> weight_titles;  ///< Headers of the weight columns (e.g. {"Weight"}).
+  std::optional<std::string> estimate_title;  ///< Default "RR [95% CI]"; "" hides the annotations.
+  std::optional<std::string> axis_title;      ///< Default "Risk ratio (log scale)"; "" none.
+  std::string favours_left;                   ///< Under the axis, left of the reference line.
+  std::string favours_right;                  ///< Under the axis, right of the reference line.
+  std::optional<double> axis_min;   ///< Display scale (e.g. 0.1 for a ratio); default from data.
+  std::optional<double> axis_max;   ///< Display scale; default from data.
+  std::optional<double> reference;  ///< Display scale; default: no effect (1 or 0). NaN: none.
+  int decimals = 2;                 ///< Decimals of estimates and CIs.
+  double font_size = 9;             ///< Points; text rows and axis labels are one point smaller.
+  std::string font_family = "DejaVu Sans";
+  double forest_width = 0;  ///< Width of the forest panel in points; 0: automatic (200 pt).
+  double width = 0;         ///< Total width in points; 0: follows the content.
+  double height = 0;        ///< Total height in points; 0: follows the content.
+
+  /// "" when valid, else what is wrong.
+  [[nodiscard]] std::string validate() const;
+};
+
+/// Lays out and draws a forest plot.
+///
+/// Text rows never cross the reference line: when one would, the label area grows. Squares have
+/// an area proportional to `size_weight` (sides between 3 pt and 0.8 of the row height); a CI
+/// that leaves the axis ends in an arrow.
+///
+/// Errors: srma.plot.E504 (invalid options, e.g. axis_min >= axis_max or a non-positive limit
+/// on a log axis), srma.plot.E505 (an explicit width or height smaller than the content needs),
+/// srma.plot.E507 (a row inconsistent with the options: more cells than column titles, more
+/// weights than weight titles, lower > upper, or no finite value to scale the axis).
+[[nodiscard]] expected<drawing> draw_forest(std::span<const forest_row> rows,
+                                            const forest_options& options);
+
+}  // namespace srma::plot

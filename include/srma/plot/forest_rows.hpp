@@ -1,0 +1,76 @@
+// File: srma/plot/forest_rows.hpp
+//
+// Adapters from analysis results to forest plot rows: a pooled analysis (studies, the summary
+// diamond of each model shown, the prediction interval, the heterogeneity line and the test for
+// the overall effect) and a subgroup analysis (a block per subgroup with its diamond and
+// heterogeneity line, then the overall diamond and the test for subgroup differences). The
+// options that make sense for both (titles, weight columns) are filled in too.
+//
+// Example:
+//
+//   auto result = srma::pool(studies, options);
+//   srma::plot::forest_content c;
+//   c.columns = {"year"};
+//   c.sort = srma::plot::forest_sort::effect;
+//   auto plot = srma::plot::forest_from(*result, studies, c);
+//   if (plot) auto fig = srma::plot::draw_forest(plot->rows, plot->options);
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "srma/expected.hpp"
+#include "srma/plot/forest.hpp"
+#include "srma/pool_result.hpp"
+#include "srma/study_table.hpp"
+#include "srma/subgroup.hpp"
+
+namespace srma::plot {
+
+/// Order of the study rows (within each subgroup).
+enum class forest_sort {
+  none,    ///< Input order.
+  effect,  ///< Increasing estimate.
+  weight,  ///< Decreasing weight of the leading model.
+  column,  ///< Increasing value of forest_content::sort_column (numeric when every value is).
+};
+
+/// What the adapters put into the rows.
+struct forest_content {
+  std::vector<std::string> columns;  ///< Study attributes shown as extra columns (e.g. "year").
+  forest_sort sort = forest_sort::none;
+  std::string sort_column;          ///< For forest_sort::column (e.g. "year").
+  bool prediction_interval = false;  ///< Add the prediction interval row (random-effects model).
+  bool heterogeneity = true;         ///< Heterogeneity lines.
+  bool overall_test = true;          ///< Test for the overall effect (and subgroup differences).
+};
+
+/// Rows plus the options that describe them (measure, level, column and weight titles).
+struct forest_plot {
+  std::vector<forest_row> rows;
+  forest_options options;
+};
+
+/// Rows of a pooled analysis of `studies` (the table `result` was computed from).
+///
+/// Shows the models `result.options.model` asks for: both diamonds for `both` (the leading model
+/// first), one for `common`, `random` and `auto`. Study squares follow the leading model's
+/// weights; one weight column per model shown.
+///
+/// Errors: srma.plot.E503 (a column or the sort column is not an attribute of `studies`),
+/// srma.plot.E507 (`studies` does not match `result`).
+[[nodiscard]] expected<forest_plot> forest_from(const pool_result& result,
+                                                const study_table& studies,
+                                                const forest_content& content = {});
+
+/// Rows of a subgroup analysis of `studies`: a heading, the studies, the subtotal diamond(s) and
+/// a heterogeneity line per subgroup, then the overall diamond(s), the overall heterogeneity, the
+/// test for the overall effect and the test for subgroup differences. Study weights are those of
+/// the overall model, so each subgroup's weights add up to its subtotal's share.
+///
+/// Errors: as the other overload.
+[[nodiscard]] expected<forest_plot> forest_from(const subgroup_analysis& analysis,
+                                                const study_table& studies,
+                                                const forest_content& content = {});
+
+}  // namespace srma::plot

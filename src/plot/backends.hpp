@@ -1,0 +1,20 @@
+// The two output backends of a `drawing` (private): srma's own SVG writer and the Cairo
+// renderer for PDF and PNG.
+#pragma once
+
+#include <string>
+
+#include "srma/expected.hpp"
+#include "srma/plot/drawing.hpp"
+#include "srma/plot/output.hpp"
+
+namespace srma::detail {
+
+/// SVG 1.1 with <text> elements; deterministic.
+std::string write_svg(const plot::drawing& d);
+
+/// PDF or PNG bytes through Cairo and Pango. Errors: srma.plot.E506.
+expected<std::string> render_with_cairo(const plot::drawing& d, plot::image_format format,
+                                        double dpi);
+
+}  // namespace srma::detail

@@ -1,0 +1,664 @@
+// Forest plot layout and drawing.
+//
+// Layout first, drawing second: every text is measured with Pango, the columns get the width of
+// their widest entry, the forest panel gets a fixed width (or what an explicit total width
+// leaves), and the canvas takes whatever size results. Columns, left to right:
+//
+//   label | extra columns | forest panel | estimate [CI] | weight columns
+//
+// Rows are stacked from the top under a header; the axis, its tick labels, the "favours" labels
+// and the axis title sit under the last row.
+#include "srma/plot/forest.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+
+#include "plot/axis.hpp"
+#include "report/format.hpp"
+#include "srma/plot/text_measure.hpp"
+#include "util/text.hpp"
+
+namespace srma::plot {
+
+std::string forest_options::validate() const {
+  const bool log = is_ratio(measure);
+  if (!(font_size >= 4 && font_size <= 40)) {
+    return fmt::format("font size is {:g}, but must be between 4 and 40", font_size);
+  }
+  if (decimals < 0 || decimals > 6) {
+    return fmt::format("decimals is {}, but must be between 0 and 6", decimals);
+  }
+  if (!(level > 0 && level < 100)) {
+    return fmt::format("level is {:g}, but must be between 0 and 100", level);
+  }
+  for (const auto& [name, v] : {std::pair{"axis minimum", axis_min}, {"axis maximum", axis_max}}) {
+    if (v && (!std::isfinite(*v) || (log && *v <= 0))) {
+      return fmt::format("{} is {:g}, but must be {}", name, *v,
+                         log ? "> 0 on the log axis of a ratio" : "finite");
+    }
+  }
+  if (axis_min && axis_max && *axis_min >= *axis_max) {
+    return fmt::format("axis limits {:g} to {:g}: the minimum must be below the maximum",
+                       *axis_min, *axis_max);
+  }
+  if (reference && std::isfinite(*reference) && log && *reference <= 0) {
+    return fmt::format("reference line at {:g}, but must be > 0 on the log axis of a ratio",
+                       *reference);
+  }
+  if (forest_width < 0 || width < 0 || height < 0) return "sizes must not be negative";
+  return "";
+}
+
+namespace {
+
+using detail::axis_scale;
+
+constexpr double na = std::numeric_limits<double>::quiet_NaN();
+
+std::vector<std::string> split_lines(const std::string& s) {
+  std::vector<std::string> out;
+  std::size_t start = 0;
+  while (true) {
+    const auto nl = s.find('\n', start);
+    out.push_back(s.substr(start, nl == std::string::npos ? std::string::npos : nl - start));
+    if (nl == std::string::npos) break;
+    start = nl + 1;
+  }
+  return out;
+}
+
+std::string capitalised(std::string_view s) {
+  std::string out(s);
+  if (!out.empty() && out[0] >= 'a' && out[0] <= 'z') out[0] = static_cast<char>(out[0] - 32);
+  return out;
+}
+
+bool is_numeric_cell(const std::string& s) {
+  return detail::parse_double(detail::trim(s)).has_value();
+}
+
+/// The three right-aligned parts of an annotation: "0.41", "[0.13,", "1.26]".
+struct annotation {
+  std::string est, lo, hi;
+};
+
+struct styles {
+  text_style body, bold, small, axis, title;
+};
+
+/// Everything horizontal, computed for a given forest panel width.
+struct columns {
+  double margin = 0;
+  double label_x = 0;
+  std::vector<double> col_end;  // extra columns: right edge
+  std::vector<double> col_start;
+  double forest_x0 = 0, forest_x1 = 0;
+  double ann_est_end = 0, ann_lo_end = 0, ann_end = 0;
+  std::vector<double> weight_end;
+  double total = 0;
+  axis_scale axis;
+  double ref_x = na;
+};
+
+class forest_layout {
+ public:
+  forest_layout(std::span<const forest_row> rows, const forest_options& o)
+      : rows_(rows), o_(o), m_(o.font_family) {
+    const double fs = o.font_size;
+    st_.body = {.size = fs};
+    st_.bold = {.size = fs, .bold = true};
+    st_.small = {.size = fs - 1};
+    st_.axis = {.size = fs - 1};
+    st_.title = {.size = fs + 2, .bold = true};
+    log_ = is_ratio(o.measure);
+  }
+
+  expected<drawing> run();
+
+ private:
+  [[nodiscard]] double width(const std::string& s, const text_style& st) const {
+    return m_.measure(s, st).width;
+  }
+  [[nodiscard]] double lines_width(const std::string& s, const text_style& st) const {
+    double w = 0;
+    for (const auto& l : split_lines(s)) w = std::max(w, width(l, st));
+    return w;
+  }
+  [[nodiscard]] double to_analysis(double display) const {
+    return log_ ? std::log(display) : display;
+  }
+  [[nodiscard]] const text_style& label_style(const forest_row& r) const {
+    return r.kind == forest_row_kind::summary || r.kind == forest_row_kind::heading ? st_.bold
+                                                                                    : st_.body;
+  }
+  [[nodiscard]] std::string fmt_value(double y) const {
+    return detail::typeset_minus(detail::format_effect(o_.measure, y, o_.decimals));
+  }
+
+  expected<void> check_rows();
+  void measure_content();
+  columns place_columns(double forest_w) const;
+  void text_at(drawing& d, point at, const std::string& s, const text_style& st,
+               std::string_view what = {}) const;
+  void draw_row(drawing& d, const columns& c, std::size_t i, double top, double h) const;
+  void draw_interval(drawing& d, const columns& c, double lo, double hi, double yc,
+                     const stroke_style& stroke, double tick) const;
+  void draw_arrow(drawing& d, double x_tip, double yc, int direction) const;
+
+  std::span<const forest_row> rows_;
+  const forest_options& o_;
+  text_measurer m_;
+  styles st_;
+  bool log_ = false;
+
+  // Measured content.
+  std::string est_title_;
+  bool annotate_ = true;
+  std::vector<annotation> ann_;
+  std::vector<std::vector<std::string>> weight_text_;
+  double label_w_ = 0;
+  std::vector<double> col_w_;
+  std::vector<bool> col_right_;
+  double ann_est_w_ = 0, ann_lo_w_ = 0, ann_hi_w_ = 0, ann_w_ = 0, space_w_ = 0;
+  std::vector<double> weight_w_;
+  double text_row_w_ = 0;
+  double data_lo_ = 0, data_hi_ = 0;
+  double ref_ = na;  // analysis scale
+  double max_size_weight_ = 0;
+  std::string axis_title_;
+};
+
+expected<void> forest_layout::check_rows() {
+  bool any = false;
+  data_lo_ = std::numeric_limits<double>::infinity();
+  data_hi_ = -data_lo_;
+  for (std::size_t i = 0; i < rows_.size(); ++i) {
+    const auto& r = rows_[i];
+    const auto where = fmt::format("forest row {} ('{}')", i + 1, r.label);
+    if (r.cells.size() > o_.column_titles.size()) {
+      return fail("srma.plot.E507",
+                  fmt::format("{} has {} cells, but there are {} column titles", where,
+                              r.cells.size(), o_.column_titles.size()));
+    }
+    if (r.weights.size() > o_.weight_titles.size()) {
+      return fail("srma.plot.E507",
+                  fmt::format("{} has {} weights, but there are {} weight titles", where,
+                              r.weights.size(), o_.weight_titles.size()));
+    }
+    if (std::isfinite(r.lower) && std::isfinite(r.upper) && r.lower > r.upper) {
+      return fail("srma.plot.E507", fmt::format("{}: lower bound {:g} is above upper bound {:g}",
+                                                where, r.lower, r.upper));
+    }
+    const bool has_marks = r.kind == forest_row_kind::study || r.kind == forest_row_kind::summary ||
+                           r.kind == forest_row_kind::prediction;
+    if (!has_marks) continue;
+    for (double v : {r.estimate, r.lower, r.upper}) {
+      if (std::isfinite(v)) {
+        data_lo_ = std::min(data_lo_, v);
+        data_hi_ = std::max(data_hi_, v);
+        any = true;
+      }
+    }
+    if (r.kind == forest_row_kind::study && std::isfinite(r.size_weight) && r.size_weight > 0) {
+      max_size_weight_ = std::max(max_size_weight_, r.size_weight);
+    }
+  }
+  if (!any) {
+    return fail("srma.plot.E507", "no row has a finite estimate or interval to draw");
+  }
+  const double ref_display = o_.reference.value_or(null_value(o_.measure));
+  if (std::isfinite(ref_display)) ref_ = to_analysis(ref_display);
+  if (std::isfinite(ref_)) {
+    data_lo_ = std::min(data_lo_, ref_);
+    data_hi_ = std::max(data_hi_, ref_);
+  }
+  return {};
+}
+
+void forest_layout::measure_content() {
+  const auto level = detail::format_level(o_.level);
+  if (o_.estimate_title) {
+    est_title_ = *o_.estimate_title;
+  } else {
+    const std::string code =
+        o_.measure == effect_measure::generic ? "Estimate" : std::string(measure_code(o_.measure));
+    est_title_ = fmt::format("{} [{}% CI]", code, level);
+  }
+  annotate_ = !est_title_.empty();
+  if (o_.axis_title) {
+    axis_title_ = *o_.axis_title;
+  } else if (o_.measure == effect_measure::generic) {
+    axis_title_ = "Estimate";
+  } else {
+    axis_title_ = capitalised(measure_name(o_.measure)) + (log_ ? " (log scale)" : "");
+  }
+
+  space_w_ = width(" ", st_.body);
+  label_w_ = lines_width(o_.label_title, st_.bold);
+  col_w_.assign(o_.column_titles.size(), 0);
+  col_right_.assign(o_.column_titles.size(), true);
+  std::vector<bool> col_any(o_.column_titles.size(), false);
+  for (std::size_t c = 0; c < o_.column_titles.size(); ++c) {
+    col_w_[c] = lines_width(o_.column_titles[c], st_.bold);
+  }
+  weight_w_.assign(o_.weight_titles.size(), 0);
+  for (std::size_t c = 0; c < o_.weight_titles.size(); ++c) {
+    weight_w_[c] = lines_width(o_.weight_titles[c], st_.bold);
+  }
+  ann_.assign(rows_.size(), {});
+  weight_text_.assign(rows_.size(), {});
+  for (std::size_t i = 0; i < rows_.size(); ++i) {
+    const auto& r = rows_[i];
+    const auto& st = label_style(r);
+    switch (r.kind) {
+      case forest_row_kind::text:
+        text_row_w_ = std::max(text_row_w_, width(r.label, st_.small));
+        continue;
+      case forest_row_kind::spacer: continue;
+      default: label_w_ = std::max(label_w_, width(r.label, st));
+    }
+    for (std::size_t c = 0; c < r.cells.size(); ++c) {
+      col_w_[c] = std::max(col_w_[c], width(r.cells[c], st));
+      if (!detail::trim(r.cells[c]).empty()) {
+        col_any[c] = true;
+        if (!is_numeric_cell(r.cells[c])) col_right_[c] = false;
+      }
+    }
+    auto& a = ann_[i];
+    if (r.kind == forest_row_kind::study || r.kind == forest_row_kind::summary) {
+      if (std::isfinite(r.estimate)) a.est = fmt_value(r.estimate);
+    }
+    if (r.kind != forest_row_kind::heading && std::isfinite(r.lower) && std::isfinite(r.upper)) {
+      a.lo = "[" + fmt_value(r.lower) + ",";
+      a.hi = fmt_value(r.upper) + "]";
+    }
+    if (annotate_) {
+      ann_est_w_ = std::max(ann_est_w_, width(a.est, st));
+      ann_lo_w_ = std::max(ann_lo_w_, width(a.lo, st));
+      ann_hi_w_ = std::max(ann_hi_w_, width(a.hi, st));
+    }
+    for (std::size_t c = 0; c < r.weights.size(); ++c) {
+      std::string t = std::isfinite(r.weights[c]) ? detail::format_percent(r.weights[c]) : "";
+      weight_w_[c] = std::max(weight_w_[c], width(t, st));
+      weight_text_[i].push_back(std::move(t));
+    }
+  }
+  for (std::size_t c = 0; c < col_any.size(); ++c) {
+    if (!col_any[c]) col_right_[c] = false;
+  }
+  if (annotate_) {
+    ann_w_ = std::max(ann_est_w_ + space_w_ + ann_lo_w_ + space_w_ + ann_hi_w_,
+                      lines_width(est_title_, st_.bold));
+  }
+}
+
+columns forest_layout::place_columns(double forest_w) const {
+  const double fs = o_.font_size;
+  const double gap = fs * 1.5;
+  columns c;
+  c.margin = fs;
+  c.label_x = c.margin;
+  double x = c.label_x + label_w_;
+  for (double w : col_w_) {
+    x += gap;
+    c.col_start.push_back(x);
+    x += w;
+    c.col_end.push_back(x);
+  }
+  // The axis: data limits unless the user fixed them.
+  const bool fixed = o_.axis_min.has_value() || o_.axis_max.has_value();
+  const double lo = o_.axis_min ? to_analysis(*o_.axis_min) : data_lo_;
+  const double hi = o_.axis_max ? to_analysis(*o_.axis_max) : data_hi_;
+  auto label_w = [&](const std::string& s) { return width(s, st_.axis); };
+  c.axis = detail::make_axis(log_, lo, hi, forest_w, label_w, fs * 0.8, 9, fixed);
+
+  double forest_x0 = x + gap;
+  // Text rows start at the label column; they must end before the reference line.
+  const double pad = fs * 0.8;
+  auto ref_at = [&](double x0) {
+    return std::isfinite(ref_) && c.axis.contains(ref_)
+               ? x0 + (ref_ - c.axis.lo) / (c.axis.hi - c.axis.lo) * forest_w
+               : na;
+  };
+  double ref_x = ref_at(forest_x0);
+  double shift = 0;
+  if (std::isfinite(ref_x)) {
+    shift = std::max(shift, c.label_x + text_row_w_ + pad - ref_x);
+    // The left "favours" label is right-aligned just left of the reference line.
+    if (!o_.favours_left.empty()) {
+      shift = std::max(shift, c.margin + width(o_.favours_left, st_.small) + fs * 0.6 - ref_x);
+    }
+  }
+  // Tick labels are centred on their ticks; the outermost may reach beyond the panel.
+  if (!c.axis.labels.empty()) {
+    const double half = width(c.axis.labels.front(), st_.axis) / 2;
+    const double first = forest_x0 + (c.axis.ticks.front() - c.axis.lo) /
+                                         (c.axis.hi - c.axis.lo) * forest_w;
+    shift = std::max(shift, c.margin - (first - half));
+  }
+  forest_x0 += std::max(0.0, shift);
+  c.forest_x0 = forest_x0;
+  c.forest_x1 = forest_x0 + forest_w;
+  c.axis.x0 = c.forest_x0;
+  c.axis.x1 = c.forest_x1;
+  c.ref_x = ref_at(forest_x0);
+
+  x = c.forest_x1;
+  if (annotate_) {
+    x += gap;
+    c.ann_end = x + ann_w_;
+    c.ann_est_end = c.ann_end - ann_hi_w_ - space_w_ - ann_lo_w_ - space_w_;
+    c.ann_lo_end = c.ann_end - ann_hi_w_ - space_w_;
+    x = c.ann_end;
+  }
+  for (double w : weight_w_) {
+    x += gap;
+    x += w;
+    c.weight_end.push_back(x);
+  }
+  double right = x;
+  // Things under the axis and the title may reach further right.
+  if (!c.axis.labels.empty()) {
+    right = std::max(right, c.axis.position(c.axis.ticks.back()) +
+                                width(c.axis.labels.back(), st_.axis) / 2);
+  }
+  if (!o_.favours_right.empty()) {
+    const double start = std::isfinite(c.ref_x) ? c.ref_x + fs * 0.6 : c.forest_x0;
+    right = std::max(right, start + width(o_.favours_right, st_.small));
+  }
+  if (!axis_title_.empty()) {
+    right = std::max(right, (c.forest_x0 + c.forest_x1) / 2 + width(axis_title_, st_.small) / 2);
+  }
+  right = std::max(right, c.label_x + width(o_.title, st_.title));
+  right = std::max(right, c.label_x + text_row_w_);
+  c.total = right + c.margin;
+  return c;
+}
+
+void forest_layout::text_at(drawing& d, point at, const std::string& s, const text_style& st,
+                            std::string_view what) const {
+  if (s.empty()) return;
+  d.text(at, s, st);
+  d.add_box(m_.box(at, s, st), box_kind::text, what.empty() ? s : std::string(what));
+}
+
+void forest_layout::draw_arrow(drawing& d, double x_tip, double yc, int direction) const {
+  // A small filled arrowhead pointing left (-1) or right (+1) with its tip at x_tip.
+  const double len = o_.font_size * 0.55;
+  const double half = o_.font_size * 0.28;
+  const double xb = x_tip - direction * len;
+  const std::vector<point> tri = {{x_tip, yc}, {xb, yc - half}, {xb, yc + half}};
+  d.polygon(tri, {.fill = colours::black});
+  d.add_box({std::min(x_tip, xb), yc - half, len, 2 * half}, box_kind::mark, "arrow");
+}
+
+void forest_layout::draw_interval(drawing& d, const columns& c, double lo, double hi, double yc,
+                                  const stroke_style& stroke, double tick) const {
+  const auto& a = c.axis;
+  if (hi < a.lo || lo > a.hi) {
+    // Entirely off the axis: one arrow at the side where it lies.
+    draw_arrow(d, hi < a.lo ? a.x0 : a.x1, yc, hi < a.lo ? -1 : 1);
+    return;
+  }
+  const bool clip_lo = lo < a.lo - 1e-12;
+  const bool clip_hi = hi > a.hi + 1e-12;
+  const double x_lo = clip_lo ? a.x0 : a.position(lo);
+  const double x_hi = clip_hi ? a.x1 : a.position(hi);
+  d.line({x_lo, yc}, {x_hi, yc}, stroke);
+  d.add_box({x_lo, yc - stroke.width / 2, x_hi - x_lo, stroke.width}, box_kind::mark, "interval");
+  if (clip_lo) draw_arrow(d, x_lo, yc, -1);
+  if (clip_hi) draw_arrow(d, x_hi, yc, 1);
+  if (tick > 0) {
+    if (!clip_lo) d.line({x_lo, yc - tick}, {x_lo, yc + tick}, stroke);
+    if (!clip_hi) d.line({x_hi, yc - tick}, {x_hi, yc + tick}, stroke);
+  }
+}
+
+void forest_layout::draw_row(drawing& d, const columns& c, std::size_t i, double top,
+                             double h) const {
+  const auto& r = rows_[i];
+  const double fs = o_.font_size;
+  const double yc = top + h / 2;
+  const auto& st = r.kind == forest_row_kind::text ? st_.small : label_style(r);
+  const auto e = m_.measure("0", st);
+  const double baseline = yc + (e.ascent - e.descent) / 2;
+  const char* kind_name[] = {"study", "summary", "prediction", "heading", "text", "spacer"};
+  d.begin_group(fmt::format("row-{}-{}", i + 1, kind_name[static_cast<int>(r.kind)]));
+
+  text_at(d, {c.label_x, baseline}, r.label, st);
+  if (r.kind == forest_row_kind::text || r.kind == forest_row_kind::heading ||
+      r.kind == forest_row_kind::spacer) {
+    d.end_group();
+    return;
+  }
+  for (std::size_t k = 0; k < r.cells.size(); ++k) {
+    text_style cs = st;
+    cs.anchor = col_right_[k] ? text_anchor::end : text_anchor::start;
+    text_at(d, {col_right_[k] ? c.col_end[k] : c.col_start[k], baseline}, r.cells[k], cs);
+  }
+  const auto& a = c.axis;
+  const stroke_style black_line{.colour = colours::black, .width = 0.75};
+  if (r.kind == forest_row_kind::study) {
+    if (std::isfinite(r.lower) && std::isfinite(r.upper)) {
+      draw_interval(d, c, r.lower, r.upper, yc, black_line, 0);
+    }
+    if (std::isfinite(r.estimate) && a.contains(r.estimate)) {
+      const double s_max = h * 0.75;
+      const double s_min = std::min(fs * 0.35, s_max);
+      double side = fs * 0.6;
+      if (std::isfinite(r.size_weight) && r.size_weight > 0 && max_size_weight_ > 0) {
+        // Area proportional to the weight; a floor keeps the smallest studies visible.
+        side = std::max(s_min, s_max * std::sqrt(r.size_weight / max_size_weight_));
+      } else if (std::isfinite(r.size_weight)) {
+        side = s_min;
+      }
+      const double x = a.position(r.estimate);
+      const rect sq{x - side / 2, yc - side / 2, side, side};
+      d.rectangle(sq, {.fill = colours::dark_grey});
+      d.add_box(sq, box_kind::mark, "square");
+    }
+  } else if (r.kind == forest_row_kind::summary) {
+    if (std::isfinite(r.estimate) && std::isfinite(r.lower) && std::isfinite(r.upper)) {
+      const double half = h * 0.3;
+      auto clamp = [&](double v) { return a.position(std::clamp(v, a.lo, a.hi)); };
+      const std::vector<point> diamond = {{clamp(r.lower), yc},
+                                          {clamp(r.estimate), yc - half},
+                                          {clamp(r.upper), yc},
+                                          {clamp(r.estimate), yc + half}};
+      d.polygon(diamond, {.fill = colours::dark_grey,
+                          .stroke = stroke_style{.colour = colours::black, .width = 0.5}});
+      d.add_box({clamp(r.lower), yc - half, clamp(r.upper) - clamp(r.lower), 2 * half},
+                box_kind::mark, "diamond");
+    }
+  } else if (r.kind == forest_row_kind::prediction) {
+    if (std::isfinite(r.lower) && std::isfinite(r.upper)) {
+      draw_interval(d, c, r.lower, r.upper, yc, {.colour = colours::black, .width = 1.25},
+                    h * 0.2);
+    }
+  }
+  if (annotate_) {
+    const auto& an = ann_[i];
+    text_style right = st;
+    right.anchor = text_anchor::end;
+    text_at(d, {c.ann_est_end, baseline}, an.est, right);
+    text_at(d, {c.ann_lo_end, baseline}, an.lo, right);
+    text_at(d, {c.ann_end, baseline}, an.hi, right);
+  }
+  for (std::size_t k = 0; k < weight_text_[i].size(); ++k) {
+    text_style right = st;
+    right.anchor = text_anchor::end;
+    text_at(d, {c.weight_end[k], baseline}, weight_text_[i][k], right);
+  }
+  d.end_group();
+}
+
+expected<drawing> forest_layout::run() {
+  if (auto msg = o_.validate(); !msg.empty()) return fail("srma.plot.E504", msg);
+  if (auto ok = check_rows(); !ok) return unexpected(ok.error());
+  measure_content();
+  const double fs = o_.font_size;
+
+  // Horizontal layout; an explicit width goes to (or comes from) the forest panel.
+  const double min_forest = fs * 10;
+  double forest_w = o_.forest_width > 0 ? o_.forest_width : std::max(200.0, fs * 22);
+  columns c = place_columns(forest_w);
+  if (o_.width > 0) {
+    for (int iter = 0; iter < 4 && std::abs(c.total - o_.width) > 0.01; ++iter) {
+      forest_w = std::max(min_forest, forest_w + (o_.width - c.total));
+      c = place_columns(forest_w);
+      if (forest_w <= min_forest) break;
+    }
+    if (c.total > o_.width + 0.01) {
+      return fail("srma.plot.E505",
+                  fmt::format("a width of {:.0f} pt ({:.2f} in) is too small for this forest plot; "
+                              "it needs at least {:.0f} pt ({:.2f} in)",
+                              o_.width, o_.width / 72, c.total, c.total / 72));
+    }
+    c.total = o_.width;
+  }
+
+  // Vertical layout.
+  const double row_h = fs * 1.55;
+  std::vector<double> heights(rows_.size());
+  for (std::size_t i = 0; i < rows_.size(); ++i) {
+    switch (rows_[i].kind) {
+      case forest_row_kind::text: heights[i] = fs * 1.35; break;
+      case forest_row_kind::spacer: heights[i] = fs * 0.7; break;
+      default: heights[i] = row_h;
+    }
+  }
+  const auto title_e = m_.measure("Ag", st_.title);
+  const auto bold_e = m_.measure("Ag", st_.bold);
+  const auto small_e = m_.measure("Ag", st_.small);
+  const auto axis_e = m_.measure("0", st_.axis);
+  const double line_h = fs * 1.25;
+  std::size_t header_lines = split_lines(o_.label_title).size();
+  for (const auto& t : o_.column_titles) header_lines = std::max(header_lines, split_lines(t).size());
+  for (const auto& t : o_.weight_titles) header_lines = std::max(header_lines, split_lines(t).size());
+  if (annotate_) header_lines = std::max(header_lines, split_lines(est_title_).size());
+
+  auto vertical = [&](double& y_title, double& y_header, double& y_rule, double& y_rows) {
+    double y = c.margin;
+    y_title = na;
+    if (!o_.title.empty()) {
+      y_title = y + title_e.ascent;
+      y = y_title + title_e.descent + fs * 0.8;
+    }
+    y_header = y + bold_e.ascent + static_cast<double>(header_lines - 1) * line_h;
+    y_rule = y_header + bold_e.descent + fs * 0.35;
+    y_rows = y_rule + fs * 0.25;
+  };
+  double y_title = 0, y_header = 0, y_rule = 0, y_rows = 0;
+  vertical(y_title, y_header, y_rule, y_rows);
+  const double rows_h = std::accumulate(heights.begin(), heights.end(), 0.0);
+  const double tick_len = fs * 0.4;
+  auto below_rows = [&]() {
+    double y = fs * 0.3 + tick_len + fs * 0.2 + axis_e.ascent + axis_e.descent;
+    if (!o_.favours_left.empty() || !o_.favours_right.empty()) {
+      y += fs * 0.35 + small_e.ascent + small_e.descent;
+    }
+    if (!axis_title_.empty()) y += fs * 0.35 + small_e.ascent + small_e.descent;
+    return y + c.margin;
+  };
+  double total_h = y_rows + rows_h + below_rows();
+  double stretch = 1;
+  if (o_.height > 0) {
+    if (total_h > o_.height + 0.01) {
+      return fail("srma.plot.E505",
+                  fmt::format("a height of {:.0f} pt ({:.2f} in) is too small for this forest plot "
+                              "with {} rows; it needs at least {:.0f} pt ({:.2f} in)",
+                              o_.height, o_.height / 72, rows_.size(), total_h, total_h / 72));
+    }
+    if (rows_h > 0) stretch = 1 + (o_.height - total_h) / rows_h;
+    total_h = o_.height;
+  }
+
+  drawing d(c.total, total_h, o_.title.empty() ? "Forest plot" : o_.title);
+  d.set_font_family(o_.font_family);
+
+  if (!o_.title.empty()) text_at(d, {c.label_x, y_title}, o_.title, st_.title);
+
+  // Header: every title's last line on the same baseline.
+  d.begin_group("header");
+  auto header = [&](const std::string& t, double x, text_anchor anchor) {
+    auto lines = split_lines(t);
+    text_style hs = st_.bold;
+    hs.anchor = anchor;
+    for (std::size_t j = 0; j < lines.size(); ++j) {
+      const double y = y_header - static_cast<double>(lines.size() - 1 - j) * line_h;
+      text_at(d, {x, y}, lines[j], hs);
+    }
+  };
+  header(o_.label_title, c.label_x, text_anchor::start);
+  for (std::size_t k = 0; k < o_.column_titles.size(); ++k) {
+    header(o_.column_titles[k], col_right_[k] ? c.col_end[k] : c.col_start[k],
+           col_right_[k] ? text_anchor::end : text_anchor::start);
+  }
+  if (annotate_) header(est_title_, c.ann_end, text_anchor::end);
+  for (std::size_t k = 0; k < o_.weight_titles.size(); ++k) {
+    header(o_.weight_titles[k], c.weight_end[k], text_anchor::end);
+  }
+  d.line({c.margin, y_rule}, {c.total - c.margin, y_rule}, {.colour = colours::black, .width = 0.75});
+  d.end_group();
+
+  // Rows.
+  double y = y_rows;
+  std::vector<double> tops(rows_.size());
+  for (std::size_t i = 0; i < rows_.size(); ++i) {
+    tops[i] = y;
+    y += heights[i] * stretch;
+  }
+  const double rows_end = y;
+  const double y_axis = rows_end + fs * 0.3;
+  if (std::isfinite(c.ref_x)) {
+    d.line({c.ref_x, y_rule}, {c.ref_x, y_axis}, {.colour = colours::mid_grey, .width = 0.6});
+    d.add_box({c.ref_x - 0.3, y_rule, 0.6, y_axis - y_rule}, box_kind::mark, "reference line");
+  }
+  for (std::size_t i = 0; i < rows_.size(); ++i) draw_row(d, c, i, tops[i], heights[i] * stretch);
+
+  // Axis.
+  d.begin_group("axis");
+  const stroke_style axis_line{.colour = colours::black, .width = 0.75};
+  d.line({c.axis.x0, y_axis}, {c.axis.x1, y_axis}, axis_line);
+  d.add_box({c.axis.x0, y_axis - 0.4, c.axis.x1 - c.axis.x0, tick_len + 0.4}, box_kind::mark,
+            "axis");
+  const double y_tick_label = y_axis + tick_len + fs * 0.2 + axis_e.ascent;
+  for (std::size_t k = 0; k < c.axis.ticks.size(); ++k) {
+    const double x = c.axis.position(c.axis.ticks[k]);
+    d.line({x, y_axis}, {x, y_axis + tick_len}, axis_line);
+    text_style ts = st_.axis;
+    ts.anchor = text_anchor::middle;
+    text_at(d, {x, y_tick_label}, c.axis.labels[k], ts);
+  }
+  double y_next = y_tick_label + axis_e.descent;
+  if (!o_.favours_left.empty() || !o_.favours_right.empty()) {
+    const double yb = y_next + fs * 0.35 + small_e.ascent;
+    const bool at_ref = std::isfinite(c.ref_x);
+    text_style l = st_.small;
+    l.anchor = at_ref ? text_anchor::end : text_anchor::start;
+    text_at(d, {at_ref ? c.ref_x - fs * 0.6 : c.axis.x0, yb}, o_.favours_left, l);
+    text_style r = st_.small;
+    r.anchor = at_ref ? text_anchor::start : text_anchor::end;
+    text_at(d, {at_ref ? c.ref_x + fs * 0.6 : c.axis.x1, yb}, o_.favours_right, r);
+    y_next = yb + small_e.descent;
+  }
+  if (!axis_title_.empty()) {
+    text_style t = st_.small;
+    t.anchor = text_anchor::middle;
+    text_at(d, {(c.axis.x0 + c.axis.x1) / 2, y_next + fs * 0.35 + small_e.ascent}, axis_title_, t);
+  }
+  d.end_group();
+  return d;
+}
+
+}  // namespace
+
+expected<drawing> draw_forest(std::span<const forest_row> rows, const forest_options& options) {
+  forest_layout layout(rows, options);
+  return layout.run();
+}
+
+}  // namespace srma::plot
