@@ -45,7 +45,7 @@ model_estimate infer(double est, double se, double level, double df) {
 
 expected<pool_result> pool_effects(std::span<const double> yi, std::span<const double> vi,
                                    const pool_options& opt, effect_measure measure,
-                                   std::optional<double> fixed_tau2) {
+                                   std::optional<double> fixed_tau2, bool with_tau2_ci) {
   if (auto msg = opt.validate(); !msg.empty()) return fail("srma.model.E300", msg);
   const std::size_t k = yi.size();
   if (k == 0) return fail("srma.model.E301", "no studies to pool");
@@ -119,7 +119,7 @@ expected<pool_result> pool_effects(std::span<const double> yi, std::span<const d
   } else {
     h.I2_tau2 = h.H2_tau2 = k_nan;
   }
-  if (k >= 2 && !fixed_tau2) {
+  if (k >= 2 && !fixed_tau2 && with_tau2_ci) {
     auto ci = qprofile_ci(model, level, opt.control);
     if (!ci) return unexpected(ci.error());
     h.tau2_ci_lower = ci->lower;

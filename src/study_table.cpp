@@ -164,6 +164,7 @@ study_table study_table::subset(std::span<const std::size_t> rows) const {
     out.yi.push_back(yi.at(r));
     out.vi.push_back(vi.at(r));
     out.line.push_back(line.at(r));
+    if (!sample_size.empty()) out.sample_size.push_back(sample_size.at(r));
     for (std::size_t a = 0; a < attributes.size(); ++a) out.attributes[a].push_back(attributes[a][r]);
   }
   return out;
@@ -348,6 +349,7 @@ expected<study_table> make_study_table(const csv_table& csv, const read_options&
     }
 
     effect e;
+    double n_total = 0;
     switch (chosen->kind) {
       case input_kind::ratio_ci: {
         auto ratio = row.positive(cols[0], "a ratio");
@@ -442,6 +444,7 @@ expected<study_table> make_study_table(const csv_table& csv, const read_options&
         auto r2 = effect_from_2x2(c[0], c[1], c[2], c[3], measure);
         if (!r2) return at_row(r2.error(), row.where(cols[0]));
         e = *r2;
+        n_total = c[1] + c[3];
         break;
       }
       case input_kind::means: {
@@ -455,6 +458,7 @@ expected<study_table> make_study_table(const csv_table& csv, const read_options&
         auto rm = effect_from_means(v[0], v[1], v[2], v[3], v[4], v[5], measure);
         if (!rm) return at_row(rm.error(), row.where(cols[0]));
         e = *rm;
+        n_total = v[2] + v[5];
         break;
       }
     }
@@ -467,6 +471,7 @@ expected<study_table> make_study_table(const csv_table& csv, const read_options&
     out.yi.push_back(e.yi);
     out.vi.push_back(e.vi);
     out.line.push_back(line);
+    if (n_total > 0) out.sample_size.push_back(n_total);
     for (std::size_t a = 0; a < attr_cols.size(); ++a) {
       out.attributes[a].push_back(row.field(attr_cols[a]));
     }

@@ -75,6 +75,7 @@ struct study_table {
   std::vector<double> yi;          ///< Estimates on the analysis scale.
   std::vector<double> vi;          ///< Sampling variances, > 0.
   std::vector<int> line;           ///< Source line of each study (0 when built in memory).
+  std::vector<double> sample_size; ///< Total n per study (2x2 and means input), else empty.
   std::vector<std::string> attribute_names;          ///< Other input columns, in file order.
   std::vector<int> attribute_columns;                ///< Their 1-based column numbers in the file.
   std::vector<std::vector<std::string>> attributes;  ///< attributes[a][i]: column a, study i.

@@ -1,0 +1,58 @@
+// Leave-one-out analysis (metafor's leave1out.rma.uni): k refits, run in parallel for large k.
+#include "srma/leave1out.hpp"
+
+#include <fmt/format.h>
+
+#include "refit.hpp"
+#include "util/parallel.hpp"
+
+namespace srma {
+
+expected<leave1out_result> leave1out(const study_table& studies, const pool_options& options) {
+  const std::size_t k = studies.k();
+  if (k < 2) {
+    return fail("srma.model.E301",
+                fmt::format("leave-one-out needs at least 2 studies (k = {})", k));
+  }
+  auto full = pool(studies, options);
+  if (!full) return unexpected(full.error());
+  leave1out_result out;
+  out.model = detail::refit_model(*full);
+  out.full = std::move(*full);
+  out.rows.resize(k);
+  std::vector<std::optional<error>> errors(k);
+  detail::parallel_for(k, [&](std::size_t i) {
+    std::vector<double> y, v;
+    y.reserve(k - 1);
+    v.reserve(k - 1);
+    for (std::size_t j = 0; j < k; ++j) {
+      if (j == i) continue;
+      y.push_back(studies.yi[j]);
+      v.push_back(studies.vi[j]);
+    }
+    auto r = detail::refit(y, v, options, out.model);
+    if (!r) {
+      errors[i] = r.error();
+      return;
+    }
+    out.rows[i] = std::move(*r);
+    out.rows[i].label = studies.study[i];
+  });
+  for (auto& e : errors)
+    if (e) return unexpected(std::move(*e));
+  return out;
+}
+
+std::string leave1out_result::full_report() const {
+  std::string out = fmt::format(
+      "Leave-one-out analysis: {} studies, {} model{}\n\n", full.k,
+      model == model_kind::common ? "common-effect" : "random-effects",
+      model == model_kind::common ? ""
+                                  : fmt::format(" ({}, {})", tau2_method_code(full.random.method),
+                                                full.random.ci == ci_method::hksj ? "HKSJ"
+                                                                                  : "Wald z"));
+  out += detail::refit_table(rows, full, model, "Omitted");
+  return out;
+}
+
+}  // namespace srma

@@ -1,0 +1,21 @@
+// Shared pieces of the sensitivity analyses that refit the model on subsets (private).
+#pragma once
+
+#include <span>
+
+#include "srma/refit_summary.hpp"
+
+namespace srma::detail {
+
+/// The model an analysis refits: the full analysis' primary model, fixed for all refits.
+model_kind refit_model(const pool_result& full);
+
+/// Fits `model` on (yi, vi) with `options` (no tau^2 CI) and summarises it.
+expected<refit_summary> refit(std::span<const double> yi, std::span<const double> vi,
+                              const pool_options& options, model_kind model);
+
+/// Formats a table of refits for text reports ("Omitted" or "Added" as first column title).
+std::string refit_table(const std::vector<refit_summary>& rows, const pool_result& full,
+                        model_kind model, const std::string& first_column);
+
+}  // namespace srma::detail
