@@ -16,6 +16,9 @@ int main(int argc, char** argv) {
   srma::cli::add_pool_command(app, action);
   srma::cli::add_forest_command(app, action);
   srma::cli::add_funnel_command(app, action);
+  srma::cli::add_sensitivity_commands(app, action);
+  srma::cli::add_bias_command(app, action);
+  srma::cli::add_metareg_commands(app, action);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -181,15 +181,17 @@ expected<metareg_result> metareg(std::span<const double> yi, std::span<const dou
     r.QM = {k_nan, 0, k_nan, k_nan};
   }
 
-  // Residual heterogeneity: QE at w = 1/v; I^2 and H^2 as metafor (tau^2-based; Q-based for
-  // the common-effect model).
+  // Residual heterogeneity: QE at w = 1/v; I^2 and H^2 Q-based, and tau^2-based as metafor
+  // (the common-effect model has tau^2 = 0, so its tau^2-based I^2 is 0 and H^2 is 1).
   const auto st0 = model.at(0.0);
   r.QE = std::max(0.0, st0.rss);
   r.QE_df = kd - pd;
   r.QE_p = detail::pchisq_upper(r.QE, r.QE_df);
+  r.I2 = r.QE > 0 ? std::max(0.0, 100 * (r.QE - r.QE_df) / r.QE) : 0.0;
+  r.H2 = r.QE / r.QE_df;
   if (r.common_effect) {
-    r.I2_tau2 = r.QE > 0 ? std::max(0.0, 100 * (r.QE - r.QE_df) / r.QE) : 0.0;
-    r.H2_tau2 = r.QE / r.QE_df;
+    r.I2_tau2 = 0;
+    r.H2_tau2 = 1;
   } else {
     const double vt = r.QE_df / st0.tr_p;
     r.I2_tau2 = 100 * tau2 / (vt + tau2);
@@ -249,10 +251,15 @@ std::string metareg_result::full_report() const {
   out += fmt::format("Residual heterogeneity: QE = {} (df = {:g}), {}\n", format_fixed(QE, 2),
                      QE_df, detail::format_p_clause(QE_p));
   if (!common_effect) {
-    out += fmt::format("Residual \u03c4\u00b2 = {}{}; I\u00b2 = {}; H\u00b2 = {}\n",
+    out += fmt::format("Residual \u03c4\u00b2 = {}{}; I\u00b2 = {} (\u03c4\u00b2-based), {} "
+                       "(Q-based); H\u00b2 = {}\n",
                        format_fixed(tau2, 4),
                        std::isnan(tau2_se) ? "" : fmt::format(" (SE {})", format_fixed(tau2_se, 4)),
-                       detail::format_percent(I2_tau2), format_fixed(H2_tau2, 2));
+                       detail::format_percent(I2_tau2), detail::format_percent(I2),
+                       format_fixed(H2_tau2, 2));
+  } else {
+    out += fmt::format("Residual I\u00b2 = {} (Q-based); H\u00b2 = {}\n",
+                       detail::format_percent(I2), format_fixed(H2, 2));
   }
   if (!std::isnan(R2)) {
     out += fmt::format("R\u00b2 (heterogeneity accounted for) = {}\n", detail::format_percent(R2));

@@ -70,7 +70,9 @@ struct metareg_result {
   omnibus_test QM;           ///< Test of all coefficients but the intercept.
   double QE = 0, QE_df = 0, QE_p = 0;  ///< Residual heterogeneity.
   double tau2 = 0, tau2_se = 0;        ///< Residual tau^2.
-  double I2_tau2 = 0, H2_tau2 = 0;     ///< Residual I^2, H^2 (tau^2-based, as metafor).
+  double I2 = 0, H2 = 0;               ///< Residual I^2, H^2, Q-based: (QE - df)/QE, QE/df.
+  double I2_tau2 = 0, H2_tau2 = 0;     ///< Residual I^2, H^2, tau^2-based (metafor's for RE
+                                       ///< models; 0 and 1 for the common-effect model).
   double R2 = 0;  ///< Percent of tau^2 explained (metafor's pseudo-R^2); NaN without intercept.
   std::vector<std::string> notes;
 

@@ -148,6 +148,8 @@ json to_json(const metareg_result& r) {
           {"QE", {{"Q", num(r.QE)}, {"df", num(r.QE_df)}, {"p", num(r.QE_p)}}},
           {"tau2", num(r.tau2)},
           {"tau2_se", num(r.tau2_se)},
+          {"I2", num(r.I2)},
+          {"H2", num(r.H2)},
           {"I2_tau2", num(r.I2_tau2)},
           {"H2_tau2", num(r.H2_tau2)},
           {"R2", num(r.R2)},

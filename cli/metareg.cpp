@@ -1,0 +1,124 @@
+// srma metareg | permtest: meta-regression and permutation tests, as text or JSON.
+#include <fmt/format.h>
+
+#include <memory>
+#include <unistd.h>
+
+#include "commands.hpp"
+#include "common.hpp"
+#include "srma/json.hpp"
+#include "srma/metareg.hpp"
+#include "srma/permtest.hpp"
+
+namespace srma::cli {
+namespace {
+
+struct metareg_args : analysis_args {
+  bool json = false;
+  std::vector<std::string> mods;
+  std::vector<std::string> factors;
+  std::size_t iterations = 1000;
+  bool exact = false;
+  std::uint64_t seed = 1;
+};
+
+// Meta-regression is about the random-effects model unless the common-effect model is asked.
+pool_options regression_options(pool_options o) {
+  if (o.model != model_choice::common) o.model = model_choice::random;
+  return o;
+}
+
+int run_metareg(const metareg_args& args) {
+  auto studies = load_studies(args);
+  if (!studies) return report_error(studies.error());
+  auto options = args.pooling();
+  if (!options) return report_error(options.error());
+  auto design = build_design(*studies, args.mods, args.factors);
+  if (!design) return report_error(design.error());
+  auto r = metareg(studies->yi, studies->vi, *design, regression_options(*options));
+  if (!r) return report_error(r.error());
+  if (args.json) {
+    auto j = to_json(*r);
+    j["input"] = input_json(*studies);
+    fmt::print("{}\n", j.dump(2));
+  } else {
+    fmt::print("{}", r->full_report());
+  }
+  return exit_code::ok;
+}
+
+int run_permtest(const metareg_args& args) {
+  auto studies = load_studies(args);
+  if (!studies) return report_error(studies.error());
+  auto options = args.pooling();
+  if (!options) return report_error(options.error());
+  std::optional<design_matrix> design;
+  if (!args.mods.empty()) {
+    auto d = build_design(*studies, args.mods, args.factors);
+    if (!d) return report_error(d.error());
+    design = std::move(*d);
+  }
+  permtest_options p;
+  p.iterations = args.iterations;
+  p.exact = args.exact;
+  p.seed = args.seed;
+  if (isatty(STDERR_FILENO)) {
+    p.progress = [](std::size_t done, std::size_t total) {
+      const int width = 40;
+      const int filled = static_cast<int>(width * static_cast<double>(done) /
+                                          static_cast<double>(std::max<std::size_t>(total, 1)));
+      fmt::print(stderr, "\r[{:=<{}}{:<{}}] {}/{}", "", filled, "", width - filled, done, total);
+      if (done == total) fmt::print(stderr, "\n");
+    };
+  }
+  auto r = permutation_test(studies->yi, studies->vi, design ? &*design : nullptr,
+                            regression_options(*options), p);
+  if (!r) return report_error(r.error());
+  if (args.json) {
+    auto j = to_json(*r);
+    j["input"] = input_json(*studies);
+    fmt::print("{}\n", j.dump(2));
+  } else {
+    fmt::print("{}", r->full_report());
+  }
+  return exit_code::ok;
+}
+
+void add_mods(CLI::App* cmd, metareg_args& args, bool required) {
+  auto* o = cmd->add_option("--mods", args.mods,
+                            "Moderator columns, comma separated (categorical when any value is "
+                            "not a number)")
+                ->delimiter(',');
+  if (required) o->required();
+  cmd->add_option("--factor", args.factors,
+                  "Moderators to treat as categorical even if numeric (comma separated)")
+      ->delimiter(',');
+}
+
+}  // namespace
+
+void add_metareg_commands(CLI::App& app, std::function<int()>& action) {
+  {
+    auto args = std::make_shared<metareg_args>();
+    auto* cmd = app.add_subcommand("metareg", "Mixed-effects meta-regression");
+    args->add_to(*cmd);
+    add_mods(cmd, *args, true);
+    cmd->add_flag("--json", args->json, "Print one JSON object (docs/json-schema.md)");
+    cmd->callback([args, &action] { action = [args] { return run_metareg(*args); }; });
+  }
+  {
+    auto args = std::make_shared<metareg_args>();
+    auto* cmd = app.add_subcommand(
+        "permtest", "Permutation test of the pooled effect or of meta-regression coefficients");
+    args->add_to(*cmd);
+    add_mods(cmd, *args, false);
+    cmd->add_option("--iter", args->iterations, "Random permutations (default 1000)")
+        ->check(CLI::Range(2, 100000000));
+    cmd->add_flag("--exact", args->exact, "Enumerate every permutation");
+    cmd->add_option("--seed", args->seed, "Seed of the random permutations (default 1)");
+    cmd->add_flag("--json", args->json, "Print one JSON object (docs/json-schema.md)");
+    cmd->callback([args, &action] { action = [args] { return run_permtest(*args); }; });
+  }
+}
+
+}  // namespace srma::cli
