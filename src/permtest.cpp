@@ -14,6 +14,8 @@
 #include <random>
 
 #include "pool_internal.hpp"
+#include "stats/linear_model.hpp"
+#include "tau2/estimators.hpp"
 #include "report/format.hpp"
 #include "util/parallel.hpp"
 
@@ -45,6 +47,35 @@ double count_ge(const std::vector<double>& perm, double observed, double tol) {
   return n ? static_cast<double>(c) / static_cast<double>(n) : std::nan("");
 }
 
+// The z (or t) statistic of the intercept-only model on (y, v): the whole refit a permutation
+// needs, without building a pool_result (allocation-free apart from the estimator's notes).
+expected<double> intercept_statistic(std::span<const double> y, std::span<const double> v,
+                                     const pool_options& options, bool common) {
+  double tau2 = 0;
+  if (!common && y.size() >= 2) {
+    detail::intercept_model m(y, v);
+    auto est = detail::estimate_tau2(m, options.tau2, options.control);
+    if (!est) return unexpected(est.error());
+    tau2 = est->tau2;
+  }
+  double sw = 0, swy = 0;
+  for (std::size_t i = 0; i < y.size(); ++i) {
+    const double w = 1 / (v[i] + tau2);
+    sw += w;
+    swy += w * y[i];
+  }
+  const double mu = swy / sw;
+  double var = 1 / sw;
+  if (!common && options.ci == ci_method::hksj && y.size() >= 2) {
+    double rss = 0;
+    for (std::size_t i = 0; i < y.size(); ++i) rss += (y[i] - mu) * (y[i] - mu) / (v[i] + tau2);
+    var *= rss <= std::numeric_limits<double>::epsilon()
+               ? 0.0
+               : rss / static_cast<double>(y.size() - 1);
+  }
+  return mu / std::sqrt(var);
+}
+
 }  // namespace
 
 expected<permtest_result> permutation_test(std::span<const double> yi, std::span<const double> vi,
@@ -59,9 +90,9 @@ expected<permtest_result> permutation_test(std::span<const double> yi, std::span
   auto fit = [&](std::span<const double> y, const design_matrix* d) -> expected<fit_stats> {
     fit_stats s;
     if (!d) {
-      auto r = detail::pool_effects(y, vi, options, effect_measure::generic, std::nullopt, false);
-      if (!r) return unexpected(r.error());
-      s.coef_stat = {common ? r->common.statistic : r->random.statistic};
+      auto z = intercept_statistic(y, vi, options, common);
+      if (!z) return unexpected(z.error());
+      s.coef_stat = {*z};
     } else {
       auto r = metareg(y, vi, *d, options);
       if (!r) return unexpected(r.error());

@@ -5,25 +5,33 @@
 set -euo pipefail
 build=${1:-build}
 ks=${2:-100,1000}
+with_perm=${3:-permtest}   # "none" skips metafor's ~10 s exact permutation test
 cd "$(dirname "$0")/.."
 [ -x "$build/bench/pool_bench" ] || cmake --build "$build" --target pool_bench >/dev/null
 json=$(mktemp)
 "$build/bench/pool_bench" --benchmark_filter='bm_pool_reml_k11|bm_pool_reml_k/' \
   --benchmark_min_time=0.5 --benchmark_format=json >"$json" 2>/dev/null
-srma_time() {  # seconds per iteration of benchmark $1
-  python3 -c "import json,sys; d=json.load(open('$json'));
+[ -x "$build/bench/sensitivity_bench" ] || cmake --build "$build" --target sensitivity_bench >/dev/null
+json2=$(mktemp)
+"$build/bench/sensitivity_bench" --benchmark_filter='bm_permtest_exact_k11' \
+  --benchmark_format=json >"$json2" 2>/dev/null
+srma_time() {  # seconds per iteration of benchmark $1 (from file $2, default the pool run)
+  python3 -c "import json,sys; d=json.load(open('${2:-$json}'));
 b=[x for x in d['benchmarks'] if x['name']=='$1'][0]
 f={'ns':1e-9,'us':1e-6,'ms':1e-3,'s':1}[b['time_unit']]; print(b['real_time']*f)"
 }
+fmt_s() { python3 -c "print(f'{$1:.3g} s')"; }
 echo "srma (Google Benchmark):"
-echo "  REML + Q-profile CI + PI, BCG k = 11: $(srma_time bm_pool_reml_k11) s"
-for k in 10 100 1000 10000 100000; do echo "  simulated k = $k: $(srma_time bm_pool_reml_k/$k) s"; done
+echo "  REML + Q-profile CI + PI, BCG k = 11: $(fmt_s "$(srma_time bm_pool_reml_k11)")"
+for k in 10 100 1000 10000 100000; do echo "  simulated k = $k: $(fmt_s "$(srma_time bm_pool_reml_k/$k)")"; done
+echo "  exact permutation test, 2^11 REML refits: $(fmt_s "$(srma_time bm_permtest_exact_k11/real_time "$json2")")"
 if ! command -v Rscript >/dev/null || ! Rscript -e 'library(metafor)' >/dev/null 2>&1; then
   echo "metafor not installed: skipping the comparison"; exit 0
 fi
 echo "metafor $(Rscript -e 'cat(as.character(packageVersion("metafor")))' 2>/dev/null) (rma + confint + predict):"
-Rscript tools/bench_metafor.R "$ks" 2>/dev/null | tail -n +2 | while IFS=, read -r case k secs; do
-  if [ "$case" = bcg11 ]; then s=$(srma_time bm_pool_reml_k11); else
+Rscript tools/bench_metafor.R "$ks" "$with_perm" 2>/dev/null | tail -n +2 | while IFS=, read -r case k secs; do
+  if [ "$case" = bcg11 ]; then s=$(srma_time bm_pool_reml_k11);
+  elif [ "$case" = permtest11 ]; then s=$(srma_time bm_permtest_exact_k11/real_time "$json2"); else
     s=$(python3 - "$json" "$k" <<'PY'
 import json, sys, math
 d = json.load(open(sys.argv[1])); k = int(sys.argv[2])
@@ -41,4 +49,4 @@ PY
   fi
   python3 -c "print(f'  {\"$case\"} k = {$k}: metafor {$secs:.4g} s, srma {$s:.3g} s, ratio {$secs/$s:,.0f}x')"
 done
-rm -f "$json"
+rm -f "$json" "$json2"

@@ -29,3 +29,10 @@ for (k in ks) {
   yi <- -0.3 + rnorm(k, 0, sqrt(0.05)) + rnorm(k, 0, sqrt(vi))
   cat(sprintf("sim,%d,%.6g\n", k, time_per_fit(yi, vi, min_seconds = 0)))
 }
+# permutest(exact = TRUE) on the first 11 BCG trials (2^11 refits); skipped unless asked for,
+# because it takes about ten seconds.
+if (length(args) >= 2 && args[2] == "permtest") {
+  r <- rma(bcg$yi[1:11], bcg$vi[1:11], method = "REML")
+  t <- system.time(suppressMessages(permutest(r, exact = TRUE, progbar = FALSE)))[["elapsed"]]
+  cat(sprintf("permtest11,11,%.6g\n", t))
+}
