@@ -73,22 +73,21 @@ std::string typeset_minus(std::string s) {
 }
 
 axis_scale make_axis(bool log, double lo, double hi, double length, const label_width_fn& width,
-                     double min_gap, int max_ticks, bool fixed_limits) {
+                     double min_gap, int max_ticks, axis_limits limits) {
   if (hi <= lo) {
     // A single value: open a small window around it.
     const double pad = log ? std::log(2.0) : (std::abs(lo) > 0 ? std::abs(lo) * 0.5 : 1.0);
-    lo -= pad;
-    hi += pad;
+    if (!limits.fixed_lo) lo -= pad;
+    if (!limits.fixed_hi) hi += pad;
   }
-  axis_scale best;
-  bool found = false;
+  auto label_of = [&](double t) { return format_tick(log ? std::exp(t) : t); };
   std::size_t n_ladders = log ? ratio_ladders.size() + 6 : 0;
   std::vector<double> steps;
   if (!log) {
-    // 1, 2, 2.5, 5 x 10^n from well below to above the range.
+    // 1, 2, 5 x 10^n from well below to above the range.
     const double e = std::floor(std::log10(hi - lo)) - 3;
     for (int k = 0; k < 8; ++k) {
-      for (double m : {1.0, 2.0, 2.5, 5.0}) steps.push_back(m * std::pow(10.0, e + k));
+      for (double m : {1.0, 2.0, 5.0}) steps.push_back(m * std::pow(10.0, e + k));
     }
     n_ladders = steps.size();
   }
@@ -96,50 +95,57 @@ axis_scale make_axis(bool log, double lo, double hi, double length, const label_
     const auto cand = log ? ratio_candidates(ladder, lo, hi) : linear_candidates(steps[ladder], lo, hi);
     axis_scale a;
     a.log = log;
-    if (fixed_limits) {
-      a.lo = lo;
-      a.hi = hi;
-    } else {
-      // The ticks just outside the data.
-      const double eps = 1e-9 * std::max(1.0, hi - lo);
+    a.lo = lo;
+    a.hi = hi;
+    const double eps = 1e-9 * std::max(1.0, hi - lo);
+    if (!limits.fixed_lo) {
       auto below = std::find_if(cand.rbegin(), cand.rend(), [&](double c) { return c <= lo + eps; });
-      auto above = std::find_if(cand.begin(), cand.end(), [&](double c) { return c >= hi - eps; });
-      if (below == cand.rend() || above == cand.end()) continue;
+      if (below == cand.rend()) continue;
       a.lo = *below;
+    }
+    if (!limits.fixed_hi) {
+      auto above = std::find_if(cand.begin(), cand.end(), [&](double c) { return c >= hi - eps; });
+      if (above == cand.end()) continue;
       a.hi = *above;
     }
-    for (double c : cand) {
-      const double eps = 1e-9 * (a.hi - a.lo);
-      if (c >= a.lo - eps && c <= a.hi + eps) a.ticks.push_back(c);
-    }
-    if (static_cast<int>(a.ticks.size()) > max_ticks) continue;
-    if (a.ticks.size() < 2 && !fixed_limits) continue;
     a.x0 = 0;
     a.x1 = length;
-    for (double t : a.ticks) a.labels.push_back(format_tick(log ? std::exp(t) : t));
+    for (double c : cand) {
+      if (c >= a.lo - eps && c <= a.hi + eps) a.ticks.push_back(c);
+    }
+    // A fixed end is a tick of its own; ladder ticks whose labels would crowd it give way.
+    auto crowds = [&](double t, double end) {
+      const double space = std::abs(a.position(t) - a.position(end));
+      return space < (width(label_of(t)) + width(label_of(end))) / 2 + min_gap;
+    };
+    if (limits.fixed_lo) {
+      std::erase_if(a.ticks, [&](double t) { return crowds(t, a.lo); });
+      a.ticks.insert(a.ticks.begin(), a.lo);
+    }
+    if (limits.fixed_hi) {
+      std::erase_if(a.ticks, [&](double t) { return crowds(t, a.hi); });
+      a.ticks.push_back(a.hi);
+    }
+    if (static_cast<int>(a.ticks.size()) > max_ticks || a.ticks.size() < 2) continue;
+    for (double t : a.ticks) a.labels.push_back(label_of(t));
     // Labels centred on their ticks must leave min_gap between neighbours.
     bool fits = true;
     for (std::size_t i = 1; i < a.ticks.size(); ++i) {
       const double space = a.position(a.ticks[i]) - a.position(a.ticks[i - 1]);
       if (space < (width(a.labels[i]) + width(a.labels[i - 1])) / 2 + min_gap) fits = false;
     }
-    if (!fits) continue;
-    best = std::move(a);
-    found = true;
-    break;
+    if (fits) return a;
   }
-  if (!found) {
-    // Only the limits, labelled.
-    best = axis_scale{};
-    best.log = log;
-    best.lo = lo;
-    best.hi = hi;
-    best.x0 = 0;
-    best.x1 = length;
-    best.ticks = {lo, hi};
-    for (double t : best.ticks) best.labels.push_back(format_tick(log ? std::exp(t) : t));
-  }
-  return best;
+  // Nothing fits: only the limits, labelled.
+  axis_scale a;
+  a.log = log;
+  a.lo = lo;
+  a.hi = hi;
+  a.x0 = 0;
+  a.x1 = length;
+  a.ticks = {lo, hi};
+  for (double t : a.ticks) a.labels.push_back(label_of(t));
+  return a;
 }
 
 }  // namespace srma::detail

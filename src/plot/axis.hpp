@@ -26,12 +26,18 @@ struct axis_scale {
 /// Text width of a tick label, in points (from the text measurer).
 using label_width_fn = std::function<double(const std::string&)>;
 
+/// Which ends of an axis the user fixed.
+struct axis_limits {
+  bool fixed_lo = false;
+  bool fixed_hi = false;
+};
+
 /// Ticks and limits for data spanning [lo, hi] (analysis scale), drawn over `length` points:
 /// the finest ladder whose labels, `min_gap` points apart, fit and that has at most `max_ticks`
-/// ticks. The limits are the ticks just outside the data, unless `fixed_limits`, when lo and hi
-/// are kept as they are and only ticks inside are shown.
+/// ticks. A free end moves out to the next tick of the ladder; a fixed end stays where it is and
+/// is labelled itself (ladder ticks too close to it are dropped).
 axis_scale make_axis(bool log, double lo, double hi, double length, const label_width_fn& width,
-                     double min_gap, int max_ticks, bool fixed_limits);
+                     double min_gap, int max_ticks, axis_limits limits = {});
 
 /// A tick value for people: "0.25", "1", "10", "0.001" (no exponent, no trailing zeros).
 std::string format_tick(double display_value);

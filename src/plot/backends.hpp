@@ -17,4 +17,14 @@ std::string write_svg(const plot::drawing& d);
 expected<std::string> render_with_cairo(const plot::drawing& d, plot::image_format format,
                                         double dpi);
 
+/// What a PNG holds, decoded with Cairo (for tests and checks): its size and the share of
+/// pixels that are not white. `ok` is false when the bytes are not a PNG Cairo can read.
+struct png_summary {
+  bool ok = false;
+  int width = 0;
+  int height = 0;
+  double ink = 0;  ///< Fraction of pixels darker than near-white, 0..1.
+};
+png_summary inspect_png(const std::string& bytes);
+
 }  // namespace srma::detail

@@ -5,6 +5,7 @@
 #include <cairo.h>
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <array>
 #include <cmath>
 #include <cstdint>
@@ -177,7 +178,9 @@ expected<std::string> render_with_cairo(const plot::drawing& d, plot::image_form
   if (format == plot::image_format::pdf) {
     cairo_surface_t* surface =
         cairo_pdf_surface_create_for_stream(append_bytes, &bytes, d.width(), d.height());
-    // No creation date: the same figure gives the same file.
+    // No creation date: the same figure gives the same file. (Cairo 1.16 stamps the current time
+    // unless the date is replaced; an empty date is not a valid ISO 8601 date and is dropped.)
+    cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_CREATE_DATE, "");
     cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_CREATOR, "srma");
     if (!d.title().empty()) {
       cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_TITLE, d.title().c_str());
@@ -214,6 +217,45 @@ expected<std::string> render_with_cairo(const plot::drawing& d, plot::image_form
   cairo_surface_destroy(surface);
   if (status != CAIRO_STATUS_SUCCESS) return cairo_failure(status, "PNG");
   return with_phys(std::move(bytes), dpi);
+}
+
+png_summary inspect_png(const std::string& bytes) {
+  struct reader {
+    const std::string& data;
+    std::size_t pos = 0;
+  } r{bytes};
+  auto read = [](void* closure, unsigned char* out, unsigned int length) -> cairo_status_t {
+    auto* rd = static_cast<reader*>(closure);
+    if (rd->pos + length > rd->data.size()) return CAIRO_STATUS_READ_ERROR;
+    std::copy_n(rd->data.data() + rd->pos, length, reinterpret_cast<char*>(out));
+    rd->pos += length;
+    return CAIRO_STATUS_SUCCESS;
+  };
+  png_summary s;
+  cairo_surface_t* surface = cairo_image_surface_create_from_png_stream(read, &r);
+  if (cairo_surface_status(surface) == CAIRO_STATUS_SUCCESS) {
+    cairo_surface_flush(surface);
+    s.ok = true;
+    s.width = cairo_image_surface_get_width(surface);
+    s.height = cairo_image_surface_get_height(surface);
+    const int stride = cairo_image_surface_get_stride(surface);
+    const unsigned char* data = cairo_image_surface_get_data(surface);
+    const cairo_format_t fmt = cairo_image_surface_get_format(surface);
+    std::size_t dark = 0;
+    for (int y = 0; y < s.height; ++y) {
+      const auto* row = reinterpret_cast<const std::uint32_t*>(data + static_cast<std::ptrdiff_t>(y) * stride);
+      for (int x = 0; x < s.width; ++x) {
+        const std::uint32_t p = row[x];
+        const unsigned alpha = fmt == CAIRO_FORMAT_RGB24 ? 255u : (p >> 24) & 0xffu;
+        const unsigned red = (p >> 16) & 0xffu, green = (p >> 8) & 0xffu, blue = p & 0xffu;
+        if (alpha > 16 && (red < 235 || green < 235 || blue < 235)) ++dark;
+      }
+    }
+    const double n = static_cast<double>(s.width) * static_cast<double>(s.height);
+    s.ink = n > 0 ? static_cast<double>(dark) / n : 0;
+  }
+  cairo_surface_destroy(surface);
+  return s;
 }
 
 }  // namespace srma::detail

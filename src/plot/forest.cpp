@@ -96,7 +96,9 @@ struct columns {
   std::vector<double> col_end;  // extra columns: right edge
   std::vector<double> col_start;
   double forest_x0 = 0, forest_x1 = 0;
-  double ann_est_end = 0, ann_lo_end = 0, ann_end = 0;
+  double ann_end = 0;
+  double ann_est_end[2] = {0, 0};  // by style: 0 plain, 1 bold (summary rows)
+  double ann_lo_end[2] = {0, 0};
   std::vector<double> weight_end;
   double total = 0;
   axis_scale axis;
@@ -162,7 +164,11 @@ class forest_layout {
   double label_w_ = 0;
   std::vector<double> col_w_;
   std::vector<bool> col_right_;
-  double ann_est_w_ = 0, ann_lo_w_ = 0, ann_hi_w_ = 0, ann_w_ = 0, space_w_ = 0;
+  // Annotation parts are right-aligned in three sub-columns, measured separately for plain and
+  // bold rows: bold digits are wider, and sharing their widths would open gaps in plain rows.
+  double ann_est_w_[2] = {0, 0}, ann_lo_w_[2] = {0, 0}, ann_hi_w_[2] = {0, 0};
+  double space_w_[2] = {0, 0};
+  double ann_w_ = 0;
   std::vector<double> weight_w_;
   double text_row_w_ = 0;
   double data_lo_ = 0, data_hi_ = 0;
@@ -236,7 +242,8 @@ void forest_layout::measure_content() {
     axis_title_ = capitalised(measure_name(o_.measure)) + (log_ ? " (log scale)" : "");
   }
 
-  space_w_ = width(" ", st_.body);
+  space_w_[0] = width(" ", st_.body);
+  space_w_[1] = width(" ", st_.bold);
   label_w_ = lines_width(o_.label_title, st_.bold);
   col_w_.assign(o_.column_titles.size(), 0);
   col_right_.assign(o_.column_titles.size(), true);
@@ -276,9 +283,10 @@ void forest_layout::measure_content() {
       a.hi = fmt_value(r.upper) + "]";
     }
     if (annotate_) {
-      ann_est_w_ = std::max(ann_est_w_, width(a.est, st));
-      ann_lo_w_ = std::max(ann_lo_w_, width(a.lo, st));
-      ann_hi_w_ = std::max(ann_hi_w_, width(a.hi, st));
+      const int b = st.bold ? 1 : 0;
+      ann_est_w_[b] = std::max(ann_est_w_[b], width(a.est, st));
+      ann_lo_w_[b] = std::max(ann_lo_w_[b], width(a.lo, st));
+      ann_hi_w_[b] = std::max(ann_hi_w_[b], width(a.hi, st));
     }
     for (std::size_t c = 0; c < r.weights.size(); ++c) {
       std::string t = std::isfinite(r.weights[c]) ? detail::format_percent(r.weights[c]) : "";
@@ -290,8 +298,11 @@ void forest_layout::measure_content() {
     if (!col_any[c]) col_right_[c] = false;
   }
   if (annotate_) {
-    ann_w_ = std::max(ann_est_w_ + space_w_ + ann_lo_w_ + space_w_ + ann_hi_w_,
-                      lines_width(est_title_, st_.bold));
+    ann_w_ = lines_width(est_title_, st_.bold);
+    for (int b = 0; b < 2; ++b) {
+      ann_w_ = std::max(ann_w_, ann_est_w_[b] + space_w_[b] + ann_lo_w_[b] + space_w_[b] +
+                                    ann_hi_w_[b]);
+    }
   }
 }
 
@@ -309,11 +320,16 @@ columns forest_layout::place_columns(double forest_w) const {
     c.col_end.push_back(x);
   }
   // The axis: data limits unless the user fixed them.
-  const bool fixed = o_.axis_min.has_value() || o_.axis_max.has_value();
-  const double lo = o_.axis_min ? to_analysis(*o_.axis_min) : data_lo_;
-  const double hi = o_.axis_max ? to_analysis(*o_.axis_max) : data_hi_;
+  double lo = o_.axis_min ? to_analysis(*o_.axis_min) : data_lo_;
+  double hi = o_.axis_max ? to_analysis(*o_.axis_max) : data_hi_;
+  if (lo > hi) {
+    // Only one limit given, on the far side of all the data.
+    if (o_.axis_max) lo = hi;
+    if (o_.axis_min) hi = lo;
+  }
   auto label_w = [&](const std::string& s) { return width(s, st_.axis); };
-  c.axis = detail::make_axis(log_, lo, hi, forest_w, label_w, fs * 0.8, 9, fixed);
+  c.axis = detail::make_axis(log_, lo, hi, forest_w, label_w, fs * 0.8, 9,
+                             {o_.axis_min.has_value(), o_.axis_max.has_value()});
 
   double forest_x0 = x + gap;
   // Text rows start at the label column; they must end before the reference line.
@@ -350,8 +366,10 @@ columns forest_layout::place_columns(double forest_w) const {
   if (annotate_) {
     x += gap;
     c.ann_end = x + ann_w_;
-    c.ann_est_end = c.ann_end - ann_hi_w_ - space_w_ - ann_lo_w_ - space_w_;
-    c.ann_lo_end = c.ann_end - ann_hi_w_ - space_w_;
+    for (int b = 0; b < 2; ++b) {
+      c.ann_lo_end[b] = c.ann_end - ann_hi_w_[b] - space_w_[b];
+      c.ann_est_end[b] = c.ann_lo_end[b] - ann_lo_w_[b] - space_w_[b];
+    }
     x = c.ann_end;
   }
   for (double w : weight_w_) {
@@ -483,8 +501,9 @@ void forest_layout::draw_row(drawing& d, const columns& c, std::size_t i, double
     const auto& an = ann_[i];
     text_style right = st;
     right.anchor = text_anchor::end;
-    text_at(d, {c.ann_est_end, baseline}, an.est, right);
-    text_at(d, {c.ann_lo_end, baseline}, an.lo, right);
+    const int b = st.bold ? 1 : 0;
+    text_at(d, {c.ann_est_end[b], baseline}, an.est, right);
+    text_at(d, {c.ann_lo_end[b], baseline}, an.lo, right);
     text_at(d, {c.ann_end, baseline}, an.hi, right);
   }
   for (std::size_t k = 0; k < weight_text_[i].size(); ++k) {

@@ -216,7 +216,7 @@ expected<drawing> funnel_layout::run() {
 
   auto se_axis_for = [&](double len) {
     return detail::make_axis(false, 0, o_.se_max.value_or(max_se), len, height_of, fs * 0.6, 7,
-                             o_.se_max.has_value());
+                             {false, o_.se_max.has_value()});
   };
   auto x_axis_for = [&](double len, double se_bottom) {
     double xl = lo, xh = hi;
@@ -234,11 +234,16 @@ expected<drawing> funnel_layout::run() {
       xl = std::min(xl, *o_.centre);
       xh = std::max(xh, *o_.centre);
     }
-    const bool fixed = o_.axis_min.has_value() || o_.axis_max.has_value();
     if (o_.axis_min) xl = log_ ? std::log(*o_.axis_min) : *o_.axis_min;
     if (o_.axis_max) xh = log_ ? std::log(*o_.axis_max) : *o_.axis_max;
+    if (xh < xl) {
+      // Only one limit given, on the far side of the data.
+      if (o_.axis_min) xh = xl;
+      if (o_.axis_max) xl = xh;
+    }
     auto w = [&](const std::string& s) { return width(s, small_); };
-    return detail::make_axis(log_, xl, xh, len, w, fs * 0.8, 9, fixed);
+    return detail::make_axis(log_, xl, xh, len, w, fs * 0.8, 9,
+                             {o_.axis_min.has_value(), o_.axis_max.has_value()});
   };
 
   // Legend entries.
@@ -255,7 +260,7 @@ expected<drawing> funnel_layout::run() {
   for (std::size_t k = 1; k < region.size(); ++k) {
     // Lighter to darker outwards: the darker, the smaller the p-value.
     const auto g = static_cast<std::uint8_t>(
-        std::lround(235.0 - 70.0 * static_cast<double>(k - 1) /
+        std::lround(238.0 - 48.0 * static_cast<double>(k - 1) /
                                 std::max<double>(1.0, static_cast<double>(levels.size() - 1))));
     region[k] = {g, g, g};
   }

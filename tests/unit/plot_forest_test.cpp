@@ -1,0 +1,484 @@
+// The forest plot: adapters from pooled and subgroup results, layout (nothing overlaps, the
+// canvas grows), axis, sizes and errors.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+#include <set>
+
+#include "plot/axis.hpp"
+#include "srma/io/csv.hpp"
+#include "srma/plot/forest.hpp"
+#include "srma/plot/forest_rows.hpp"
+#include "srma/plot/output.hpp"
+#include "srma/pool.hpp"
+#include "srma/subgroup.hpp"
+
+namespace srma::plot {
+namespace {
+
+// dat.bcg from metadat as a 2x2 table with year and allocation (13 trials).
+constexpr const char* k_bcg_csv =
+    "study,year,events_t,n_t,events_c,n_c,alloc\n"
+    "Aronson 1948,1948,4,123,11,139,random\n"
+    "Ferguson & Simes 1949,1949,6,306,29,303,random\n"
+    "Rosenthal et al 1960,1960,3,231,11,220,random\n"
+    "Hart & Sutherland 1977,1977,62,13598,248,12867,random\n"
+    "Frimodt-Moller et al 1973,1973,33,5069,47,5808,alternate\n"
+    "Stein & Aronson 1953,1953,180,1541,372,1451,alternate\n"
+    "Vandiviere et al 1973,1973,8,2545,10,629,random\n"
+    "TPT Madras 1980,1980,505,88391,499,88391,random\n"
+    "Coetzee & Berjak 1968,1968,29,7499,45,7277,random\n"
+    "Rosenthal et al 1961,1961,17,1716,65,1665,systematic\n"
+    "Comstock et al 1974,1974,186,50634,141,27338,systematic\n"
+    "Comstock & Webster 1969,1969,5,2498,3,2341,systematic\n"
+    "Comstock et al 1976,1976,27,16913,29,17854,systematic\n";
+
+study_table bcg() {
+  auto csv = parse_csv(k_bcg_csv, "bcg.csv");
+  EXPECT_TRUE(csv);
+  auto t = make_study_table(*csv, {.measure = effect_measure::risk_ratio});
+  EXPECT_TRUE(t) << t.error().what();
+  return *t;
+}
+
+pool_options options(model_choice m = model_choice::both) {
+  pool_options o;
+  o.model = m;
+  return o;
+}
+
+std::vector<std::string> labels_of(const std::vector<forest_row>& rows, forest_row_kind kind) {
+  std::vector<std::string> out;
+  for (const auto& r : rows) {
+    if (r.kind == kind) out.push_back(r.label);
+  }
+  return out;
+}
+
+std::vector<std::string> texts(const drawing& d) {
+  std::vector<std::string> out;
+  for (const auto& b : d.boxes()) {
+    if (b.kind == box_kind::text) out.push_back(b.what);
+  }
+  return out;
+}
+
+std::size_t count_marks(const drawing& d, std::string_view what) {
+  return static_cast<std::size_t>(std::count_if(d.boxes().begin(), d.boxes().end(),
+                                                [&](const layout_box& b) { return b.what == what; }));
+}
+
+bool has_text(const drawing& d, const std::string& s) {
+  const auto t = texts(d);
+  return std::find(t.begin(), t.end(), s) != t.end();
+}
+
+void expect_no_overlaps(const drawing& d) {
+  const auto o = find_overlaps(d);
+  for (const auto& [a, b] : o) {
+    ADD_FAILURE() << "'" << d.boxes()[a].what << "' overlaps '" << d.boxes()[b].what << "'";
+  }
+  // Everything lies on the canvas.
+  for (const auto& b : d.boxes()) {
+    EXPECT_GE(b.box.x, -1e-9) << b.what;
+    EXPECT_GE(b.box.y, -1e-9) << b.what;
+    EXPECT_LE(b.box.right(), d.width() + 1e-9) << b.what;
+    EXPECT_LE(b.box.bottom(), d.height() + 1e-9) << b.what;
+  }
+}
+
+TEST(plot_forest_test, rows_of_a_pooled_analysis) {
+  const auto t = bcg();
+  auto r = pool(t, options());
+  ASSERT_TRUE(r) << r.error().what();
+  auto fp = forest_from(*r, t, {.columns = {"year"}, .prediction_interval = true});
+  ASSERT_TRUE(fp) << fp.error().what();
+  const auto& rows = fp->rows;
+  ASSERT_EQ(rows.size(), 13u + 2 + 1 + 1 + 2);
+  EXPECT_EQ(rows[0].label, "Aronson 1948");
+  EXPECT_EQ(rows[0].cells, std::vector<std::string>{"1948"});
+  EXPECT_NEAR(rows[0].estimate, -0.88931133, 1e-7);
+  const double z = z_for_level(95);
+  EXPECT_NEAR(rows[0].lower, -0.88931133 - z * std::sqrt(0.325585592), 1e-5);
+  ASSERT_EQ(rows[0].weights.size(), 2u);
+  EXPECT_DOUBLE_EQ(rows[0].weights[0], r->weight_random[0]);  // leading model first
+  EXPECT_DOUBLE_EQ(rows[0].weights[1], r->weight_common[0]);
+  EXPECT_DOUBLE_EQ(rows[0].size_weight, r->weight_random[0]);
+  EXPECT_EQ(labels_of(rows, forest_row_kind::summary),
+            (std::vector<std::string>{"Random-effects model", "Common-effect model"}));
+  EXPECT_DOUBLE_EQ(rows[13].estimate, r->random.estimate);
+  EXPECT_DOUBLE_EQ(rows[13].weights[0], 100);
+  EXPECT_TRUE(std::isnan(rows[13].weights[1]));
+  EXPECT_DOUBLE_EQ(rows[14].estimate, r->common.estimate);
+  EXPECT_EQ(rows[15].kind, forest_row_kind::prediction);
+  EXPECT_DOUBLE_EQ(rows[15].lower, r->random.pi_lower);
+  EXPECT_EQ(labels_of(rows, forest_row_kind::text),
+            (std::vector<std::string>{
+                "Heterogeneity: I\u00b2 = 92%, \u03c4\u00b2 = 0.3132, \u03c7\u00b2 = 152.23 "
+                "(df = 12), p < 0.001",
+                "Test for overall effect (random effects): z = \u22123.97, p < 0.001",
+                "Test for overall effect (common effect): z = \u221210.62, p < 0.001"}));
+  EXPECT_EQ(fp->options.measure, effect_measure::risk_ratio);
+  EXPECT_EQ(fp->options.column_titles, std::vector<std::string>{"Year"});
+  EXPECT_EQ(fp->options.weight_titles,
+            (std::vector<std::string>{"Weight\n(random)", "Weight\n(common)"}));
+}
+
+TEST(plot_forest_test, one_model_one_weight_column) {
+  const auto t = bcg();
+  auto r = pool(t, options(model_choice::common));
+  ASSERT_TRUE(r);
+  auto fp = forest_from(*r, t);
+  ASSERT_TRUE(fp);
+  EXPECT_EQ(fp->options.weight_titles, std::vector<std::string>{"Weight"});
+  EXPECT_EQ(labels_of(fp->rows, forest_row_kind::summary),
+            std::vector<std::string>{"Common-effect model"});
+  // No tau^2 in the heterogeneity line of a common-effect analysis; no PI row unless asked.
+  EXPECT_EQ(labels_of(fp->rows, forest_row_kind::text)[0],
+            "Heterogeneity: I\u00b2 = 92%, \u03c7\u00b2 = 152.23 (df = 12), p < 0.001");
+  EXPECT_TRUE(labels_of(fp->rows, forest_row_kind::prediction).empty());
+  EXPECT_DOUBLE_EQ(fp->rows[7].size_weight, r->weight_common[7]);
+}
+
+TEST(plot_forest_test, sorting) {
+  const auto t = bcg();
+  auto r = pool(t, options());
+  ASSERT_TRUE(r);
+  auto by_effect = forest_from(*r, t, {.sort = forest_sort::effect});
+  ASSERT_TRUE(by_effect);
+  EXPECT_EQ(by_effect->rows.front().label, "Vandiviere et al 1973");
+  EXPECT_EQ(by_effect->rows[12].label, "Comstock & Webster 1969");
+  auto by_weight = forest_from(*r, t, {.sort = forest_sort::weight});
+  ASSERT_TRUE(by_weight);
+  EXPECT_EQ(by_weight->rows.front().label, "TPT Madras 1980");
+  for (std::size_t i = 1; i < 13; ++i) {
+    EXPECT_GE(by_weight->rows[i - 1].size_weight, by_weight->rows[i].size_weight);
+  }
+  auto by_year = forest_from(*r, t, {.sort = forest_sort::column, .sort_column = "YEAR"});
+  ASSERT_TRUE(by_year) << by_year.error().what();
+  EXPECT_EQ(by_year->rows[0].label, "Aronson 1948");
+  EXPECT_EQ(by_year->rows[1].label, "Ferguson & Simes 1949");
+  EXPECT_EQ(by_year->rows[2].label, "Stein & Aronson 1953");
+  EXPECT_EQ(by_year->rows[12].label, "TPT Madras 1980");
+}
+
+TEST(plot_forest_test, unknown_columns_are_errors) {
+  const auto t = bcg();
+  auto r = pool(t, options());
+  ASSERT_TRUE(r);
+  auto bad = forest_from(*r, t, {.columns = {"year", "n_resected"}});
+  ASSERT_FALSE(bad);
+  EXPECT_EQ(bad.error().what(),
+            "[srma.plot.E503] column 'n_resected' is not a column of the input; available: year, "
+            "alloc");
+  auto bad_sort = forest_from(*r, t, {.sort = forest_sort::column, .sort_column = "country"});
+  ASSERT_FALSE(bad_sort);
+  EXPECT_EQ(bad_sort.error().what(),
+            "[srma.plot.E503] sort column 'country' is not a column of the input; available: "
+            "year, alloc");
+  const auto other = t.subset(std::vector<std::size_t>{0, 1, 2});
+  auto mismatch = forest_from(*r, other);
+  ASSERT_FALSE(mismatch);
+  EXPECT_EQ(mismatch.error().id, "srma.plot.E507");
+}
+
+TEST(plot_forest_test, rows_of_a_subgroup_analysis) {
+  const auto t = bcg();
+  auto s = pool_subgroups(t, "alloc", options(model_choice::random));
+  ASSERT_TRUE(s) << s.error().what();
+  auto fp = forest_from(*s, t, {.sort = forest_sort::effect});
+  ASSERT_TRUE(fp) << fp.error().what();
+  const auto& rows = fp->rows;
+  EXPECT_EQ(labels_of(rows, forest_row_kind::heading),
+            (std::vector<std::string>{"random", "alternate", "systematic"}));
+  EXPECT_EQ(labels_of(rows, forest_row_kind::summary),
+            (std::vector<std::string>{"Subtotal", "Subtotal", "Subtotal", "Overall"}));
+  EXPECT_EQ(labels_of(rows, forest_row_kind::spacer).size(), 3u);
+  EXPECT_EQ(rows[0].label, "random");
+  EXPECT_EQ(rows[1].label, "Vandiviere et al 1973");  // sorted within the subgroup
+  // Study weights are the overall model's; a subgroup's weights add up to its subtotal.
+  double sum = 0;
+  std::size_t i = 1;
+  for (; rows[i].kind == forest_row_kind::study; ++i) sum += rows[i].weights[0];
+  EXPECT_EQ(rows[i].kind, forest_row_kind::summary);
+  EXPECT_NEAR(rows[i].weights[0], sum, 1e-9);
+  EXPECT_NEAR(rows[i].weights[0], s->groups[0].weight_share_random, 1e-12);
+  EXPECT_DOUBLE_EQ(rows[i].estimate, s->groups[0].result.random.estimate);
+  const auto text = labels_of(rows, forest_row_kind::text);
+  ASSERT_EQ(text.size(), 3u + 3);
+  EXPECT_EQ(text[0].rfind("Heterogeneity: I\u00b2 = 95%, \u03c4\u00b2 = 0.3925, ", 0), 0u);
+  EXPECT_EQ(text.back(),
+            "Test for subgroup differences: \u03c7\u00b2 = 1.86 (df = 2), p = 0.39");
+  auto fig = draw_forest(rows, fp->options);
+  ASSERT_TRUE(fig) << fig.error().what();
+  expect_no_overlaps(*fig);
+}
+
+TEST(plot_forest_test, bcg_layout_has_no_overlaps_and_readable_ticks) {
+  const auto t = bcg();
+  auto r = pool(t, options());
+  ASSERT_TRUE(r);
+  auto fp = forest_from(*r, t, {.columns = {"year", "alloc"}, .prediction_interval = true});
+  ASSERT_TRUE(fp);
+  fp->options.favours_left = "Favours vaccine";
+  fp->options.favours_right = "Favours control";
+  fp->options.title = "BCG vaccine";
+  auto fig = draw_forest(fp->rows, fp->options);
+  ASSERT_TRUE(fig) << fig.error().what();
+  expect_no_overlaps(*fig);
+  for (const char* s : {"Study", "Year", "Alloc", "RR [95% CI]", "Weight", "(random)",
+                        "Aronson 1948", "0.41", "[0.13,", "1.26]", "5.1%", "Favours vaccine",
+                        "Favours control", "Risk ratio (log scale)", "BCG vaccine",
+                        "Prediction interval", "[0.14,", "1.76]", "100.0%"}) {
+    EXPECT_TRUE(has_text(*fig, s)) << s;
+  }
+  // Ticks from the 1-2-5 ladder, never exponentiated round logs (metafor's 0.37, 2.72).
+  for (const char* s : {"0.05", "0.1", "0.2", "0.5", "1", "2", "5", "10"}) {
+    EXPECT_TRUE(has_text(*fig, s)) << s;
+  }
+  EXPECT_EQ(count_marks(*fig, "square"), 13u);
+  EXPECT_EQ(count_marks(*fig, "diamond"), 2u);
+  EXPECT_EQ(count_marks(*fig, "arrow"), 0u);
+  // Square area proportional to the weight (above the minimum size).
+  std::vector<double> sides;
+  for (const auto& b : fig->boxes()) {
+    if (b.what == "square") sides.push_back(b.box.width);
+  }
+  const double w_max = *std::max_element(r->weight_random.begin(), r->weight_random.end());
+  const double s_max = *std::max_element(sides.begin(), sides.end());
+  for (std::size_t i = 0; i < 13; ++i) {
+    EXPECT_NEAR(sides[i] * sides[i] / (s_max * s_max), r->weight_random[i] / w_max, 1e-9);
+  }
+}
+
+TEST(plot_forest_test, text_rows_never_cross_the_reference_line) {
+  std::vector<forest_row> rows = {
+      {.label = "A", .estimate = 0.1, .lower = 0.05, .upper = 0.2, .size_weight = 1},
+      {.kind = forest_row_kind::text,
+       .label = "A very long remark that would run across the reference line of this small plot"},
+  };
+  forest_options o;
+  o.measure = effect_measure::hazard_ratio;
+  auto fig = draw_forest(rows, o);
+  ASSERT_TRUE(fig) << fig.error().what();
+  expect_no_overlaps(*fig);
+  EXPECT_EQ(count_marks(*fig, "reference line"), 1u);
+}
+
+std::vector<forest_row> many_studies(std::size_t k, std::size_t label_chars) {
+  std::vector<forest_row> rows;
+  for (std::size_t i = 0; i < k; ++i) {
+    std::string label = "Study " + std::to_string(i + 1) + " ";
+    while (label.size() < label_chars) label += "Wxyz abcdefghij "[label.size() % 16];
+    label.resize(label_chars);
+    const double y = std::sin(static_cast<double>(i)) * 0.8;
+    const double se = 0.05 + 0.5 * std::fabs(std::cos(static_cast<double>(i) * 1.7));
+    rows.push_back({.label = label,
+                    .cells = {std::to_string(1990 + i % 30)},
+                    .estimate = y,
+                    .lower = y - 1.96 * se,
+                    .upper = y + 1.96 * se,
+                    .size_weight = 1 / (se * se),
+                    .weights = {100.0 / static_cast<double>(k)}});
+  }
+  rows.push_back({.kind = forest_row_kind::summary, .label = "Random-effects model",
+                  .estimate = 0.01, .lower = -0.1, .upper = 0.12, .weights = {100}});
+  rows.push_back({.kind = forest_row_kind::prediction, .label = "Prediction interval",
+                  .lower = -1.2, .upper = 1.2});
+  rows.push_back({.kind = forest_row_kind::text,
+                  .label = "Heterogeneity: I\u00b2 = 64%, \u03c4\u00b2 = 0.3132, \u03c7\u00b2 = "
+                           "412.23 (df = 149), p < 0.001"});
+  return rows;
+}
+
+TEST(plot_forest_test, many_studies_with_long_labels_do_not_overlap) {
+  forest_options o;
+  o.measure = effect_measure::hazard_ratio;
+  o.column_titles = {"Year"};
+  o.weight_titles = {"Weight"};
+  o.favours_left = "Favours resection";
+  o.favours_right = "Favours no resection";
+  double last_height = 0;
+  for (std::size_t k : {2u, 10u, 150u}) {
+    SCOPED_TRACE(k);
+    const auto rows = many_studies(k, 60);
+    auto fig = draw_forest(rows, o);
+    ASSERT_TRUE(fig) << fig.error().what();
+    expect_no_overlaps(*fig);
+    EXPECT_GT(fig->height(), last_height);  // the canvas grows with the rows
+    last_height = fig->height();
+    // Every label is there in full.
+    std::size_t labels = 0;
+    for (const auto& b : fig->boxes()) {
+      if (b.what.size() == 60 && b.what.rfind("Study ", 0) == 0) ++labels;
+    }
+    EXPECT_EQ(labels, k);
+    EXPECT_EQ(count_marks(*fig, "square"), k);
+  }
+  // 150 rows of 60 characters: rows never shrink below a readable pitch.
+  const auto rows = many_studies(150, 60);
+  auto fig = draw_forest(rows, o);
+  ASSERT_TRUE(fig);
+  EXPECT_GT(fig->height(), 150 * 9 * 1.5);
+}
+
+TEST(plot_forest_test, intervals_beyond_the_axis_end_in_arrows) {
+  std::vector<forest_row> rows = {
+      {.label = "wide", .estimate = 0, .lower = -3, .upper = 3, .size_weight = 1},
+      {.label = "off the axis", .estimate = 5, .lower = 4, .upper = 6, .size_weight = 1},
+      {.label = "inside", .estimate = 0.2, .lower = -0.2, .upper = 0.6, .size_weight = 1},
+  };
+  forest_options o;
+  o.measure = effect_measure::odds_ratio;
+  o.axis_min = 0.25;
+  o.axis_max = 4;
+  auto fig = draw_forest(rows, o);
+  ASSERT_TRUE(fig) << fig.error().what();
+  EXPECT_EQ(count_marks(*fig, "arrow"), 3u);
+  EXPECT_EQ(count_marks(*fig, "square"), 2u);  // the study off the axis has none
+  expect_no_overlaps(*fig);
+  EXPECT_TRUE(has_text(*fig, "0.25"));
+  EXPECT_TRUE(has_text(*fig, "4"));
+}
+
+TEST(plot_forest_test, explicit_width_and_height) {
+  const auto rows = many_studies(5, 20);
+  forest_options o;
+  o.measure = effect_measure::hazard_ratio;
+  o.column_titles = {"Year"};
+  o.weight_titles = {"Weight"};
+  auto natural = draw_forest(rows, o);
+  ASSERT_TRUE(natural);
+  o.width = natural->width() + 150;
+  o.height = natural->height() + 100;
+  auto big = draw_forest(rows, o);
+  ASSERT_TRUE(big) << big.error().what();
+  EXPECT_DOUBLE_EQ(big->width(), o.width);
+  EXPECT_DOUBLE_EQ(big->height(), o.height);
+  expect_no_overlaps(*big);
+  o.width = 100;
+  auto narrow = draw_forest(rows, o);
+  ASSERT_FALSE(narrow);
+  EXPECT_EQ(narrow.error().id, "srma.plot.E505");
+  EXPECT_EQ(narrow.error().message.rfind("a width of 100 pt (1.39 in) is too small for this "
+                                         "forest plot; it needs at least ",
+                                         0),
+            0u);
+  o.width = 0;
+  o.height = 50;
+  auto flat = draw_forest(rows, o);
+  ASSERT_FALSE(flat);
+  EXPECT_EQ(flat.error().id, "srma.plot.E505");
+}
+
+TEST(plot_forest_test, invalid_options_and_rows) {
+  const std::vector<forest_row> ok = {{.label = "A", .estimate = 0, .lower = -1, .upper = 1}};
+  forest_options o;
+  o.measure = effect_measure::risk_ratio;
+  o.axis_min = 0;
+  auto e1 = draw_forest(ok, o);
+  ASSERT_FALSE(e1);
+  EXPECT_EQ(e1.error().what(),
+            "[srma.plot.E504] axis minimum is 0, but must be > 0 on the log axis of a ratio");
+  o.axis_min = 2;
+  o.axis_max = 1;
+  auto e2 = draw_forest(ok, o);
+  ASSERT_FALSE(e2);
+  EXPECT_EQ(e2.error().what(),
+            "[srma.plot.E504] axis limits 2 to 1: the minimum must be below the maximum");
+
+  forest_options plain;
+  std::vector<forest_row> cells = {{.label = "A", .cells = {"x"}, .estimate = 0, .lower = -1, .upper = 1}};
+  auto e3 = draw_forest(cells, plain);
+  ASSERT_FALSE(e3);
+  EXPECT_EQ(e3.error().what(),
+            "[srma.plot.E507] forest row 1 ('A') has 1 cells, but there are 0 column titles");
+  std::vector<forest_row> reversed = {{.label = "B", .estimate = 0, .lower = 1, .upper = -1}};
+  auto e4 = draw_forest(reversed, plain);
+  ASSERT_FALSE(e4);
+  EXPECT_EQ(e4.error().what(),
+            "[srma.plot.E507] forest row 1 ('B'): lower bound 1 is above upper bound -1");
+  std::vector<forest_row> nothing = {{.kind = forest_row_kind::heading, .label = "Only a heading"}};
+  auto e5 = draw_forest(nothing, plain);
+  ASSERT_FALSE(e5);
+  EXPECT_EQ(e5.error().what(),
+            "[srma.plot.E507] no row has a finite estimate or interval to draw");
+}
+
+TEST(plot_forest_test, rows_without_estimates_and_generic_measure) {
+  // A leave-one-out style plot built by hand: a row with no estimate draws nothing but its label.
+  std::vector<forest_row> rows = {
+      {.kind = forest_row_kind::heading, .label = "Omitting"},
+      {.label = "Study A", .estimate = -0.5, .lower = -0.9, .upper = -0.1},
+      {.label = "Study B (not estimable)"},
+      {.label = "Study C", .estimate = 0.3, .lower = -0.2, .upper = 0.8},
+  };
+  forest_options o;
+  o.estimate_title = "MD [95% CI]";
+  o.axis_title = "";
+  auto fig = draw_forest(rows, o);
+  ASSERT_TRUE(fig) << fig.error().what();
+  expect_no_overlaps(*fig);
+  EXPECT_EQ(count_marks(*fig, "square"), 2u);
+  EXPECT_TRUE(has_text(*fig, "\u22120.50"));  // typeset minus
+  EXPECT_TRUE(has_text(*fig, "Study B (not estimable)"));
+  EXPECT_TRUE(has_text(*fig, "0"));           // the axis has 0 (the reference) as a tick
+  EXPECT_FALSE(has_text(*fig, "Estimate"));   // no axis title
+}
+
+TEST(plot_forest_test, output_is_deterministic) {
+  const auto t = bcg();
+  auto r = pool(t, options());
+  ASSERT_TRUE(r);
+  auto fp = forest_from(*r, t);
+  ASSERT_TRUE(fp);
+  auto a = draw_forest(fp->rows, fp->options);
+  auto b = draw_forest(fp->rows, fp->options);
+  ASSERT_TRUE(a && b);
+  EXPECT_EQ(render_svg(*a), render_svg(*b));
+}
+
+TEST(plot_axis_test, ratio_ticks_are_round_numbers) {
+  auto width = [](const std::string& s) { return 5.0 * static_cast<double>(s.size()); };
+  auto labels = [&](double lo, double hi, double len) {
+    return detail::make_axis(true, std::log(lo), std::log(hi), len, width, 6, 9).labels;
+  };
+  EXPECT_EQ(labels(0.07, 6.53, 200),
+            (std::vector<std::string>{"0.05", "0.1", "0.2", "0.5", "1", "2", "5", "10"}));
+  EXPECT_EQ(labels(0.6, 1.07, 200),
+            (std::vector<std::string>{"0.6", "0.7", "0.8", "1", "1.25"}));
+  // A narrow panel takes a coarser ladder rather than overlapping labels.
+  EXPECT_EQ(labels(0.07, 6.53, 80), (std::vector<std::string>{"0.01", "0.1", "1", "10"}));
+  const auto wide = labels(1e-4, 1e4, 200);
+  EXPECT_LE(wide.size(), 9u);
+  EXPECT_EQ(wide.front(), "0.0001");
+  EXPECT_EQ(wide.back(), "10000");
+  // Fixed limits are kept and labelled.
+  const auto a = detail::make_axis(true, std::log(0.25), std::log(4), 200, width, 6, 9, {true, true});
+  EXPECT_DOUBLE_EQ(a.lo, std::log(0.25));
+  EXPECT_EQ(a.labels.front(), "0.25");
+  EXPECT_EQ(a.labels.back(), "4");
+  const auto b = detail::make_axis(true, std::log(0.3), std::log(1.8), 200, width, 6, 9, {true, false});
+  EXPECT_EQ(b.labels.front(), "0.3");
+  EXPECT_EQ(b.labels.back(), "2");
+}
+
+TEST(plot_axis_test, linear_ticks_and_number_text) {
+  auto width = [](const std::string& s) { return 5.0 * static_cast<double>(s.size()); };
+  const auto a = detail::make_axis(false, -10.23, 4.4, 200, width, 6, 9);
+  EXPECT_EQ(a.labels,
+            (std::vector<std::string>{"\u221215", "\u221210", "\u22125", "0", "5"}));
+  EXPECT_DOUBLE_EQ(a.lo, -15);
+  EXPECT_DOUBLE_EQ(a.hi, 5);
+  EXPECT_DOUBLE_EQ(a.position(-5), 100);
+  EXPECT_EQ(detail::format_tick(0.025), "0.025");
+  EXPECT_EQ(detail::format_tick(1e-13), "0");
+  EXPECT_EQ(detail::format_tick(250), "250");
+  EXPECT_EQ(detail::typeset_minus("-0.71 [-1.07, -0.36] Frimodt-Moller"),
+            "\u22120.71 [\u22121.07, \u22120.36] Frimodt-Moller");
+}
+
+}  // namespace
+}  // namespace srma::plot
