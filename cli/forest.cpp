@@ -1,12 +1,13 @@
 // srma forest: a forest plot of a pooled analysis (or, with --by, of a subgroup analysis) as
 // SVG, PDF or PNG. Parsing and file handling only; the rows come from srma::plot::forest_from.
+#include "srma/plot/forest.hpp"
+
 #include <fmt/format.h>
 
 #include <memory>
 
 #include "commands.hpp"
 #include "common.hpp"
-#include "srma/plot/forest.hpp"
 #include "srma/plot/forest_rows.hpp"
 #include "srma/plot/output.hpp"
 #include "srma/pool.hpp"
@@ -122,9 +123,10 @@ int run_forest(forest_args& args) {
 
 void add_forest_command(CLI::App& app, std::function<int()>& action) {
   auto args = std::make_shared<forest_args>();
-  auto* cmd = app.add_subcommand(
-      "forest", "Forest plot (SVG, PDF or PNG): studies, summary diamonds, heterogeneity; "
-                "subgroups with --by");
+  auto* cmd =
+      app.add_subcommand("forest",
+                         "Forest plot (SVG, PDF or PNG): studies, summary diamonds, heterogeneity; "
+                         "subgroups with --by");
   args->add_to(*cmd);
   // Here --pi also works without a value: it adds the prediction interval row.
   args->pi_opt->expected(0, 1);
@@ -147,15 +149,15 @@ void add_forest_command(CLI::App& app, std::function<int()>& action) {
                   "Axis limits on the display scale, e.g. 0.1,10 (CIs beyond them end in arrows)")
       ->expected(2)
       ->delimiter(',');
-  cmd->add_option("--ref", args->ref, "Reference line (display scale; default 1 for ratios, else 0)");
+  cmd->add_option("--ref", args->ref,
+                  "Reference line (display scale; default 1 for ratios, else 0)");
   cmd->add_option("--xlab", args->xlab,
                   "Axis title (default e.g. \"Risk ratio (log scale)\"; \"\" for none)");
   cmd->add_option("--decimals", args->decimals, "Decimals of estimates and CIs (default 2)")
       ->check(CLI::Range(0, 6));
   cmd->add_option("--font-size", args->font_size, "Font size in points (default 9)")
       ->check(CLI::Range(4.0, 40.0));
-  cmd->add_flag("--no-stats", args->no_stats,
-                "Leave out the heterogeneity and test lines");
+  cmd->add_flag("--no-stats", args->no_stats, "Leave out the heterogeneity and test lines");
   cmd->add_option("--dpi", args->dpi, "PNG resolution in dots per inch (default 150)");
   cmd->add_option("--width", args->width,
                   "Total width, e.g. 7in, 180mm, 500pt (default: follows the content)");

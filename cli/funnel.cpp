@@ -1,12 +1,13 @@
 // srma funnel: a funnel plot (optionally contour-enhanced) of a pooled analysis as SVG, PDF or
 // PNG. Parsing and file handling only; the drawing comes from srma::plot::draw_funnel.
+#include "srma/plot/funnel.hpp"
+
 #include <fmt/format.h>
 
 #include <memory>
 
 #include "commands.hpp"
 #include "common.hpp"
-#include "srma/plot/funnel.hpp"
 #include "srma/plot/output.hpp"
 #include "srma/pool.hpp"
 
@@ -70,9 +71,10 @@ int run_funnel(const funnel_args& args) {
 
 void add_funnel_command(CLI::App& app, std::function<int()>& action) {
   auto args = std::make_shared<funnel_args>();
-  auto* cmd = app.add_subcommand(
-      "funnel", "Funnel plot (SVG, PDF or PNG): effect against standard error, pseudo CI, "
-                "significance contours");
+  auto* cmd =
+      app.add_subcommand("funnel",
+                         "Funnel plot (SVG, PDF or PNG): effect against standard error, pseudo CI, "
+                         "significance contours");
   args->add_to(*cmd);
   cmd->add_option("-o,--output", args->output, "Output file: .svg, .pdf or .png")->required();
   cmd->add_option("--contours", args->contours,

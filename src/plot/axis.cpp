@@ -60,8 +60,8 @@ std::string typeset_minus(std::string s) {
   std::string out;
   out.reserve(s.size() + 4);
   for (std::size_t i = 0; i < s.size(); ++i) {
-    const bool number_follows = i + 1 < s.size() && ((s[i + 1] >= '0' && s[i + 1] <= '9') ||
-                                                     s[i + 1] == '.');
+    const bool number_follows =
+        i + 1 < s.size() && ((s[i + 1] >= '0' && s[i + 1] <= '9') || s[i + 1] == '.');
     const bool starts_number = i == 0 || s[i - 1] == ' ' || s[i - 1] == '[' || s[i - 1] == '(';
     if (s[i] == '-' && number_follows && starts_number) {
       out += "\u2212";
@@ -92,14 +92,16 @@ axis_scale make_axis(bool log, double lo, double hi, double length, const label_
     n_ladders = steps.size();
   }
   for (std::size_t ladder = 0; ladder < n_ladders; ++ladder) {
-    const auto cand = log ? ratio_candidates(ladder, lo, hi) : linear_candidates(steps[ladder], lo, hi);
+    const auto cand =
+        log ? ratio_candidates(ladder, lo, hi) : linear_candidates(steps[ladder], lo, hi);
     axis_scale a;
     a.log = log;
     a.lo = lo;
     a.hi = hi;
     const double eps = 1e-9 * std::max(1.0, hi - lo);
     if (!limits.fixed_lo) {
-      auto below = std::find_if(cand.rbegin(), cand.rend(), [&](double c) { return c <= lo + eps; });
+      auto below =
+          std::find_if(cand.rbegin(), cand.rend(), [&](double c) { return c <= lo + eps; });
       if (below == cand.rend()) continue;
       a.lo = *below;
     }

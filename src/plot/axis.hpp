@@ -11,12 +11,12 @@ namespace srma::detail {
 
 /// A numeric axis. Values are on the analysis scale (log for ratio measures).
 struct axis_scale {
-  bool log = false;      ///< Ratio axis: analysis values are logs, ticks are shown exponentiated.
-  double lo = 0;         ///< Axis limits, analysis scale.
+  bool log = false;  ///< Ratio axis: analysis values are logs, ticks are shown exponentiated.
+  double lo = 0;     ///< Axis limits, analysis scale.
   double hi = 1;
-  double x0 = 0;         ///< Positions of lo and hi (points).
+  double x0 = 0;  ///< Positions of lo and hi (points).
   double x1 = 1;
-  std::vector<double> ticks;  ///< Analysis scale, increasing.
+  std::vector<double> ticks;        ///< Analysis scale, increasing.
   std::vector<std::string> labels;  ///< Display scale, e.g. "0.5", "1", "2".
 
   [[nodiscard]] double position(double v) const { return x0 + (v - lo) / (hi - lo) * (x1 - x0); }

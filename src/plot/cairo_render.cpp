@@ -243,7 +243,8 @@ png_summary inspect_png(const std::string& bytes) {
     const cairo_format_t fmt = cairo_image_surface_get_format(surface);
     std::size_t dark = 0;
     for (int y = 0; y < s.height; ++y) {
-      const auto* row = reinterpret_cast<const std::uint32_t*>(data + static_cast<std::ptrdiff_t>(y) * stride);
+      const auto* row =
+          reinterpret_cast<const std::uint32_t*>(data + static_cast<std::ptrdiff_t>(y) * stride);
       for (int x = 0; x < s.width; ++x) {
         const std::uint32_t p = row[x];
         const unsigned alpha = fmt == CAIRO_FORMAT_RGB24 ? 255u : (p >> 24) & 0xffu;

@@ -48,9 +48,7 @@ struct replayer {
   void operator()(const drawing::polyline_op& o) const { target.polyline(o.points, o.stroke); }
   void operator()(const drawing::polygon_op& o) const { target.polygon(o.points, o.style); }
   void operator()(const drawing::rect_op& o) const { target.rectangle(o.r, o.style); }
-  void operator()(const drawing::circle_op& o) const {
-    target.circle(o.centre, o.radius, o.style);
-  }
+  void operator()(const drawing::circle_op& o) const { target.circle(o.centre, o.radius, o.style); }
   void operator()(const drawing::text_op& o) const { target.text(o.at, o.text, o.style); }
   void operator()(const drawing::group_op& o) const { target.begin_group(o.id); }
   void operator()(const drawing::end_group_op&) const { target.end_group(); }

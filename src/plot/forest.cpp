@@ -41,8 +41,8 @@ std::string forest_options::validate() const {
     }
   }
   if (axis_min && axis_max && *axis_min >= *axis_max) {
-    return fmt::format("axis limits {:g} to {:g}: the minimum must be below the maximum",
-                       *axis_min, *axis_max);
+    return fmt::format("axis limits {:g} to {:g}: the minimum must be below the maximum", *axis_min,
+                       *axis_max);
   }
   if (reference && std::isfinite(*reference) && log && *reference <= 0) {
     return fmt::format("reference line at {:g}, but must be > 0 on the log axis of a ratio",
@@ -185,14 +185,12 @@ expected<void> forest_layout::check_rows() {
     const auto& r = rows_[i];
     const auto where = fmt::format("forest row {} ('{}')", i + 1, r.label);
     if (r.cells.size() > o_.column_titles.size()) {
-      return fail("srma.plot.E507",
-                  fmt::format("{} has {} cells, but there are {} column titles", where,
-                              r.cells.size(), o_.column_titles.size()));
+      return fail("srma.plot.E507", fmt::format("{} has {} cells, but there are {} column titles",
+                                                where, r.cells.size(), o_.column_titles.size()));
     }
     if (r.weights.size() > o_.weight_titles.size()) {
-      return fail("srma.plot.E507",
-                  fmt::format("{} has {} weights, but there are {} weight titles", where,
-                              r.weights.size(), o_.weight_titles.size()));
+      return fail("srma.plot.E507", fmt::format("{} has {} weights, but there are {} weight titles",
+                                                where, r.weights.size(), o_.weight_titles.size()));
     }
     if (std::isfinite(r.lower) && std::isfinite(r.upper) && r.lower > r.upper) {
       return fail("srma.plot.E507", fmt::format("{}: lower bound {:g} is above upper bound {:g}",
@@ -264,8 +262,10 @@ void forest_layout::measure_content() {
       case forest_row_kind::text:
         text_row_w_ = std::max(text_row_w_, width(r.label, st_.small));
         continue;
-      case forest_row_kind::spacer: continue;
-      default: label_w_ = std::max(label_w_, width(r.label, st));
+      case forest_row_kind::spacer:
+        continue;
+      default:
+        label_w_ = std::max(label_w_, width(r.label, st));
     }
     for (std::size_t c = 0; c < r.cells.size(); ++c) {
       col_w_[c] = std::max(col_w_[c], width(r.cells[c], st));
@@ -300,8 +300,8 @@ void forest_layout::measure_content() {
   if (annotate_) {
     ann_w_ = lines_width(est_title_, st_.bold);
     for (int b = 0; b < 2; ++b) {
-      ann_w_ = std::max(ann_w_, ann_est_w_[b] + space_w_[b] + ann_lo_w_[b] + space_w_[b] +
-                                    ann_hi_w_[b]);
+      ann_w_ =
+          std::max(ann_w_, ann_est_w_[b] + space_w_[b] + ann_lo_w_[b] + space_w_[b] + ann_hi_w_[b]);
     }
   }
 }
@@ -351,8 +351,8 @@ columns forest_layout::place_columns(double forest_w) const {
   // Tick labels are centred on their ticks; the outermost may reach beyond the panel.
   if (!c.axis.labels.empty()) {
     const double half = width(c.axis.labels.front(), st_.axis) / 2;
-    const double first = forest_x0 + (c.axis.ticks.front() - c.axis.lo) /
-                                         (c.axis.hi - c.axis.lo) * forest_w;
+    const double first =
+        forest_x0 + (c.axis.ticks.front() - c.axis.lo) / (c.axis.hi - c.axis.lo) * forest_w;
     shift = std::max(shift, c.margin - (first - half));
   }
   forest_x0 += std::max(0.0, shift);
@@ -380,8 +380,8 @@ columns forest_layout::place_columns(double forest_w) const {
   double right = x;
   // Things under the axis and the title may reach further right.
   if (!c.axis.labels.empty()) {
-    right = std::max(right, c.axis.position(c.axis.ticks.back()) +
-                                width(c.axis.labels.back(), st_.axis) / 2);
+    right = std::max(
+        right, c.axis.position(c.axis.ticks.back()) + width(c.axis.labels.back(), st_.axis) / 2);
   }
   if (!o_.favours_right.empty()) {
     const double start = std::isfinite(c.ref_x) ? c.ref_x + fs * 0.6 : c.forest_x0;
@@ -493,8 +493,7 @@ void forest_layout::draw_row(drawing& d, const columns& c, std::size_t i, double
     }
   } else if (r.kind == forest_row_kind::prediction) {
     if (std::isfinite(r.lower) && std::isfinite(r.upper)) {
-      draw_interval(d, c, r.lower, r.upper, yc, {.colour = colours::black, .width = 1.25},
-                    h * 0.2);
+      draw_interval(d, c, r.lower, r.upper, yc, {.colour = colours::black, .width = 1.25}, h * 0.2);
     }
   }
   if (annotate_) {
@@ -544,9 +543,14 @@ expected<drawing> forest_layout::run() {
   std::vector<double> heights(rows_.size());
   for (std::size_t i = 0; i < rows_.size(); ++i) {
     switch (rows_[i].kind) {
-      case forest_row_kind::text: heights[i] = fs * 1.35; break;
-      case forest_row_kind::spacer: heights[i] = fs * 0.7; break;
-      default: heights[i] = row_h;
+      case forest_row_kind::text:
+        heights[i] = fs * 1.35;
+        break;
+      case forest_row_kind::spacer:
+        heights[i] = fs * 0.7;
+        break;
+      default:
+        heights[i] = row_h;
     }
   }
   const auto title_e = m_.measure("Ag", st_.title);
@@ -555,8 +559,10 @@ expected<drawing> forest_layout::run() {
   const auto axis_e = m_.measure("0", st_.axis);
   const double line_h = fs * 1.25;
   std::size_t header_lines = split_lines(o_.label_title).size();
-  for (const auto& t : o_.column_titles) header_lines = std::max(header_lines, split_lines(t).size());
-  for (const auto& t : o_.weight_titles) header_lines = std::max(header_lines, split_lines(t).size());
+  for (const auto& t : o_.column_titles)
+    header_lines = std::max(header_lines, split_lines(t).size());
+  for (const auto& t : o_.weight_titles)
+    header_lines = std::max(header_lines, split_lines(t).size());
   if (annotate_) header_lines = std::max(header_lines, split_lines(est_title_).size());
 
   auto vertical = [&](double& y_title, double& y_header, double& y_rule, double& y_rows) {
@@ -620,7 +626,8 @@ expected<drawing> forest_layout::run() {
   for (std::size_t k = 0; k < o_.weight_titles.size(); ++k) {
     header(o_.weight_titles[k], c.weight_end[k], text_anchor::end);
   }
-  d.line({c.margin, y_rule}, {c.total - c.margin, y_rule}, {.colour = colours::black, .width = 0.75});
+  d.line({c.margin, y_rule}, {c.total - c.margin, y_rule},
+         {.colour = colours::black, .width = 0.75});
   d.end_group();
 
   // Rows.

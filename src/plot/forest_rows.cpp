@@ -20,10 +20,14 @@ constexpr double na = std::numeric_limits<double>::quiet_NaN();
 std::vector<model_kind> shown_models(const pool_result& r) {
   const auto other = r.primary == model_kind::random ? model_kind::common : model_kind::random;
   switch (r.options.model) {
-    case model_choice::common: return {model_kind::common};
-    case model_choice::random: return {model_kind::random};
-    case model_choice::both: return {r.primary, other};
-    case model_choice::auto_i2: return {r.primary};
+    case model_choice::common:
+      return {model_kind::common};
+    case model_choice::random:
+      return {model_kind::random};
+    case model_choice::both:
+      return {r.primary, other};
+    case model_choice::auto_i2:
+      return {r.primary};
   }
   return {r.primary};
 }
@@ -47,7 +51,9 @@ std::string column_title(std::string_view name) {
   return s;
 }
 
-std::string num(double x, int decimals) { return detail::typeset_minus(detail::format_fixed(x, decimals)); }
+std::string num(double x, int decimals) {
+  return detail::typeset_minus(detail::format_fixed(x, decimals));
+}
 
 std::string tau2_text(double tau2) {
   // metafor prints a tau^2 of (numerically) zero as "0".
@@ -56,7 +62,8 @@ std::string tau2_text(double tau2) {
 
 std::string heterogeneity_line(const pool_result& r, bool with_tau2) {
   const auto& h = r.heterogeneity;
-  std::string s = fmt::format("Heterogeneity: I\u00b2 = {}", detail::format_percent(r.reported_i2(), 0));
+  std::string s =
+      fmt::format("Heterogeneity: I\u00b2 = {}", detail::format_percent(r.reported_i2(), 0));
   if (with_tau2) s += fmt::format(", \u03c4\u00b2 = {}", tau2_text(h.tau2));
   s += fmt::format(", \u03c7\u00b2 = {} (df = {:g}), {}", num(h.Q, 2), h.df,
                    detail::format_p_clause(h.p));
@@ -71,17 +78,18 @@ std::string statistic_text(const model_estimate& e) {
 struct builder {
   const study_table& studies;
   const forest_content& content;
-  std::vector<int> columns;   // attribute indices
+  std::vector<int> columns;  // attribute indices
   int sort_column = -1;
   bool sort_numeric = true;
 
   expected<void> resolve() {
     auto unknown = [&](const std::string& name, std::string_view what) {
-      std::string have = studies.attribute_names.empty()
-                             ? std::string("the file has no columns besides the effect columns")
-                             : fmt::format("available: {}", fmt::join(studies.attribute_names, ", "));
-      return fail("srma.plot.E503", fmt::format("{} '{}' is not a column of the input; {}", what,
-                                                name, have));
+      std::string have =
+          studies.attribute_names.empty()
+              ? std::string("the file has no columns besides the effect columns")
+              : fmt::format("available: {}", fmt::join(studies.attribute_names, ", "));
+      return fail("srma.plot.E503",
+                  fmt::format("{} '{}' is not a column of the input; {}", what, name, have));
     };
     for (const auto& name : content.columns) {
       const int idx = studies.attribute_index(name);
@@ -92,7 +100,8 @@ struct builder {
       sort_column = studies.attribute_index(content.sort_column);
       if (sort_column < 0) return unknown(content.sort_column, "sort column");
       for (const auto& v : studies.attributes[static_cast<std::size_t>(sort_column)]) {
-        if (!detail::trim(v).empty() && !detail::parse_double(detail::trim(v))) sort_numeric = false;
+        if (!detail::trim(v).empty() && !detail::parse_double(detail::trim(v)))
+          sort_numeric = false;
       }
     }
     return {};
@@ -100,17 +109,18 @@ struct builder {
 
   /// Orders study indices `idx` (into the input table); `weight_of` gives the leading weight.
   template <typename WeightFn>
-  void sort(std::vector<std::size_t>& idx, const std::vector<double>& yi, WeightFn weight_of) const {
+  void sort(std::vector<std::size_t>& idx, const std::vector<double>& yi,
+            WeightFn weight_of) const {
     switch (content.sort) {
-      case forest_sort::none: return;
+      case forest_sort::none:
+        return;
       case forest_sort::effect:
         std::stable_sort(idx.begin(), idx.end(),
                          [&](std::size_t a, std::size_t b) { return yi[a] < yi[b]; });
         return;
       case forest_sort::weight:
-        std::stable_sort(idx.begin(), idx.end(), [&](std::size_t a, std::size_t b) {
-          return weight_of(a) > weight_of(b);
-        });
+        std::stable_sort(idx.begin(), idx.end(),
+                         [&](std::size_t a, std::size_t b) { return weight_of(a) > weight_of(b); });
         return;
       case forest_sort::column: {
         const auto& col = studies.attributes[static_cast<std::size_t>(sort_column)];
@@ -137,12 +147,14 @@ struct builder {
                     const std::vector<model_kind>& models) const {
     o.measure = r.measure;
     o.level = r.level;
-    for (int c : columns) o.column_titles.push_back(column_title(studies.attribute_names[static_cast<std::size_t>(c)]));
+    for (int c : columns)
+      o.column_titles.push_back(column_title(studies.attribute_names[static_cast<std::size_t>(c)]));
     if (models.size() == 1) {
       o.weight_titles = {"Weight"};
     } else {
       for (auto m : models) {
-        o.weight_titles.push_back(m == model_kind::common ? "Weight\n(common)" : "Weight\n(random)");
+        o.weight_titles.push_back(m == model_kind::common ? "Weight\n(common)"
+                                                          : "Weight\n(random)");
       }
     }
   }
@@ -205,7 +217,8 @@ void add_tests(std::vector<forest_row>& rows, const pool_result& r,
                const std::vector<model_kind>& models, const forest_content& content) {
   const bool random_shown =
       std::find(models.begin(), models.end(), model_kind::random) != models.end();
-  if (content.heterogeneity && r.k >= 2) rows.push_back(text_row(heterogeneity_line(r, random_shown)));
+  if (content.heterogeneity && r.k >= 2)
+    rows.push_back(text_row(heterogeneity_line(r, random_shown)));
   if (!content.overall_test) return;
   for (auto m : models) {
     const auto& e = estimate_of(r, m);
@@ -245,7 +258,8 @@ expected<forest_plot> forest_from(const pool_result& result, const study_table& 
     const auto m = models[c];
     std::string label = m == model_kind::common ? "Common-effect model"
                                                 : "Random-effects model" + random_suffix(result);
-    plot.rows.push_back(summary_row(std::move(label), estimate_of(result, m), c, models.size(), 100));
+    plot.rows.push_back(
+        summary_row(std::move(label), estimate_of(result, m), c, models.size(), 100));
   }
   if (content.prediction_interval) add_prediction(plot.rows, result, models);
   add_tests(plot.rows, result, models, content);
@@ -274,7 +288,8 @@ expected<forest_plot> forest_from(const subgroup_analysis& analysis, const study
     std::iota(idx.begin(), idx.end(), std::size_t{0});
     std::vector<double> yi_in(g.rows.size());
     for (std::size_t j = 0; j < g.rows.size(); ++j) yi_in[j] = overall.yi[g.rows[j]];
-    b.sort(idx, yi_in, [&](std::size_t j) { return study_weight(overall, models.front(), g.rows[j]); });
+    b.sort(idx, yi_in,
+           [&](std::size_t j) { return study_weight(overall, models.front(), g.rows[j]); });
     for (auto j : idx) {
       const std::size_t i = g.rows[j];
       plot.rows.push_back(study_row(b, overall, i, models, overall.yi, overall.vi, i));
@@ -300,7 +315,8 @@ expected<forest_plot> forest_from(const subgroup_analysis& analysis, const study
     const auto m = models[c];
     std::string label = both ? fmt::format("Overall, {}", model_words(m)) : "Overall";
     if (m == model_kind::random) label += random_suffix(overall);
-    plot.rows.push_back(summary_row(std::move(label), estimate_of(overall, m), c, models.size(), 100));
+    plot.rows.push_back(
+        summary_row(std::move(label), estimate_of(overall, m), c, models.size(), 100));
   }
   if (content.prediction_interval) add_prediction(plot.rows, overall, models);
   add_tests(plot.rows, overall, models, content);
@@ -308,10 +324,10 @@ expected<forest_plot> forest_from(const subgroup_analysis& analysis, const study
     for (auto m : models) {
       const auto& t = m == model_kind::common ? analysis.between_common : analysis.between_random;
       const std::string which = both ? fmt::format(" ({})", model_words(m)) : "";
-      plot.rows.push_back(text_row(fmt::format("Test for subgroup differences{}: \u03c7\u00b2 = {} "
-                                               "(df = {:g}), {}",
-                                               which, num(t.Q, 2), t.df,
-                                               detail::format_p_clause(t.p))));
+      plot.rows.push_back(
+          text_row(fmt::format("Test for subgroup differences{}: \u03c7\u00b2 = {} "
+                               "(df = {:g}), {}",
+                               which, num(t.Q, 2), t.df, detail::format_p_clause(t.p))));
     }
   }
   return plot;

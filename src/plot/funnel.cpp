@@ -31,7 +31,8 @@ std::string funnel_options::validate() const {
   }
   for (std::size_t i = 1; i < contours.size(); ++i) {
     for (std::size_t j = 0; j < i; ++j) {
-      if (contours[i] == contours[j]) return fmt::format("contour level {:g} is repeated", contours[i]);
+      if (contours[i] == contours[j])
+        return fmt::format("contour level {:g} is repeated", contours[i]);
     }
   }
   for (const auto& [name, v] : {std::pair{"axis minimum", axis_min}, {"axis maximum", axis_max}}) {
@@ -41,8 +42,8 @@ std::string funnel_options::validate() const {
     }
   }
   if (axis_min && axis_max && *axis_min >= *axis_max) {
-    return fmt::format("axis limits {:g} to {:g}: the minimum must be below the maximum",
-                       *axis_min, *axis_max);
+    return fmt::format("axis limits {:g} to {:g}: the minimum must be below the maximum", *axis_min,
+                       *axis_max);
   }
   if (se_max && !(*se_max > 0 && std::isfinite(*se_max))) {
     return fmt::format("largest standard error on the axis is {:g}, but must be > 0", *se_max);
@@ -71,8 +72,8 @@ funnel_options funnel_defaults(const pool_result& result) {
   funnel_options o;
   o.measure = result.measure;
   o.centre = result.primary_estimate().estimate;
-  o.centre_label = result.primary == model_kind::common ? "Common-effect estimate"
-                                                        : "Random-effects estimate";
+  o.centre_label =
+      result.primary == model_kind::common ? "Common-effect estimate" : "Random-effects estimate";
   o.level = result.level;
   return o;
 }
@@ -144,7 +145,15 @@ std::string format_alpha(double a) {
 }
 
 struct legend_entry {
-  enum class swatch { filled_circle, open_circle, solid_line, dashed_line, dash_dot_line, box, heading };
+  enum class swatch {
+    filled_circle,
+    open_circle,
+    solid_line,
+    dashed_line,
+    dash_dot_line,
+    box,
+    heading
+  };
   swatch kind;
   std::string label;
   color fill = colours::white;
@@ -288,13 +297,11 @@ expected<drawing> funnel_layout::run() {
   const double legend_h = static_cast<double>(legend.size()) * legend_line;
 
   const std::string x_title =
-      o_.axis_title.value_or(o_.measure == effect_measure::generic
-                                 ? std::string("Estimate")
-                                 : [&] {
-                                     std::string s(measure_name(o_.measure));
-                                     if (!s.empty()) s[0] = static_cast<char>(std::toupper(s[0]));
-                                     return s + (log_ ? " (log scale)" : "");
-                                   }());
+      o_.axis_title.value_or(o_.measure == effect_measure::generic ? std::string("Estimate") : [&] {
+        std::string s(measure_name(o_.measure));
+        if (!s.empty()) s[0] = static_cast<char>(std::toupper(s[0]));
+        return s + (log_ ? " (log scale)" : "");
+      }());
   const auto title_e = m_.measure("Ag", title_);
 
   struct geometry {
@@ -313,7 +320,8 @@ expected<drawing> funnel_layout::run() {
     g.y_label_right = margin + y_title_h + ylab_w;
     double panel_x = g.y_label_right + fs * 0.25 + tick;
     double top = margin + (small_e.ascent + small_e.descent) / 2;
-    if (!o_.title.empty()) top = std::max(top, margin + title_e.ascent + title_e.descent + fs * 0.8);
+    if (!o_.title.empty())
+      top = std::max(top, margin + title_e.ascent + title_e.descent + fs * 0.8);
     // The first x tick label is centred on its tick; keep it inside the canvas.
     if (!g.x.labels.empty()) {
       const double first = (g.x.ticks.front() - g.x.lo) / (g.x.hi - g.x.lo) * pw_;
@@ -327,7 +335,8 @@ expected<drawing> funnel_layout::run() {
     g.legend_x = g.panel.right() + fs * 1.5;
     double right = g.legend_x + legend_w;
     if (!g.x.labels.empty()) {
-      right = std::max(right, g.x.position(g.x.ticks.back()) + width(g.x.labels.back(), small_) / 2);
+      right =
+          std::max(right, g.x.position(g.x.ticks.back()) + width(g.x.labels.back(), small_) / 2);
     }
     right = std::max(right, margin + width(o_.title, title_));
     g.total_w = right + margin;
@@ -353,10 +362,11 @@ expected<drawing> funnel_layout::run() {
     ph = std::max(min_panel, ph + o_.height - g.total_h);
     g = place(pw, ph);
     if (g.total_h > o_.height + 0.01) {
-      return fail("srma.plot.E505",
-                  fmt::format("a height of {:.0f} pt ({:.2f} in) is too small for this funnel plot; "
-                              "it needs at least {:.0f} pt ({:.2f} in)",
-                              o_.height, o_.height / 72, g.total_h, g.total_h / 72));
+      return fail(
+          "srma.plot.E505",
+          fmt::format("a height of {:.0f} pt ({:.2f} in) is too small for this funnel plot; "
+                      "it needs at least {:.0f} pt ({:.2f} in)",
+                      o_.height, o_.height / 72, g.total_h, g.total_h / 72));
     }
   }
   if (o_.width > 0) g.total_w = o_.width;
@@ -367,7 +377,9 @@ expected<drawing> funnel_layout::run() {
   if (!o_.title.empty()) text_at(d, {margin, margin + title_e.ascent}, o_.title, title_);
 
   const rect& pr = g.panel;
-  auto at = [&](double effect, double se) { return point{g.x.position(effect), g.se.position(se)}; };
+  auto at = [&](double effect, double se) {
+    return point{g.x.position(effect), g.se.position(se)};
+  };
   const double se_bottom = g.se.hi;
 
   // Background: the contour regions, darkest outside, or white.
@@ -393,10 +405,12 @@ expected<drawing> funnel_layout::run() {
     segment(at(*o_.centre, 0), at(*o_.centre + z * se_bottom, se_bottom), s);
   }
   if (o_.centre) {
-    segment(at(*o_.centre, 0), at(*o_.centre, se_bottom), {.colour = colours::black, .width = 0.75});
+    segment(at(*o_.centre, 0), at(*o_.centre, se_bottom),
+            {.colour = colours::black, .width = 0.75});
   }
   if (o_.line) {
-    segment(at(o_.line->intercept, 0), at(o_.line->intercept + o_.line->slope * se_bottom, se_bottom),
+    segment(at(o_.line->intercept, 0),
+            at(o_.line->intercept + o_.line->slope * se_bottom, se_bottom),
             {.colour = colours::black, .width = 1, .dash = dash_dot});
   }
   d.end_group();
@@ -414,11 +428,14 @@ expected<drawing> funnel_layout::run() {
     const point c = at(p.estimate, p.se);
     if (c.x < pr.x - 1e-9 || c.x > pr.right() + 1e-9 || c.y > pr.bottom() + 1e-9) continue;
     if (p.imputed) {
-      d.circle(c, r, {.fill = colours::white, .stroke = stroke_style{.colour = colours::black, .width = 0.75}});
+      d.circle(c, r,
+               {.fill = colours::white,
+                .stroke = stroke_style{.colour = colours::black, .width = 0.75}});
     } else {
       d.circle(c, r, {.fill = colours::black});
     }
-    d.add_box({c.x - r, c.y - r, 2 * r, 2 * r}, box_kind::mark, p.imputed ? "filled study" : "study");
+    d.add_box({c.x - r, c.y - r, 2 * r, 2 * r}, box_kind::mark,
+              p.imputed ? "filled study" : "study");
   }
   d.end_group();
 
@@ -464,23 +481,33 @@ expected<drawing> funnel_layout::run() {
     const point base{x0 + swatch_w + fs * 0.6, yc + (small_e.ascent - small_e.descent) / 2};
     using sw = legend_entry::swatch;
     switch (e.kind) {
-      case sw::filled_circle: d.circle({xm, yc}, r, {.fill = colours::black}); break;
-      case sw::open_circle:
-        d.circle({xm, yc}, r, {.fill = colours::white, .stroke = stroke_style{.colour = colours::black, .width = 0.75}});
+      case sw::filled_circle:
+        d.circle({xm, yc}, r, {.fill = colours::black});
         break;
-      case sw::solid_line: d.line({x0, yc}, {x0 + swatch_w, yc}, {.colour = colours::black, .width = 0.75}); break;
+      case sw::open_circle:
+        d.circle({xm, yc}, r,
+                 {.fill = colours::white,
+                  .stroke = stroke_style{.colour = colours::black, .width = 0.75}});
+        break;
+      case sw::solid_line:
+        d.line({x0, yc}, {x0 + swatch_w, yc}, {.colour = colours::black, .width = 0.75});
+        break;
       case sw::dashed_line:
-        d.line({x0, yc}, {x0 + swatch_w, yc}, {.colour = colours::black, .width = 0.75, .dash = dashed});
+        d.line({x0, yc}, {x0 + swatch_w, yc},
+               {.colour = colours::black, .width = 0.75, .dash = dashed});
         break;
       case sw::dash_dot_line:
-        d.line({x0, yc}, {x0 + swatch_w, yc}, {.colour = colours::black, .width = 1, .dash = dash_dot});
+        d.line({x0, yc}, {x0 + swatch_w, yc},
+               {.colour = colours::black, .width = 1, .dash = dash_dot});
         break;
       case sw::box: {
         const rect b{x0 + swatch_w / 2 - fs * 0.55, yc - fs * 0.45, fs * 1.1, fs * 0.9};
-        d.rectangle(b, {.fill = e.fill, .stroke = stroke_style{.colour = colours::mid_grey, .width = 0.5}});
+        d.rectangle(
+            b, {.fill = e.fill, .stroke = stroke_style{.colour = colours::mid_grey, .width = 0.5}});
         break;
       }
-      case sw::heading: break;
+      case sw::heading:
+        break;
     }
     if (e.kind == sw::heading) {
       text_at(d, {x0, base.y}, e.label, small_);

@@ -16,9 +16,12 @@ namespace srma::plot {
 
 std::string_view image_format_name(image_format f) {
   switch (f) {
-    case image_format::svg: return "svg";
-    case image_format::pdf: return "pdf";
-    case image_format::png: return "png";
+    case image_format::svg:
+      return "svg";
+    case image_format::pdf:
+      return "pdf";
+    case image_format::png:
+      return "png";
   }
   return "svg";
 }
@@ -47,8 +50,7 @@ std::string render_options::validate() const {
 
 std::string render_svg(const drawing& d) { return detail::write_svg(d); }
 
-expected<std::string> render(const drawing& d, image_format format,
-                             const render_options& options) {
+expected<std::string> render(const drawing& d, image_format format, const render_options& options) {
   if (auto msg = options.validate(); !msg.empty()) return fail("srma.plot.E504", msg);
   if (format == image_format::svg) return detail::write_svg(d);
   return detail::render_with_cairo(d, format, options.dpi);
@@ -63,8 +65,8 @@ expected<void> save(const drawing& d, const std::string& path, const render_opti
   // leaves an older figure of the same name untouched.
   const std::string tmp = path + ".srma-tmp";
   auto cannot_write = [&](int err) {
-    return fail("srma.plot.E502",
-                fmt::format("cannot write the figure: {}", std::strerror(err)), {path});
+    return fail("srma.plot.E502", fmt::format("cannot write the figure: {}", std::strerror(err)),
+                {path});
   };
   std::FILE* f = std::fopen(tmp.c_str(), "wb");
   if (f == nullptr) return cannot_write(errno);

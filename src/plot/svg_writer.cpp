@@ -40,11 +40,20 @@ std::string hex(const color& c) { return fmt::format("#{:02x}{:02x}{:02x}", c.r,
 void escape_into(std::string& out, std::string_view text) {
   for (char ch : text) {
     switch (ch) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      default: out += ch;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      default:
+        out += ch;
     }
   }
 }
@@ -106,8 +115,10 @@ class svg_canvas final : public canvas {
     if (style.vertical) {
       out_ += fmt::format(" transform=\"rotate(-90 {} {})\"", num(at.x), num(at.y));
     }
-    if (style.colour != plot::colours::black) out_ += fmt::format(" fill=\"{}\"", hex(style.colour));
-    if (style.colour.alpha < 1) out_ += fmt::format(" fill-opacity=\"{}\"", num(style.colour.alpha));
+    if (style.colour != plot::colours::black)
+      out_ += fmt::format(" fill=\"{}\"", hex(style.colour));
+    if (style.colour.alpha < 1)
+      out_ += fmt::format(" fill-opacity=\"{}\"", num(style.colour.alpha));
     out_ += ">";
     escape_into(out_, text);
     out_ += "</text>\n";
@@ -148,7 +159,8 @@ class svg_canvas final : public canvas {
   void shape_attrs(const shape_style& style) {
     if (style.fill) {
       out_ += fmt::format(" fill=\"{}\"", hex(*style.fill));
-      if (style.fill->alpha < 1) out_ += fmt::format(" fill-opacity=\"{}\"", num(style.fill->alpha));
+      if (style.fill->alpha < 1)
+        out_ += fmt::format(" fill-opacity=\"{}\"", num(style.fill->alpha));
     } else {
       out_ += " fill=\"none\"";
     }

@@ -66,8 +66,8 @@ std::vector<std::string> texts(const drawing& d) {
 }
 
 std::size_t count_marks(const drawing& d, std::string_view what) {
-  return static_cast<std::size_t>(std::count_if(d.boxes().begin(), d.boxes().end(),
-                                                [&](const layout_box& b) { return b.what == what; }));
+  return static_cast<std::size_t>(std::count_if(
+      d.boxes().begin(), d.boxes().end(), [&](const layout_box& b) { return b.what == what; }));
 }
 
 bool has_text(const drawing& d, const std::string& s) {
@@ -209,8 +209,7 @@ TEST(plot_forest_test, rows_of_a_subgroup_analysis) {
   const auto text = labels_of(rows, forest_row_kind::text);
   ASSERT_EQ(text.size(), 3u + 3);
   EXPECT_EQ(text[0].rfind("Heterogeneity: I\u00b2 = 95%, \u03c4\u00b2 = 0.3925, ", 0), 0u);
-  EXPECT_EQ(text.back(),
-            "Test for subgroup differences: \u03c7\u00b2 = 1.86 (df = 2), p = 0.39");
+  EXPECT_EQ(text.back(), "Test for subgroup differences: \u03c7\u00b2 = 1.86 (df = 2), p = 0.39");
   auto fig = draw_forest(rows, fp->options);
   ASSERT_TRUE(fig) << fig.error().what();
   expect_no_overlaps(*fig);
@@ -228,10 +227,10 @@ TEST(plot_forest_test, bcg_layout_has_no_overlaps_and_readable_ticks) {
   auto fig = draw_forest(fp->rows, fp->options);
   ASSERT_TRUE(fig) << fig.error().what();
   expect_no_overlaps(*fig);
-  for (const char* s : {"Study", "Year", "Alloc", "RR [95% CI]", "Weight", "(random)",
-                        "Aronson 1948", "0.41", "[0.13,", "1.26]", "5.1%", "Favours vaccine",
-                        "Favours control", "Risk ratio (log scale)", "BCG vaccine",
-                        "Prediction interval", "[0.14,", "1.76]", "100.0%"}) {
+  for (const char* s :
+       {"Study", "Year", "Alloc", "RR [95% CI]", "Weight", "(random)", "Aronson 1948", "0.41",
+        "[0.13,", "1.26]", "5.1%", "Favours vaccine", "Favours control", "Risk ratio (log scale)",
+        "BCG vaccine", "Prediction interval", "[0.14,", "1.76]", "100.0%"}) {
     EXPECT_TRUE(has_text(*fig, s)) << s;
   }
   // Ticks from the 1-2-5 ladder, never exponentiated round logs (metafor's 0.37, 2.72).
@@ -283,10 +282,16 @@ std::vector<forest_row> many_studies(std::size_t k, std::size_t label_chars) {
                     .size_weight = 1 / (se * se),
                     .weights = {100.0 / static_cast<double>(k)}});
   }
-  rows.push_back({.kind = forest_row_kind::summary, .label = "Random-effects model",
-                  .estimate = 0.01, .lower = -0.1, .upper = 0.12, .weights = {100}});
-  rows.push_back({.kind = forest_row_kind::prediction, .label = "Prediction interval",
-                  .lower = -1.2, .upper = 1.2});
+  rows.push_back({.kind = forest_row_kind::summary,
+                  .label = "Random-effects model",
+                  .estimate = 0.01,
+                  .lower = -0.1,
+                  .upper = 0.12,
+                  .weights = {100}});
+  rows.push_back({.kind = forest_row_kind::prediction,
+                  .label = "Prediction interval",
+                  .lower = -1.2,
+                  .upper = 1.2});
   rows.push_back({.kind = forest_row_kind::text,
                   .label = "Heterogeneity: I\u00b2 = 64%, \u03c4\u00b2 = 0.3132, \u03c7\u00b2 = "
                            "412.23 (df = 149), p < 0.001"});
@@ -390,7 +395,8 @@ TEST(plot_forest_test, invalid_options_and_rows) {
             "[srma.plot.E504] axis limits 2 to 1: the minimum must be below the maximum");
 
   forest_options plain;
-  std::vector<forest_row> cells = {{.label = "A", .cells = {"x"}, .estimate = 0, .lower = -1, .upper = 1}};
+  std::vector<forest_row> cells = {
+      {.label = "A", .cells = {"x"}, .estimate = 0, .lower = -1, .upper = 1}};
   auto e3 = draw_forest(cells, plain);
   ASSERT_FALSE(e3);
   EXPECT_EQ(e3.error().what(),
@@ -403,8 +409,7 @@ TEST(plot_forest_test, invalid_options_and_rows) {
   std::vector<forest_row> nothing = {{.kind = forest_row_kind::heading, .label = "Only a heading"}};
   auto e5 = draw_forest(nothing, plain);
   ASSERT_FALSE(e5);
-  EXPECT_EQ(e5.error().what(),
-            "[srma.plot.E507] no row has a finite estimate or interval to draw");
+  EXPECT_EQ(e5.error().what(), "[srma.plot.E507] no row has a finite estimate or interval to draw");
 }
 
 TEST(plot_forest_test, rows_without_estimates_and_generic_measure) {
@@ -424,8 +429,8 @@ TEST(plot_forest_test, rows_without_estimates_and_generic_measure) {
   EXPECT_EQ(count_marks(*fig, "square"), 2u);
   EXPECT_TRUE(has_text(*fig, "\u22120.50"));  // typeset minus
   EXPECT_TRUE(has_text(*fig, "Study B (not estimable)"));
-  EXPECT_TRUE(has_text(*fig, "0"));           // the axis has 0 (the reference) as a tick
-  EXPECT_FALSE(has_text(*fig, "Estimate"));   // no axis title
+  EXPECT_TRUE(has_text(*fig, "0"));          // the axis has 0 (the reference) as a tick
+  EXPECT_FALSE(has_text(*fig, "Estimate"));  // no axis title
 }
 
 TEST(plot_forest_test, output_is_deterministic) {
@@ -447,8 +452,7 @@ TEST(plot_axis_test, ratio_ticks_are_round_numbers) {
   };
   EXPECT_EQ(labels(0.07, 6.53, 200),
             (std::vector<std::string>{"0.05", "0.1", "0.2", "0.5", "1", "2", "5", "10"}));
-  EXPECT_EQ(labels(0.6, 1.07, 200),
-            (std::vector<std::string>{"0.6", "0.7", "0.8", "1", "1.25"}));
+  EXPECT_EQ(labels(0.6, 1.07, 200), (std::vector<std::string>{"0.6", "0.7", "0.8", "1", "1.25"}));
   // A narrow panel takes a coarser ladder rather than overlapping labels.
   EXPECT_EQ(labels(0.07, 6.53, 80), (std::vector<std::string>{"0.01", "0.1", "1", "10"}));
   const auto wide = labels(1e-4, 1e4, 200);
@@ -456,11 +460,13 @@ TEST(plot_axis_test, ratio_ticks_are_round_numbers) {
   EXPECT_EQ(wide.front(), "0.0001");
   EXPECT_EQ(wide.back(), "10000");
   // Fixed limits are kept and labelled.
-  const auto a = detail::make_axis(true, std::log(0.25), std::log(4), 200, width, 6, 9, {true, true});
+  const auto a =
+      detail::make_axis(true, std::log(0.25), std::log(4), 200, width, 6, 9, {true, true});
   EXPECT_DOUBLE_EQ(a.lo, std::log(0.25));
   EXPECT_EQ(a.labels.front(), "0.25");
   EXPECT_EQ(a.labels.back(), "4");
-  const auto b = detail::make_axis(true, std::log(0.3), std::log(1.8), 200, width, 6, 9, {true, false});
+  const auto b =
+      detail::make_axis(true, std::log(0.3), std::log(1.8), 200, width, 6, 9, {true, false});
   EXPECT_EQ(b.labels.front(), "0.3");
   EXPECT_EQ(b.labels.back(), "2");
 }
@@ -468,8 +474,7 @@ TEST(plot_axis_test, ratio_ticks_are_round_numbers) {
 TEST(plot_axis_test, linear_ticks_and_number_text) {
   auto width = [](const std::string& s) { return 5.0 * static_cast<double>(s.size()); };
   const auto a = detail::make_axis(false, -10.23, 4.4, 200, width, 6, 9);
-  EXPECT_EQ(a.labels,
-            (std::vector<std::string>{"\u221215", "\u221210", "\u22125", "0", "5"}));
+  EXPECT_EQ(a.labels, (std::vector<std::string>{"\u221215", "\u221210", "\u22125", "0", "5"}));
   EXPECT_DOUBLE_EQ(a.lo, -15);
   EXPECT_DOUBLE_EQ(a.hi, 5);
   EXPECT_DOUBLE_EQ(a.position(-5), 100);

@@ -42,8 +42,8 @@ bool has_text(const drawing& d, const std::string& s) {
 }
 
 std::size_t count_marks(const drawing& d, std::string_view what) {
-  return static_cast<std::size_t>(std::count_if(d.boxes().begin(), d.boxes().end(),
-                                                [&](const layout_box& b) { return b.what == what; }));
+  return static_cast<std::size_t>(std::count_if(
+      d.boxes().begin(), d.boxes().end(), [&](const layout_box& b) { return b.what == what; }));
 }
 
 void expect_no_overlaps(const drawing& d) {

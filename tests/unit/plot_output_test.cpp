@@ -65,7 +65,8 @@ TEST(plot_output_test, svg_has_real_text_and_is_deterministic) {
   const std::string svg = render_svg(d);
   EXPECT_EQ(svg, render_svg(sample()));
   EXPECT_EQ(svg.rfind("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<svg ", 0), 0u);
-  EXPECT_NE(svg.find("width=\"200pt\" height=\"100pt\" viewBox=\"0 0 200 100\""), std::string::npos);
+  EXPECT_NE(svg.find("width=\"200pt\" height=\"100pt\" viewBox=\"0 0 200 100\""),
+            std::string::npos);
   EXPECT_NE(svg.find("font-family=\"DejaVu Sans, Verdana, sans-serif\""), std::string::npos);
   EXPECT_NE(svg.find("<title>Sample &amp; &lt;title&gt;</title>"), std::string::npos);
   EXPECT_NE(svg.find("<text x=\"10\" y=\"40\" font-size=\"9\">Risk ratio</text>"),
@@ -153,8 +154,8 @@ TEST(plot_output_test, save_writes_the_whole_file_or_nothing) {
   const std::string missing = (dir / "no_such_dir" / "figure.png").string();
   auto bad = save(sample(), missing);
   ASSERT_FALSE(bad);
-  EXPECT_EQ(bad.error().what(), "[srma.plot.E502] " + missing +
-                                    ": cannot write the figure: No such file or directory");
+  EXPECT_EQ(bad.error().what(),
+            "[srma.plot.E502] " + missing + ": cannot write the figure: No such file or directory");
   EXPECT_FALSE(std::filesystem::exists(missing));
 
   auto ext = save(sample(), (dir / "figure.gif").string());
@@ -209,8 +210,8 @@ TEST(plot_output_test, text_measurer_is_consistent) {
 TEST(plot_output_test, overlaps_are_found_between_texts_and_marks_only) {
   drawing d(100, 100);
   d.add_box({0, 0, 10, 10}, box_kind::text, "a");
-  d.add_box({5, 5, 10, 10}, box_kind::text, "b");    // overlaps a
-  d.add_box({10, 6, 10, 4}, box_kind::text, "c");    // touches a's edge only; overlaps b
+  d.add_box({5, 5, 10, 10}, box_kind::text, "b");  // overlaps a
+  d.add_box({10, 6, 10, 4}, box_kind::text, "c");  // touches a's edge only; overlaps b
   d.add_box({50, 50, 10, 10}, box_kind::mark, "m");
   d.add_box({55, 55, 10, 10}, box_kind::mark, "n");  // mark on mark: allowed
   d.add_box({58, 40, 10, 17}, box_kind::text, "t");  // text on marks m and n

@@ -65,8 +65,8 @@ inline constexpr color light_grey{200, 200, 200};
 /// How a line or an outline is stroked.
 struct stroke_style {
   color colour = colours::black;
-  double width = 0.75;        ///< Points.
-  std::vector<double> dash;   ///< On/off lengths in points; empty for a solid line.
+  double width = 0.75;       ///< Points.
+  std::vector<double> dash;  ///< On/off lengths in points; empty for a solid line.
 };
 
 /// How a closed shape is painted: a fill, an outline, both or (pointlessly) neither.

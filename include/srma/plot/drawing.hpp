@@ -37,13 +37,35 @@ struct layout_box {
 /// A recorded figure: a canvas that remembers every call so it can be replayed on another.
 class drawing final : public canvas {
  public:
-  struct line_op { point a, b; stroke_style stroke; };
-  struct polyline_op { std::vector<point> points; stroke_style stroke; };
-  struct polygon_op { std::vector<point> points; shape_style style; };
-  struct rect_op { rect r; shape_style style; };
-  struct circle_op { point centre; double radius; shape_style style; };
-  struct text_op { point at; std::string text; text_style style; };
-  struct group_op { std::string id; };
+  struct line_op {
+    point a, b;
+    stroke_style stroke;
+  };
+  struct polyline_op {
+    std::vector<point> points;
+    stroke_style stroke;
+  };
+  struct polygon_op {
+    std::vector<point> points;
+    shape_style style;
+  };
+  struct rect_op {
+    rect r;
+    shape_style style;
+  };
+  struct circle_op {
+    point centre;
+    double radius;
+    shape_style style;
+  };
+  struct text_op {
+    point at;
+    std::string text;
+    text_style style;
+  };
+  struct group_op {
+    std::string id;
+  };
   struct end_group_op {};
   using op = std::variant<line_op, polyline_op, polygon_op, rect_op, circle_op, text_op, group_op,
                           end_group_op>;

@@ -50,13 +50,16 @@ struct forest_row {
   static constexpr double na = std::numeric_limits<double>::quiet_NaN();
 
   forest_row_kind kind = forest_row_kind::study;
-  std::string label;               ///< Study label, model name, heading or the text of a text row.
-  std::vector<std::string> cells;  ///< Extra columns, in the order of forest_options::column_titles.
-  double estimate = na;            ///< Centre; NaN draws no mark and an empty annotation.
+  std::string label;  ///< Study label, model name, heading or the text of a text row.
+  std::vector<std::string>
+      cells;             ///< Extra columns, in the order of forest_options::column_titles.
+  double estimate = na;  ///< Centre; NaN draws no mark and an empty annotation.
   double lower = na;
   double upper = na;
-  double size_weight = na;      ///< Study rows: relative weight for the square's area (NaN: median size).
-  std::vector<double> weights;  ///< Percent per weight column (forest_options::weight_titles); NaN blank.
+  double size_weight =
+      na;  ///< Study rows: relative weight for the square's area (NaN: median size).
+  std::vector<double>
+      weights;  ///< Percent per weight column (forest_options::weight_titles); NaN blank.
 };
 
 /// Where the reference line and the axis limits lie, and how the figure is labelled.
@@ -65,8 +68,8 @@ struct forest_options {
   double level = 95;                                 ///< Only used in the default titles.
   std::string title;                                 ///< Bold title above the plot ("" none).
   std::string label_title = "Study";                 ///< Header of the label column.
-  std::vector<std::string> column_titles;  ///< Headers of the extra columns ('\n' breaks lines).
-  std::vector<std::string> weight_titles;  ///< Headers of the weight columns (e.g. {"Weight"}).
+  std::vector<std::string> column_titles;     ///< Headers of the extra columns ('\n' breaks lines).
+  std::vector<std::string> weight_titles;     ///< Headers of the weight columns (e.g. {"Weight"}).
   std::optional<std::string> estimate_title;  ///< Default "RR [95% CI]"; "" hides the annotations.
   std::optional<std::string> axis_title;      ///< Default "Risk ratio (log scale)"; "" none.
   std::string favours_left;                   ///< Under the axis, left of the reference line.

@@ -39,7 +39,7 @@ enum class forest_sort {
 struct forest_content {
   std::vector<std::string> columns;  ///< Study attributes shown as extra columns (e.g. "year").
   forest_sort sort = forest_sort::none;
-  std::string sort_column;          ///< For forest_sort::column (e.g. "year").
+  std::string sort_column;           ///< For forest_sort::column (e.g. "year").
   bool prediction_interval = false;  ///< Add the prediction interval row (random-effects model).
   bool heterogeneity = true;         ///< Heterogeneity lines.
   bool overall_test = true;          ///< Test for the overall effect (and subgroup differences).

@@ -49,17 +49,17 @@ struct funnel_options {
   effect_measure measure = effect_measure::generic;
   std::optional<double> centre;  ///< Pooled estimate (analysis scale): vertical line, pseudo CI.
   std::string centre_label = "Pooled estimate";
-  double level = 95;                   ///< Level of the pseudo confidence region.
-  bool pseudo_ci = true;               ///< Draw the pseudo confidence region around `centre`.
-  std::vector<double> contours;        ///< Contour levels in percent (e.g. 90, 95, 99); none: off.
-  double null_effect = 0;              ///< Centre of the contours (analysis scale).
-  std::optional<funnel_line> line;     ///< E.g. Egger's regression line.
-  std::string title;                   ///< Bold title ("" none).
+  double level = 95;                ///< Level of the pseudo confidence region.
+  bool pseudo_ci = true;            ///< Draw the pseudo confidence region around `centre`.
+  std::vector<double> contours;     ///< Contour levels in percent (e.g. 90, 95, 99); none: off.
+  double null_effect = 0;           ///< Centre of the contours (analysis scale).
+  std::optional<funnel_line> line;  ///< E.g. Egger's regression line.
+  std::string title;                ///< Bold title ("" none).
   std::optional<std::string> axis_title;  ///< Default "Risk ratio (log scale)".
   std::string se_title = "Standard error";
   std::optional<double> axis_min;  ///< Display scale; default from the data and the contours.
   std::optional<double> axis_max;
-  std::optional<double> se_max;    ///< Bottom of the SE axis; default a round number >= max SE.
+  std::optional<double> se_max;  ///< Bottom of the SE axis; default a round number >= max SE.
   double font_size = 9;
   std::string font_family = "DejaVu Sans";
   double panel_width = 0;   ///< Plot panel in points; 0: 300.
