@@ -464,7 +464,7 @@ void forest_layout::draw_row(drawing& d, const columns& c, std::size_t i, double
       draw_interval(d, c, r.lower, r.upper, yc, black_line, 0);
     }
     if (std::isfinite(r.estimate) && a.contains(r.estimate)) {
-      const double s_max = h * 0.75;
+      const double s_max = h * 0.7;
       const double s_min = std::min(fs * 0.35, s_max);
       double side = fs * 0.6;
       if (std::isfinite(r.size_weight) && r.size_weight > 0 && max_size_weight_ > 0) {

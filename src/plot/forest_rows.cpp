@@ -107,7 +107,8 @@ struct builder {
     return {};
   }
 
-  /// Orders study indices `idx` (into the input table); `weight_of` gives the leading weight.
+  /// Orders study indices `idx` (into the input table, like `yi`); `weight_of(i)` gives study
+  /// i's weight in the leading model.
   template <typename WeightFn>
   void sort(std::vector<std::size_t>& idx, const std::vector<double>& yi,
             WeightFn weight_of) const {
@@ -284,14 +285,10 @@ expected<forest_plot> forest_from(const subgroup_analysis& analysis, const study
     plot.rows.push_back(std::move(heading));
     // Positions within the subgroup, ordered; studies carry the overall model's weights so the
     // squares compare across subgroups and each subgroup's weights add up to its share.
-    std::vector<std::size_t> idx(g.rows.size());
-    std::iota(idx.begin(), idx.end(), std::size_t{0});
-    std::vector<double> yi_in(g.rows.size());
-    for (std::size_t j = 0; j < g.rows.size(); ++j) yi_in[j] = overall.yi[g.rows[j]];
-    b.sort(idx, yi_in,
-           [&](std::size_t j) { return study_weight(overall, models.front(), g.rows[j]); });
-    for (auto j : idx) {
-      const std::size_t i = g.rows[j];
+    std::vector<std::size_t> idx = g.rows;  // indices into the input table
+    b.sort(idx, overall.yi,
+           [&](std::size_t i) { return study_weight(overall, models.front(), i); });
+    for (auto i : idx) {
       plot.rows.push_back(study_row(b, overall, i, models, overall.yi, overall.vi, i));
     }
     for (std::size_t c = 0; c < models.size(); ++c) {

@@ -269,7 +269,7 @@ expected<drawing> funnel_layout::run() {
   for (std::size_t k = 1; k < region.size(); ++k) {
     // Lighter to darker outwards: the darker, the smaller the p-value.
     const auto g = static_cast<std::uint8_t>(
-        std::lround(238.0 - 48.0 * static_cast<double>(k - 1) /
+        std::lround(230.0 - 55.0 * static_cast<double>(k - 1) /
                                 std::max<double>(1.0, static_cast<double>(levels.size() - 1))));
     region[k] = {g, g, g};
   }
@@ -321,7 +321,7 @@ expected<drawing> funnel_layout::run() {
     double panel_x = g.y_label_right + fs * 0.25 + tick;
     double top = margin + (small_e.ascent + small_e.descent) / 2;
     if (!o_.title.empty())
-      top = std::max(top, margin + title_e.ascent + title_e.descent + fs * 0.8);
+      top = std::max(top, margin + title_e.ascent + title_e.descent + fs * 1.3);
     // The first x tick label is centred on its tick; keep it inside the canvas.
     if (!g.x.labels.empty()) {
       const double first = (g.x.ticks.front() - g.x.lo) / (g.x.hi - g.x.lo) * pw_;

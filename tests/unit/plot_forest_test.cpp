@@ -213,6 +213,19 @@ TEST(plot_forest_test, rows_of_a_subgroup_analysis) {
   auto fig = draw_forest(rows, fp->options);
   ASSERT_TRUE(fig) << fig.error().what();
   expect_no_overlaps(*fig);
+
+  // Sorting by a column within subgroups uses each study's own value.
+  auto by_year = forest_from(*s, t, {.sort = forest_sort::column, .sort_column = "year"});
+  ASSERT_TRUE(by_year);
+  std::vector<std::string> first_block;
+  for (std::size_t j = 1; by_year->rows[j].kind == forest_row_kind::study; ++j) {
+    first_block.push_back(by_year->rows[j].cells.empty() ? by_year->rows[j].label
+                                                         : by_year->rows[j].cells[0]);
+  }
+  EXPECT_EQ(first_block, (std::vector<std::string>{"Aronson 1948", "Ferguson & Simes 1949",
+                                                   "Rosenthal et al 1960", "Coetzee & Berjak 1968",
+                                                   "Vandiviere et al 1973",
+                                                   "Hart & Sutherland 1977", "TPT Madras 1980"}));
 }
 
 TEST(plot_forest_test, bcg_layout_has_no_overlaps_and_readable_ticks) {
