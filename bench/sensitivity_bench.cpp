@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "srma/bias.hpp"
+#include "srma/gosh.hpp"
 #include "srma/influence.hpp"
 #include "srma/leave1out.hpp"
 #include "srma/permtest.hpp"
@@ -74,6 +75,20 @@ void bm_bias_all(benchmark::State& state) {
   }
 }
 BENCHMARK(bm_bias_all)->Unit(benchmark::kMicrosecond);
+
+// gosh(): all 2^k - 1 subsets; DL uses O(1) Gray-code updates of the sums, REML refits.
+void bm_gosh(benchmark::State& state) {
+  const auto t = simulated(static_cast<std::size_t>(state.range(0)));
+  auto o = srma::preset_options(srma::preset::metafor);
+  o.tau2 = state.range(1) ? srma::tau2_method::reml : srma::tau2_method::dl;
+  state.SetLabel(state.range(1) ? "REML" : "DL");
+  for (auto _ : state) {
+    auto r = srma::gosh(t.yi, t.vi, o);
+    benchmark::DoNotOptimize(r);
+  }
+}
+BENCHMARK(bm_gosh)->Args({12, 0})->Args({12, 1})->Args({19, 0})->Args({19, 1})
+    ->Unit(benchmark::kMillisecond)->UseRealTime();
 
 }  // namespace
 
