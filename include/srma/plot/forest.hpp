@@ -50,16 +50,18 @@ struct forest_row {
   static constexpr double na = std::numeric_limits<double>::quiet_NaN();
 
   forest_row_kind kind = forest_row_kind::study;
-  std::string label;  ///< Study label, model name, heading or the text of a text row.
-  std::vector<std::string>
-      cells;             ///< Extra columns, in the order of forest_options::column_titles.
-  double estimate = na;  ///< Centre; NaN draws no mark and an empty annotation.
+  /// Study label, model name, heading, or the text of a text row.
+  std::string label;
+  /// Extra columns, in the order of forest_options::column_titles.
+  std::vector<std::string> cells;
+  /// Centre; NaN draws no mark and an empty annotation.
+  double estimate = na;
   double lower = na;
   double upper = na;
-  double size_weight =
-      na;  ///< Study rows: relative weight for the square's area (NaN: median size).
-  std::vector<double>
-      weights;  ///< Percent per weight column (forest_options::weight_titles); NaN blank.
+  /// Study rows: relative weight that sets the square's area (NaN: a mid-sized square).
+  double size_weight = na;
+  /// Percent per weight column (forest_options::weight_titles); NaN leaves the cell blank.
+  std::vector<double> weights;
 };
 
 /// Where the reference line and the axis limits lie, and how the figure is labelled.
@@ -80,7 +82,7 @@ struct forest_options {
   int decimals = 2;                 ///< Decimals of estimates and CIs.
   double font_size = 9;             ///< Points; text rows and axis labels are one point smaller.
   std::string font_family = "DejaVu Sans";
-  double forest_width = 0;  ///< Width of the forest panel in points; 0: automatic (200 pt).
+  double forest_width = 0;  ///< Width of the forest panel in points; 0: 22 em, at least 200 pt.
   double width = 0;         ///< Total width in points; 0: follows the content.
   double height = 0;        ///< Total height in points; 0: follows the content.
 
@@ -91,8 +93,9 @@ struct forest_options {
 /// Lays out and draws a forest plot.
 ///
 /// Text rows never cross the reference line: when one would, the label area grows. Squares have
-/// an area proportional to `size_weight` (sides between 3 pt and 0.8 of the row height); a CI
-/// that leaves the axis ends in an arrow.
+/// an area proportional to `size_weight` (the largest 0.7 of the row height, none smaller than
+/// 0.35 em); a CI that leaves the axis ends in an arrow, and an estimate off the axis gets no
+/// square.
 ///
 /// Errors: srma.plot.E504 (invalid options, e.g. axis_min >= axis_max or a non-positive limit
 /// on a log axis), srma.plot.E505 (an explicit width or height smaller than the content needs),

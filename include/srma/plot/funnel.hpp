@@ -33,7 +33,7 @@ struct funnel_point {
   double estimate = 0;
   double se = 0;
   bool imputed = false;  ///< Filled in by trim-and-fill: drawn as an open circle.
-  std::string label;     ///< Not drawn; kept as the SVG group id's source.
+  std::string label;     ///< Not drawn; names the study in error messages.
 };
 
 /// A straight line on the funnel's axes: effect = intercept + slope x SE. For Egger's test
