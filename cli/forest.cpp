@@ -26,7 +26,7 @@ struct forest_args : analysis_args {
   std::vector<double> xlim;
   std::optional<double> ref;
   std::optional<std::string> xlab;
-  int decimals = 2;
+  std::optional<int> decimals;
   double font_size = 9;
   double dpi = 150;
   std::string width;
@@ -53,7 +53,7 @@ expected<void> apply_plot_options(const forest_args& args, plot::forest_options&
   }
   if (args.ref) o.reference = *args.ref;
   if (args.xlab) o.axis_title = *args.xlab;
-  o.decimals = args.decimals;
+  if (args.decimals) o.decimals = *args.decimals;
   o.font_size = args.font_size;
   if (!args.width.empty()) {
     auto w = plot::parse_length(args.width, args.dpi);
@@ -153,7 +153,9 @@ void add_forest_command(CLI::App& app, std::function<int()>& action) {
                   "Reference line (display scale; default 1 for ratios, else 0)");
   cmd->add_option("--xlab", args->xlab,
                   "Axis title (default e.g. \"Risk ratio (log scale)\"; \"\" for none)");
-  cmd->add_option("--decimals", args->decimals, "Decimals of estimates and CIs (default 2)")
+  cmd->add_option("--decimals", args->decimals,
+                  "Decimals of estimates and CIs (default 2 for ratios; 2 to 4 for other measures, "
+                  "as the narrowest CI needs)")
       ->check(CLI::Range(0, 6));
   cmd->add_option("--font-size", args->font_size, "Font size in points (default 9)")
       ->check(CLI::Range(4.0, 40.0));

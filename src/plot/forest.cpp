@@ -28,8 +28,8 @@ std::string forest_options::validate() const {
   if (!(font_size >= 4 && font_size <= 40)) {
     return fmt::format("font size is {:g}, but must be between 4 and 40", font_size);
   }
-  if (decimals < 0 || decimals > 6) {
-    return fmt::format("decimals is {}, but must be between 0 and 6", decimals);
+  if (decimals && (*decimals < 0 || *decimals > 6)) {
+    return fmt::format("decimals is {}, but must be between 0 and 6", *decimals);
   }
   if (!(level > 0 && level < 100)) {
     return fmt::format("level is {:g}, but must be between 0 and 100", level);
@@ -137,7 +137,7 @@ class forest_layout {
                                                                                     : st_.body;
   }
   [[nodiscard]] std::string fmt_value(double y) const {
-    return detail::typeset_minus(detail::format_effect(o_.measure, y, o_.decimals));
+    return detail::typeset_minus(detail::format_effect(o_.measure, y, decimals_));
   }
 
   expected<void> check_rows();
@@ -174,11 +174,13 @@ class forest_layout {
   double data_lo_ = 0, data_hi_ = 0;
   double ref_ = na;  // analysis scale
   double max_size_weight_ = 0;
+  int decimals_ = 2;
   std::string axis_title_;
 };
 
 expected<void> forest_layout::check_rows() {
   bool any = false;
+  double narrowest = std::numeric_limits<double>::infinity();
   data_lo_ = std::numeric_limits<double>::infinity();
   data_hi_ = -data_lo_;
   for (std::size_t i = 0; i < rows_.size(); ++i) {
@@ -206,12 +208,21 @@ expected<void> forest_layout::check_rows() {
         any = true;
       }
     }
+    if (r.kind == forest_row_kind::study && std::isfinite(r.lower) && std::isfinite(r.upper)) {
+      narrowest = std::min(narrowest, r.upper - r.lower);
+    }
     if (r.kind == forest_row_kind::study && std::isfinite(r.size_weight) && r.size_weight > 0) {
       max_size_weight_ = std::max(max_size_weight_, r.size_weight);
     }
   }
   if (!any) {
     return fail("srma.plot.E507", "no row has a finite estimate or interval to draw");
+  }
+  decimals_ = 2;
+  if (o_.decimals) {
+    decimals_ = *o_.decimals;
+  } else if (!log_ && narrowest > 0 && std::isfinite(narrowest)) {
+    decimals_ = std::clamp(static_cast<int>(std::ceil(std::log10(5 / narrowest))), 2, 4);
   }
   const double ref_display = o_.reference.value_or(null_value(o_.measure));
   if (std::isfinite(ref_display)) ref_ = to_analysis(ref_display);

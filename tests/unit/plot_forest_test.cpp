@@ -446,6 +446,35 @@ TEST(plot_forest_test, rows_without_estimates_and_generic_measure) {
   EXPECT_FALSE(has_text(*fig, "Estimate"));  // no axis title
 }
 
+TEST(plot_forest_test, decimals_follow_the_narrowest_interval_for_differences) {
+  const auto t = bcg();
+  auto csv = parse_csv(k_bcg_csv, "bcg.csv");
+  ASSERT_TRUE(csv);
+  auto rd = make_study_table(*csv, {.measure = effect_measure::risk_difference});
+  ASSERT_TRUE(rd) << rd.error().what();
+  auto r = pool(*rd, options(model_choice::random));
+  ASSERT_TRUE(r);
+  auto fp = forest_from(*r, *rd);
+  ASSERT_TRUE(fp);
+  auto fig = draw_forest(fp->rows, fp->options);
+  ASSERT_TRUE(fig) << fig.error().what();
+  // TPT Madras: RD 0.0001 [-0.0006, 0.0008] needs four decimals to show an interval at all.
+  EXPECT_TRUE(has_text(*fig, "RD [95% CI]"));
+  EXPECT_TRUE(has_text(*fig, "Risk difference"));
+  EXPECT_TRUE(has_text(*fig, "[\u22120.1014,"));
+  EXPECT_TRUE(has_text(*fig, "[\u22120.0006,"));
+  fp->options.decimals = 2;
+  auto two = draw_forest(fp->rows, fp->options);
+  ASSERT_TRUE(two);
+  EXPECT_TRUE(has_text(*two, "[\u22120.10,"));
+  // Ratios keep two decimals.
+  auto rr = pool(t, options());
+  auto fr = forest_from(*rr, t);
+  auto figr = draw_forest(fr->rows, fr->options);
+  ASSERT_TRUE(figr);
+  EXPECT_TRUE(has_text(*figr, "[0.13,"));
+}
+
 TEST(plot_forest_test, output_is_deterministic) {
   const auto t = bcg();
   auto r = pool(t, options());

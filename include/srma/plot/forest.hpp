@@ -79,8 +79,11 @@ struct forest_options {
   std::optional<double> axis_min;   ///< Display scale (e.g. 0.1 for a ratio); default from data.
   std::optional<double> axis_max;   ///< Display scale; default from data.
   std::optional<double> reference;  ///< Display scale; default: no effect (1 or 0). NaN: none.
-  int decimals = 2;                 ///< Decimals of estimates and CIs.
-  double font_size = 9;             ///< Points; text rows and axis labels are one point smaller.
+  /// Decimals of estimates and CIs. Default: 2 for ratios; for other measures 2 to 4, enough
+  /// for the narrowest study CI to span at least 5 units of the last digit (risk differences
+  /// of rare events need 3 or 4).
+  std::optional<int> decimals;
+  double font_size = 9;  ///< Points; text rows and axis labels are one point smaller.
   std::string font_family = "DejaVu Sans";
   double forest_width = 0;  ///< Width of the forest panel in points; 0: 22 em, at least 200 pt.
   double width = 0;         ///< Total width in points; 0: follows the content.
