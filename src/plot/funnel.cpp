@@ -224,8 +224,9 @@ expected<drawing> funnel_layout::run() {
   double ph = o_.panel_height > 0 ? o_.panel_height : 240;
 
   auto se_axis_for = [&](double len) {
-    return detail::make_axis(false, 0, o_.se_max.value_or(max_se), len, height_of, fs * 0.6, 7,
-                             {false, o_.se_max.has_value()});
+    // A little room below the least precise study, so that its circle clears the frame.
+    return detail::make_axis(false, 0, o_.se_max.value_or(max_se * 1.04), len, height_of, fs * 0.6,
+                             7, {false, o_.se_max.has_value()});
   };
   auto x_axis_for = [&](double len, double se_bottom) {
     double xl = lo, xh = hi;
