@@ -103,6 +103,7 @@ struct columns {
   double total = 0;
   axis_scale axis;
   double ref_x = na;
+  double split_x = 0;  // where the favours labels meet
 };
 
 class forest_layout {
@@ -350,14 +351,18 @@ columns forest_layout::place_columns(double forest_w) const {
                ? x0 + (ref_ - c.axis.lo) / (c.axis.hi - c.axis.lo) * forest_w
                : na;
   };
-  double ref_x = ref_at(forest_x0);
+  const double ref_x = ref_at(forest_x0);
   double shift = 0;
-  if (std::isfinite(ref_x)) {
-    shift = std::max(shift, c.label_x + text_row_w_ + pad - ref_x);
-    // The left "favours" label is right-aligned just left of the reference line.
-    if (!o_.favours_left.empty()) {
-      shift = std::max(shift, c.margin + width(o_.favours_left, st_.small) + fs * 0.6 - ref_x);
-    }
+  if (std::isfinite(ref_x)) shift = std::max(shift, c.label_x + text_row_w_ + pad - ref_x);
+  // The "favours" labels meet at the reference line (at the middle of the axis without one); the
+  // left one is right-aligned there.
+  const double split_x = std::isfinite(ref_x) ? ref_x : forest_x0 + forest_w / 2;
+  if (!o_.favours_left.empty()) {
+    shift = std::max(shift, c.margin + width(o_.favours_left, st_.small) + fs * 0.6 - split_x);
+  }
+  if (!axis_title_.empty()) {  // centred under the panel
+    shift =
+        std::max(shift, c.margin + width(axis_title_, st_.small) / 2 - forest_x0 - forest_w / 2);
   }
   // Tick labels are centred on their ticks; the outermost may reach beyond the panel.
   if (!c.axis.labels.empty()) {
@@ -394,9 +399,9 @@ columns forest_layout::place_columns(double forest_w) const {
     right = std::max(
         right, c.axis.position(c.axis.ticks.back()) + width(c.axis.labels.back(), st_.axis) / 2);
   }
+  c.split_x = split_x + std::max(0.0, shift);
   if (!o_.favours_right.empty()) {
-    const double start = std::isfinite(c.ref_x) ? c.ref_x + fs * 0.6 : c.forest_x0;
-    right = std::max(right, start + width(o_.favours_right, st_.small));
+    right = std::max(right, c.split_x + fs * 0.6 + width(o_.favours_right, st_.small));
   }
   if (!axis_title_.empty()) {
     right = std::max(right, (c.forest_x0 + c.forest_x1) / 2 + width(axis_title_, st_.small) / 2);
@@ -673,13 +678,11 @@ expected<drawing> forest_layout::run() {
   double y_next = y_tick_label + axis_e.descent;
   if (!o_.favours_left.empty() || !o_.favours_right.empty()) {
     const double yb = y_next + fs * 0.35 + small_e.ascent;
-    const bool at_ref = std::isfinite(c.ref_x);
     text_style l = st_.small;
-    l.anchor = at_ref ? text_anchor::end : text_anchor::start;
-    text_at(d, {at_ref ? c.ref_x - fs * 0.6 : c.axis.x0, yb}, o_.favours_left, l);
+    l.anchor = text_anchor::end;
+    text_at(d, {c.split_x - fs * 0.6, yb}, o_.favours_left, l);
     text_style r = st_.small;
-    r.anchor = at_ref ? text_anchor::start : text_anchor::end;
-    text_at(d, {at_ref ? c.ref_x + fs * 0.6 : c.axis.x1, yb}, o_.favours_right, r);
+    text_at(d, {c.split_x + fs * 0.6, yb}, o_.favours_right, r);
     y_next = yb + small_e.descent;
   }
   if (!axis_title_.empty()) {

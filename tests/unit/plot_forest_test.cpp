@@ -361,6 +361,20 @@ TEST(plot_forest_test, intervals_beyond_the_axis_end_in_arrows) {
   EXPECT_TRUE(has_text(*fig, "4"));
 }
 
+TEST(plot_forest_test, long_axis_texts_without_a_reference_line_stay_clear) {
+  std::vector<forest_row> rows = {{.label = "A", .estimate = 0.5, .lower = 0.2, .upper = 0.8}};
+  forest_options o;
+  o.reference = std::numeric_limits<double>::quiet_NaN();
+  o.favours_left = "Favours the experimental intervention arm";
+  o.favours_right = "Favours the usual care control arm";
+  o.axis_title = "Standardised mean difference in the primary outcome at twelve months";
+  auto fig = draw_forest(rows, o);
+  ASSERT_TRUE(fig) << fig.error().what();
+  expect_no_overlaps(*fig);
+  EXPECT_EQ(count_marks(*fig, "reference line"), 0u);
+  EXPECT_TRUE(has_text(*fig, "Favours the usual care control arm"));
+}
+
 TEST(plot_forest_test, explicit_width_and_height) {
   const auto rows = many_studies(5, 20);
   forest_options o;
