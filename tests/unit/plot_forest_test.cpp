@@ -8,6 +8,7 @@
 #include <set>
 
 #include "plot/axis.hpp"
+#include "plot/backends.hpp"
 #include "srma/io/csv.hpp"
 #include "srma/plot/forest.hpp"
 #include "srma/plot/forest_rows.hpp"
@@ -487,6 +488,27 @@ TEST(plot_forest_test, decimals_follow_the_narrowest_interval_for_differences) {
   auto figr = draw_forest(fr->rows, fr->options);
   ASSERT_TRUE(figr);
   EXPECT_TRUE(has_text(*figr, "[0.13,"));
+}
+
+TEST(plot_forest_test, renders_to_pdf_and_png) {
+  const auto t = bcg();
+  auto r = pool(t, options());
+  ASSERT_TRUE(r);
+  auto fp = forest_from(*r, t);
+  ASSERT_TRUE(fp);
+  auto fig = draw_forest(fp->rows, fp->options);
+  ASSERT_TRUE(fig);
+  auto pdf = render(*fig, image_format::pdf);
+  ASSERT_TRUE(pdf) << pdf.error().what();
+  EXPECT_EQ(pdf->rfind("%PDF-", 0), 0u);
+  auto png = render(*fig, image_format::png, {.dpi = 300});
+  ASSERT_TRUE(png) << png.error().what();
+  const auto s = detail::inspect_png(*png);
+  ASSERT_TRUE(s.ok);
+  EXPECT_EQ(s.width, static_cast<int>(std::ceil(fig->width() * 300 / 72 - 1e-9)));
+  EXPECT_EQ(s.height, static_cast<int>(std::ceil(fig->height() * 300 / 72 - 1e-9)));
+  EXPECT_GT(s.ink, 0.02);
+  EXPECT_LT(s.ink, 0.3);
 }
 
 TEST(plot_forest_test, output_is_deterministic) {
