@@ -137,7 +137,8 @@ void add_forest_command(CLI::App& app, std::function<int()>& action) {
   cmd->add_option("--by", args->by, "Column that defines subgroups: a block per subgroup");
   cmd->add_option("--columns", args->columns,
                   "Extra columns from the CSV shown left of the plot, e.g. year,n_resected")
-      ->delimiter(',');
+      ->delimiter(',')
+      ->allow_extra_args(false);
   cmd->add_option("--sort", args->sort,
                   "Order of the studies: none (input order; default), effect, weight, or a "
                   "column such as year");

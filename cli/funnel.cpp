@@ -80,7 +80,8 @@ void add_funnel_command(CLI::App& app, std::function<int()>& action) {
   cmd->add_option("--contours", args->contours,
                   "Contour-enhanced funnel: shade the significance regions around the null at "
                   "these levels, e.g. 90,95,99")
-      ->delimiter(',');
+      ->delimiter(',')
+      ->allow_extra_args(false);
   cmd->add_flag("--no-pseudo-ci", args->no_pseudo_ci,
                 "Leave out the pseudo confidence region around the pooled estimate");
   cmd->add_option("--title", args->title, "Title above the plot");
