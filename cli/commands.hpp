@@ -12,5 +12,6 @@ void add_funnel_command(CLI::App& app, std::function<int()>& action);
 void add_sensitivity_commands(CLI::App& app, std::function<int()>& action);
 void add_bias_command(CLI::App& app, std::function<int()>& action);
 void add_metareg_commands(CLI::App& app, std::function<int()>& action);
+void add_run_command(CLI::App& app, std::function<int()>& action);
 
 }  // namespace srma::cli

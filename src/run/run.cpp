@@ -1,0 +1,415 @@
+// srma run: data loading, the report's skeleton (summary, methods, study tables, results,
+// published-result checks, provenance), and writing every file only after everything succeeded.
+#include "srma/run.hpp"
+
+#include <fmt/format.h>
+
+#include <cmath>
+#include <ctime>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "report/format.hpp"
+#include "run/context.hpp"
+#include "srma/plot/output.hpp"
+#include "srma/version.hpp"
+#include "util/sha256.hpp"
+#include "util/text.hpp"
+
+namespace srma {
+namespace detail {
+namespace {
+
+std::string read_bytes(const std::string& path, bool& ok) {
+  std::ifstream in(path, std::ios::binary);
+  ok = static_cast<bool>(in);
+  std::ostringstream s;
+  if (ok) s << in.rdbuf();
+  return s.str();
+}
+
+bool is_effect_column(std::string_view name) {
+  static const char* names[] = {"hr", "or", "rr", "lower", "upper", "ci_level", "loghr", "se",
+                                "yi", "sei", "vi", "oe", "v", "events_t", "n_t", "events_c",
+                                "n_c", "m1", "sd1", "n1", "m2", "sd2", "n2"};
+  for (const char* n : names)
+    if (iequals(name, n)) return true;
+  return false;
+}
+
+std::string pretty_header(const std::string& column) {
+  std::string out = column;
+  for (auto& c : out)
+    if (c == '_') c = ' ';
+  if (!out.empty()) out[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(out[0])));
+  if (iequals(column, "nos")) return "NOS score";
+  return out;
+}
+
+// How a user enters missing estimates, for the report and the terminal.
+std::string how_to_enter(const std::string& file) {
+  return fmt::format("Enter each study's estimate in {}: the hazard ratio and its 95% CI in "
+                     "columns hr, lower, upper (or log HR and SE in loghr, se; or log-rank O-E "
+                     "and variance in oe, v), then run the plan again.",
+                     file);
+}
+
+}  // namespace
+
+expected<const loaded_data*> run_context::load(const std::string& file_as_written) {
+  const std::string path = p.resolve(file_as_written);
+  if (auto it = data.find(path); it != data.end()) return &it->second;
+  bool ok = false;
+  const std::string bytes = read_bytes(path, ok);
+  if (!ok) return fail("srma.csv.E106", "cannot open the data file (does it exist?)", {path, 0, 0});
+  auto csv = parse_csv(bytes, path);
+  if (!csv) return unexpected(csv.error());
+  loaded_data d;
+  d.path = path;
+  d.name = file_as_written;
+  d.sha256 = sha256_hex(bytes);
+  d.csv = std::move(*csv);
+  auto t = make_study_table(d.csv, p.reading);
+  if (t) {
+    d.excluded = t->excluded;
+    d.notices = t->notices;
+    d.studies = std::move(*t);
+  } else if (t.error().id == "srma.input.E209" && !d.csv.rows.empty()) {
+    // No row has an estimate: everything else (study table, quality) can still be reported.
+    const int label = d.csv.find_column("study");
+    for (const auto& row : d.csv.rows) {
+      d.excluded.push_back({label >= 0 ? row.fields[label] : fmt::format("line {}", row.line),
+                            row.line, "no estimate"});
+    }
+    d.no_estimate_reason = fmt::format("none of the {} studies in {} has an estimate yet. {}",
+                                       d.csv.rows.size(), file_as_written, how_to_enter(file_as_written));
+  } else {
+    return unexpected(t.error());
+  }
+  for (const auto& e : d.excluded) {
+    warnings.push_back(fmt::format("{}:{}: study '{}' has no estimate and is not analysed",
+                                   file_as_written, e.line, e.study));
+  }
+  return &data.emplace(path, std::move(d)).first->second;
+}
+
+expected<doc_block> run_context::figure(const plot::drawing& d, const std::string& stem,
+                                        const std::string& caption) {
+  const int n = ++figure_count;
+  doc_block b;
+  b.k = doc_block::kind::figure;
+  b.figure.caption = fmt::format("Figure {}. {}", n, caption);
+  b.figure.svg = plot::render_svg(d);
+  const std::string base = fmt::format("figures/figure-{}-{}", n, stem);
+  plot::render_options ro;
+  ro.dpi = p.dpi;
+  for (const auto& f : p.formats) {
+    const std::string file = base + "." + f;
+    if (f == "svg") {
+      files[file] = b.figure.svg;
+    } else {
+      auto bytes = plot::render(d, f == "pdf" ? plot::image_format::pdf : plot::image_format::png, ro);
+      if (!bytes) return unexpected(bytes.error());
+      files[file] = std::move(*bytes);
+    }
+    b.figure.files.push_back(file);
+  }
+  if (std::find(p.formats.begin(), p.formats.end(), "svg") == p.formats.end()) {
+    files[base + ".svg"] = b.figure.svg;  // the Markdown report links the SVG
+  }
+  b.figure.file = base + ".svg";
+  return b;
+}
+
+doc_block run_context::table(doc_table t, const std::string& stem) {
+  const int n = ++table_count;
+  t.caption = fmt::format("Table {}. {}", n, t.caption);
+  files[fmt::format("tables/table-{}-{}.csv", n, stem)] = table_csv(t);
+  doc_block b;
+  b.k = doc_block::kind::table;
+  b.table = std::move(t);
+  return b;
+}
+
+void run_context::supplementary_csv(const doc_table& t, const std::string& stem) {
+  files[fmt::format("tables/{}.csv", stem)] = table_csv(t);
+}
+
+namespace {
+
+// Study characteristics (Table 1) from the main data file's non-effect columns.
+std::optional<doc_table> characteristics_table(const run_context& ctx, const loaded_data& d) {
+  std::vector<int> cols;
+  if (!ctx.p.characteristics.empty()) {
+    for (const auto& c : ctx.p.characteristics) {
+      const int j = d.csv.find_column(c);
+      if (j >= 0) cols.push_back(j);
+    }
+  } else {
+    for (std::size_t j = 0; j < d.csv.header.size(); ++j) {
+      const auto& h = d.csv.header[j];
+      if (iequals(h, "study") || is_effect_column(h)) continue;
+      cols.push_back(static_cast<int>(j));
+    }
+  }
+  if (cols.empty()) return std::nullopt;
+  doc_table t;
+  t.caption = "Characteristics of the included studies";
+  const int label = d.csv.find_column("study");
+  t.header.push_back("Study");
+  t.right_align.push_back(false);
+  for (int j : cols) {
+    t.header.push_back(pretty_header(d.csv.header[j]));
+    bool numeric = true;
+    for (const auto& row : d.csv.rows)
+      if (!is_missing_token(row.fields[j]) && !parse_double(row.fields[j])) numeric = false;
+    t.right_align.push_back(numeric);
+  }
+  for (const auto& row : d.csv.rows) {
+    std::vector<std::string> r;
+    r.push_back(label >= 0 ? row.fields[label] : fmt::format("line {}", row.line));
+    for (int j : cols) r.push_back(row.fields[j].empty() ? "\u2013" : row.fields[j]);
+    t.rows.push_back(std::move(r));
+  }
+  t.note = fmt::format("From {}; \u2013 = empty in the data file, NR = not reported.", d.name);
+  return t;
+}
+
+// Compares a [[check]] with the analysis it names, at the check's decimals.
+check_outcome evaluate_check(const run_context& ctx, const plan_check& c) {
+  check_outcome o;
+  o.check = c;
+  const pool_result* r = nullptr;
+  std::string which = c.model;
+  if (auto it = ctx.pooled.find(c.analysis); it != ctx.pooled.end()) r = &it->second;
+  if (auto it = ctx.subgrouped.find(c.analysis); it != ctx.subgrouped.end()) {
+    if (c.subgroup.empty()) {
+      r = &it->second.overall;
+    } else {
+      for (const auto& g : it->second.groups)
+        if (g.level == c.subgroup) r = &g.result;
+      if (!r) {
+        o.reason = fmt::format("subgroup '{}' not found", c.subgroup);
+        return o;
+      }
+      if (which == "primary") which = it->second.primary == model_kind::common ? "common" : "random";
+    }
+  }
+  if (!r) {
+    o.reason = fmt::format("analysis '{}' did not run", c.analysis);
+    return o;
+  }
+  const model_estimate& e = which == "common" ? r->common
+                            : which == "random" ? static_cast<const model_estimate&>(r->random)
+                                                : r->primary_estimate();
+  const auto m = r->measure;
+  auto fmt_num = [&](double x) { return format_fixed(x, c.decimals); };
+  std::vector<std::string> pub, rep;
+  bool pass = true;
+  auto cmp = [&](const std::optional<double>& published, double analysis_scale, bool display) {
+    if (!published) return;
+    const double mine = display ? to_display(m, analysis_scale) : analysis_scale;
+    pub.push_back(fmt_num(*published));
+    rep.push_back(fmt_num(mine));
+    if (fmt_num(*published) != fmt_num(mine)) pass = false;
+  };
+  cmp(c.estimate, e.estimate, true);
+  cmp(c.ci_lower, e.ci_lower, true);
+  cmp(c.ci_upper, e.ci_upper, true);
+  if (c.i2) {
+    const double i2 = r->reported_i2();
+    pub.push_back(fmt::format("I\u00b2 {}%", format_fixed(*c.i2, 0)));
+    rep.push_back(fmt::format("I\u00b2 {}%", format_fixed(i2, 0)));
+    if (format_fixed(*c.i2, 0) != format_fixed(i2, 0)) pass = false;
+  }
+  o.published = fmt::format("{}", fmt::join(pub, ", "));
+  o.reproduced = fmt::format("{}", fmt::join(rep, ", "));
+  o.passed = pass;
+  if (!pass) o.reason = "differs at the published precision";
+  return o;
+}
+
+expected<void> write_files(const std::string& dir, const std::map<std::string, std::string>& files) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  if (ec) {
+    return fail("srma.output.E801",
+                fmt::format("cannot create the output folder: {}", ec.message()), {dir, 0, 0});
+  }
+  for (const auto& [rel, bytes] : files) {
+    const fs::path path = fs::path(dir) / rel;
+    fs::create_directories(path.parent_path(), ec);
+    const fs::path tmp = path.string() + ".tmp";
+    {
+      std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+      out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+      if (!out) {
+        return fail("srma.output.E801", "cannot write the file", {path.string(), 0, 0});
+      }
+    }
+    fs::rename(tmp, path, ec);
+    if (ec) {
+      return fail("srma.output.E801", fmt::format("cannot write the file: {}", ec.message()),
+                  {path.string(), 0, 0});
+    }
+  }
+  return {};
+}
+
+}  // namespace
+}  // namespace detail
+
+expected<run_summary> run_plan(const plan& p, const run_options& options) {
+  using namespace detail;
+  run_context ctx(p, options);
+  auto main = ctx.load(p.data_file);
+  if (!main) return unexpected(main.error());
+  const loaded_data& md = **main;
+
+  document& doc = ctx.doc;
+  doc.title = p.title.empty() ? "Meta-analysis report" : p.title;
+  if (!p.authors.empty()) doc.front.push_back(p.authors);
+  if (!p.question.empty()) doc.front.push_back(p.question);
+  doc.front.push_back(fmt::format("Produced by srma {} from {}", version(),
+                                  p.path.substr(p.path.find_last_of('/') + 1)));
+  if (options.timestamp) {
+    const std::time_t now = std::time(nullptr);
+    char buf[64];
+    std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M UTC", std::gmtime(&now));
+    doc.front.push_back(std::string("Generated ") + buf);
+  }
+
+  // Summary comes first in the document but is written last.
+  doc.sections.push_back({"Summary", "summary", 2, {}});
+  doc.sections.push_back(methods_section(
+      ctx, md.studies ? md.studies->measure : p.reading.measure.value_or(effect_measure::generic),
+      md.studies ? std::optional<input_kind>(md.studies->kind) : p.reading.kind));
+  doc.sections.push_back({"Results", "results", 2, {}});
+
+  // Study characteristics.
+  if (auto t = characteristics_table(ctx, md)) {
+    doc_section s{"Included studies", "studies", 3, {}};
+    s.blocks.push_back({doc_block::kind::paragraph,
+                        fmt::format("{} studies are listed in {} (Table {}).", md.csv.rows.size(),
+                                    md.name, ctx.table_count + 1)});
+    s.blocks.push_back(ctx.table(std::move(*t), "studies"));
+    doc.sections.push_back(std::move(s));
+  }
+  // Missing estimates: say which studies and how to enter them.
+  if (!md.excluded.empty()) {
+    doc_section s{"Studies without an estimate", "missing", 3, {}};
+    doc_block items;
+    items.k = doc_block::kind::items;
+    for (const auto& e : md.excluded)
+      items.items.push_back(fmt::format("{} ({} line {}): {}", e.study, md.name, e.line, e.reason));
+    s.blocks.push_back({doc_block::kind::notice,
+                        fmt::format("{} of {} studies have no estimate and are not analysed. {}",
+                                    md.excluded.size(), md.csv.rows.size(), how_to_enter(md.name))});
+    s.blocks.push_back(std::move(items));
+    doc.sections.push_back(std::move(s));
+  }
+
+  if (auto r = add_analysis_sections(ctx); !r) return unexpected(r.error());
+
+  // Published results.
+  run_summary summary;
+  if (!p.checks.empty()) {
+    doc_section s{"Comparison with the published results", "checks", 2, {}};
+    doc_table t;
+    t.caption = "Published and reproduced results";
+    t.header = {"Analysis", "Model", "Published", "srma", "Agrees", "Source"};
+    t.right_align = {false, false, true, true, false, false};
+    nlohmann::json cj = nlohmann::json::array();
+    for (const auto& c : p.checks) {
+      auto o = evaluate_check(ctx, c);
+      const std::string what = c.subgroup.empty() ? c.analysis : c.analysis + ": " + c.subgroup;
+      t.rows.push_back({what, c.model, o.published, o.reproduced,
+                        o.passed ? "yes" : (o.reason.empty() ? "no" : "no (" + o.reason + ")"),
+                        c.source});
+      cj.push_back({{"analysis", c.analysis}, {"subgroup", c.subgroup}, {"model", c.model},
+                    {"published", o.published}, {"reproduced", o.reproduced},
+                    {"passed", o.passed}, {"reason", o.reason}, {"source", c.source}});
+      summary.checks.push_back(std::move(o));
+    }
+    t.note = "Values compared after rounding to the published number of decimals.";
+    s.blocks.push_back(ctx.table(std::move(t), "checks"));
+    doc.sections.push_back(std::move(s));
+    ctx.results["checks"] = std::move(cj);
+  }
+
+  // Provenance.
+  {
+    doc_section s{"Reproducibility", "reproducibility", 2, {}};
+    doc_block items;
+    items.k = doc_block::kind::items;
+    items.items.push_back(fmt::format("srma version {}", version()));
+    items.items.push_back(fmt::format("Plan {} (SHA-256 {})",
+                                      p.path.substr(p.path.find_last_of('/') + 1),
+                                      sha256_hex(p.text)));
+    nlohmann::json dj = nlohmann::json::array();
+    for (const auto& [path, d] : ctx.data) {
+      items.items.push_back(fmt::format("Data {} (SHA-256 {})", d.name, d.sha256));
+      dj.push_back({{"file", d.name}, {"sha256", d.sha256}, {"rows", d.csv.rows.size()},
+                    {"studies_analysed", d.studies ? d.studies->k() : 0}});
+    }
+    s.blocks.push_back({doc_block::kind::paragraph,
+                        "Running the same plan on the same data with the same srma version "
+                        "gives byte-identical files."});
+    s.blocks.push_back(std::move(items));
+    doc.sections.push_back(std::move(s));
+    ctx.results["srma_version"] = std::string(version());
+    ctx.results["plan"] = {{"file", p.path.substr(p.path.find_last_of('/') + 1)},
+                           {"sha256", sha256_hex(p.text)}};
+    ctx.results["data"] = std::move(dj);
+  }
+  doc.sections.push_back(references_section(ctx));
+
+  // Summary, now that everything is known.
+  {
+    auto& s = doc.sections.front();
+    if (!ctx.headline.empty()) {
+      s.blocks.push_back({doc_block::kind::paragraph, "Main result: " + ctx.headline + "."});
+    }
+    std::size_t ran = 0;
+    for (const auto& o : ctx.outcomes) ran += o.ran ? 1 : 0;
+    s.blocks.push_back({doc_block::kind::paragraph,
+                        fmt::format("{} of {} planned analyses ran.", ran, ctx.outcomes.size())});
+    if (!summary.checks.empty()) {
+      std::size_t passed = 0;
+      for (const auto& c : summary.checks) passed += c.passed ? 1 : 0;
+      s.blocks.push_back({doc_block::kind::paragraph,
+                          fmt::format("{} of {} published results are reproduced at their "
+                                      "published precision (see the comparison below).",
+                                      passed, summary.checks.size())});
+    }
+    if (!md.excluded.empty()) {
+      s.blocks.push_back({doc_block::kind::notice,
+                          fmt::format("{} of {} studies in {} have no estimate yet; see "
+                                      "\"Studies without an estimate\".",
+                                      md.excluded.size(), md.csv.rows.size(), md.name)});
+    }
+  }
+
+  ctx.results["title"] = doc.title;
+  ctx.results["headline"] = ctx.headline;
+  ctx.results["analyses"] = ctx.analyses_json;
+  ctx.results["warnings"] = ctx.warnings;
+  ctx.files["results.json"] = ctx.results.dump(2) + "\n";
+  ctx.files["report.html"] = render_html(doc);
+  ctx.files["report.md"] = render_markdown(doc);
+  if (auto w = write_files(options.output_dir, ctx.files); !w) return unexpected(w.error());
+
+  namespace fs = std::filesystem;
+  summary.html_path = (fs::path(options.output_dir) / "report.html").string();
+  summary.markdown_path = (fs::path(options.output_dir) / "report.md").string();
+  summary.json_path = (fs::path(options.output_dir) / "results.json").string();
+  summary.headline = ctx.headline;
+  summary.warnings = ctx.warnings;
+  summary.analyses = ctx.outcomes;
+  for (const auto& [f, _] : ctx.files) summary.files.push_back(f);
+  return summary;
+}
+
+}  // namespace srma
