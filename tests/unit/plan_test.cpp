@@ -1,0 +1,139 @@
+#include "srma/plan.hpp"
+
+#include <gtest/gtest.h>
+
+namespace srma {
+namespace {
+
+const char* k_plan = R"([review]
+title = "Primary tumour resection"
+
+[data]
+file = "studies.csv"
+measure = "HR"
+experimental = "PTR"
+control = "no PTR"
+
+[model]
+model = "auto"
+auto_i2 = 20
+tau2 = "DL"
+
+[figures]
+formats = ["svg", "png"]
+favours = ["Favours PTR", "Favours no PTR"]
+
+[[analysis]]
+type = "pool"
+
+[[analysis]]
+type = "subgroup"
+by = "location"
+
+[[analysis]]
+type = "subset"
+where = "protocol == 'PTR+LR'"
+
+[[analysis]]
+type = "bias"
+contours = [90, 95, 99]
+
+[[check]]
+analysis = "overall"
+estimate = 0.48
+ci_lower = 0.43
+ci_upper = 0.55
+)";
+
+std::string error_of(const std::string& text) {
+  auto p = parse_plan(text, "dir/plan.toml");
+  return p ? std::string("no error") : p.error().what();
+}
+
+TEST(plan_test, reads_every_table) {
+  auto p = parse_plan(k_plan, "dir/plan.toml");
+  ASSERT_TRUE(p) << p.error().what();
+  EXPECT_EQ(p->title, "Primary tumour resection");
+  EXPECT_EQ(p->resolve(p->data_file), "dir/studies.csv");
+  EXPECT_EQ(p->reading.measure, effect_measure::hazard_ratio);
+  EXPECT_EQ(p->reading.missing, missing_policy::exclude);
+  EXPECT_EQ(p->model.model, model_choice::auto_i2);
+  EXPECT_EQ(p->model.tau2, tau2_method::dl);
+  EXPECT_EQ(p->formats, (std::vector<std::string>{"svg", "png"}));
+  EXPECT_EQ(p->favours_left, "Favours PTR");
+  ASSERT_EQ(p->analyses.size(), 4u);
+  EXPECT_EQ(p->analyses[0].id, "overall");
+  EXPECT_EQ(p->analyses[1].id, "subgroup");
+  EXPECT_EQ(p->analyses[1].by, "location");
+  EXPECT_EQ(p->analyses[2].id, "subset");
+  EXPECT_EQ(p->analyses[2].where, "protocol == 'PTR+LR'");
+  EXPECT_EQ(p->analyses[3].contours, (std::vector<double>{90, 95, 99}));
+  EXPECT_EQ(p->analyses[0].line, 19);
+  ASSERT_EQ(p->checks.size(), 1u);
+  EXPECT_EQ(p->checks[0].model, "primary");
+  EXPECT_DOUBLE_EQ(*p->checks[0].estimate, 0.48);
+}
+
+TEST(plan_test, repeated_types_get_numbered_ids) {
+  auto p = parse_plan(
+      "[data]\nfile='a.csv'\n[[analysis]]\ntype='subset'\nwhere='a==1'\n[[analysis]]\n"
+      "type='subset'\nwhere='a==2'\n[[analysis]]\ntype='pool'\n[[analysis]]\ntype='pool'\n",
+      "p.toml");
+  ASSERT_TRUE(p) << p.error().what();
+  EXPECT_EQ(p->analyses[0].id, "subset-1");
+  EXPECT_EQ(p->analyses[1].id, "subset-2");
+  EXPECT_EQ(p->analyses[2].id, "overall");
+  EXPECT_EQ(p->analyses[3].id, "pool-2");
+}
+
+TEST(plan_test, unknown_keys_and_wrong_types_name_the_line) {
+  EXPECT_EQ(error_of("[data]\nfile = \"a.csv\"\nmesure = \"HR\"\n"),
+            "[srma.plan.E703] dir/plan.toml:3:1: unknown key 'mesure' in [data]; the keys allowed "
+            "there are: file, measure, effect, missing, experimental, control, outcome");
+  EXPECT_EQ(error_of("[data]\nfile = \"a.csv\"\n[model]\nauto_i2 = \"20\"\n"),
+            "[srma.plan.E704] dir/plan.toml:4:11: [model]: auto_i2 must be a number");
+  EXPECT_EQ(error_of("[data]\nfile = \"a.csv\"\n[[analysis]]\ntype = \"pool\"\nby = 3\n"),
+            "[srma.plan.E703] dir/plan.toml:5:1: unknown key 'by' in [[analysis]] #1; the keys "
+            "allowed there are: type, id, title, data, where, model, tau2, ci, pi, common_tau2, "
+            "prediction_interval, by, order, funnel, contours, egger_line, trimfill, mods, "
+            "factors, iterations, exact, seed, max_subsets");
+  EXPECT_EQ(error_of("[data]\nfile = \"a.csv\"\n[extras]\nx = 1\n"),
+            "[srma.plan.E703] dir/plan.toml:3:2: unknown table or key 'extras'; the plan's "
+            "tables are: review, data, model, figures, characteristics, prisma, quality, "
+            "analysis, check");
+}
+
+TEST(plan_test, invalid_values_and_missing_keys) {
+  EXPECT_EQ(error_of("[data]\nfile = \"a.csv\"\n[model]\ntau2 = \"XL\"\n"),
+            "[srma.plan.E705] dir/plan.toml:4:8: [model]: tau2 is 'XL'; expected one of: DL, "
+            "REML, ML, PM, HS, SJ, HE, EB");
+  EXPECT_EQ(error_of("[review]\ntitle = \"x\"\n"),
+            "[srma.plan.E706] dir/plan.toml:1: the plan has no [data] table; expected [data] "
+            "with file = \"...\"");
+  EXPECT_EQ(error_of("[data]\nfile = \"a.csv\"\n[[analysis]]\ntype = \"subgroup\"\n"),
+            "[srma.plan.E706] dir/plan.toml:3: a subgroup analysis needs by = \"<column>\"");
+  EXPECT_EQ(error_of("[data]\nfile = \"a.csv\"\n[[analysis]]\ntype = \"forest\"\n"),
+            "[srma.plan.E705] dir/plan.toml:4:8: [[analysis]] #1: type is 'forest'; expected one "
+            "of: pool, subgroup, subset, leave1out, cumulative, influence, bias, metareg, gosh, "
+            "permtest");
+  EXPECT_EQ(error_of("[data]\nfile = \"a.csv\"\n[[analysis]]\ntype = \"pool\"\nid = \"x\"\n"
+                     "[[analysis]]\ntype = \"leave1out\"\nid = \"x\"\n"),
+            "[srma.plan.E709] dir/plan.toml:6: analysis id 'x' is used twice; ids must be unique");
+  EXPECT_EQ(error_of("[data]\nfile = \"a.csv\"\n[[analysis]]\ntype = \"pool\"\n[[check]]\n"
+                     "analysis = \"overal\"\nestimate = 1\n"),
+            "[srma.plan.E705] dir/plan.toml:6:12: [[check]] #1: analysis is 'overal', which is "
+            "not an analysis id of this plan; the ids are: overall");
+}
+
+TEST(plan_test, where_and_toml_syntax_errors) {
+  EXPECT_EQ(error_of("[data]\nfile = \"a.csv\"\n[[analysis]]\ntype = \"subset\"\n"
+                     "where = \"protocol = = 'x'\"\n"),
+            "[srma.plan.E707] dir/plan.toml:5: where \"protocol = = 'x'\": at character 12, "
+            "expected a column name, a quoted text or a number but found '=='");
+  const auto e = error_of("[data]\nfile = \"a.csv\n");
+  EXPECT_EQ(e.substr(0, 36), "[srma.plan.E702] dir/plan.toml:2:14:");
+  EXPECT_EQ(read_plan("/nonexistent/plan.toml").error().id, "srma.plan.E701");
+}
+
+}  // namespace
+}  // namespace srma

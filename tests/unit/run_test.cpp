@@ -1,0 +1,135 @@
+#include "srma/run.hpp"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <regex>
+#include <sstream>
+
+#include "srma/pool.hpp"
+
+namespace srma {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string slurp(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+fs::path scratch(const std::string& name) {
+  const fs::path d = fs::temp_directory_path() / ("srma_run_test_" + name);
+  fs::remove_all(d);
+  return d;
+}
+
+std::string example(const std::string& rel) { return std::string(SRMA_SOURCE_DIR) + "/" + rel; }
+
+// The bundled survival example reproduces its published result: Pignon et al. 2000 (Lancet
+// 355:949, abstract): pooled HR of death 0.90 (95% CI 0.85-0.94) with the fixed-effect model.
+TEST(run_test, pignon2000_example_reproduces_the_published_hazard_ratio) {
+  auto plan = read_plan(example("examples/pignon2000/plan.toml"));
+  ASSERT_TRUE(plan) << plan.error().what();
+  const auto out = scratch("pignon");
+  auto r = run_plan(*plan, {.output_dir = out.string()});
+  ASSERT_TRUE(r) << r.error().what();
+  ASSERT_EQ(r->checks.size(), 1u);
+  EXPECT_TRUE(r->checks[0].passed) << r->checks[0].published << " vs " << r->checks[0].reproduced;
+  EXPECT_EQ(r->checks[0].reproduced, "0.90, 0.85, 0.94");
+  for (const auto& a : r->analyses) EXPECT_TRUE(a.ran) << a.id << ": " << a.reason;
+  EXPECT_EQ(r->headline, "HR 0.90 (95% CI 0.85\u20130.94; p < 0.001), common-effect model, 65 studies");
+
+  const auto json = nlohmann::json::parse(slurp(out / "results.json"));
+  EXPECT_EQ(json.at("checks")[0].at("passed"), true);
+  const auto& overall = json.at("analyses")[0];
+  EXPECT_EQ(overall.at("id"), "overall");
+  // One source of truth: results.json holds exactly srma::pool()'s numbers (themselves validated
+  // against metafor in tests/validation/pignon2000_test.cpp).
+  auto studies = read_studies(example("examples/pignon2000/pignon2000.csv"));
+  ASSERT_TRUE(studies);
+  auto pooled = pool(*studies, plan->model);
+  ASSERT_TRUE(pooled);
+  EXPECT_EQ(overall.at("result").at("common").at("estimate").get<double>(), pooled->common.estimate);
+  EXPECT_EQ(overall.at("result").at("random").at("ci_upper").get<double>(), pooled->random.ci_upper);
+
+  // Every figure exists in all three formats and is inline in the HTML.
+  const std::string html = slurp(out / "report.html");
+  std::size_t figures = 0;
+  for (const auto& f : fs::directory_iterator(out / "figures"))
+    if (f.path().extension() == ".svg") ++figures;
+  EXPECT_GE(figures, 4u);
+  std::size_t inline_svgs = 0;
+  for (std::size_t pos = 0; (pos = html.find("<svg", pos)) != std::string::npos; ++pos) ++inline_svgs;
+  EXPECT_EQ(inline_svgs, figures);
+  for (const auto& f : fs::directory_iterator(out / "figures")) {
+    const auto stem = f.path().stem();
+    EXPECT_TRUE(fs::exists(out / "figures" / (stem.string() + ".pdf"))) << stem;
+    EXPECT_TRUE(fs::exists(out / "figures" / (stem.string() + ".png"))) << stem;
+  }
+  // Self-contained: no script, stylesheet or image fetched from elsewhere.
+  EXPECT_EQ(html.find("<script"), std::string::npos);
+  EXPECT_EQ(html.find("<link"), std::string::npos);
+  EXPECT_EQ(html.find("<img"), std::string::npos);
+  EXPECT_EQ(html.find("http://"), html.find("http://www.w3.org"));  // only XML namespaces
+  EXPECT_TRUE(fs::exists(out / "report.md"));
+}
+
+TEST(run_test, two_runs_write_byte_identical_files) {
+  auto plan = read_plan(example("examples/pignon2000/plan.toml"));
+  ASSERT_TRUE(plan);
+  const auto a = scratch("twice_a"), b = scratch("twice_b");
+  auto ra = run_plan(*plan, {.output_dir = a.string()});
+  auto rb = run_plan(*plan, {.output_dir = b.string()});
+  ASSERT_TRUE(ra && rb);
+  ASSERT_EQ(ra->files, rb->files);
+  for (const auto& f : ra->files) EXPECT_EQ(slurp(a / f), slurp(b / f)) << f;
+}
+
+TEST(run_test, studies_without_estimates_are_listed_with_how_to_enter_them) {
+  const auto dir = scratch("missing");
+  fs::create_directories(dir);
+  std::ofstream(dir / "studies.csv") << "study,year,location,hr,lower,upper\n"
+                                        "Bettini 2009,2009,Pancreatic,,,\n"
+                                        "Gangi 2020,2020,Gastrointestinal,,,\n";
+  std::ofstream(dir / "plan.toml") << "[data]\nfile = \"studies.csv\"\n[[analysis]]\ntype = "
+                                      "\"pool\"\n[[analysis]]\ntype = \"subgroup\"\nby = "
+                                      "\"location\"\n";
+  auto plan = read_plan((dir / "plan.toml").string());
+  ASSERT_TRUE(plan) << plan.error().what();
+  auto r = run_plan(*plan, {.output_dir = (dir / "report").string()});
+  ASSERT_TRUE(r) << r.error().what();
+  for (const auto& a : r->analyses) {
+    EXPECT_FALSE(a.ran);
+    EXPECT_NE(a.reason.find("none of the 2 studies in studies.csv has an estimate yet"),
+              std::string::npos)
+        << a.reason;
+  }
+  ASSERT_GE(r->warnings.size(), 2u);
+  EXPECT_EQ(r->warnings[0], "studies.csv:2: study 'Bettini 2009' has no estimate and is not analysed");
+  const std::string md = slurp(dir / "report" / "report.md");
+  EXPECT_NE(md.find("Bettini 2009 (studies.csv line 2): no estimate"), std::string::npos);
+  EXPECT_NE(md.find("columns hr, lower, upper"), std::string::npos);
+  EXPECT_NE(md.find("| Bettini 2009 | 2009 | Pancreatic |"), std::string::npos);  // Table 1
+}
+
+TEST(run_test, a_filter_on_a_missing_column_stops_the_run_without_output) {
+  const auto dir = scratch("bad_where");
+  fs::create_directories(dir);
+  std::ofstream(dir / "studies.csv") << "study,yi,vi,group\nA,0.1,0.1,x\nB,0.2,0.1,y\n";
+  std::ofstream(dir / "plan.toml") << "[data]\nfile = \"studies.csv\"\n[[analysis]]\ntype = "
+                                      "\"subset\"\nwhere = \"protocol == 'a'\"\n";
+  auto plan = read_plan((dir / "plan.toml").string());
+  ASSERT_TRUE(plan);
+  auto r = run_plan(*plan, {.output_dir = (dir / "report").string()});
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().id, "srma.plan.E708");
+  EXPECT_FALSE(fs::exists(dir / "report"));
+}
+
+}  // namespace
+}  // namespace srma
