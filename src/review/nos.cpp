@@ -100,9 +100,8 @@ expected<nos_table> read_scores(const nos_input& in, const nos_options& options)
     if (v[0] && v[1] && v[2] && v[3] && *v[0] != *v[1] + *v[2] + *v[3]) {
       return fail("srma.review.E614",
                   fmt::format("column '{}' is {}, but {} + {} + {} = {} + {} + {} = {}",
-                              in.columns[0]->name, *v[0], in.columns[1]->name,
-                              in.columns[2]->name, in.columns[3]->name, *v[1], *v[2], *v[3],
-                              *v[1] + *v[2] + *v[3]),
+                              in.columns[0]->name, *v[0], in.columns[1]->name, in.columns[2]->name,
+                              in.columns[3]->name, *v[1], *v[2], *v[3], *v[1] + *v[2] + *v[3]),
                   {in.source, in.line[i], in.columns[0]->number});
     }
     auto score = make_nos_score(v[1], v[2], v[3], v[0]);
@@ -247,8 +246,8 @@ std::string nos_table::full_report() const {
                      "comparability", "outcome", "total", "quality", "AHRQ");
   for (const auto& s : studies) {
     // Pad by code points, not bytes, so labels with accents line up.
-    const auto n = static_cast<std::size_t>(std::count_if(
-        s.study.begin(), s.study.end(), [](char ch) { return (ch & 0xC0) != 0x80; }));
+    const auto n = static_cast<std::size_t>(
+        std::count_if(s.study.begin(), s.study.end(), [](char ch) { return (ch & 0xC0) != 0x80; }));
     out += fmt::format("{}{}  {:>9}  {:>13}  {:>7}  {:>5}  {:<8}  {}\n", s.study,
                        std::string(w > n ? w - n : 0, ' '), cell(s.score.selection),
                        cell(s.score.comparability), cell(s.score.outcome),
@@ -268,15 +267,16 @@ expected<nos_table> nos_from_studies(const study_table& studies, const nos_optio
   in.study = studies.study;
   in.line = studies.line;
   in.line.resize(studies.study.size(), 0);
-  const std::array<std::string_view, 4> names = {k_total_col, k_selection_col,
-                                                 k_comparability_col, k_outcome_col};
+  const std::array<std::string_view, 4> names = {k_total_col, k_selection_col, k_comparability_col,
+                                                 k_outcome_col};
   for (std::size_t d = 0; d < 4; ++d) {
     const int a = studies.attribute_index(names[d]);
     if (a < 0) continue;
     const auto ua = static_cast<std::size_t>(a);
-    in.columns[d] = column{studies.attribute_names[ua],
-                           ua < studies.attribute_columns.size() ? studies.attribute_columns[ua] : 0,
-                           studies.attributes[ua]};
+    in.columns[d] =
+        column{studies.attribute_names[ua],
+               ua < studies.attribute_columns.size() ? studies.attribute_columns[ua] : 0,
+               studies.attributes[ua]};
   }
   return read_scores(in, options);
 }
@@ -300,16 +300,16 @@ expected<nos_table> nos_from_csv(const csv_table& csv, const nos_options& option
     }
     if (auto it = seen.find(label); it != seen.end()) {
       return fail("srma.review.E618",
-                  fmt::format("study label '{}' is used twice (lines {} and {})", label,
-                              it->second, csv.rows[r].line),
+                  fmt::format("study label '{}' is used twice (lines {} and {})", label, it->second,
+                              csv.rows[r].line),
                   csv.where(r, lc));
     }
     seen.emplace(label, csv.rows[r].line);
     in.study.push_back(std::move(label));
     in.line.push_back(csv.rows[r].line);
   }
-  const std::array<std::string_view, 4> names = {k_total_col, k_selection_col,
-                                                 k_comparability_col, k_outcome_col};
+  const std::array<std::string_view, 4> names = {k_total_col, k_selection_col, k_comparability_col,
+                                                 k_outcome_col};
   for (std::size_t d = 0; d < 4; ++d) {
     const int c = csv.find_column(names[d]);
     if (c < 0) continue;

@@ -40,8 +40,8 @@ const std::array<box_info, 28> k_boxes = {{
      &pc::register_results, nullptr},
     {prisma_box::register_specific_results, "register_specific_results", "records per register",
      nullptr, &pc::register_specific_results},
-    {prisma_box::website_results, "website_results", "records from websites",
-     &pc::website_results, nullptr},
+    {prisma_box::website_results, "website_results", "records from websites", &pc::website_results,
+     nullptr},
     {prisma_box::organisation_results, "organisation_results", "records from organisations",
      &pc::organisation_results, nullptr},
     {prisma_box::citations_results, "citations_results", "records from citation searching",
@@ -94,28 +94,24 @@ const box_info& info(prisma_box box) {
 
 constexpr std::string_view k_id = "srma.review.";
 
-// A whole field as a count: digits, optionally grouped by commas ("1,525").
+// A whole field as a count: digits, optionally grouped by commas in threes ("1,525").
 std::optional<long> parse_count(std::string_view s) {
   s = detail::trim(s);
   if (s.empty()) return std::nullopt;
-  std::string digits;
-  const auto comma = s.find(',');
-  if (comma != std::string_view::npos) {
-    // Groups of three after a first group of one to three digits.
-    if (comma == 0 || comma > 3) return std::nullopt;
-    std::size_t i = comma;
-    while (i < s.size()) {
-      if (s[i] != ',' || i + 4 > s.size()) return std::nullopt;
-      i += 4;
-    }
-    for (char c : s)
-      if (c != ',') digits += c;
-  } else {
-    digits.assign(s);
+  const auto first_comma = s.find(',');
+  if (first_comma != std::string_view::npos &&
+      (first_comma == 0 || first_comma > 3 || (s.size() - first_comma) % 4 != 0)) {
+    return std::nullopt;
   }
-  if (digits.empty()) return std::nullopt;
-  for (char c : digits)
-    if (c < '0' || c > '9') return std::nullopt;
+  std::string digits;
+  for (std::size_t j = 0; j < s.size(); ++j) {
+    const bool comma_place =
+        first_comma != std::string_view::npos && j >= first_comma && (j - first_comma) % 4 == 0;
+    if (comma_place != (s[j] == ',')) return std::nullopt;
+    if (comma_place) continue;
+    if (s[j] < '0' || s[j] > '9') return std::nullopt;
+    digits += s[j];
+  }
   long value = 0;
   auto [ptr, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), value);
   if (ec != std::errc() || ptr != digits.data() + digits.size()) return std::nullopt;
@@ -134,9 +130,8 @@ std::variant<std::vector<named_count>, list_error> parse_list(std::string_view t
   std::size_t start = 0;
   while (true) {
     const auto semi = text.find(';', start);
-    entries.push_back(detail::trim(text.substr(start, semi == std::string_view::npos
-                                                          ? std::string_view::npos
-                                                          : semi - start)));
+    entries.push_back(detail::trim(text.substr(
+        start, semi == std::string_view::npos ? std::string_view::npos : semi - start)));
     if (semi == std::string_view::npos) break;
     start = semi + 1;
   }
@@ -355,8 +350,11 @@ long evaluate(const prisma_counts& c, const std::vector<signed_term>& terms) {
 std::string expression(const prisma_counts& c, const std::vector<signed_term>& terms) {
   std::string s;
   for (std::size_t i = 0; i < terms.size(); ++i) {
-    if (i > 0) s += terms[i].plus ? " + " : " − ";
-    else if (!terms[i].plus) s += "−";
+    if (i > 0) {
+      s += terms[i].plus ? " + " : " − ";
+    } else if (!terms[i].plus) {
+      s += "−";
+    }
     s += term_text(c, terms[i].box);
   }
   return s;
@@ -468,9 +466,9 @@ expected<prisma_counts> make_prisma_counts(const csv_table& csv) {
     const auto& i = info(*box);
     if (i.list != nullptr) {
       if (is_placeholder_list(text)) {
-        out.notes.push_back(fmt::format(
-            "{}:{}: {} still holds the template's placeholder '{}'; read as unknown", csv.source,
-            row.line, i.id, text));
+        out.notes.push_back(
+            fmt::format("{}:{}: {} still holds the template's placeholder '{}'; read as unknown",
+                        csv.source, row.line, i.id, text));
         continue;
       }
       auto parsed = parse_list(text);
@@ -527,8 +525,9 @@ std::vector<prisma_issue> check(const prisma_counts& c) {
     if (is_prisma_list(b)) {
       for (const auto& e : c.list(b)) {
         if (e.n < 0) {
-          issues.push_back({{b}, fmt::format("{}: '{}' is {}, but a count must be ≥ 0",
-                                             prisma_box_label(b), e.name, e.n)});
+          issues.push_back({{b},
+                            fmt::format("{}: '{}' is {}, but a count must be ≥ 0",
+                                        prisma_box_label(b), e.name, e.n)});
         }
       }
     } else if (auto n = c.count(b); n && *n < 0) {
@@ -569,12 +568,12 @@ std::vector<prisma_issue> check(const prisma_counts& c) {
                               items_text(c, terms[0].box), expected_value,
                               prisma_box_label(e.target), actual);
       } else if (terms.size() == 1 && terms[0].plus) {
-        message = fmt::format("{} differ from {}", box_text(c, e.target),
-                              box_text(c, terms[0].box));
+        message =
+            fmt::format("{} differ from {}", box_text(c, e.target), box_text(c, terms[0].box));
       } else {
-        message = fmt::format("{} do not add up: {} = {}, but {} is {}",
-                              prisma_box_label(e.target), expression(c, terms), expected_value,
-                              prisma_box_label(e.target), actual);
+        message =
+            fmt::format("{} do not add up: {} = {}, but {} is {}", prisma_box_label(e.target),
+                        expression(c, terms), expected_value, prisma_box_label(e.target), actual);
       }
       issues.push_back({boxes, std::move(message)});
     } else if (whole_known && !boxes.empty() && parts > whole) {
@@ -596,8 +595,9 @@ std::vector<prisma_issue> check(const prisma_counts& c) {
   for (auto [s, r] : study_report) {
     const auto ns = c.count(s), nr = c.count(r);
     if (ns && nr && *ns > *nr) {
-      issues.push_back({{s, r}, fmt::format("{} exceed {}: every study has at least one report",
-                                            box_text(c, s), box_text(c, r))});
+      issues.push_back({{s, r},
+                        fmt::format("{} exceed {}: every study has at least one report",
+                                    box_text(c, s), box_text(c, r))});
     }
   }
   // The meta-analysis includes at most the studies (reports) included in the review.
@@ -611,8 +611,8 @@ std::vector<prisma_issue> check(const prisma_counts& c) {
       continue;
     const auto nm = c.count(m), nt = c.count(reference);
     if (nm && nt && *nm > *nt) {
-      issues.push_back({{m, reference}, fmt::format("{} exceed {}", box_text(c, m),
-                                                    box_text(c, reference))});
+      issues.push_back(
+          {{m, reference}, fmt::format("{} exceed {}", box_text(c, m), box_text(c, reference))});
     }
   }
   return issues;

@@ -62,15 +62,14 @@ TEST(nos_test, thresholds_two_and_three_classes) {
   std::vector<nos_class> two;
   for (const auto& s : t->studies) two.push_back(s.quality);
   EXPECT_EQ(two, (std::vector<nos_class>{nos_class::low, nos_class::low, nos_class::high,
-                                         nos_class::high, nos_class::unknown,
-                                         nos_class::unknown}));
+                                         nos_class::high, nos_class::unknown, nos_class::unknown}));
   auto u = from_text("study,nos\nA,3\nB,4\nC,6\nD,7\nE,\nF,NA\n", nos_options::three_classes());
   ASSERT_TRUE(u);
   std::vector<nos_class> three;
   for (const auto& s : u->studies) three.push_back(s.quality);
-  EXPECT_EQ(three, (std::vector<nos_class>{nos_class::low, nos_class::moderate,
-                                           nos_class::moderate, nos_class::high,
-                                           nos_class::unknown, nos_class::unknown}));
+  EXPECT_EQ(three,
+            (std::vector<nos_class>{nos_class::low, nos_class::moderate, nos_class::moderate,
+                                    nos_class::high, nos_class::unknown, nos_class::unknown}));
   EXPECT_EQ(u->brief_report(),
             "Newcastle–Ottawa Scale (cohort studies), 6 studies: 1 high (total ≥ 7), 2 moderate "
             "(total 4–6), 1 low (total < 4), 2 unknown (no total)\n");

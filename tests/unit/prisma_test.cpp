@@ -126,21 +126,18 @@ TEST(prisma_test, template_file_reads_as_zeros_with_placeholder_lists_unknown) {
       EXPECT_EQ(c->count(b), 0) << prisma_box_id(b);
     }
   }
-  EXPECT_EQ(c->notes,
-            (std::vector<std::string>{
-                k_template +
-                    ":7: database_specific_results still holds the template's placeholder "
-                    "'Database 1, xxx; Database 2, xxx; Database 3, xxx'; read as unknown",
-                k_template +
-                    ":9: register_specific_results still holds the template's placeholder "
-                    "'Register 1, xxx; Register 2, xxx; Register 3, xxx'; read as unknown",
-                k_template +
-                    ":24: dbr_excluded still holds the template's placeholder 'Reason1, xxx; "
-                    "Reason2, xxx; Reason3, xxx'; read as unknown",
-                k_template +
-                    ":26: other_excluded still holds the template's placeholder 'Reason1, xxx; "
-                    "Reason2, xxx; Reason3, xxx'; read as unknown",
-            }));
+  EXPECT_EQ(
+      c->notes,
+      (std::vector<std::string>{
+          k_template + ":7: database_specific_results still holds the template's placeholder "
+                       "'Database 1, xxx; Database 2, xxx; Database 3, xxx'; read as unknown",
+          k_template + ":9: register_specific_results still holds the template's placeholder "
+                       "'Register 1, xxx; Register 2, xxx; Register 3, xxx'; read as unknown",
+          k_template + ":24: dbr_excluded still holds the template's placeholder 'Reason1, xxx; "
+                       "Reason2, xxx; Reason3, xxx'; read as unknown",
+          k_template + ":26: other_excluded still holds the template's placeholder 'Reason1, xxx; "
+                       "Reason2, xxx; Reason3, xxx'; read as unknown",
+      }));
   EXPECT_TRUE(check(*c).empty());
   EXPECT_TRUE(complete(*c).derived.empty());
 }
@@ -356,6 +353,7 @@ TEST(prisma_test, reader_lists_counts_and_skipped_rows) {
       "NA,prevstud,0\n"
       "identification,identification,0\n"
       "Database_Results,box2,\"1,525\"\n"
+      "register_results,box2,\"12,345,678\"\n"
       "database_specific_results,box2,\"PubMed, 1,000; Embase, 525;\"\n"
       "dbr_excluded,box9,\"Wrong population, adults, 12; Not a cohort, 3\"\n"
       "other_excluded,box15,7\n"
@@ -364,6 +362,7 @@ TEST(prisma_test, reader_lists_counts_and_skipped_rows) {
       "duplicates,box3, 203 \n");
   ASSERT_TRUE(c) << c.error().what();
   EXPECT_EQ(c->database_results, 1525);
+  EXPECT_EQ(c->register_results, 12345678);
   EXPECT_EQ(c->database_specific_results,
             (std::vector<named_count>{{"PubMed", 1000}, {"Embase", 525}}));
   EXPECT_EQ(c->dbr_excluded,
@@ -440,6 +439,14 @@ TEST(prisma_test, error_count_not_a_non_negative_integer) {
             "[srma.review.E603] prisma.csv:2:3: count '15,25' for database_results is not a "
             "non-negative integer (write a whole number such as 1525, or NA when the box is not "
             "reported)");
+  EXPECT_EQ(error_of("database_results,box2,\"1,5,5\"\n"),
+            "[srma.review.E603] prisma.csv:2:3: count '1,5,5' for database_results is not a "
+            "non-negative integer (write a whole number such as 1525, or NA when the box is not "
+            "reported)");
+  EXPECT_EQ(error_of("database_results,box2,99999999999999999999\n"),
+            "[srma.review.E603] prisma.csv:2:3: count '99999999999999999999' for "
+            "database_results is not a non-negative integer (write a whole number such as 1525, "
+            "or NA when the box is not reported)");
 }
 
 TEST(prisma_test, error_malformed_list) {

@@ -115,7 +115,8 @@ struct nos_table {
 ///
 /// **Example**:
 ///
-///     auto nos = srma::review::nos_from_studies(*studies, srma::review::nos_options::three_classes());
+///     using srma::review::nos_options;
+///     auto nos = srma::review::nos_from_studies(*studies, nos_options::three_classes());
 [[nodiscard]] expected<nos_table> nos_from_studies(const study_table& studies,
                                                    const nos_options& options = {});
 
