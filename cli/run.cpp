@@ -37,6 +37,7 @@ int run_run(const run_args& args) {
   auto r = run_plan(*p, o);
   if (!r) return report_error(r.error());
   for (const auto& w : r->warnings) fmt::print(stderr, "srma: warning: {}\n", w);
+  std::fflush(stderr);
   std::size_t ran = 0;
   for (const auto& a : r->analyses) ran += a.ran ? 1 : 0;
   fmt::print("Report: {}\n", r->html_path);
@@ -46,13 +47,24 @@ int run_run(const run_args& args) {
   for (const auto& a : r->analyses)
     if (!a.ran) fmt::print("  not run: {}: {}\n", a.id, a.reason);
   if (!r->checks.empty()) {
-    std::size_t passed = 0;
-    for (const auto& c : r->checks) passed += c.passed ? 1 : 0;
-    fmt::print("Published results reproduced: {} of {}\n", passed, r->checks.size());
+    std::size_t passed = 0, compared = 0;
     for (const auto& c : r->checks) {
-      fmt::print("  {} {}{}: published {}, srma {}{}\n", c.passed ? "ok  " : "DIFF",
-                 c.check.analysis, c.check.subgroup.empty() ? "" : " / " + c.check.subgroup,
-                 c.published, c.reproduced, c.passed ? "" : " (" + c.reason + ")");
+      passed += c.passed ? 1 : 0;
+      compared += c.published.empty() ? 0 : 1;
+    }
+    fmt::print("Published results reproduced: {} of {}{}\n", passed, r->checks.size(),
+               compared < r->checks.size()
+                   ? fmt::format(" ({} could not be compared)", r->checks.size() - compared)
+                   : "");
+    for (const auto& c : r->checks) {
+      const std::string what =
+          c.check.analysis + (c.check.subgroup.empty() ? "" : " / " + c.check.subgroup);
+      if (c.published.empty()) {
+        fmt::print("  n/a  {}: not compared ({})\n", what, c.reason);
+      } else {
+        fmt::print("  {} {}: published {}, srma {}{}\n", c.passed ? "ok  " : "DIFF", what,
+                   c.published, c.reproduced, c.passed ? "" : " (" + c.reason + ")");
+      }
     }
   }
   if (!r->headline.empty()) fmt::print("Main result: {}\n", r->headline);

@@ -662,7 +662,6 @@ expected<void> add_analysis_sections(run_context& ctx) {
         j["status"] = "ok";
       }
     }
-    if (!outcome.ran) ctx.warnings.push_back(fmt::format("{}: not run: {}", a.id, outcome.reason));
     ctx.outcomes.push_back(outcome);
     ctx.analyses_json.push_back(std::move(j));
     ctx.doc.sections.push_back(std::move(s));

@@ -60,6 +60,7 @@ struct run_context {
   std::map<std::string, subgroup_analysis> subgrouped;   ///< Analysis id -> subgroups.
   std::vector<analysis_outcome> outcomes;
   std::string headline;
+  std::string prisma_sha256;
 
   run_context(const plan& plan_, const run_options& o) : p(plan_), options(o) {}
 

@@ -48,7 +48,7 @@ std::string inline_svg(const std::string& svg) {
 constexpr const char* k_css = R"(body{font-family:"DejaVu Sans","Liberation Sans",Arial,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#1a1a1a;line-height:1.5}
 h1{font-size:1.6rem;margin-bottom:.3rem}h2{font-size:1.3rem;margin-top:2.2rem;border-bottom:1px solid #ccc;padding-bottom:.2rem}h3{font-size:1.1rem;margin-top:1.6rem}
 .front{color:#444;margin:.1rem 0}
-table{border-collapse:collapse;margin:1rem 0;font-size:.9rem}caption{caption-side:top;text-align:left;font-weight:bold;padding-bottom:.4rem}
+div.table{overflow-x:auto}table{border-collapse:collapse;margin:1rem 0;font-size:.85rem}caption{caption-side:top;text-align:left;font-weight:bold;padding-bottom:.4rem}
 th,td{padding:.25rem .6rem;border-bottom:1px solid #ddd;vertical-align:top}th{border-bottom:2px solid #888;text-align:left}td.num{text-align:right;font-variant-numeric:tabular-nums}
 .note{font-size:.85rem;color:#444}
 figure{margin:1.5rem 0;overflow-x:auto}figure svg{max-width:100%;height:auto}figcaption{font-size:.9rem;margin-top:.4rem}figcaption a{margin-right:.5rem}
@@ -82,7 +82,8 @@ std::string render_html(const document& d) {
           break;
         case doc_block::kind::table: {
           const auto& t = b.table;
-          out += fmt::format("<table>\n<caption>{}</caption>\n<thead><tr>", escape_html(t.caption));
+          out += fmt::format("<div class=\"table\"><table>\n<caption>{}</caption>\n<thead><tr>",
+                             escape_html(t.caption));
           for (const auto& h : t.header) out += fmt::format("<th>{}</th>", escape_html(h));
           out += "</tr></thead>\n<tbody>\n";
           for (const auto& r : t.rows) {
@@ -93,7 +94,7 @@ std::string render_html(const document& d) {
             }
             out += "</tr>\n";
           }
-          out += "</tbody>\n</table>\n";
+          out += "</tbody>\n</table></div>\n";
           if (!t.note.empty()) out += fmt::format("<p class=\"note\">{}</p>\n", escape_html(t.note));
           break;
         }

@@ -13,6 +13,8 @@
 #include "report/format.hpp"
 #include "run/context.hpp"
 #include "srma/plot/output.hpp"
+#include "srma/review/nos.hpp"
+#include "srma/review/prisma.hpp"
 #include "srma/version.hpp"
 #include "util/sha256.hpp"
 #include "util/text.hpp"
@@ -82,14 +84,18 @@ expected<const loaded_data*> run_context::load(const std::string& file_as_writte
       d.excluded.push_back({label >= 0 ? row.fields[label] : fmt::format("line {}", row.line),
                             row.line, "no estimate"});
     }
-    d.no_estimate_reason = fmt::format("none of the {} studies in {} has an estimate yet. {}",
-                                       d.csv.rows.size(), file_as_written, how_to_enter(file_as_written));
+    d.no_estimate_reason = fmt::format("none of the {} studies in {} has an estimate yet",
+                                       d.csv.rows.size(), file_as_written);
   } else {
     return unexpected(t.error());
   }
-  for (const auto& e : d.excluded) {
-    warnings.push_back(fmt::format("{}:{}: study '{}' has no estimate and is not analysed",
-                                   file_as_written, e.line, e.study));
+  if (!d.excluded.empty()) {
+    std::vector<std::string> names;
+    for (const auto& e : d.excluded) names.push_back(fmt::format("{} (line {})", e.study, e.line));
+    warnings.push_back(fmt::format("{}: {} of {} studies have no estimate and are not analysed: "
+                                   "{}. {}",
+                                   file_as_written, d.excluded.size(), d.csv.rows.size(),
+                                   fmt::join(names, ", "), how_to_enter(file_as_written)));
   }
   return &data.emplace(path, std::move(d)).first->second;
 }
@@ -230,6 +236,126 @@ check_outcome evaluate_check(const run_context& ctx, const plan_check& c) {
   return o;
 }
 
+// Study selection: the PRISMA 2020 counts, completed where they follow from the others and
+// checked for sums that do not add up.
+expected<std::optional<doc_section>> prisma_section(run_context& ctx) {
+  if (ctx.p.prisma_file.empty()) return std::optional<doc_section>();
+  const std::string path = ctx.p.resolve(ctx.p.prisma_file);
+  auto counts = review::read_prisma_csv(path);
+  if (!counts) return unexpected(counts.error());
+  bool ok = false;
+  const std::string bytes = read_bytes(path, ok);
+  ctx.prisma_sha256 = sha256_hex(bytes);
+  const auto full = review::complete(*counts);
+  const auto issues = review::check(full);
+  doc_section s{"Study selection", "prisma", 3, {}};
+  auto n = [](const std::optional<long>& v) { return v ? std::to_string(*v) : std::string("?"); };
+  std::string text = fmt::format(
+      "The searches identified {} records{}; after removing {} duplicates, {} records were "
+      "screened and {} excluded on title and abstract. {} full-text reports were assessed for "
+      "eligibility",
+      n(full.database_results), full.register_results ? " (and " + n(full.register_results) + " from registers)" : "",
+      n(full.duplicates), n(full.records_screened), n(full.records_excluded), n(full.dbr_assessed));
+  long excluded_total = 0;
+  std::vector<std::string> reasons;
+  for (const auto& r : full.dbr_excluded) {
+    excluded_total += r.n;
+    reasons.push_back(fmt::format("{}: {}", r.name, r.n));
+  }
+  if (!reasons.empty()) {
+    text += fmt::format(" and {} were excluded ({})", excluded_total, fmt::join(reasons, "; "));
+  }
+  text += fmt::format(". {} studies were included in the review", n(full.new_studies ? full.new_studies : full.total_studies));
+  if (full.total_studies_ma) text += fmt::format(" and {} in the meta-analysis", *full.total_studies_ma);
+  text += " " + ctx.refs.cite("prisma") + ".";
+  s.blocks.push_back({doc_block::kind::paragraph, text});
+  for (const auto& i : issues) {
+    s.blocks.push_back({doc_block::kind::notice, "PRISMA counts: " + i.message});
+    ctx.warnings.push_back(fmt::format("{}: {}", ctx.p.prisma_file, i.message));
+  }
+  doc_table t;
+  t.caption = "PRISMA 2020 flow counts";
+  t.header = {"Box", "n", "Source"};
+  t.right_align = {false, true, false};
+  auto row = [&](const std::string& label, const std::optional<long>& v, review::prisma_box box) {
+    if (!v) return;
+    std::string source = "given";
+    for (const auto& d : full.derived)
+      if (d.box == box) source = "derived: " + d.explanation;
+    t.rows.push_back({label, std::to_string(*v), source});
+  };
+  using B = review::prisma_box;
+  row("Records identified from databases", full.database_results, B::database_results);
+  row("Records identified from registers", full.register_results, B::register_results);
+  row("Duplicate records removed", full.duplicates, B::duplicates);
+  row("Records marked as ineligible by automation tools", full.excluded_automatic, B::excluded_automatic);
+  row("Records removed for other reasons", full.excluded_other, B::excluded_other);
+  row("Records screened", full.records_screened, B::records_screened);
+  row("Records excluded", full.records_excluded, B::records_excluded);
+  row("Reports sought for retrieval", full.dbr_sought_reports, B::dbr_sought_reports);
+  row("Reports not retrieved", full.dbr_notretrieved_reports, B::dbr_notretrieved_reports);
+  row("Reports assessed for eligibility", full.dbr_assessed, B::dbr_assessed);
+  for (const auto& r : full.dbr_excluded)
+    t.rows.push_back({"Reports excluded: " + r.name, std::to_string(r.n), "given"});
+  row("Studies included in review", full.new_studies, B::new_studies);
+  row("Reports of included studies", full.new_reports, B::new_reports);
+  row("Total studies included in review", full.total_studies, B::total_studies);
+  row("Studies included in meta-analysis", full.total_studies_ma, B::total_studies_ma);
+  t.note = fmt::format("From {}; boxes marked derived follow from the others.", ctx.p.prisma_file);
+  s.blocks.push_back(ctx.table(std::move(t), "prisma"));
+  ctx.results["prisma"] = {{"file", ctx.p.prisma_file},
+                           {"records_identified", full.database_results ? nlohmann::json(*full.database_results) : nlohmann::json()},
+                           {"duplicates", full.duplicates ? nlohmann::json(*full.duplicates) : nlohmann::json()},
+                           {"records_screened", full.records_screened ? nlohmann::json(*full.records_screened) : nlohmann::json()},
+                           {"records_excluded", full.records_excluded ? nlohmann::json(*full.records_excluded) : nlohmann::json()},
+                           {"reports_assessed", full.dbr_assessed ? nlohmann::json(*full.dbr_assessed) : nlohmann::json()},
+                           {"reports_excluded", excluded_total},
+                           {"studies_included", full.new_studies ? nlohmann::json(*full.new_studies) : nlohmann::json()},
+                           {"studies_in_meta_analysis", full.total_studies_ma ? nlohmann::json(*full.total_studies_ma) : nlohmann::json()}};
+  nlohmann::json iss = nlohmann::json::array();
+  for (const auto& i : issues) iss.push_back(i.message);
+  ctx.results["prisma"]["issues"] = std::move(iss);
+  return std::optional<doc_section>(std::move(s));
+}
+
+// Quality: Newcastle-Ottawa scores when the main data carry them.
+expected<std::optional<doc_section>> nos_section(run_context& ctx, const loaded_data& d) {
+  if (!ctx.p.nos) return std::optional<doc_section>();
+  review::nos_options o;
+  o.high_from = ctx.p.nos_high;
+  auto nos = review::nos_from_csv(d.csv, o);
+  if (!nos) {
+    if (nos.error().id == "srma.review.E611") return std::optional<doc_section>();  // no NOS columns
+    return unexpected(nos.error());
+  }
+  doc_section s{"Risk of bias (Newcastle-Ottawa Scale)", "quality", 3, {}};
+  const std::size_t high = nos->count(review::nos_class::high);
+  const std::size_t known = nos->studies.size() - nos->count(review::nos_class::unknown);
+  s.blocks.push_back({doc_block::kind::paragraph,
+                      fmt::format("Study quality was scored with the Newcastle-Ottawa Scale {}: "
+                                  "{} of {} scored studies reached {} stars or more (high "
+                                  "quality).",
+                                  ctx.refs.cite("nos"), high, known, ctx.p.nos_high)});
+  doc_table t;
+  t.caption = "Newcastle-Ottawa Scale";
+  t.header = {"Study", "Selection (0-4)", "Comparability (0-2)", "Outcome (0-3)", "Total (0-9)",
+              "Quality"};
+  t.right_align = {false, true, true, true, true, false};
+  auto v = [](const std::optional<int>& x) { return x ? std::to_string(*x) : std::string("–"); };
+  nlohmann::json nj = nlohmann::json::array();
+  for (const auto& st : nos->studies) {
+    t.rows.push_back({st.study, v(st.score.selection), v(st.score.comparability),
+                      v(st.score.outcome), v(st.score.total), std::string(review::to_string(st.quality))});
+    nj.push_back({{"study", st.study},
+                  {"total", st.score.total ? nlohmann::json(*st.score.total) : nlohmann::json()},
+                  {"quality", std::string(review::to_string(st.quality))}});
+  }
+  t.note = "–: not reported in the data.";
+  s.blocks.push_back(ctx.table(std::move(t), "nos"));
+  ctx.results["nos"] = std::move(nj);
+  return std::optional<doc_section>(std::move(s));
+}
+
 expected<void> write_files(const std::string& dir, const std::map<std::string, std::string>& files) {
   namespace fs = std::filesystem;
   std::error_code ec;
@@ -288,6 +414,9 @@ expected<run_summary> run_plan(const plan& p, const run_options& options) {
       md.studies ? std::optional<input_kind>(md.studies->kind) : p.reading.kind));
   doc.sections.push_back({"Results", "results", 2, {}});
 
+  auto prisma = prisma_section(ctx);
+  if (!prisma) return unexpected(prisma.error());
+  if (*prisma) doc.sections.push_back(std::move(**prisma));
   // Study characteristics.
   if (auto t = characteristics_table(ctx, md)) {
     doc_section s{"Included studies", "studies", 3, {}};
@@ -297,6 +426,9 @@ expected<run_summary> run_plan(const plan& p, const run_options& options) {
     s.blocks.push_back(ctx.table(std::move(*t), "studies"));
     doc.sections.push_back(std::move(s));
   }
+  auto nos = nos_section(ctx, md);
+  if (!nos) return unexpected(nos.error());
+  if (*nos) doc.sections.push_back(std::move(**nos));
   // Missing estimates: say which studies and how to enter them.
   if (!md.excluded.empty()) {
     doc_section s{"Studies without an estimate", "missing", 3, {}};
@@ -349,6 +481,10 @@ expected<run_summary> run_plan(const plan& p, const run_options& options) {
                                       p.path.substr(p.path.find_last_of('/') + 1),
                                       sha256_hex(p.text)));
     nlohmann::json dj = nlohmann::json::array();
+    if (!ctx.prisma_sha256.empty()) {
+      items.items.push_back(fmt::format("PRISMA counts {} (SHA-256 {})", ctx.p.prisma_file,
+                                        ctx.prisma_sha256));
+    }
     for (const auto& [path, d] : ctx.data) {
       items.items.push_back(fmt::format("Data {} (SHA-256 {})", d.name, d.sha256));
       dj.push_back({{"file", d.name}, {"sha256", d.sha256}, {"rows", d.csv.rows.size()},
@@ -377,18 +513,30 @@ expected<run_summary> run_plan(const plan& p, const run_options& options) {
     s.blocks.push_back({doc_block::kind::paragraph,
                         fmt::format("{} of {} planned analyses ran.", ran, ctx.outcomes.size())});
     if (!summary.checks.empty()) {
-      std::size_t passed = 0;
-      for (const auto& c : summary.checks) passed += c.passed ? 1 : 0;
+      std::size_t passed = 0, compared = 0;
+      for (const auto& c : summary.checks) {
+        passed += c.passed ? 1 : 0;
+        compared += c.published.empty() ? 0 : 1;
+      }
       s.blocks.push_back({doc_block::kind::paragraph,
-                          fmt::format("{} of {} published results are reproduced at their "
-                                      "published precision (see the comparison below).",
-                                      passed, summary.checks.size())});
+                          compared == 0
+                              ? fmt::format("None of the {} published results could be compared "
+                                            "yet: the analyses they belong to did not run.",
+                                            summary.checks.size())
+                              : fmt::format("{} of {} published results are reproduced at their "
+                                            "published precision{} (see the comparison below).",
+                                            passed, summary.checks.size(),
+                                            compared < summary.checks.size()
+                                                ? fmt::format("; {} could not be compared",
+                                                              summary.checks.size() - compared)
+                                                : "")});
     }
     if (!md.excluded.empty()) {
       s.blocks.push_back({doc_block::kind::notice,
                           fmt::format("{} of {} studies in {} have no estimate yet; see "
-                                      "\"Studies without an estimate\".",
-                                      md.excluded.size(), md.csv.rows.size(), md.name)});
+                                      "\"Studies without an estimate\". {}",
+                                      md.excluded.size(), md.csv.rows.size(), md.name,
+                                      how_to_enter(md.name))});
     }
   }
 
