@@ -38,17 +38,25 @@ std::string format_interval(effect_measure m, double lo, double hi, int decimals
 
 std::string format_level(double level) { return fmt::format("{:g}", level); }
 
+namespace {
+// "0.43–0.55", but "−36.32 to 6.11": a dash between signed numbers reads as a minus.
+std::string range_text(effect_measure m, double lo, double hi, int decimals) {
+  const std::string a = format_effect(m, lo, decimals), b = format_effect(m, hi, decimals);
+  if (a.front() == '-' || b.front() == '-') return a + " to " + b;
+  return a + "\u2013" + b;
+}
+}  // namespace
+
 std::string format_effect_ci(effect_measure m, double est, double lo, double hi, double level,
                              int decimals) {
-  return fmt::format("{} ({}% CI {}\u2013{})", format_effect(m, est, decimals), format_level(level),
-                     format_effect(m, lo, decimals), format_effect(m, hi, decimals));
+  return fmt::format("{} ({}% CI {})", format_effect(m, est, decimals), format_level(level),
+                     range_text(m, lo, hi, decimals));
 }
 
 std::string format_effect_ci_with(effect_measure m, double est, double lo, double hi, double level,
                                   const std::string& extra, int decimals) {
-  return fmt::format("{} ({}% CI {}\u2013{}; {})", format_effect(m, est, decimals),
-                     format_level(level), format_effect(m, lo, decimals),
-                     format_effect(m, hi, decimals), extra);
+  return fmt::format("{} ({}% CI {}; {})", format_effect(m, est, decimals), format_level(level),
+                     range_text(m, lo, hi, decimals), extra);
 }
 
 std::string format_percent(double x, int decimals) {
