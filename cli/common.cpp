@@ -9,7 +9,7 @@ namespace srma::cli {
 int report_error(const error& e) {
   fmt::print(stderr, "srma: error: {}\n", e.what());
   const auto fam = e.family();
-  if (fam == "csv" || fam == "input") return exit_code::input;
+  if (fam == "csv" || fam == "input" || fam == "plan" || fam == "review") return exit_code::input;
   if (fam == "model") return exit_code::model;
   if (fam == "output" || fam == "plot") return exit_code::output;
   if (fam == "cli") return exit_code::usage;

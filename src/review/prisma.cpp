@@ -92,7 +92,6 @@ const box_info& info(prisma_box box) {
 
 // ---- reading ----------------------------------------------------------------------------------
 
-constexpr std::string_view k_id = "srma.review.";
 
 // A whole field as a count: digits, optionally grouped by commas in threes ("1,525").
 std::optional<long> parse_count(std::string_view s) {
@@ -431,7 +430,7 @@ expected<prisma_counts> make_prisma_counts(const csv_table& csv) {
   const int n_col = csv.find_column("n");
   for (auto [col, name] : {std::pair{data_col, "data"}, std::pair{n_col, "n"}}) {
     if (col < 0) {
-      return fail(std::string(k_id) + "E601",
+      return fail("srma.review.E601",
                   fmt::format("no column '{}': a PRISMA2020 counts file has the columns "
                               "data,node,box,description,boxtext,tooltips,url,n",
                               name),
@@ -451,11 +450,11 @@ expected<prisma_counts> make_prisma_counts(const csv_table& csv) {
     }
     const auto box = parse_prisma_box(id);
     if (!box) {
-      return fail(std::string(k_id) + "E602", unknown_id_message(id),
+      return fail("srma.review.E602", unknown_id_message(id),
                   csv.where(r, static_cast<std::size_t>(data_col)));
     }
     if (auto it = seen.find(*box); it != seen.end()) {
-      return fail(std::string(k_id) + "E605",
+      return fail("srma.review.E605",
                   fmt::format("field '{}' appears twice (lines {} and {}); keep one row per field",
                               prisma_box_id(*box), it->second, row.line),
                   csv.where(r, static_cast<std::size_t>(data_col)));
@@ -473,14 +472,14 @@ expected<prisma_counts> make_prisma_counts(const csv_table& csv) {
       }
       auto parsed = parse_list(text);
       if (auto* err = std::get_if<list_error>(&parsed)) {
-        return fail(std::string(k_id) + "E604", fmt::format("{}: {}", i.id, err->message),
+        return fail("srma.review.E604", fmt::format("{}: {}", i.id, err->message),
                     csv.where(r, static_cast<std::size_t>(n_col)));
       }
       out.*i.list = std::get<std::vector<named_count>>(std::move(parsed));
     } else {
       auto n = parse_count(text);
       if (!n) {
-        return fail(std::string(k_id) + "E603",
+        return fail("srma.review.E603",
                     fmt::format("count '{}' for {} is not a non-negative integer (write a whole "
                                 "number such as 1525, or NA when the box is not reported)",
                                 text, i.id),
