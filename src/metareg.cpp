@@ -75,6 +75,12 @@ expected<design_matrix> build_design(const study_table& studies, std::span<const
       if (std::find(levels.begin(), levels.end(), t) == levels.end()) levels.push_back(t);
     }
     std::sort(levels.begin(), levels.end());  // reference = alphabetically first, as R's factor()
+    if (levels.size() < 2) {
+      return fail("srma.model.E304",
+                  fmt::format("moderator '{}' has the same value ('{}') in every study, so it "
+                              "cannot explain differences between them",
+                              studies.attribute_names[a], levels.front()));
+    }
     for (std::size_t l = 1; l < levels.size(); ++l) {
       d.names.push_back(fmt::format("{}[{}]", studies.attribute_names[a], levels[l]));
       for (std::size_t i = 0; i < d.rows; ++i)
