@@ -22,9 +22,12 @@ namespace srma {
 
 /// Pools the studies of `studies` with `options`.
 ///
-/// Errors: srma.model.E300 (invalid options), E301 (too few studies for the model asked: HKSJ or
-/// a tau^2 CI with k = 1 is not an error but NaN; an explicit random-effects model with HKSJ and
-/// k = 1 is), E303 (an iterative estimator did not converge).
+/// With one study, tau^2 = 0 and both models give the study's own estimate; the heterogeneity
+/// statistics and the tau^2 CI are NaN, and HKSJ (undefined for k = 1) falls back to the Wald
+/// interval, with a note in `notes`.
+///
+/// Errors: srma.model.E300 (invalid options), E301 (no studies), E303 (an iterative estimator did
+/// not converge).
 [[nodiscard]] expected<pool_result> pool(const study_table& studies, const pool_options& options);
 
 /// Pools raw effects (labels "Study 1", ...). Same errors, plus those of make_study_table.
