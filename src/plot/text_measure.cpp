@@ -17,7 +17,6 @@ rect text_extents::box_at(point at, text_anchor anchor) const {
 
 struct text_measurer::impl {
   std::string family;
-  detail::g_ptr<PangoFontMap> font_map;
   detail::g_ptr<PangoContext> context;
   // Layouts measure the same strings many times (axis labels, widths tried twice): cache them.
   mutable std::map<std::tuple<std::string, double, bool>, text_extents> cache;
@@ -25,8 +24,9 @@ struct text_measurer::impl {
 
 text_measurer::text_measurer(std::string family) : impl_(std::make_unique<impl>()) {
   impl_->family = std::move(family);
-  impl_->font_map.reset(pango_cairo_font_map_new());
-  impl_->context.reset(pango_font_map_create_context(impl_->font_map.get()));
+  // Pango's shared font map (the one the Cairo renderer uses too): fontconfig loads its font
+  // list once per process, and what it caches stays reachable rather than leaking per measurer.
+  impl_->context.reset(pango_font_map_create_context(pango_cairo_font_map_get_default()));
   detail::configure_pango_context(impl_->context.get());
 }
 
