@@ -13,5 +13,7 @@ void add_sensitivity_commands(CLI::App& app, std::function<int()>& action);
 void add_bias_command(CLI::App& app, std::function<int()>& action);
 void add_metareg_commands(CLI::App& app, std::function<int()>& action);
 void add_run_command(CLI::App& app, std::function<int()>& action);
+void add_gosh_command(CLI::App& app, std::function<int()>& action);
+void add_prisma_command(CLI::App& app, std::function<int()>& action);
 
 }  // namespace srma::cli

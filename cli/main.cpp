@@ -20,6 +20,8 @@ int main(int argc, char** argv) {
   srma::cli::add_bias_command(app, action);
   srma::cli::add_metareg_commands(app, action);
   srma::cli::add_run_command(app, action);
+  srma::cli::add_gosh_command(app, action);
+  srma::cli::add_prisma_command(app, action);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -1,14 +1,18 @@
-// srma metareg | permtest: meta-regression and permutation tests, as text or JSON.
+// srma metareg | permtest: meta-regression and permutation tests, as text or JSON; metareg also
+// writes the bubble plot of a one-moderator regression (--bubble).
+#include "srma/metareg.hpp"
+
 #include <fmt/format.h>
+#include <unistd.h>
 
 #include <memory>
-#include <unistd.h>
 
 #include "commands.hpp"
 #include "common.hpp"
 #include "srma/json.hpp"
-#include "srma/metareg.hpp"
 #include "srma/permtest.hpp"
+#include "srma/plot/bubble.hpp"
+#include "srma/plot/output.hpp"
 
 namespace srma::cli {
 namespace {
@@ -20,6 +24,11 @@ struct metareg_args : analysis_args {
   std::size_t iterations = 1000;
   bool exact = false;
   std::uint64_t seed = 1;
+  std::string bubble;  // metareg: the bubble plot
+  bool bubble_labels = false;
+  bool bubble_pi = false;
+  std::string title;
+  double dpi = 150;
 };
 
 // Meta-regression is about the random-effects model unless the common-effect model is asked.
@@ -29,14 +38,34 @@ pool_options regression_options(pool_options o) {
 }
 
 int run_metareg(const metareg_args& args) {
+  const plot::render_options render{.dpi = args.dpi};
+  if (!args.bubble.empty()) {
+    if (auto f = plot::format_from_path(args.bubble); !f) return report_error(f.error());
+    if (auto msg = render.validate(); !msg.empty())
+      return report_error({"srma.plot.E504", msg, {}});
+  }
   auto studies = load_studies(args);
   if (!studies) return report_error(studies.error());
   auto options = args.pooling();
   if (!options) return report_error(options.error());
   auto design = build_design(*studies, args.mods, args.factors);
   if (!design) return report_error(design.error());
+  if (!args.bubble.empty()) {
+    if (auto ok = plot::check_bubble_design(*design); !ok) return report_error(ok.error());
+  }
   auto r = metareg(studies->yi, studies->vi, *design, regression_options(*options));
   if (!r) return report_error(r.error());
+  if (!args.bubble.empty()) {
+    auto data = plot::bubble_from(*r, *design, *studies);
+    if (!data) return report_error(data.error());
+    plot::bubble_options o;
+    o.title = args.title;
+    o.labels = args.bubble_labels;
+    o.prediction_band = args.bubble_pi;
+    auto figure = plot::draw_bubble(*data, o);
+    if (!figure) return report_error(figure.error());
+    if (auto ok = plot::save(*figure, args.bubble, render); !ok) return report_error(ok.error());
+  }
   if (args.json) {
     auto j = to_json(*r);
     j["input"] = input_json(*studies);
@@ -104,6 +133,12 @@ void add_metareg_commands(CLI::App& app, std::function<int()>& action) {
     args->add_to(*cmd);
     add_mods(cmd, *args, true);
     cmd->add_flag("--json", args->json, "Print one JSON object (docs/json-schema.md)");
+    cmd->add_option("--bubble", args->bubble,
+                    "Also write the bubble plot (one continuous moderator): .svg, .pdf or .png");
+    cmd->add_flag("--labels", args->bubble_labels, "Bubble plot: label the studies");
+    cmd->add_flag("--pi-band", args->bubble_pi, "Bubble plot: add the prediction band");
+    cmd->add_option("--title", args->title, "Bubble plot: title above the figure");
+    cmd->add_option("--dpi", args->dpi, "Bubble plot: PNG resolution (default 150)");
     cmd->callback([args, &action] { action = [args] { return run_metareg(*args); }; });
   }
   {

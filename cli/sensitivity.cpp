@@ -1,8 +1,14 @@
 // srma leave1out | cumulative | influence: sensitivity analyses of the pooled model, as text or
-// JSON (the statistics live in srma::core; this file parses, calls and prints).
+// JSON, and optionally as figures: the leave-one-out and cumulative forest plots (-o), the Baujat
+// plot and the influence panels (--baujat, --plot). The statistics live in srma::core and the
+// figures in srma::plot; this file parses, calls, writes and prints.
 #include <fmt/format.h>
 
 #include <memory>
+#include <optional>
+#include <type_traits>
+#include <utility>
+#include <vector>
 
 #include "commands.hpp"
 #include "common.hpp"
@@ -10,6 +16,11 @@
 #include "srma/influence.hpp"
 #include "srma/json.hpp"
 #include "srma/leave1out.hpp"
+#include "srma/plot/baujat.hpp"
+#include "srma/plot/forest.hpp"
+#include "srma/plot/influence_plot.hpp"
+#include "srma/plot/output.hpp"
+#include "srma/plot/refit_forest.hpp"
 
 namespace srma::cli {
 namespace {
@@ -17,17 +28,86 @@ namespace {
 struct sensitivity_args : analysis_args {
   bool json = false;
   std::string order;
+  std::string output;  // leave1out, cumulative: the forest plot
+  std::string baujat;  // influence: the Baujat plot
+  std::string panels;  // influence: the influence panels
+  std::string favours;
+  std::string title;
+  double dpi = 150;
 };
 
-// Loads, runs `analyse` and prints its text or JSON; nothing is printed on error.
+// The output files asked for, checked before any work: a known extension and a valid --dpi.
+expected<void> check_outputs(const sensitivity_args& args) {
+  for (const auto* path : {&args.output, &args.baujat, &args.panels}) {
+    if (path->empty()) continue;
+    if (auto f = plot::format_from_path(*path); !f) return unexpected(f.error());
+  }
+  const plot::render_options render{.dpi = args.dpi};
+  if (auto msg = render.validate(); !msg.empty()) return fail("srma.plot.E504", msg);
+  return {};
+}
+
+// A forest plot of refits with the --title and --favours of the command line.
+expected<plot::drawing> refit_figure(plot::forest_plot fp, const sensitivity_args& args) {
+  if (!args.title.empty()) fp.options.title = args.title;
+  if (!args.favours.empty()) {
+    const auto bar = args.favours.find('|');
+    if (bar == std::string::npos || args.favours.find('|', bar + 1) != std::string::npos) {
+      return fail("srma.plot.E504",
+                  fmt::format("--favours '{}': expected two labels separated by '|', e.g. "
+                              "\"Favours treatment|Favours control\"",
+                              args.favours));
+    }
+    fp.options.favours_left = args.favours.substr(0, bar);
+    fp.options.favours_right = args.favours.substr(bar + 1);
+  }
+  return plot::draw_forest(fp.rows, fp.options);
+}
+
+template <typename Result>
+std::vector<std::pair<std::string, expected<plot::drawing>>> figures_of(
+    const Result& r, const sensitivity_args& args) {
+  std::vector<std::pair<std::string, expected<plot::drawing>>> out;
+  if constexpr (std::is_same_v<Result, leave1out_result>) {
+    if (!args.output.empty())
+      out.emplace_back(args.output, refit_figure(plot::leave1out_forest(r), args));
+  } else if constexpr (std::is_same_v<Result, cumulative_result>) {
+    if (!args.output.empty())
+      out.emplace_back(args.output, refit_figure(plot::cumulative_forest(r), args));
+  } else {
+    if (!args.baujat.empty()) {
+      plot::baujat_options o;
+      o.title = args.title;
+      out.emplace_back(args.baujat, plot::draw_baujat(plot::baujat_points(r), o));
+    }
+    if (!args.panels.empty()) {
+      plot::influence_plot_options o;
+      o.title = args.title;
+      out.emplace_back(args.panels, plot::draw_influence(r, o));
+    }
+  }
+  return out;
+}
+
+// Loads, runs `analyse`, writes the figures asked for and prints its text or JSON; nothing is
+// printed and no figure is written on error.
 template <typename Analyse>
 int run(const sensitivity_args& args, Analyse analyse) {
+  if (auto ok = check_outputs(args); !ok) return report_error(ok.error());
   auto studies = load_studies(args);
   if (!studies) return report_error(studies.error());
   auto options = args.pooling();
   if (!options) return report_error(options.error());
   auto r = analyse(*studies, *options);
   if (!r) return report_error(r.error());
+  auto figures = figures_of(*r, args);
+  for (const auto& [path, fig] : figures) {
+    if (!fig) return report_error(fig.error());
+  }
+  const plot::render_options render{.dpi = args.dpi};
+  for (const auto& [path, fig] : figures) {
+    if (auto ok = plot::save(*fig, path, render); !ok) return report_error(ok.error());
+  }
   if (args.json) {
     auto j = to_json(*r);
     j["input"] = input_json(*studies);
@@ -46,6 +126,16 @@ CLI::App* add_command(CLI::App& app, const char* name, const char* help,
   return cmd;
 }
 
+void add_forest_options(CLI::App* cmd, sensitivity_args& args) {
+  cmd->add_option("-o,--output", args.output,
+                  "Also write the forest plot: .svg, .pdf or .png (text or JSON still printed)");
+  cmd->add_option("--favours", args.favours,
+                  "Labels under the axis, left|right of the reference line, e.g. "
+                  "\"Favours vaccine|Favours control\"");
+  cmd->add_option("--title", args.title, "Title above the figure");
+  cmd->add_option("--dpi", args.dpi, "PNG resolution in dots per inch (default 150)");
+}
+
 }  // namespace
 
 void add_sensitivity_commands(CLI::App& app, std::function<int()>& action) {
@@ -53,9 +143,11 @@ void add_sensitivity_commands(CLI::App& app, std::function<int()>& action) {
     auto args = std::make_shared<sensitivity_args>();
     auto* cmd = add_command(app, "leave1out",
                             "Leave-one-out analysis: the model refitted without each study", args);
+    add_forest_options(cmd, *args);
     cmd->callback([args, &action] {
       action = [args] {
-        return run(*args, [](const study_table& s, const pool_options& o) { return leave1out(s, o); });
+        return run(*args,
+                   [](const study_table& s, const pool_options& o) { return leave1out(s, o); });
       };
     });
   }
@@ -65,6 +157,7 @@ void add_sensitivity_commands(CLI::App& app, std::function<int()>& action) {
                             "Cumulative meta-analysis: studies added one at a time", args);
     cmd->add_option("--order", args->order,
                     "Column to order the studies by (e.g. year); default: input order");
+    add_forest_options(cmd, *args);
     cmd->callback([args, &action] {
       action = [args] {
         return run(*args, [&](const study_table& s, const pool_options& o) {
@@ -79,9 +172,15 @@ void add_sensitivity_commands(CLI::App& app, std::function<int()>& action) {
                             "Influence diagnostics (residuals, DFFITS, Cook's distance, ...) and "
                             "Baujat coordinates",
                             args);
+    cmd->add_option("--baujat", args->baujat, "Also write the Baujat plot: .svg, .pdf or .png");
+    cmd->add_option("--plot", args->panels,
+                    "Also write the influence panels (one per diagnostic): .svg, .pdf or .png");
+    cmd->add_option("--title", args->title, "Title above the figures");
+    cmd->add_option("--dpi", args->dpi, "PNG resolution in dots per inch (default 150)");
     cmd->callback([args, &action] {
       action = [args] {
-        return run(*args, [](const study_table& s, const pool_options& o) { return influence(s, o); });
+        return run(*args,
+                   [](const study_table& s, const pool_options& o) { return influence(s, o); });
       };
     });
   }

@@ -1,0 +1,226 @@
+// Baujat plot layout and drawing.
+//
+// Layout: a square-ish panel (300 x 240 pt by default) with both axes from 0 to a round number
+// above the largest value, grid lines at the ticks, and the study labels placed by
+// label_placer.hpp inside the panel. When a label finds no free place the panel grows by a tenth
+// and the labels are placed again (up to twelve times); study names that still do not fit give way
+// to numbers with a key beside the panel.
+#include "srma/plot/baujat.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+
+#include "plot/chart.hpp"
+#include "plot/label_placer.hpp"
+#include "srma/plot/text_measure.hpp"
+
+namespace srma::plot {
+
+std::string baujat_options::validate() const {
+  if (!(font_size >= 4 && font_size <= 40)) {
+    return fmt::format("font size is {:g}, but must be between 4 and 40", font_size);
+  }
+  if (panel_width < 0 || panel_height < 0 || width < 0 || height < 0) {
+    return "sizes must not be negative";
+  }
+  return "";
+}
+
+std::vector<baujat_point> baujat_points(const influence_result& r) {
+  std::vector<baujat_point> out;
+  out.reserve(r.studies.size());
+  for (const auto& s : r.studies) out.push_back({s.study, s.baujat_x, s.baujat_y});
+  return out;
+}
+
+namespace {
+
+using detail::axes_parts;
+using detail::xy_panel;
+
+struct baujat_geometry {
+  xy_panel panel;
+  std::vector<detail::label_placement> labels;
+  bool all_placed = true;
+  double key_x = 0;
+  double total_w = 0, total_h = 0;
+};
+
+}  // namespace
+
+expected<drawing> draw_baujat(std::span<const baujat_point> points, const baujat_options& o) {
+  if (auto msg = o.validate(); !msg.empty()) return fail("srma.plot.E504", msg);
+  if (points.empty()) return fail("srma.plot.E507", "no study to draw in the Baujat plot");
+  double max_x = 0, max_y = 0;
+  for (std::size_t i = 0; i < points.size(); ++i) {
+    const auto& p = points[i];
+    if (!(std::isfinite(p.x) && std::isfinite(p.y) && p.x >= 0 && p.y >= 0)) {
+      return fail("srma.plot.E507",
+                  fmt::format("Baujat point {} ('{}'): x = {:g} and y = {:g}; both must be "
+                              "finite and >= 0",
+                              i + 1, p.label, p.x, p.y));
+    }
+    max_x = std::max(max_x, p.x);
+    max_y = std::max(max_y, p.y);
+  }
+  text_measurer m(o.font_family);
+  const detail::chart c(m, o.font_size);
+  const double fs = o.font_size;
+  const double margin = fs;
+  const double r = fs * 0.3;
+  const text_style label_style = c.small();
+  const double title_h = o.title.empty() ? 0 : c.line_height(c.title_style()) + fs * 0.8;
+
+  const double hi_x = max_x > 0 ? max_x : 1;
+  const double hi_y = max_y > 0 ? max_y : 1;
+  const axes_parts parts{.grid = true, .x_title = o.x_title, .y_title = o.y_title};
+
+  auto place = [&](double pw, double ph, point_labels mode) {
+    baujat_geometry g;
+    g.panel.x = c.x_axis(false, 0, hi_x, pw, {}, 10);
+    g.panel.y = c.y_axis(false, 0, hi_y, ph);
+    detail::expand_axis(g.panel.x);
+    detail::expand_axis(g.panel.y);
+    const auto mg = c.axes_margins(g.panel, parts);
+    const double top = margin + title_h + c.line_height(c.small()) / 2;
+    double left = margin + mg.left;
+    // The first x tick label is centred on the panel's left edge.
+    if (!g.panel.x.labels.empty()) {
+      left = std::max(left, margin + c.width(g.panel.x.labels.front(), c.small()) / 2);
+    }
+    g.panel.box = {left, top, pw, ph};
+    g.panel.x.x0 = left;
+    g.panel.x.x1 = left + pw;
+    g.panel.y.x0 = top + ph;
+    g.panel.y.x1 = top;
+    double right = g.panel.box.right();
+    if (!g.panel.x.labels.empty()) {
+      right =
+          std::max(right, g.panel.box.right() + c.width(g.panel.x.labels.back(), c.small()) / 2);
+    }
+    double bottom = g.panel.box.bottom() + mg.bottom;
+    if (mode != point_labels::none) {
+      std::vector<detail::label_target> targets;
+      for (std::size_t i = 0; i < points.size(); ++i) {
+        targets.push_back({g.panel.at(points[i].x, points[i].y), r,
+                           mode == point_labels::names ? points[i].label : std::to_string(i + 1)});
+      }
+      g.labels = detail::place_labels(targets, m, label_style, g.panel.box, {});
+      g.all_placed =
+          std::all_of(g.labels.begin(), g.labels.end(), [](const auto& l) { return l.placed; });
+    }
+    if (mode == point_labels::numbers) {
+      g.key_x = right + fs * 1.5;
+      double num_w = 0, name_w = 0;
+      for (std::size_t i = 0; i < points.size(); ++i) {
+        num_w = std::max(num_w, c.width(std::to_string(i + 1), label_style));
+        name_w = std::max(name_w, c.width(points[i].label, label_style));
+      }
+      right = g.key_x + num_w + fs * 0.6 + name_w;
+      bottom = std::max(bottom, top + static_cast<double>(points.size()) * fs * 1.3);
+    }
+    right = std::max(right, margin + c.width(o.title, c.title_style()));
+    g.total_w = right + margin;
+    g.total_h = bottom + margin;
+    return g;
+  };
+
+  const bool fixed_panel = o.panel_width > 0 || o.panel_height > 0 || o.width > 0 || o.height > 0;
+  double pw = o.panel_width > 0 ? o.panel_width : 300;
+  double ph = o.panel_height > 0 ? o.panel_height : 240;
+  point_labels mode = o.labels;
+  baujat_geometry g = place(pw, ph, mode);
+  // Fit an explicit total size first; labels then have to live with the panel they get.
+  auto fit_size = [&]() -> std::string {
+    const double min_panel = fs * 10;
+    if (o.width > 0) {
+      pw = std::max(min_panel, pw + o.width - g.total_w);
+      g = place(pw, ph, mode);
+      if (auto msg = detail::size_error("Baujat plot", "width", o.width, g.total_w); !msg.empty())
+        return msg;
+    }
+    if (o.height > 0) {
+      ph = std::max(min_panel, ph + o.height - g.total_h);
+      g = place(pw, ph, mode);
+      if (auto msg = detail::size_error("Baujat plot", "height", o.height, g.total_h); !msg.empty())
+        return msg;
+    }
+    return "";
+  };
+  if (auto msg = fit_size(); !msg.empty()) return fail("srma.plot.E505", msg);
+  for (int grow = 0; !g.all_placed && !fixed_panel && grow < 12; ++grow) {
+    pw *= 1.1;
+    ph *= 1.1;
+    g = place(pw, ph, mode);
+  }
+  if (!g.all_placed && mode == point_labels::names) {
+    mode = point_labels::numbers;
+    pw = o.panel_width > 0 ? o.panel_width : 300;
+    ph = o.panel_height > 0 ? o.panel_height : 240;
+    g = place(pw, ph, mode);
+    if (auto msg = fit_size(); !msg.empty()) return fail("srma.plot.E505", msg);
+    for (int grow = 0; !g.all_placed && !fixed_panel && grow < 12; ++grow) {
+      pw *= 1.1;
+      ph *= 1.1;
+      g = place(pw, ph, mode);
+    }
+  }
+  if (o.width > 0) g.total_w = o.width;
+  if (o.height > 0) g.total_h = o.height;
+
+  drawing d(g.total_w, g.total_h, o.title.empty() ? "Baujat plot" : o.title);
+  d.set_font_family(o.font_family);
+  if (!o.title.empty()) {
+    c.text(d, {margin, margin + c.extents(o.title, c.title_style()).ascent}, o.title,
+           c.title_style());
+  }
+  d.begin_group("grid");
+  c.draw_grid(d, g.panel);
+  d.end_group();
+
+  d.begin_group("studies");
+  for (std::size_t i = 0; i < points.size(); ++i) {
+    const point at = g.panel.at(points[i].x, points[i].y);
+    d.circle(at, r, {.fill = colours::black});
+    d.add_box({at.x - r, at.y - r, 2 * r, 2 * r}, box_kind::mark, "study");
+  }
+  d.end_group();
+
+  d.begin_group("labels");
+  for (std::size_t i = 0; i < g.labels.size(); ++i) {
+    const auto& l = g.labels[i];
+    if (!l.placed) continue;
+    if (l.leader) {
+      d.line(l.leader_from, l.leader_to, {.colour = colours::mid_grey, .width = 0.5});
+    }
+    c.text(d, l.baseline, mode == point_labels::names ? points[i].label : std::to_string(i + 1),
+           label_style);
+  }
+  d.end_group();
+
+  d.begin_group("axes");
+  c.draw_panel_axes(d, g.panel, {.grid = false, .x_title = o.x_title, .y_title = o.y_title});
+  d.end_group();
+
+  if (mode == point_labels::numbers) {
+    d.begin_group("key");
+    double num_w = 0;
+    for (std::size_t i = 0; i < points.size(); ++i) {
+      num_w = std::max(num_w, c.width(std::to_string(i + 1), label_style));
+    }
+    const auto e = c.extents("Ag", label_style);
+    text_style num = label_style;
+    num.anchor = text_anchor::end;
+    for (std::size_t i = 0; i < points.size(); ++i) {
+      const double y = g.panel.box.y + e.ascent + static_cast<double>(i) * fs * 1.3;
+      c.text(d, {g.key_x + num_w, y}, std::to_string(i + 1), num);
+      c.text(d, {g.key_x + num_w + fs * 0.6, y}, points[i].label, label_style);
+    }
+    d.end_group();
+  }
+  return d;
+}
+
+}  // namespace srma::plot

@@ -1,0 +1,138 @@
+// Building blocks of the scatter-type figures (private): Baujat, influence panels, bubble and
+// GOSH plots and the PRISMA flow diagram share them. Text is drawn and its box recorded in one
+// call; a frame records its four edges (not its interior) as marks, so that texts inside a panel
+// or a flow-diagram box are not reported as overlaps while texts crossing an edge are; x-y panels
+// get ticks, tick labels, grid lines and axis titles from the tick ladders of axis.hpp.
+//
+// Example:
+//
+//   srma::detail::chart c(measurer, 9);
+//   srma::detail::xy_panel p = ...;                // box, x and y axis_scale
+//   c.draw_panel_axes(d, p, {.grid = true});
+//   c.text(d, {10, 20}, "Title", c.title_style());
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "plot/axis.hpp"
+#include "srma/effect_size.hpp"
+#include "srma/plot/drawing.hpp"
+#include "srma/plot/text_measure.hpp"
+
+namespace srma::detail {
+
+/// Colours beyond the greyscale of canvas.hpp: metafor's highlight pair and the PRISMA 2020
+/// template's fills.
+namespace palette {
+inline constexpr plot::color red{214, 39, 40};
+inline constexpr plot::color blue{31, 92, 180};
+inline constexpr plot::color band_blue{189, 215, 238};     ///< PRISMA stage bands.
+inline constexpr plot::color header_yellow{255, 193, 37};  ///< PRISMA "via databases" header.
+inline constexpr plot::color header_grey{217, 217, 217};   ///< PRISMA "other methods" header.
+inline constexpr plot::color grid{225, 225, 225};
+inline constexpr plot::color bubble_fill{160, 160, 160};
+inline constexpr plot::color band_fill{215, 215, 215};  ///< Confidence bands.
+inline constexpr plot::color band_fill_light{238, 238, 238};
+}  // namespace palette
+
+/// A plotting panel: its box and the scales of its axes. `y` maps values to positions from the
+/// bottom (y.x0 = box.bottom()) to the top (y.x1 = box.y).
+struct xy_panel {
+  plot::rect box;
+  axis_scale x;
+  axis_scale y;
+
+  [[nodiscard]] double px(double v) const { return x.position(v); }
+  [[nodiscard]] double py(double v) const { return y.position(v); }
+  [[nodiscard]] plot::point at(double vx, double vy) const { return {px(vx), py(vy)}; }
+};
+
+/// What draw_panel_axes draws besides the frame, ticks and tick labels.
+struct axes_parts {
+  bool grid = false;     ///< Light grey lines at the ticks, behind everything.
+  bool x_labels = true;  ///< Tick labels under the x axis.
+  bool y_labels = true;  ///< Tick labels left of the y axis.
+  std::string x_title;   ///< Under the x tick labels ("" none).
+  std::string y_title;   ///< Vertical, left of the y tick labels ("" none).
+};
+
+/// Text, frames, axes and arrows with the layout's bookkeeping.
+class chart {
+ public:
+  chart(const plot::text_measurer& m, double font_size);
+
+  [[nodiscard]] const plot::text_style& body() const { return body_; }
+  [[nodiscard]] const plot::text_style& small() const { return small_; }
+  [[nodiscard]] const plot::text_style& bold() const { return bold_; }
+  [[nodiscard]] const plot::text_style& title_style() const { return title_; }
+  [[nodiscard]] double font_size() const { return fs_; }
+  [[nodiscard]] const plot::text_measurer& measurer() const { return m_; }
+
+  [[nodiscard]] double width(std::string_view s, const plot::text_style& st) const;
+  [[nodiscard]] plot::text_extents extents(std::string_view s, const plot::text_style& st) const;
+  /// Ascent + descent of a line in `st`.
+  [[nodiscard]] double line_height(const plot::text_style& st) const;
+
+  /// Draws `s` and records its box (nothing for an empty string).
+  void text(plot::drawing& d, plot::point at, std::string_view s, const plot::text_style& st) const;
+
+  /// Lengths the axes of a panel add around it, for a given pair of scales.
+  struct margins {
+    double left = 0;    ///< y tick labels, y title.
+    double bottom = 0;  ///< x ticks, tick labels, x title.
+  };
+  [[nodiscard]] margins axes_margins(const xy_panel& p, const axes_parts& parts) const;
+
+  /// Frame, ticks, tick labels and titles of `p` (grid lines first when asked).
+  void draw_panel_axes(plot::drawing& d, const xy_panel& p, const axes_parts& parts) const;
+  /// Grid lines only (call before the data, then draw_panel_axes with grid = false).
+  void draw_grid(plot::drawing& d, const xy_panel& p) const;
+
+  /// A y axis scale for values [lo, hi] over `length` points (labels spaced by their height).
+  [[nodiscard]] axis_scale y_axis(bool log, double lo, double hi, double length,
+                                  axis_limits limits = {}, int max_ticks = 8) const;
+  /// An x axis scale for values [lo, hi] over `length` points (labels spaced by their width).
+  [[nodiscard]] axis_scale x_axis(bool log, double lo, double hi, double length,
+                                  axis_limits limits = {}, int max_ticks = 9) const;
+
+ private:
+  const plot::text_measurer& m_;
+  double fs_;
+  plot::text_style body_, small_, bold_, title_;
+};
+
+/// Widens `a` by `fraction` of its range at each end, keeping its ticks: the frame then stands a
+/// little off the outermost ticks and the data on them (R's default "r" axis style).
+void expand_axis(axis_scale& a, double fraction = 0.04);
+
+/// Records the four edges of `r` as thin marks named `name` (its interior stays free for text).
+void add_frame_marks(plot::drawing& d, const plot::rect& r, std::string_view name);
+
+/// A straight arrow from `from` to `to` with a filled head at `to`; records it as a mark.
+void draw_arrow(plot::drawing& d, plot::point from, plot::point to, double head = 5);
+/// A polyline whose last segment ends in an arrow head; records each segment as a mark.
+void draw_elbow_arrow(plot::drawing& d, const std::vector<plot::point>& path, double head = 5);
+
+/// True when segment a-b passes through the interior of `r`.
+[[nodiscard]] bool segment_hits(plot::point a, plot::point b, const plot::rect& r);
+
+/// Splits `text` at spaces into lines no wider than `max_width` (a single word wider than that
+/// stays on a line of its own).
+[[nodiscard]] std::vector<std::string> wrap_text(const plot::text_measurer& m,
+                                                 std::string_view text, const plot::text_style& st,
+                                                 double max_width);
+
+/// "Risk ratio (log scale)", "Mean difference", "Estimate" (generic).
+[[nodiscard]] std::string effect_axis_title(effect_measure m);
+
+/// "1,525": thousands separated by commas (as the PRISMA2020 app).
+[[nodiscard]] std::string format_count(long n);
+
+/// A size check shared by the figures: "" when `size` (0: automatic) can hold `needed`.
+[[nodiscard]] std::string size_error(std::string_view figure, std::string_view what, double size,
+                                     double needed);
+
+}  // namespace srma::detail

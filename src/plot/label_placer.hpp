@@ -1,0 +1,54 @@
+// Labels for the points of a scatter plot (private): each label goes next to its point where it
+// overlaps no other label, no point and no given obstacle, and stays inside the panel; when the
+// neighbourhood is full it moves further out and a thin leader line joins it to its point.
+// Crowded points are labelled first, so they get the closest places. Deterministic: the same
+// points give the same places.
+//
+// Example:
+//
+//   std::vector<srma::detail::label_target> t = {{{50, 40}, 2.7, "Aronson 1948"}};
+//   auto placed = srma::detail::place_labels(t, measurer, style, panel, {});
+//   if (placed[0].placed) canvas.text(placed[0].baseline, "Aronson 1948", style);
+#pragma once
+
+#include <span>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "srma/plot/canvas.hpp"
+#include "srma/plot/text_measure.hpp"
+
+namespace srma::detail {
+
+/// A point to label: its centre, the radius of its marker, and the text.
+struct label_target {
+  plot::point at;
+  double radius = 0;
+  std::string text;
+};
+
+/// Where a label went.
+struct label_placement {
+  bool placed = false;
+  plot::point baseline;  ///< Draw the text here with text_anchor::start.
+  plot::rect box;        ///< The text's box.
+  bool leader = false;   ///< A leader line joins the label to its point.
+  plot::point leader_from, leader_to;
+};
+
+/// What labels must keep clear of besides the points and each other.
+struct label_obstacles {
+  std::vector<plot::rect> rects;
+  std::vector<std::pair<plot::point, plot::point>> segments;
+};
+
+/// Places a label for every target inside `area`. A label that finds no free place anywhere is
+/// returned with placed = false (the caller enlarges the panel and tries again).
+[[nodiscard]] std::vector<label_placement> place_labels(std::span<const label_target> targets,
+                                                        const plot::text_measurer& m,
+                                                        const plot::text_style& style,
+                                                        const plot::rect& area,
+                                                        const label_obstacles& obstacles);
+
+}  // namespace srma::detail
