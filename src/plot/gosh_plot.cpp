@@ -54,7 +54,7 @@ std::string gosh_caption(const gosh_result& g, const gosh_plot_options& o) {
   std::string measure = o.measure == effect_measure::generic ? std::string("estimate")
                                                              : std::string(measure_name(o.measure));
   const std::string model = g.model == model_kind::common ? std::string("common-effect model")
-                                                          : fmt::format("random-effects model ({})",
+                                                          : fmt::format("random-effects model, {}",
                                                                         tau2_method_code(g.method));
   std::string s;
   s = fmt::format(
