@@ -56,16 +56,13 @@ std::string gosh_caption(const gosh_result& g, const gosh_plot_options& o) {
   const std::string model = g.model == model_kind::common ? std::string("common-effect model")
                                                           : fmt::format("random-effects model, {}",
                                                                         tau2_method_code(g.method));
-  std::string s;
-  s = fmt::format(
-      "GOSH plot: I\u00b2 against the pooled {} of {} ({}), with histograms of both in "
-      "the margins.",
-      measure,
-      g.exact ? fmt::format("all {} subsets of the {} studies",
-                            detail::format_count(static_cast<long>(n)), g.k)
-              : fmt::format("{} random subsets of the {} studies",
-                            detail::format_count(static_cast<long>(n)), g.k),
-      model);
+  std::string s =
+      fmt::format("GOSH plot: I\u00b2 against the pooled {} of {} ({}){}.", measure,
+                  g.exact ? fmt::format("all {} subsets of the {} studies",
+                                        detail::format_count(static_cast<long>(n)), g.k)
+                          : fmt::format("{} random subsets of the {} studies",
+                                        detail::format_count(static_cast<long>(n)), g.k),
+                  model, o.histograms ? ", with histograms of both in the margins" : "");
   if (o.highlight) {
     s += fmt::format(" Subsets that include {} are red, the others blue.", highlight_name(o));
   }

@@ -1,13 +1,12 @@
 // The GOSH plot: one point per subset (or binned cells beyond the threshold), highlighting the
 // subsets of one study, marginal histograms, the caption, sizes and errors.
-#include "srma/plot/gosh_plot.hpp"
-
 #include <gtest/gtest.h>
 
 #include <cmath>
 #include <variant>
 
 #include "plot_checks.hpp"
+#include "srma/plot/gosh_plot.hpp"
 
 namespace srma::plot {
 namespace {
@@ -109,7 +108,7 @@ TEST(plot_gosh_plot_test, many_subsets_are_binned) {
   EXPECT_TRUE(has_text(*fig, "Estimate"));
   EXPECT_EQ(gosh_caption(g, o),
             "GOSH plot: I\u00b2 against the pooled estimate of all 63 subsets of the 6 studies "
-            "(random-effects model, REML), with histograms of both in the margins. Subsets that "
+            "(random-effects model, REML). Subsets that "
             "include study 1 are red, the others blue. With more than 50 subsets the points are "
             "binned: each cell of about 3 \u00d7 3 pt is shaded by the number of subsets in it "
             "(log scale), coloured from blue to red by the share that include the study.");
