@@ -196,9 +196,12 @@ expected<gosh_result> gosh(std::span<const double> yi, std::span<const double> v
     // Random subsets: size m ~ Binomial(k, 1/2) restricted to 1..k, then m studies at random
     // (metafor), each subset from its own seeded stream.
     std::vector<double> pm(k + 1);
-    for (std::size_t m = 1; m <= k; ++m)
-      pm[m] = std::exp(std::lgamma(k + 1.0) - std::lgamma(m + 1.0) - std::lgamma(k - m + 1.0) -
-                       static_cast<double>(k) * std::log(2.0));
+    const double kd = static_cast<double>(k);
+    for (std::size_t m = 1; m <= k; ++m) {
+      const double md = static_cast<double>(m);
+      pm[m] = std::exp(std::lgamma(kd + 1) - std::lgamma(md + 1) - std::lgamma(kd - md + 1) -
+                       kd * std::log(2.0));
+    }
     detail::parallel_for(n, [&](std::size_t r) {
       std::mt19937_64 rng(gopts.seed * 0x9E3779B97F4A7C15ull + r);
       std::discrete_distribution<std::size_t> size_dist(pm.begin(), pm.end());

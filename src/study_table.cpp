@@ -128,6 +128,15 @@ unexpected at_row(const error& e, error_location where) {
 
 }  // namespace
 
+bool is_effect_column_name(std::string_view name) {
+  if (detail::iequals(name, "ci_level")) return true;
+  for (const auto& set : column_sets())
+    for (const auto& slot : set.slots)
+      for (auto n : slot)
+        if (detail::iequals(n, name)) return true;
+  return false;
+}
+
 std::string_view input_kind_columns(input_kind kind) {
   for (const auto& s : column_sets())
     if (s.kind == kind) return s.label;

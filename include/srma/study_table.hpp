@@ -45,6 +45,10 @@ enum class input_kind { ratio_ci, log_hr_se, yi_sei, yi_vi, oe_v, two_by_two, me
 /// column lists of the last two).
 [[nodiscard]] std::optional<input_kind> parse_input_kind(std::string_view text);
 
+/// True for the name of a column that carries effect data in some recognised column set (hr,
+/// lower, upper, ci_level, loghr, se, yi, vi, oe, v, events_t, ..., m1, sd1, n1, ...).
+[[nodiscard]] bool is_effect_column_name(std::string_view name);
+
 /// A row of the input that is not analysed, and why.
 struct excluded_study {
   std::string study;

@@ -59,6 +59,14 @@ std::string format_effect_ci_with(effect_measure m, double est, double lo, doubl
                      range_text(m, lo, hi, decimals), extra);
 }
 
+std::string_view heterogeneity_words(double i2) {
+  if (std::isnan(i2)) return "not estimable";
+  if (i2 < 30) return "low";
+  if (i2 < 50) return "moderate";
+  if (i2 < 75) return "substantial";
+  return "considerable";
+}
+
 std::string format_percent(double x, int decimals) {
   if (std::isnan(x)) return "NA";
   return format_fixed(x, decimals) + "%";

@@ -24,6 +24,9 @@ std::string format_effect_ci(effect_measure m, double est, double lo, double hi,
 /// "0.48 (95% CI 0.43–0.55; p < 0.001)": format_effect_ci with extra text inside the brackets.
 std::string format_effect_ci_with(effect_measure m, double est, double lo, double hi, double level,
                                   const std::string& extra, int decimals = 2);
+/// Cochrane Handbook (section 10.10.2) words for rough I² bands: "low" (< 30%), "moderate"
+/// (< 50%), "substantial" (< 75%), "considerable"; "not estimable" for NaN.
+std::string_view heterogeneity_words(double i2);
 /// Percent with one decimal: "62.2%".
 std::string format_percent(double x, int decimals = 1);
 /// A level such as 95 as "95".

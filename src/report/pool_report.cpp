@@ -16,6 +16,7 @@ using detail::format_fixed;
 using detail::format_interval;
 using detail::format_p;
 using detail::format_percent;
+using detail::heterogeneity_words;
 using detail::text_table;
 using align = text_table::align;
 
@@ -44,14 +45,6 @@ std::string statistic_text(const model_estimate& m) {
   return fmt::format("t = {} (df = {:g})", format_fixed(m.statistic, 2), m.df);
 }
 
-// Cochrane Handbook (section 10.10.2) wording for rough I^2 bands.
-std::string_view i2_words(double i2) {
-  if (std::isnan(i2)) return "not estimable";
-  if (i2 < 30) return "low";
-  if (i2 < 50) return "moderate";
-  if (i2 < 75) return "substantial";
-  return "considerable";
-}
 
 void append_models(std::string& out, const pool_result& r) {
   const auto m = r.measure;
@@ -126,7 +119,7 @@ std::string pool_result::brief_report() const {
     const double i2 = reported_i2();
     s += fmt::format(
         " Heterogeneity was {} (I\u00b2 = {}, \u03c4\u00b2 = {}; Q = {}, df = {:g}, {}).",
-        i2_words(i2), format_percent(i2, 0), format_fixed(h.tau2, 3), format_fixed(h.Q, 2), h.df,
+        heterogeneity_words(i2), format_percent(i2, 0), format_fixed(h.tau2, 3), format_fixed(h.Q, 2), h.df,
         detail::format_p_clause(h.p));
     if (primary == model_kind::random && !std::isnan(random.pi_lower)) {
       s += fmt::format(" The {}% prediction interval for the effect in a new study was {}.",

@@ -74,13 +74,6 @@ std::string model_words(const pool_result& r) {
                      r.random.ci == ci_method::hksj ? ", HKSJ" : "");
 }
 
-std::string i2_words(double i2) {
-  if (std::isnan(i2)) return "not estimable";
-  if (i2 < 30) return "low";
-  if (i2 < 50) return "moderate";
-  if (i2 < 75) return "substantial";
-  return "considerable";
-}
 
 std::string heterogeneity_text(const pool_result& r) {
   const auto& h = r.heterogeneity;
@@ -95,7 +88,7 @@ std::string heterogeneity_text(const pool_result& r) {
     }
   }
   return fmt::format("Heterogeneity was {} (I\u00b2 = {}; Q = {}, df = {:g}, {}{}).",
-                     i2_words(i2), format_percent(i2, 0), format_fixed(h.Q, 2), h.df,
+                     heterogeneity_words(i2), format_percent(i2, 0), format_fixed(h.Q, 2), h.df,
                      format_p_clause(h.p), tau);
 }
 

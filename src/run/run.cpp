@@ -31,15 +31,6 @@ std::string read_bytes(const std::string& path, bool& ok) {
   return s.str();
 }
 
-bool is_effect_column(std::string_view name) {
-  static const char* names[] = {"hr", "or", "rr", "lower", "upper", "ci_level", "loghr", "se",
-                                "yi", "sei", "vi", "oe", "v", "events_t", "n_t", "events_c",
-                                "n_c", "m1", "sd1", "n1", "m2", "sd2", "n2"};
-  for (const char* n : names)
-    if (iequals(name, n)) return true;
-  return false;
-}
-
 std::string pretty_header(const std::string& column) {
   std::string out = column;
   for (auto& c : out)
@@ -155,7 +146,7 @@ std::optional<doc_table> characteristics_table(const run_context& ctx, const loa
   } else {
     for (std::size_t j = 0; j < d.csv.header.size(); ++j) {
       const auto& h = d.csv.header[j];
-      if (iequals(h, "study") || is_effect_column(h)) continue;
+      if (iequals(h, "study") || is_effect_column_name(h)) continue;
       cols.push_back(static_cast<int>(j));
     }
   }
