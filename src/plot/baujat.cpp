@@ -3,8 +3,10 @@
 // Layout: a square-ish panel (300 x 240 pt by default) with both axes from 0 to a round number
 // above the largest value, grid lines at the ticks, and the study labels placed by
 // label_placer.hpp inside the panel. When a label finds no free place the panel grows by a tenth
-// and the labels are placed again (up to twelve times); study names that still do not fit give way
-// to numbers with a key beside the panel.
+// and the labels are placed again (up to three times); study names that still do not fit give way
+// to numbers with a key (beside the panel, or under it when long; used if numbers label more
+// points), and the points left
+// without a label (in a dense cluster) are named in a note under the plot.
 #include "srma/plot/baujat.hpp"
 
 #include <fmt/format.h>
@@ -44,7 +46,12 @@ struct baujat_geometry {
   xy_panel panel;
   std::vector<detail::label_placement> labels;
   bool all_placed = true;
+  std::vector<std::string> note_lines;  // unlabelled points
+  double note_y = 0;
+  bool side_key = false;  // the key of numbers beside the panel, else under it
   double key_x = 0;
+  std::vector<std::string> key_lines;
+  double key_y = 0;
   double total_w = 0, total_h = 0;
 };
 
@@ -104,14 +111,20 @@ expected<drawing> draw_baujat(std::span<const baujat_point> points, const baujat
     if (mode != point_labels::none) {
       std::vector<detail::label_target> targets;
       for (std::size_t i = 0; i < points.size(); ++i) {
+        // The points far from the origin matter most: they drive heterogeneity or the result.
         targets.push_back({g.panel.at(points[i].x, points[i].y), r,
-                           mode == point_labels::names ? points[i].label : std::to_string(i + 1)});
+                           mode == point_labels::names ? points[i].label : std::to_string(i + 1),
+                           points[i].x / hi_x + points[i].y / hi_y});
       }
       g.labels = detail::place_labels(targets, m, label_style, g.panel.box, {});
       g.all_placed =
           std::all_of(g.labels.begin(), g.labels.end(), [](const auto& l) { return l.placed; });
     }
-    if (mode == point_labels::numbers) {
+    // The key of numbers: a column beside the panel when it is no taller than the plot, else a
+    // paragraph under it.
+    g.side_key = mode == point_labels::numbers &&
+                 static_cast<double>(points.size()) * fs * 1.3 <= bottom - top;
+    if (g.side_key) {
       g.key_x = right + fs * 1.5;
       double num_w = 0, name_w = 0;
       for (std::size_t i = 0; i < points.size(); ++i) {
@@ -119,9 +132,37 @@ expected<drawing> draw_baujat(std::span<const baujat_point> points, const baujat
         name_w = std::max(name_w, c.width(points[i].label, label_style));
       }
       right = g.key_x + num_w + fs * 0.6 + name_w;
-      bottom = std::max(bottom, top + static_cast<double>(points.size()) * fs * 1.3);
     }
     right = std::max(right, margin + c.width(o.title, c.title_style()));
+    const double text_w = std::max(right - margin, fs * 20);
+    if (mode == point_labels::numbers && !g.side_key) {
+      std::vector<std::string> entries;
+      for (std::size_t i = 0; i < points.size(); ++i) {
+        std::string e = fmt::format("{} {}", i + 1, points[i].label);
+        for (std::size_t at = e.find(' '); at != std::string::npos; at = e.find(' ', at + 2)) {
+          e.replace(at, 1, "\u00a0");  // no break inside an entry
+        }
+        entries.push_back(std::move(e));
+      }
+      g.key_lines = detail::wrap_text(m, fmt::format("Studies: {}", fmt::join(entries, "; ")),
+                                      label_style, text_w);
+      g.key_y = bottom + fs * 0.6;
+      bottom = g.key_y + static_cast<double>(g.key_lines.size()) * fs * 1.3;
+    }
+    if (!g.all_placed) {
+      // Points that found no room for a label are named under the plot.
+      std::vector<std::string> missing;
+      for (std::size_t i = 0; i < g.labels.size(); ++i) {
+        if (!g.labels[i].placed) {
+          missing.push_back(mode == point_labels::names ? points[i].label : std::to_string(i + 1));
+        }
+      }
+      g.note_lines =
+          detail::wrap_text(m, fmt::format("Not labelled (no room): {}", fmt::join(missing, ", ")),
+                            label_style, text_w);
+      g.note_y = bottom + fs * 0.6;
+      bottom = g.note_y + static_cast<double>(g.note_lines.size()) * fs * 1.3;
+    }
     g.total_w = right + margin;
     g.total_h = bottom + margin;
     return g;
@@ -150,21 +191,31 @@ expected<drawing> draw_baujat(std::span<const baujat_point> points, const baujat
     return "";
   };
   if (auto msg = fit_size(); !msg.empty()) return fail("srma.plot.E505", msg);
-  for (int grow = 0; !g.all_placed && !fixed_panel && grow < 12; ++grow) {
+  for (int grow = 0; !g.all_placed && !fixed_panel && grow < 3; ++grow) {
     pw *= 1.1;
     ph *= 1.1;
     g = place(pw, ph, mode);
   }
   if (!g.all_placed && mode == point_labels::names) {
+    const auto named = g;
     mode = point_labels::numbers;
     pw = o.panel_width > 0 ? o.panel_width : 300;
     ph = o.panel_height > 0 ? o.panel_height : 240;
     g = place(pw, ph, mode);
     if (auto msg = fit_size(); !msg.empty()) return fail("srma.plot.E505", msg);
-    for (int grow = 0; !g.all_placed && !fixed_panel && grow < 12; ++grow) {
+    for (int grow = 0; !g.all_placed && !fixed_panel && grow < 4; ++grow) {
       pw *= 1.1;
       ph *= 1.1;
       g = place(pw, ph, mode);
+    }
+    auto missing = [](const baujat_geometry& x) {
+      return std::count_if(x.labels.begin(), x.labels.end(),
+                           [](const auto& l) { return !l.placed; });
+    };
+    // Numbers only when they label more points than the names did.
+    if (missing(g) >= missing(named)) {
+      g = named;
+      mode = point_labels::names;
     }
   }
   if (o.width > 0) g.total_w = o.width;
@@ -204,7 +255,25 @@ expected<drawing> draw_baujat(std::span<const baujat_point> points, const baujat
   c.draw_panel_axes(d, g.panel, {.grid = false, .x_title = o.x_title, .y_title = o.y_title});
   d.end_group();
 
-  if (mode == point_labels::numbers) {
+  if (!g.note_lines.empty()) {
+    d.begin_group("note");
+    const auto e = c.extents("Ag", label_style);
+    for (std::size_t i = 0; i < g.note_lines.size(); ++i) {
+      c.text(d, {margin, g.note_y + e.ascent + static_cast<double>(i) * fs * 1.3}, g.note_lines[i],
+             label_style);
+    }
+    d.end_group();
+  }
+  if (!g.key_lines.empty()) {
+    d.begin_group("key");
+    const auto e = c.extents("Ag", label_style);
+    for (std::size_t i = 0; i < g.key_lines.size(); ++i) {
+      c.text(d, {margin, g.key_y + e.ascent + static_cast<double>(i) * fs * 1.3}, g.key_lines[i],
+             label_style);
+    }
+    d.end_group();
+  }
+  if (g.side_key) {
     d.begin_group("key");
     double num_w = 0;
     for (std::size_t i = 0; i < points.size(); ++i) {

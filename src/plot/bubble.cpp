@@ -6,7 +6,8 @@
 // Bubbles are drawn largest first so that small ones stay visible on top, in a translucent grey
 // with a dark outline so that overlapping bubbles can still be told apart. Labels keep off the
 // bubbles, each other and, where there is room, the regression line; the panel grows by a tenth
-// (up to twelve times) when they do not fit.
+// (up to three times) when they do not fit, and studies still without room for a label are named
+// in a note under the plot.
 #include "srma/plot/bubble.hpp"
 
 #include <fmt/format.h>
@@ -190,6 +191,8 @@ expected<drawing> draw_bubble(const bubble_data& data, const bubble_options& o) 
     xy_panel panel;
     std::vector<detail::label_placement> labels;
     bool all_placed = true;
+    std::vector<std::string> note_lines;  // unlabelled studies
+    double note_y = 0;
     double legend_x = 0, total_w = 0, total_h = 0;
   };
   auto place = [&](double pw, double ph, bool avoid_line = true) {
@@ -217,11 +220,15 @@ expected<drawing> draw_bubble(const bubble_data& data, const bubble_options& o) 
     }
     right = std::max(right, margin + c.width(o.title, c.title_style()));
     g.total_w = right + margin;
-    g.total_h = std::max(g.panel.box.bottom() + mg.bottom, top + legend_h) + margin;
+    double bottom = std::max(g.panel.box.bottom() + mg.bottom, top + legend_h);
     if (o.labels) {
       std::vector<detail::label_target> targets;
-      for (const auto& p : pts)
-        targets.push_back({g.panel.at(p.moderator, p.estimate), radius(p), p.label});
+      for (const auto& p : pts) {
+        // Studies far from the line (in standard errors) are the ones readers look for.
+        const double z =
+            std::abs(p.estimate - fitted(p.moderator)) / std::sqrt(p.variance + ln.tau2);
+        targets.push_back({g.panel.at(p.moderator, p.estimate), radius(p), p.label, z});
+      }
       detail::label_obstacles obstacles;
       const point a = g.panel.at(g.panel.x.lo, fitted(g.panel.x.lo));
       const point b = g.panel.at(g.panel.x.hi, fitted(g.panel.x.hi));
@@ -229,7 +236,20 @@ expected<drawing> draw_bubble(const bubble_data& data, const bubble_options& o) 
       g.labels = detail::place_labels(targets, m, c.small(), g.panel.box, obstacles);
       g.all_placed =
           std::all_of(g.labels.begin(), g.labels.end(), [](const auto& l) { return l.placed; });
+      if (!g.all_placed) {
+        // Studies that found no room for a label are named under the plot.
+        std::vector<std::string> missing;
+        for (std::size_t i = 0; i < pts.size(); ++i) {
+          if (!g.labels[i].placed) missing.push_back(pts[i].label);
+        }
+        g.note_lines = detail::wrap_text(
+            m, fmt::format("Not labelled (no room): {}", fmt::join(missing, ", ")), c.small(),
+            std::max(right - margin, fs * 20));
+        g.note_y = bottom + fs * 0.6;
+        bottom = g.note_y + static_cast<double>(g.note_lines.size()) * fs * 1.3;
+      }
     }
+    g.total_h = bottom + margin;
     return g;
   };
 
@@ -253,7 +273,7 @@ expected<drawing> draw_bubble(const bubble_data& data, const bubble_options& o) 
   // Labels keep off the regression line where they can; where they cannot, they may cross it
   // before the panel grows.
   if (!g.all_placed) g = place(pw, ph, false);
-  for (int grow = 0; !g.all_placed && !fixed && grow < 12; ++grow) {
+  for (int grow = 0; !g.all_placed && !fixed && grow < 3; ++grow) {
     pw *= 1.1;
     ph *= 1.1;
     g = place(pw, ph);
@@ -358,6 +378,16 @@ expected<drawing> draw_bubble(const bubble_data& data, const bubble_options& o) 
   d.begin_group("axes");
   c.draw_panel_axes(d, p, parts);
   d.end_group();
+
+  if (!g.note_lines.empty()) {
+    d.begin_group("note");
+    const auto e = c.extents("Ag", c.small());
+    for (std::size_t i = 0; i < g.note_lines.size(); ++i) {
+      c.text(d, {margin, g.note_y + e.ascent + static_cast<double>(i) * fs * 1.3}, g.note_lines[i],
+             c.small());
+    }
+    d.end_group();
+  }
 
   if (!legend.empty()) {
     d.begin_group("legend");

@@ -68,7 +68,8 @@ std::vector<label_placement> place_in_order(std::span<const label_target> target
   for (const auto& t : targets) markers.push_back(marker_box(t));
   std::vector<rect> placed_boxes;
   std::vector<std::pair<point, point>> leaders;
-  const double max_reach = std::hypot(area.width, area.height);
+  // Longer leaders are hard to follow; a label that needs one is better left out.
+  const double max_reach = std::min(std::hypot(area.width, area.height), 12 * lh);
   for (std::size_t i : order) {
     const auto& t = targets[i];
     const auto e = m.measure(t.text, style);
@@ -170,11 +171,12 @@ std::vector<label_placement> place_in_order(std::span<const label_target> target
 }
 
 // Lower is better: every leader costs its length plus a fixed amount, a missing label far more.
-double cost(const std::vector<label_placement>& p) {
+double cost(const std::vector<label_placement>& p, std::span<const label_target> targets) {
   double c = 0;
-  for (const auto& l : p) {
+  for (std::size_t i = 0; i < p.size(); ++i) {
+    const auto& l = p[i];
     if (!l.placed) {
-      c += 1e6;
+      c += 1e6 * (1 + std::max(0.0, targets[i].priority));
     } else if (l.leader) {
       c += 20 + std::hypot(l.leader_to.x - l.leader_from.x, l.leader_to.y - l.leader_from.y);
     }
@@ -193,8 +195,8 @@ std::vector<label_placement> place_labels(std::span<const label_target> targets,
   const auto probe = m.measure("Ag", style);
   const double lh = probe.ascent + probe.descent;
   // Greedy placement depends on the order; try a few and keep the best. Crowded points first
-  // (the number of other points within three line heights), crowded last, top to bottom, and
-  // input order.
+  // (the number of other points within three line heights), crowded last, top to bottom, by
+  // priority, and input order.
   std::vector<int> crowd(n, 0);
   for (std::size_t i = 0; i < n; ++i) {
     for (std::size_t j = 0; j < n; ++j) {
@@ -206,9 +208,12 @@ std::vector<label_placement> place_labels(std::span<const label_target> targets,
   }
   std::vector<std::size_t> input(n);
   for (std::size_t i = 0; i < n; ++i) input[i] = i;
-  std::vector<std::vector<std::size_t>> orders(4, input);
+  std::vector<std::vector<std::size_t>> orders(5, input);
   std::stable_sort(orders[0].begin(), orders[0].end(),
                    [&](std::size_t a, std::size_t b) { return crowd[a] > crowd[b]; });
+  std::stable_sort(orders[3].begin(), orders[3].end(), [&](std::size_t a, std::size_t b) {
+    return targets[a].priority > targets[b].priority;
+  });
   std::stable_sort(orders[1].begin(), orders[1].end(),
                    [&](std::size_t a, std::size_t b) { return crowd[a] < crowd[b]; });
   std::stable_sort(orders[2].begin(), orders[2].end(),
@@ -230,7 +235,7 @@ std::vector<label_placement> place_labels(std::span<const label_target> targets,
   double best_cost = 0;
   for (const auto& order : orders) {
     auto p = place_in_order(targets, order, m, style, area, obstacles, lh);
-    const double c = cost(p);
+    const double c = cost(p, targets);
     if (best.empty() || c < best_cost) {
       best = std::move(p);
       best_cost = c;

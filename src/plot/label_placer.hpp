@@ -1,8 +1,9 @@
 // Labels for the points of a scatter plot (private): each label goes next to its point where it
 // overlaps no other label, no point and no given obstacle, and stays inside the panel; when the
 // neighbourhood is full it moves further out and a thin leader line joins it to its point.
-// Crowded points are labelled first, so they get the closest places. Deterministic: the same
-// points give the same places.
+// Several orders are tried (by priority, crowded points first, ...) and the placement with the
+// fewest missing labels and the shortest leaders kept. Deterministic: the same points give the
+// same places.
 //
 // Example:
 //
@@ -21,11 +22,13 @@
 
 namespace srma::detail {
 
-/// A point to label: its centre, the radius of its marker, and the text.
+/// A point to label: its centre, the radius of its marker, the text, and how much its label
+/// matters (labels of higher priority are placed first and given up last).
 struct label_target {
   plot::point at;
   double radius = 0;
   std::string text;
+  double priority = 0;
 };
 
 /// Where a label went.
@@ -43,8 +46,9 @@ struct label_obstacles {
   std::vector<std::pair<plot::point, plot::point>> segments;
 };
 
-/// Places a label for every target inside `area`. A label that finds no free place anywhere is
-/// returned with placed = false (the caller enlarges the panel and tries again).
+/// Places a label for every target inside `area`. Leaders are at most 12 line heights long. A
+/// label that finds no free place is returned with placed = false (the caller enlarges the panel
+/// and tries again, or says which points went unlabelled).
 [[nodiscard]] std::vector<label_placement> place_labels(std::span<const label_target> targets,
                                                         const plot::text_measurer& m,
                                                         const plot::text_style& style,

@@ -5,8 +5,10 @@
 // its influence on the overall result (y: (mu_(-i) - mu)^2 / Var mu_(-i)). Studies in the top
 // right corner both drive heterogeneity and move the pooled estimate. Every point is labelled
 // with its study: labels sit next to their points, never on another label or point, and move
-// further out with a thin leader line where the neighbourhood is crowded; the panel grows when
-// labels do not fit.
+// further out with a thin leader line where the neighbourhood is crowded. When labels do not fit
+// the panel grows a little; study names that still do not fit give way to numbers with a key
+// (as metafor labels points), and points left without a label in a dense cluster are named in a
+// note under the plot, so every study can be found and no label is ambiguous.
 //
 // Example:
 //
@@ -37,7 +39,7 @@ struct baujat_point {
 /// How points are labelled.
 enum class point_labels {
   names,    ///< The study labels.
-  numbers,  ///< 1, 2, ... in input order (metafor's default), with a key beside the panel.
+  numbers,  ///< 1, 2, ... in input order (metafor's default), with a key beside or under the plot.
   none,     ///< No labels.
 };
 

@@ -5,8 +5,9 @@
 // value (x), drawn as a bubble whose area is proportional to its weight in the model,
 // 1 / (v_i + tau^2); the fitted line b0 + b1 x with its confidence band, optionally the
 // prediction band (b0 + b1 x ± crit sqrt(SE^2 + tau^2)) and study labels placed so that they
-// overlap no bubble, no other label and not the regression line. A legend outside the panel
-// explains the layers.
+// overlap no bubble and no other label and, where there is room, keep off the regression line
+// (studies left without room are named under the plot). A legend outside the panel explains the
+// layers.
 //
 // Example:
 //
