@@ -195,7 +195,7 @@ expected<drawing> draw_bubble(const bubble_data& data, const bubble_options& o) 
     double note_y = 0;
     double legend_x = 0, total_w = 0, total_h = 0;
   };
-  auto place = [&](double pw, double ph, bool avoid_line = true) {
+  auto place = [&](double pw, double ph) {
     geometry g;
     g.panel.x = c.x_axis(false, ax_lo, ax_hi, pw);
     g.panel.y = c.y_axis(log, y_lo, y_hi, ph);
@@ -232,7 +232,7 @@ expected<drawing> draw_bubble(const bubble_data& data, const bubble_options& o) 
       detail::label_obstacles obstacles;
       const point a = g.panel.at(g.panel.x.lo, fitted(g.panel.x.lo));
       const point b = g.panel.at(g.panel.x.hi, fitted(g.panel.x.hi));
-      if (avoid_line) obstacles.segments.emplace_back(a, b);
+      obstacles.soft_segments.emplace_back(a, b);
       g.labels = detail::place_labels(targets, m, c.small(), g.panel.box, obstacles);
       g.all_placed =
           std::all_of(g.labels.begin(), g.labels.end(), [](const auto& l) { return l.placed; });
@@ -270,14 +270,10 @@ expected<drawing> draw_bubble(const bubble_data& data, const bubble_options& o) 
       return fail("srma.plot.E505", msg);
   }
   const bool fixed = o.panel_width > 0 || o.panel_height > 0 || o.width > 0 || o.height > 0;
-  // Labels keep off the regression line where they can; where they cannot, they may cross it
-  // before the panel grows.
-  if (!g.all_placed) g = place(pw, ph, false);
   for (int grow = 0; !g.all_placed && !fixed && grow < 3; ++grow) {
     pw *= 1.1;
     ph *= 1.1;
     g = place(pw, ph);
-    if (!g.all_placed) g = place(pw, ph, false);
   }
   if (o.width > 0) g.total_w = o.width;
   if (o.height > 0) g.total_h = o.height;

@@ -77,93 +77,106 @@ std::vector<label_placement> place_in_order(std::span<const label_target> target
     const double d0 = t.radius + 1.5;
     const double step = lh * 0.6;
     bool done = false;
-    for (std::size_t ring = 0; !done; ++ring) {
-      const double d = d0 + static_cast<double>(ring) * step;
-      if (d > max_reach) break;
-      const bool leader = ring >= 2;
-      std::vector<rect> candidates;
-      for (double a : ring_angles(ring)) {
-        const double ux = std::cos(a), uy = std::sin(a);
-        // Centre the box on the ray so that its edge is at distance d from the point.
-        const double to_edge = std::min(std::abs(ux) > 1e-12 ? (w / 2) / std::abs(ux) : 1e300,
-                                        std::abs(uy) > 1e-12 ? (h / 2) / std::abs(uy) : 1e300);
-        const double cx = t.at.x + ux * (d + to_edge), cy = t.at.y + uy * (d + to_edge);
-        candidates.push_back({cx - w / 2, cy - h / 2, w, h});
-        if (std::abs(uy) > 0.99) {
-          // Above or below: also flush left or right with the point, for points near an edge.
-          candidates.push_back({t.at.x - t.radius, cy - h / 2, w, h});
-          candidates.push_back({t.at.x + t.radius - w, cy - h / 2, w, h});
+    // First keep off the soft lines too; only when that finds no place, ignore them.
+    const int passes = obstacles.soft_segments.empty() ? 1 : 2;
+    for (int pass = 0; pass < passes && !done; ++pass) {
+      const bool strict = pass == 0;
+      for (std::size_t ring = 0; !done; ++ring) {
+        const double d = d0 + static_cast<double>(ring) * step;
+        if (d > max_reach) break;
+        const bool leader = ring >= 2;
+        std::vector<rect> candidates;
+        for (double a : ring_angles(ring)) {
+          const double ux = std::cos(a), uy = std::sin(a);
+          // Centre the box on the ray so that its edge is at distance d from the point.
+          const double to_edge = std::min(std::abs(ux) > 1e-12 ? (w / 2) / std::abs(ux) : 1e300,
+                                          std::abs(uy) > 1e-12 ? (h / 2) / std::abs(uy) : 1e300);
+          const double cx = t.at.x + ux * (d + to_edge), cy = t.at.y + uy * (d + to_edge);
+          candidates.push_back({cx - w / 2, cy - h / 2, w, h});
+          if (std::abs(uy) > 0.99) {
+            // Above or below: also flush left or right with the point, for points near an edge.
+            candidates.push_back({t.at.x - t.radius, cy - h / 2, w, h});
+            candidates.push_back({t.at.x + t.radius - w, cy - h / 2, w, h});
+          }
         }
-      }
-      for (const rect& box : candidates) {
-        if (!inside(box, {area.x + 1, area.y + 1, area.width - 2, area.height - 2})) continue;
-        // A label must be unambiguous: nearer its own marker than any other (edge to edge), and
-        // a label joined by a leader must keep clear of other markers.
-        const double own = distance(box, t.at) - t.radius;
-        bool ambiguous = false;
-        for (std::size_t j = 0; j < n && !ambiguous; ++j) {
-          if (j == i) continue;
-          const double other = distance(box, targets[j].at) - targets[j].radius;
-          ambiguous = leader ? other < lh * 0.5 : other < own + 1;
-        }
-        if (ambiguous) continue;
-        auto clashes = [&](const rect& r) { return r.overlaps(box); };
-        if (std::any_of(markers.begin(), markers.end(), clashes) ||
-            std::any_of(placed_boxes.begin(), placed_boxes.end(), clashes) ||
-            std::any_of(obstacles.rects.begin(), obstacles.rects.end(), clashes)) {
-          continue;
-        }
-        auto crosses_box = [&](const std::pair<point, point>& s) {
-          return segment_hits(s.first, s.second, box);
-        };
-        if (std::any_of(obstacles.segments.begin(), obstacles.segments.end(), crosses_box) ||
-            std::any_of(leaders.begin(), leaders.end(), crosses_box)) {
-          continue;
-        }
-        point from{}, to{};
-        if (leader) {
-          to = {std::clamp(t.at.x, box.x, box.right()), std::clamp(t.at.y, box.y, box.bottom())};
-          const double len = std::hypot(to.x - t.at.x, to.y - t.at.y);
-          from = {t.at.x + (to.x - t.at.x) / len * (t.radius + 0.5),
-                  t.at.y + (to.y - t.at.y) / len * (t.radius + 0.5)};
-          // The leader must not cross another point or label (its own point excepted).
-          bool blocked = false;
-          for (std::size_t j = 0; j < n && !blocked; ++j) {
-            const rect& mk = markers[j];
-            // A leader passes no other point closely; a point almost on top of this one gets
-            // only the clearance there is.
-            const double gap = std::hypot(targets[j].at.x - t.at.x, targets[j].at.y - t.at.y) -
-                               targets[j].radius - t.radius - 1;
-            const double clear = std::clamp(gap, 0.0, lh * 0.4);
-            // A point drawn inside another's marker (a small bubble on a big one) starts its
-            // leader inside that marker; only the other markers can block it.
-            const rect& outer = markers[j];
-            if (from.x > outer.x && from.x < outer.right() && from.y > outer.y &&
-                from.y < outer.bottom()) {
-              continue;
+        for (const rect& box : candidates) {
+          if (!inside(box, {area.x + 1, area.y + 1, area.width - 2, area.height - 2})) continue;
+          // A label must be unambiguous: nearer its own marker than any other (edge to edge), and
+          // a label joined by a leader must keep clear of other markers.
+          const double own = distance(box, t.at) - t.radius;
+          bool ambiguous = false;
+          for (std::size_t j = 0; j < n && !ambiguous; ++j) {
+            if (j == i) continue;
+            const double other = distance(box, targets[j].at) - targets[j].radius;
+            ambiguous = leader ? other < lh * 0.5 : other < own + 1;
+          }
+          if (ambiguous) continue;
+          auto clashes = [&](const rect& r) { return r.overlaps(box); };
+          if (std::any_of(markers.begin(), markers.end(), clashes) ||
+              std::any_of(placed_boxes.begin(), placed_boxes.end(), clashes) ||
+              std::any_of(obstacles.rects.begin(), obstacles.rects.end(), clashes)) {
+            continue;
+          }
+          auto crosses_box = [&](const std::pair<point, point>& s) {
+            return segment_hits(s.first, s.second, box);
+          };
+          if (std::any_of(obstacles.segments.begin(), obstacles.segments.end(), crosses_box) ||
+              std::any_of(leaders.begin(), leaders.end(), crosses_box) ||
+              (strict && std::any_of(obstacles.soft_segments.begin(), obstacles.soft_segments.end(),
+                                     crosses_box))) {
+            continue;
+          }
+          point from{}, to{};
+          if (leader) {
+            to = {std::clamp(t.at.x, box.x, box.right()), std::clamp(t.at.y, box.y, box.bottom())};
+            const double len = std::hypot(to.x - t.at.x, to.y - t.at.y);
+            from = {t.at.x + (to.x - t.at.x) / len * (t.radius + 0.5),
+                    t.at.y + (to.y - t.at.y) / len * (t.radius + 0.5)};
+            // The leader must not cross another point or label (its own point excepted).
+            bool blocked = false;
+            for (std::size_t j = 0; j < n && !blocked; ++j) {
+              const rect& mk = markers[j];
+              // A leader passes no other point closely; a point almost on top of this one gets
+              // only the clearance there is.
+              const double gap = std::hypot(targets[j].at.x - t.at.x, targets[j].at.y - t.at.y) -
+                                 targets[j].radius - t.radius - 1;
+              const double clear = std::clamp(gap, 0.0, lh * 0.4);
+              // A point drawn inside another's marker (a small bubble on a big one) starts its
+              // leader inside that marker; only the other markers can block it.
+              const rect& outer = markers[j];
+              if (from.x > outer.x && from.x < outer.right() && from.y > outer.y &&
+                  from.y < outer.bottom()) {
+                continue;
+              }
+              blocked = j != i && segment_hits(from, to,
+                                               {mk.x - clear, mk.y - clear, mk.width + 2 * clear,
+                                                mk.height + 2 * clear});
             }
-            blocked = j != i && segment_hits(from, to,
-                                             {mk.x - clear, mk.y - clear, mk.width + 2 * clear,
-                                              mk.height + 2 * clear});
+            for (const auto& r : placed_boxes) blocked = blocked || segment_hits(from, to, r);
+            for (const auto& r : obstacles.rects) blocked = blocked || segment_hits(from, to, r);
+            for (const auto& [a, b] : obstacles.segments) {
+              blocked = blocked || segments_cross(from, to, a, b);
+            }
+            if (strict) {
+              for (const auto& [a, b] : obstacles.soft_segments) {
+                blocked = blocked || segments_cross(from, to, a, b);
+              }
+            }
+            if (blocked) continue;
           }
-          for (const auto& r : placed_boxes) blocked = blocked || segment_hits(from, to, r);
-          for (const auto& r : obstacles.rects) blocked = blocked || segment_hits(from, to, r);
-          for (const auto& [a, b] : obstacles.segments) {
-            blocked = blocked || segments_cross(from, to, a, b);
-          }
-          if (blocked) continue;
+          auto& p = out[i];
+          p.placed = true;
+          p.box = box;
+          p.baseline = {box.x, box.y + e.ascent};
+          p.leader = leader;
+          p.leader_from = from;
+          p.leader_to = to;
+          p.on_soft_line = !strict;
+          placed_boxes.push_back(box);
+          if (leader) leaders.emplace_back(from, to);
+          done = true;
+          break;
         }
-        auto& p = out[i];
-        p.placed = true;
-        p.box = box;
-        p.baseline = {box.x, box.y + e.ascent};
-        p.leader = leader;
-        p.leader_from = from;
-        p.leader_to = to;
-        placed_boxes.push_back(box);
-        if (leader) leaders.emplace_back(from, to);
-        done = true;
-        break;
       }
     }
   }
@@ -180,6 +193,7 @@ double cost(const std::vector<label_placement>& p, std::span<const label_target>
     } else if (l.leader) {
       c += 20 + std::hypot(l.leader_to.x - l.leader_from.x, l.leader_to.y - l.leader_from.y);
     }
+    if (l.placed && l.on_soft_line) c += 40;
   }
   return c;
 }

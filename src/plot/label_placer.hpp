@@ -38,12 +38,15 @@ struct label_placement {
   plot::rect box;        ///< The text's box.
   bool leader = false;   ///< A leader line joins the label to its point.
   plot::point leader_from, leader_to;
+  bool on_soft_line = false;  ///< The label or its leader crosses a soft segment.
 };
 
-/// What labels must keep clear of besides the points and each other.
+/// What labels must keep clear of besides the points and each other: boxes and lines always,
+/// soft lines (a regression line) where there is room.
 struct label_obstacles {
   std::vector<plot::rect> rects;
   std::vector<std::pair<plot::point, plot::point>> segments;
+  std::vector<std::pair<plot::point, plot::point>> soft_segments;
 };
 
 /// Places a label for every target inside `area`. Leaders are at most 12 line heights long. A
