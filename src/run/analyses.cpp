@@ -16,7 +16,11 @@
 #include "srma/leave1out.hpp"
 #include "srma/metareg.hpp"
 #include "srma/permtest.hpp"
+#include "srma/plot/baujat.hpp"
+#include "srma/plot/bubble.hpp"
 #include "srma/plot/forest.hpp"
+#include "srma/plot/gosh_plot.hpp"
+#include "srma/plot/influence_plot.hpp"
 #include "srma/plot/forest_rows.hpp"
 #include "srma/plot/funnel.hpp"
 #include "srma/plot/refit_forest.hpp"
@@ -423,11 +427,32 @@ expected<void> influence_section(run_context& ctx, const plan_analysis& a, const
   tab.note = "A study is flagged as influential when |DFFITS| > 3\u221a(p/(k\u2212p)), Cook's "
              "distance exceeds the median of \u03c7\u00b2(p), its hat value exceeds 3p/k or "
              "|DFBETAS| > 1 (Viechtbauer & Cheung 2010).";
-  paragraph(s, flagged.empty()
-                   ? std::string("No study was influential by the criteria of Viechtbauer and "
-                                 "Cheung.")
-                   : fmt::format("Influential by the criteria of Viechtbauer and Cheung: {}.",
-                                 fmt::join(flagged, ", ")));
+  const auto points = plot::baujat_points(*r);
+  auto baujat = plot::draw_baujat(points, plot::baujat_options{});
+  if (!baujat) return unexpected(baujat.error());
+  auto panels = plot::draw_influence(*r, plot::influence_plot_options{});
+  if (!panels) return unexpected(panels.error());
+  const int fig = ctx.figure_count + 1;
+  paragraph(s, fmt::format("{} The Baujat plot (Figure {}) shows each study's contribution to the "
+                           "heterogeneity against its influence on the pooled result; Figure {} "
+                           "shows the diagnostics study by study.",
+                           flagged.empty()
+                               ? std::string("No study was influential by the criteria of "
+                                             "Viechtbauer and Cheung.")
+                               : fmt::format("Influential by the criteria of Viechtbauer and "
+                                             "Cheung: {}.",
+                                             fmt::join(flagged, ", ")),
+                           fig, fig + 1));
+  auto b1 = ctx.figure(*baujat, a.id + "-baujat",
+                       "Baujat plot: contribution of each study to the heterogeneity statistic Q "
+                       "(x) against its influence on the pooled estimate (y).");
+  if (!b1) return unexpected(b1.error());
+  s.blocks.push_back(std::move(*b1));
+  auto b2 = ctx.figure(*panels, a.id + "-diagnostics",
+                       "Influence diagnostics by study; influential studies are highlighted, "
+                       "dashed lines mark metafor's cut-offs.");
+  if (!b2) return unexpected(b2.error());
+  s.blocks.push_back(std::move(*b2));
   s.blocks.push_back(ctx.table(std::move(tab), a.id));
   return {};
 }
@@ -529,6 +554,19 @@ expected<void> metareg_section(run_context& ctx, const plan_analysis& a, const p
                            std::isnan(r->R2) ? std::string()
                                              : fmt::format("; R\u00b2 = {}", format_percent(r->R2, 0))));
   s.blocks.push_back(ctx.table(std::move(tab), a.id));
+  if (plot::check_bubble_design(*d)) {
+    auto data = plot::bubble_from(*r, *d, *pr.studies);
+    if (!data) return unexpected(data.error());
+    auto fig = plot::draw_bubble(*data, plot::bubble_options{});
+    if (!fig) return unexpected(fig.error());
+    auto b = ctx.figure(*fig, a.id + "-bubble",
+                        fmt::format("Bubble plot of the study estimates against {} (bubble area "
+                                    "proportional to the weight), with the meta-regression line "
+                                    "and its {:g}% confidence band.",
+                                    a.mods.front(), r->level));
+    if (!b) return unexpected(b.error());
+    s.blocks.push_back(std::move(*b));
+  }
   return {};
 }
 
@@ -574,6 +612,13 @@ expected<void> gosh_section(run_context& ctx, const plan_analysis& a, const prep
                         fmt::format("{:.6g}", r->H2[i]), fmt::format("{:.6g}", r->tau2[i])});
   }
   ctx.supplementary_csv(tab, a.id);
+  plot::gosh_plot_options go2;
+  go2.measure = m;
+  auto fig = plot::draw_gosh(*r, go2);
+  if (!fig) return unexpected(fig.error());
+  auto b = ctx.figure(*fig, a.id, plot::gosh_caption(*r, go2));
+  if (!b) return unexpected(b.error());
+  s.blocks.push_back(std::move(*b));
   return {};
 }
 

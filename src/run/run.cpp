@@ -13,6 +13,7 @@
 #include "report/format.hpp"
 #include "run/context.hpp"
 #include "srma/plot/output.hpp"
+#include "srma/plot/prisma.hpp"
 #include "srma/review/nos.hpp"
 #include "srma/review/prisma.hpp"
 #include "srma/version.hpp"
@@ -258,8 +259,14 @@ expected<std::optional<doc_section>> prisma_section(run_context& ctx) {
   }
   text += fmt::format(". {} studies were included in the review", n(full.new_studies ? full.new_studies : full.total_studies));
   if (full.total_studies_ma) text += fmt::format(" and {} in the meta-analysis", *full.total_studies_ma);
-  text += " " + ctx.refs.cite("prisma") + ".";
-  s.blocks.push_back({doc_block::kind::paragraph, text});
+  text += " " + ctx.refs.cite("prisma");
+  const int fig_no = ctx.figure_count + 1;
+  s.blocks.push_back({doc_block::kind::paragraph, text + fmt::format(" (Figure {}).", fig_no)});
+  auto diagram = plot::draw_prisma(*counts, plot::prisma_options{});
+  if (!diagram) return unexpected(diagram.error());
+  auto fig = ctx.figure(*diagram, "prisma", "PRISMA 2020 flow diagram of the study selection.");
+  if (!fig) return unexpected(fig.error());
+  s.blocks.push_back(std::move(*fig));
   for (const auto& i : issues) {
     s.blocks.push_back({doc_block::kind::notice, "PRISMA counts: " + i.message});
     ctx.warnings.push_back(fmt::format("{}: {}", ctx.p.prisma_file, i.message));
