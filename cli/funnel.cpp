@@ -8,6 +8,8 @@
 
 #include "commands.hpp"
 #include "common.hpp"
+#include "report/format.hpp"
+#include "srma/bias.hpp"
 #include "srma/plot/output.hpp"
 #include "srma/pool.hpp"
 
@@ -26,6 +28,8 @@ struct funnel_args : analysis_args {
   double dpi = 150;
   std::string width;
   std::string height;
+  bool egger = false;
+  std::string trimfill;  // "" (off), "L0" or "R0"
 };
 
 int run_funnel(const funnel_args& args) {
@@ -60,10 +64,46 @@ int run_funnel(const funnel_args& args) {
     if (!h) return report_error(h.error());
     o.height = *h;
   }
-  auto figure = plot::draw_funnel(plot::funnel_points(*r), o);
+  // Optional small-study statistics drawn on the funnel (computed by srma::core, bias.hpp).
+  pool_options model = *options;
+  model.model = r->primary == model_kind::common ? model_choice::common : model_choice::random;
+  std::vector<std::string> summary;
+  if (args.egger) {
+    auto e = egger_test(studies->yi, studies->vi, model, /*mixed=*/false);
+    if (!e) return report_error(e.error());
+    o.line = plot::funnel_line{e->limit_estimate, e->bias, "Egger regression"};
+    summary.push_back(fmt::format(
+        "Egger's test: bias {} (SE {}), t = {}, df = {:g}, {}; limit estimate {}",
+        detail::format_fixed(e->bias, 3), detail::format_fixed(e->se, 3),
+        detail::format_fixed(e->statistic, 2), e->df, detail::format_p_clause(e->p),
+        detail::format_effect_ci(r->measure, e->limit_estimate, e->limit_ci_lower,
+                                 e->limit_ci_upper, r->level)));
+  }
+  auto points = plot::funnel_points(*r);
+  if (!args.trimfill.empty()) {
+    const auto est = args.trimfill == "R0" || args.trimfill == "r0" ? trimfill_estimator::r0
+                                                                    : trimfill_estimator::l0;
+    if (args.trimfill != "L0" && args.trimfill != "l0" && est != trimfill_estimator::r0) {
+      return report_error({"srma.cli.E401",
+                           fmt::format("--trimfill {}: expected L0 or R0", args.trimfill), {}});
+    }
+    auto tf = trim_and_fill(studies->yi, studies->vi, model, est);
+    if (!tf) return report_error(tf.error());
+    for (std::size_t i = 0; i < tf->filled_yi.size(); ++i) {
+      points.push_back({tf->filled_yi[i], std::sqrt(tf->filled_vi[i]), true,
+                        fmt::format("Filled {}", i + 1)});
+    }
+    summary.push_back(fmt::format(
+        "Trim-and-fill ({}): {} stud{} imputed on the {} side; adjusted estimate {}",
+        est == trimfill_estimator::l0 ? "L0" : "R0", tf->k0, tf->k0 == 1 ? "y" : "ies", tf->side,
+        detail::format_effect_ci(r->measure, tf->estimate.estimate, tf->estimate.ci_lower,
+                                 tf->estimate.ci_upper, r->level)));
+  }
+  auto figure = plot::draw_funnel(points, o);
   if (!figure) return report_error(figure.error());
   if (auto ok = plot::save(*figure, args.output, render); !ok) return report_error(ok.error());
   for (const auto& n : r->notes) fmt::print(stderr, "srma: note: {}\n", n);
+  for (const auto& line : summary) fmt::print("{}\n", line);
   return exit_code::ok;
 }
 
@@ -84,6 +124,11 @@ void add_funnel_command(CLI::App& app, std::function<int()>& action) {
       ->allow_extra_args(false);
   cmd->add_flag("--no-pseudo-ci", args->no_pseudo_ci,
                 "Leave out the pseudo confidence region around the pooled estimate");
+  cmd->add_flag("--egger", args->egger,
+                "Draw Egger's regression line (and print the test): effect = limit + bias x SE");
+  cmd->add_option("--trimfill", args->trimfill,
+                  "Add the studies imputed by trim-and-fill (open circles) with estimator L0 or "
+                  "R0, and print the adjusted estimate");
   cmd->add_option("--title", args->title, "Title above the plot");
   cmd->add_option("--xlim", args->xlim, "Effect axis limits on the display scale, e.g. 0.1,10")
       ->expected(2)
