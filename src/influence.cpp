@@ -48,13 +48,7 @@ expected<influence_result> influence(const study_table& studies, const pool_opti
   std::vector<std::optional<error>> errors(k);
   detail::parallel_for(k, [&](std::size_t i) {
     std::vector<double> y, v;
-    y.reserve(k - 1);
-    v.reserve(k - 1);
-    for (std::size_t j = 0; j < k; ++j) {
-      if (j == i) continue;
-      y.push_back(studies.yi[j]);
-      v.push_back(studies.vi[j]);
-    }
+    detail::all_but(studies.yi, studies.vi, i, y, v);
     auto r = detail::pool_effects(y, v, options, effect_measure::generic, std::nullopt, false);
     if (!r) {
       errors[i] = r.error();

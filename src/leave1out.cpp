@@ -23,13 +23,7 @@ expected<leave1out_result> leave1out(const study_table& studies, const pool_opti
   std::vector<std::optional<error>> errors(k);
   detail::parallel_for(k, [&](std::size_t i) {
     std::vector<double> y, v;
-    y.reserve(k - 1);
-    v.reserve(k - 1);
-    for (std::size_t j = 0; j < k; ++j) {
-      if (j == i) continue;
-      y.push_back(studies.yi[j]);
-      v.push_back(studies.vi[j]);
-    }
+    detail::all_but(studies.yi, studies.vi, i, y, v);
     auto r = detail::refit(y, v, options, out.model);
     if (!r) {
       errors[i] = r.error();

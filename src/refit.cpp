@@ -12,6 +12,17 @@ namespace srma::detail {
 
 model_kind refit_model(const pool_result& full) { return full.primary; }
 
+void all_but(std::span<const double> yi, std::span<const double> vi, std::size_t skip,
+             std::vector<double>& y, std::vector<double>& v) {
+  y.clear();
+  v.clear();
+  for (std::size_t j = 0; j < yi.size(); ++j) {
+    if (j == skip) continue;
+    y.push_back(yi[j]);
+    v.push_back(vi[j]);
+  }
+}
+
 expected<refit_summary> refit(std::span<const double> yi, std::span<const double> vi,
                               const pool_options& options, model_kind model) {
   auto r = pool_effects(yi, vi, options, effect_measure::generic, std::nullopt,
