@@ -1,13 +1,12 @@
 // The bubble plot: data from a meta-regression, bubble areas proportional to the weights, bands,
 // labels that overlap nothing, designs it cannot draw, sizes and errors.
-#include "srma/plot/bubble.hpp"
-
 #include <gtest/gtest.h>
 
 #include <cmath>
 #include <variant>
 
 #include "plot_checks.hpp"
+#include "srma/plot/bubble.hpp"
 
 namespace srma::plot {
 namespace {
@@ -125,8 +124,8 @@ TEST(plot_bubble_test, labels_and_prediction_band) {
   ASSERT_TRUE(fig) << fig.error().what();
   expect_clean_layout(*fig);
   for (const auto& p : data->points) EXPECT_TRUE(has_text(*fig, p.label)) << p.label;
-  for (const char* s : {"95% PI", "Absolute latitude (degrees)",
-                        "BCG vaccine: risk ratio by absolute latitude"}) {
+  for (const char* s :
+       {"95% PI", "Absolute latitude (degrees)", "BCG vaccine: risk ratio by absolute latitude"}) {
     EXPECT_TRUE(has_text(*fig, s)) << s;
   }
   // Many studies with labels: still nothing overlaps, and the figure is larger.

@@ -1,13 +1,12 @@
 // The influence panel plot: one panel per diagnostic, influential studies in red with their names
 // in the legend, the key of study numbers, growth with k, sizes and errors.
-#include "srma/plot/influence_plot.hpp"
-
 #include <gtest/gtest.h>
 
 #include <cmath>
 #include <string>
 
 #include "plot_checks.hpp"
+#include "srma/plot/influence_plot.hpp"
 
 namespace srma::plot {
 namespace {
@@ -36,10 +35,14 @@ influence_result run(std::vector<double> yi, std::vector<double> vi, model_choic
   return *r;
 }
 
-const char* const k_titles[] = {"Studentised residual", "DFFITS",
-                                "Cook\u2019s distance",  "Covariance ratio",
-                                "\u03c4\u00b2 without the study", "Q without the study",
-                                "Hat value",            "Weight (%)"};
+const char* const k_titles[] = {"Studentised residual",
+                                "DFFITS",
+                                "Cook\u2019s distance",
+                                "Covariance ratio",
+                                "\u03c4\u00b2 without the study",
+                                "Q without the study",
+                                "Hat value",
+                                "Weight (%)"};
 
 TEST(plot_influence_plot_test, eight_panels_for_random_effects) {
   const auto r = run(k_yi, k_vi, model_choice::random);

@@ -1,13 +1,12 @@
 // The PRISMA 2020 flow diagram: boxes and their counts (completed or as given), which columns and
 // lines appear, the layout (no overlaps, texts inside their boxes, growth with content), errors.
-#include "srma/plot/prisma.hpp"
-
 #include <gtest/gtest.h>
 
 #include <map>
 #include <string>
 
 #include "plot_checks.hpp"
+#include "srma/plot/prisma.hpp"
 
 namespace srma::plot {
 namespace {
@@ -126,8 +125,8 @@ TEST(plot_prisma_test, seed_review_completed) {
   expect_boxes_hold_their_text(*fig);
   const std::string all = all_text(*fig);
   for (const char* s :
-       {"Identification of studies via databases and registers", "Records identified from:",
-        "Databases (n = 1,525)", "Records removed before screening:",
+       {"Identification of studies via databases and registers",
+        "Records identified from:", "Databases (n = 1,525)", "Records removed before screening:",
         "Duplicate records removed (n = 203)", "Records screened (n = 1,322)",
         "Records excluded (n = 1,282)", "Reports sought for retrieval (n = 40)",
         "Reports not retrieved (n = 0)", "Reports assessed for eligibility (n = 40)",
@@ -173,8 +172,7 @@ TEST(plot_prisma_test, updated_review_with_other_methods) {
         "Identification of new studies via other methods",
         "Studies included in previous version of review (n = 12)", "MEDLINE (n = 1,200)",
         "Registers (n = 120)", "Websites (n = 25)", "Organisations (n = 8)",
-        "Citation searching (n = 40)",
-        "Records marked as ineligible by automation tools (n = 150)",
+        "Citation searching (n = 40)", "Records marked as ineligible by automation tools (n = 150)",
         "Records screened (n = 1,820)", "Reports assessed for eligibility (n = 188)",
         "Reports assessed for eligibility (n = 68)", "Not a randomised trial (n = 20)",
         "New studies included in review (n = 20)", "Total studies included in review (n = 32)",
@@ -182,9 +180,9 @@ TEST(plot_prisma_test, updated_review_with_other_methods) {
     EXPECT_NE(all.find(nb(s)), std::string::npos) << s;
   }
   const auto f = frames(*fig);
-  for (const char* id : {"box previous", "box other-identified", "box other-sought",
-                         "box other-not-retrieved", "box other-assessed", "box other-excluded",
-                         "box total"}) {
+  for (const char* id :
+       {"box previous", "box other-identified", "box other-sought", "box other-not-retrieved",
+        "box other-assessed", "box other-excluded", "box total"}) {
     EXPECT_EQ(f.count(id), 1u) << id;
   }
   // Wider than the seed's diagram: two more columns of boxes and the previous column.
