@@ -8,8 +8,8 @@ namespace srma::plot {
 namespace {
 
 std::string model_name(const pool_result& full, model_kind m) {
-  if (m == model_kind::common) return "Common-effect model";
-  return fmt::format("Random-effects model ({})", tau2_method_code(full.random.method));
+  if (m == model_kind::common) return "common-effect model";
+  return fmt::format("random-effects model ({})", tau2_method_code(full.random.method));
 }
 
 forest_plot refit_plot(const pool_result& full, model_kind model,

@@ -4,7 +4,7 @@
 // leave-one-out plot (one row per omitted study: the pooled estimate without it; the seed
 // review's Figure 4, metafor's forest(leave1out(...))) and the cumulative plot (one row per added
 // study: the pooled estimate so far; metafor's forest(cumul(...))). The pooled estimate of all
-// studies closes both as a diamond, with a dotted vertical line through it.
+// studies closes both as a diamond.
 //
 // Example:
 //
