@@ -87,8 +87,13 @@ void bm_gosh(benchmark::State& state) {
     benchmark::DoNotOptimize(r);
   }
 }
-BENCHMARK(bm_gosh)->Args({12, 0})->Args({12, 1})->Args({19, 0})->Args({19, 1})
-    ->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(bm_gosh)
+    ->Args({12, 0})
+    ->Args({12, 1})
+    ->Args({19, 0})
+    ->Args({19, 1})
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
 
 }  // namespace
 

@@ -1,11 +1,12 @@
 // srma bias: tests for small-study effects, trim-and-fill and fail-safe N, as text or JSON.
+#include "srma/bias.hpp"
+
 #include <fmt/format.h>
 
 #include <memory>
 
 #include "commands.hpp"
 #include "common.hpp"
-#include "srma/bias.hpp"
 #include "srma/json.hpp"
 
 namespace srma::cli {
@@ -26,8 +27,8 @@ int run_bias(const bias_args& args) {
   } else if (args.estimator == "R0" || args.estimator == "r0") {
     b.estimator = trimfill_estimator::r0;
   } else {
-    return report_error({"srma.cli.E401",
-                         fmt::format("--estimator {}: expected L0 or R0", args.estimator), {}});
+    return report_error(
+        {"srma.cli.E401", fmt::format("--estimator {}: expected L0 or R0", args.estimator), {}});
   }
   if (!args.side.empty()) b.side = args.side;
   b.sample_size_column = args.n_column;

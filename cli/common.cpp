@@ -28,12 +28,15 @@ void analysis_args::add_to(CLI::App& app) {
   app.add_option("--auto-i2", auto_i2,
                  "I^2 threshold (percent) of --model auto: below it the common-effect model")
       ->check(CLI::Range(0.0, 100.0));
-  tau2_opt = app.add_option("--tau2", tau2, "tau^2 estimator: REML (default), DL, ML, PM, HS, SJ, HE, EB");
-  hksj_opt = app.add_flag("--hksj", hksj, "Hartung-Knapp-Sidik-Jonkman CI for the mean (t, k-1 df)");
+  tau2_opt =
+      app.add_option("--tau2", tau2, "tau^2 estimator: REML (default), DL, ML, PM, HS, SJ, HE, EB");
+  hksj_opt =
+      app.add_flag("--hksj", hksj, "Hartung-Knapp-Sidik-Jonkman CI for the mean (t, k-1 df)");
   pi_opt = app.add_option("--pi", pi,
                           "Prediction interval: t (t, k-1 df; default), t2 (k-2 df), z, test "
                           "(z, or t under --hksj: metafor), none");
-  i2_opt = app.add_option("--i2", i2, "I^2 used in summaries and by --model auto: Q (default) or tau2");
+  i2_opt =
+      app.add_option("--i2", i2, "I^2 used in summaries and by --model auto: Q (default) or tau2");
   app.add_option("--level", level, "Confidence level in percent")->check(CLI::Range(1.0, 99.99));
   app.add_option("--preset", preset,
                  "Defaults of another tool: metafor, meta, revman5 (srma: the default)");
@@ -99,8 +102,7 @@ expected<pool_options> analysis_args::pooling() const {
   if (pi_opt && pi_opt->count()) {
     auto m = parse_pi_method(pi);
     if (!m) {
-      return fail("srma.cli.E401",
-                  fmt::format("--pi {}: expected t, t2, z, test or none", pi));
+      return fail("srma.cli.E401", fmt::format("--pi {}: expected t, t2, z, test or none", pi));
     }
     o.pi = *m;
   }

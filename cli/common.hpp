@@ -15,10 +15,10 @@ namespace srma::cli {
 enum exit_code : int {
   ok = 0,
   internal = 1,
-  usage = 2,     // command line (CLI11) and srma.cli.*
-  input = 3,     // srma.csv.*, srma.input.*
-  model = 4,     // srma.model.*
-  output = 5,    // srma.output.*, srma.plot.*
+  usage = 2,   // command line (CLI11) and srma.cli.*
+  input = 3,   // srma.csv.*, srma.input.*
+  model = 4,   // srma.model.*
+  output = 5,  // srma.output.*, srma.plot.*
 };
 
 /// Prints `e` to stderr and returns its exit code.

@@ -72,26 +72,26 @@ int run_funnel(const funnel_args& args) {
     auto e = egger_test(studies->yi, studies->vi, model, /*mixed=*/false);
     if (!e) return report_error(e.error());
     o.line = plot::funnel_line{e->limit_estimate, e->bias, "Egger regression"};
-    summary.push_back(fmt::format(
-        "Egger's test: bias {} (SE {}), t = {}, df = {:g}, {}; limit estimate {}",
-        detail::format_fixed(e->bias, 3), detail::format_fixed(e->se, 3),
-        detail::format_fixed(e->statistic, 2), e->df, detail::format_p_clause(e->p),
-        detail::format_effect_ci(r->measure, e->limit_estimate, e->limit_ci_lower,
-                                 e->limit_ci_upper, r->level)));
+    summary.push_back(
+        fmt::format("Egger's test: bias {} (SE {}), t = {}, df = {:g}, {}; limit estimate {}",
+                    detail::format_fixed(e->bias, 3), detail::format_fixed(e->se, 3),
+                    detail::format_fixed(e->statistic, 2), e->df, detail::format_p_clause(e->p),
+                    detail::format_effect_ci(r->measure, e->limit_estimate, e->limit_ci_lower,
+                                             e->limit_ci_upper, r->level)));
   }
   auto points = plot::funnel_points(*r);
   if (!args.trimfill.empty()) {
     const auto est = args.trimfill == "R0" || args.trimfill == "r0" ? trimfill_estimator::r0
                                                                     : trimfill_estimator::l0;
     if (args.trimfill != "L0" && args.trimfill != "l0" && est != trimfill_estimator::r0) {
-      return report_error({"srma.cli.E401",
-                           fmt::format("--trimfill {}: expected L0 or R0", args.trimfill), {}});
+      return report_error(
+          {"srma.cli.E401", fmt::format("--trimfill {}: expected L0 or R0", args.trimfill), {}});
     }
     auto tf = trim_and_fill(studies->yi, studies->vi, model, est);
     if (!tf) return report_error(tf.error());
     for (std::size_t i = 0; i < tf->filled_yi.size(); ++i) {
-      points.push_back({tf->filled_yi[i], std::sqrt(tf->filled_vi[i]), true,
-                        fmt::format("Filled {}", i + 1)});
+      points.push_back(
+          {tf->filled_yi[i], std::sqrt(tf->filled_vi[i]), true, fmt::format("Filled {}", i + 1)});
     }
     summary.push_back(fmt::format(
         "Trim-and-fill ({}): {} stud{} imputed on the {} side; adjusted estimate {}",

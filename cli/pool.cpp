@@ -1,10 +1,11 @@
 // srma pool: pooled estimate, heterogeneity and (with --by) subgroups, as text or JSON.
+#include "srma/pool.hpp"
+
 #include <fmt/format.h>
 
 #include "commands.hpp"
 #include "common.hpp"
 #include "srma/json.hpp"
-#include "srma/pool.hpp"
 #include "srma/subgroup.hpp"
 
 namespace srma::cli {
@@ -55,8 +56,9 @@ int run_pool(const pool_args& args) {
 
 void add_pool_command(CLI::App& app, std::function<int()>& action) {
   auto args = std::make_shared<pool_args>();
-  auto* cmd = app.add_subcommand("pool", "Pool study effects: common and random effects, "
-                                         "heterogeneity, subgroups");
+  auto* cmd = app.add_subcommand("pool",
+                                 "Pool study effects: common and random effects, "
+                                 "heterogeneity, subgroups");
   args->add_to(*cmd);
   cmd->add_option("--by", args->by, "Column that defines subgroups (e.g. location)");
   cmd->add_flag("--json", args->json, "Print one JSON object (docs/json-schema.md)");

@@ -1,4 +1,6 @@
 // srma run PLAN.toml -o DIR: the whole review from its analysis plan, as a report.
+#include "srma/run.hpp"
+
 #include <fmt/format.h>
 #include <unistd.h>
 
@@ -7,7 +9,6 @@
 #include "commands.hpp"
 #include "common.hpp"
 #include "srma/plan.hpp"
-#include "srma/run.hpp"
 
 namespace srma::cli {
 namespace {
@@ -76,8 +77,9 @@ int run_run(const run_args& args) {
 void add_run_command(CLI::App& app, std::function<int()>& action) {
   auto args = std::make_shared<run_args>();
   auto* cmd = app.add_subcommand(
-      "run", "Run an analysis plan (TOML) and write the report: HTML, Markdown, results.json, "
-             "figures and tables");
+      "run",
+      "Run an analysis plan (TOML) and write the report: HTML, Markdown, results.json, "
+      "figures and tables");
   cmd->add_option("plan", args->plan, "The analysis plan, e.g. examples/pignon2000/plan.toml")
       ->required();
   cmd->add_option("-o,--output", args->output, "Folder for the report (default: report)");

@@ -11,8 +11,8 @@
 #include <numeric>
 
 #include "pool_internal.hpp"
-#include "srma/metareg.hpp"
 #include "report/format.hpp"
+#include "srma/metareg.hpp"
 #include "stats/distributions.hpp"
 #include "util/text.hpp"
 
@@ -119,9 +119,9 @@ expected<regression_test> peters_test(std::span<const double> yi, std::span<cons
   std::vector<double> ninv(n.size());
   for (std::size_t i = 0; i < n.size(); ++i) {
     if (!(n[i] > 0)) {
-      return fail("srma.input.E205",
-                  fmt::format("sample size {} of study {} must be > 0 for Peters' test", n[i],
-                              i + 1));
+      return fail(
+          "srma.input.E205",
+          fmt::format("sample size {} of study {} must be > 0 for Peters' test", n[i], i + 1));
     }
     ninv[i] = 1 / n[i];
   }
@@ -269,9 +269,8 @@ expected<trimfill_result> trim_and_fill(std::span<const double> yi, std::span<co
       for (std::size_t i = 0; i < k; ++i)
         if (dev[i] > 0) sr += rank[i];
       est = (4 * sr - kd * (kd + 1)) / (2 * kd - 1);
-      const double var_sr = (kd * (kd + 1) * (2 * kd + 1) + 10 * est * est * est +
-                             27 * est * est + 17 * est - 18 * kd * est * est - 18 * kd * est +
-                             6 * kd * kd * est) /
+      const double var_sr = (kd * (kd + 1) * (2 * kd + 1) + 10 * est * est * est + 27 * est * est +
+                             17 * est - 18 * kd * est * est - 18 * kd * est + 6 * kd * kd * est) /
                             24;
       se = 4 * std::sqrt(var_sr) / (2 * kd - 1);
     } else {
@@ -411,17 +410,17 @@ std::string bias_result::full_report() const {
   using detail::format_fixed;
   using detail::format_p_clause;
   const auto m = full.measure;
-  std::string out = fmt::format("Small-study effects and publication bias: {} studies, {} model\n",
-                                k, model == model_kind::common ? "common-effect" : "random-effects");
+  std::string out =
+      fmt::format("Small-study effects and publication bias: {} studies, {} model\n", k,
+                  model == model_kind::common ? "common-effect" : "random-effects");
   for (const auto& w : warnings) out += "Warning: " + w + "\n";
   auto reg = [&](const std::string& title, const regression_test& t) {
-    const std::string stat = std::isnan(t.df)
-                                 ? fmt::format("z = {}", format_fixed(t.statistic, 2))
-                                 : fmt::format("t = {} (df = {:g})", format_fixed(t.statistic, 2), t.df);
+    const std::string stat =
+        std::isnan(t.df) ? fmt::format("z = {}", format_fixed(t.statistic, 2))
+                         : fmt::format("t = {} (df = {:g})", format_fixed(t.statistic, 2), t.df);
     out += fmt::format("\n{}\n  bias coefficient {} (SE {}), {}, {}\n", title,
                        format_fixed(t.bias, 4), format_fixed(t.se, 4), stat, format_p_clause(t.p));
-    out += fmt::format("  limit estimate (as {} -> 0): {}\n",
-                       t.predictor == "sei" ? "SE" : "1/n",
+    out += fmt::format("  limit estimate (as {} -> 0): {}\n", t.predictor == "sei" ? "SE" : "1/n",
                        detail::format_effect_ci(m, t.limit_estimate, t.limit_ci_lower,
                                                 t.limit_ci_upper, full.level));
   };

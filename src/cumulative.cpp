@@ -22,8 +22,8 @@ expected<cumulative_result> cumulative(const study_table& studies, std::string_v
     const int a = studies.attribute_index(order_by);
     if (a < 0) {
       return fail("srma.input.E216",
-                  fmt::format("no column '{}' to order by; the columns available are: {}",
-                              order_by, fmt::join(studies.attribute_names, ", ")),
+                  fmt::format("no column '{}' to order by; the columns available are: {}", order_by,
+                              fmt::join(studies.attribute_names, ", ")),
                   {studies.source, 0, 0});
     }
     out.order_by = studies.attribute_names[a];
@@ -32,13 +32,13 @@ expected<cumulative_result> cumulative(const study_table& studies, std::string_v
     bool numeric = true;
     for (std::size_t i = 0; i < k; ++i) {
       if (detail::is_missing_token(col[i])) {
-        return fail("srma.input.E216",
-                    fmt::format("study '{}' has no value in column '{}' to order by",
-                                studies.study[i], out.order_by),
-                    {studies.source, studies.line[i],
-                     a < static_cast<int>(studies.attribute_columns.size())
-                         ? studies.attribute_columns[a]
-                         : 0});
+        return fail(
+            "srma.input.E216",
+            fmt::format("study '{}' has no value in column '{}' to order by", studies.study[i],
+                        out.order_by),
+            {studies.source, studies.line[i],
+             a < static_cast<int>(studies.attribute_columns.size()) ? studies.attribute_columns[a]
+                                                                    : 0});
       }
       auto v = detail::parse_double(col[i]);
       if (!v) numeric = false;
@@ -75,10 +75,10 @@ expected<cumulative_result> cumulative(const study_table& studies, std::string_v
 }
 
 std::string cumulative_result::full_report() const {
-  std::string out = fmt::format(
-      "Cumulative meta-analysis: {} studies added {}, {} model\n\n", full.k,
-      order_by.empty() ? std::string("in input order") : "in order of " + order_by,
-      model == model_kind::common ? "common-effect" : "random-effects");
+  std::string out =
+      fmt::format("Cumulative meta-analysis: {} studies added {}, {} model\n\n", full.k,
+                  order_by.empty() ? std::string("in input order") : "in order of " + order_by,
+                  model == model_kind::common ? "common-effect" : "random-effects");
   out += detail::refit_table(rows, full, model, "Added");
   return out;
 }

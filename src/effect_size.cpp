@@ -120,15 +120,15 @@ expected<effect> effect_from_means(double m1, double sd1, double n1, double m2, 
     return e;
   }
   if (m != effect_measure::std_mean_difference) {
-    return fail("srma.input.E206",
-                fmt::format("measure {} cannot be computed from means (use MD or SMD)",
-                            measure_code(m)));
+    return fail(
+        "srma.input.E206",
+        fmt::format("measure {} cannot be computed from means (use MD or SMD)", measure_code(m)));
   }
   const double df = n1 + n2 - 2;
   const double sp = std::sqrt(((n1 - 1) * sd1 * sd1 + (n2 - 1) * sd2 * sd2) / df);
   // Exact small-sample correction (Hedges 1981), on the log scale to avoid Gamma overflow.
-  const double cm = std::exp(std::lgamma(df / 2) - std::log(std::sqrt(df / 2)) -
-                             std::lgamma((df - 1) / 2));
+  const double cm =
+      std::exp(std::lgamma(df / 2) - std::log(std::sqrt(df / 2)) - std::lgamma((df - 1) / 2));
   e.yi = cm * (m1 - m2) / sp;
   e.vi = 1 / n1 + 1 / n2 + e.yi * e.yi / (2 * (n1 + n2));
   return e;

@@ -162,36 +162,40 @@ expected<gosh_result> gosh(std::span<const double> yi, std::span<const double> v
     // natural order mask = r + 1 after sorting below.
     constexpr std::size_t chunk = 4096;
     const std::size_t chunks = (n + chunk - 1) / chunk;
-    detail::parallel_for(chunks, [&](std::size_t c) {
-      const std::uint64_t first = c * chunk + 1, last_mask = std::min<std::uint64_t>(n, (c + 1) * chunk);
-      // Walk g = gray(t) for t in [first, last]; gray is a bijection on [0, 2^k), and a chunk of
-      // consecutive t maps to masks that differ by one bit from one step to the next.
-      sums s;
-      std::uint64_t g = first ^ (first >> 1);
-      for (std::size_t i = 0; i < k; ++i)
-        if ((g >> i) & 1u) {
-          s.add(w[i], yc[i], 1);
-          ++s.m;
-        }
-      for (std::uint64_t t = first;; ++t) {
-        const std::size_t idx = static_cast<std::size_t>(t - 1);
-        masks[idx] = g;
-        finish(&masks[idx], s, rows[idx]);
-        if (t == last_mask) break;
-        const std::uint64_t g_next = (t + 1) ^ ((t + 1) >> 1);
-        const std::uint64_t flip = g ^ g_next;
-        const auto i = static_cast<std::size_t>(std::countr_zero(flip));
-        if (g_next & flip) {
-          s.add(w[i], yc[i], 1);
-          ++s.m;
-        } else {
-          s.add(w[i], yc[i], -1);
-          --s.m;
-        }
-        g = g_next;
-      }
-      report(static_cast<std::size_t>(last_mask - first + 1));
-    }, 2);
+    detail::parallel_for(
+        chunks,
+        [&](std::size_t c) {
+          const std::uint64_t first = c * chunk + 1,
+                              last_mask = std::min<std::uint64_t>(n, (c + 1) * chunk);
+          // Walk g = gray(t) for t in [first, last]; gray is a bijection on [0, 2^k), and a chunk
+          // of consecutive t maps to masks that differ by one bit from one step to the next.
+          sums s;
+          std::uint64_t g = first ^ (first >> 1);
+          for (std::size_t i = 0; i < k; ++i)
+            if ((g >> i) & 1u) {
+              s.add(w[i], yc[i], 1);
+              ++s.m;
+            }
+          for (std::uint64_t t = first;; ++t) {
+            const std::size_t idx = static_cast<std::size_t>(t - 1);
+            masks[idx] = g;
+            finish(&masks[idx], s, rows[idx]);
+            if (t == last_mask) break;
+            const std::uint64_t g_next = (t + 1) ^ ((t + 1) >> 1);
+            const std::uint64_t flip = g ^ g_next;
+            const auto i = static_cast<std::size_t>(std::countr_zero(flip));
+            if (g_next & flip) {
+              s.add(w[i], yc[i], 1);
+              ++s.m;
+            } else {
+              s.add(w[i], yc[i], -1);
+              --s.m;
+            }
+            g = g_next;
+          }
+          report(static_cast<std::size_t>(last_mask - first + 1));
+        },
+        2);
   } else {
     // Random subsets: size m ~ Binomial(k, 1/2) restricted to 1..k, then m studies at random
     // (metafor), each subset from its own seeded stream.
@@ -228,7 +232,8 @@ expected<gosh_result> gosh(std::span<const double> yi, std::span<const double> v
   std::iota(order.begin(), order.end(), 0);
   auto popcount = [&](std::size_t s) {
     std::uint32_t c = 0;
-    for (std::size_t j = 0; j < out.words; ++j) c += static_cast<std::uint32_t>(std::popcount(masks[s * out.words + j]));
+    for (std::size_t j = 0; j < out.words; ++j)
+      c += static_cast<std::uint32_t>(std::popcount(masks[s * out.words + j]));
     return c;
   };
   std::vector<std::uint32_t> sizes(n);

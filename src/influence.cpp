@@ -35,8 +35,8 @@ expected<influence_result> influence(const study_table& studies, const pool_opti
   out.model = detail::refit_model(*full);
   out.full = std::move(*full);
   const bool common = out.model == model_kind::common;
-  const model_estimate& fe = common ? out.full.common
-                                    : static_cast<const model_estimate&>(out.full.random);
+  const model_estimate& fe =
+      common ? out.full.common : static_cast<const model_estimate&>(out.full.random);
   const double mu = fe.estimate;
   const double var_mu = fe.se * fe.se;
   const double tau2 = common ? 0.0 : out.full.heterogeneity.tau2;
@@ -114,9 +114,9 @@ std::string influence_result::full_report() const {
   std::string out = fmt::format("Influence diagnostics: {} studies, {} model\n\n", full.k,
                                 model == model_kind::common ? "common-effect" : "random-effects");
   out += t.render();
-  out += flagged.empty()
-             ? "\nNo study is influential by metafor's criteria.\n"
-             : fmt::format("\nInfluential by metafor's criteria (*): {}.\n", fmt::join(flagged, ", "));
+  out += flagged.empty() ? "\nNo study is influential by metafor's criteria.\n"
+                         : fmt::format("\nInfluential by metafor's criteria (*): {}.\n",
+                                       fmt::join(flagged, ", "));
   return out;
 }
 

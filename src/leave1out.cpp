@@ -38,13 +38,13 @@ expected<leave1out_result> leave1out(const study_table& studies, const pool_opti
 }
 
 std::string leave1out_result::full_report() const {
-  std::string out = fmt::format(
-      "Leave-one-out analysis: {} studies, {} model{}\n\n", full.k,
-      model == model_kind::common ? "common-effect" : "random-effects",
-      model == model_kind::common ? ""
-                                  : fmt::format(" ({}, {})", tau2_method_code(full.random.method),
-                                                full.random.ci == ci_method::hksj ? "HKSJ"
-                                                                                  : "Wald z"));
+  std::string out =
+      fmt::format("Leave-one-out analysis: {} studies, {} model{}\n\n", full.k,
+                  model == model_kind::common ? "common-effect" : "random-effects",
+                  model == model_kind::common
+                      ? ""
+                      : fmt::format(" ({}, {})", tau2_method_code(full.random.method),
+                                    full.random.ci == ci_method::hksj ? "HKSJ" : "Wald z"));
   out += detail::refit_table(rows, full, model, "Omitted");
   return out;
 }

@@ -180,8 +180,7 @@ expected<metareg_result> metareg(std::span<const double> yi, std::span<const dou
       r.QM = {qm / static_cast<double>(m), static_cast<double>(m), df,
               detail::pf_upper(qm / static_cast<double>(m), static_cast<double>(m), df)};
     } else {
-      r.QM = {qm, static_cast<double>(m), k_nan,
-              detail::pchisq_upper(qm, static_cast<double>(m))};
+      r.QM = {qm, static_cast<double>(m), k_nan, detail::pchisq_upper(qm, static_cast<double>(m))};
     }
   } else {
     r.QM = {k_nan, 0, k_nan, k_nan};
@@ -229,11 +228,12 @@ namespace srma {
 std::string metareg_result::full_report() const {
   using detail::format_fixed;
   using detail::format_p;
-  std::string out = fmt::format(
-      "Meta-regression: {} studies, {} coefficients, {}\n\n", k, p,
-      common_effect ? std::string("common-effect (no residual heterogeneity)")
-                    : fmt::format("mixed-effects ({} estimator of \u03c4\u00b2, {})",
-                                  tau2_method_code(method), ci == ci_method::hksj ? "HKSJ" : "Wald z"));
+  std::string out =
+      fmt::format("Meta-regression: {} studies, {} coefficients, {}\n\n", k, p,
+                  common_effect ? std::string("common-effect (no residual heterogeneity)")
+                                : fmt::format("mixed-effects ({} estimator of \u03c4\u00b2, {})",
+                                              tau2_method_code(method),
+                                              ci == ci_method::hksj ? "HKSJ" : "Wald z"));
   detail::text_table t({detail::text_table::align::left, detail::text_table::align::right,
                         detail::text_table::align::right, detail::text_table::align::right,
                         detail::text_table::align::right, detail::text_table::align::left});
@@ -257,12 +257,12 @@ std::string metareg_result::full_report() const {
   out += fmt::format("Residual heterogeneity: QE = {} (df = {:g}), {}\n", format_fixed(QE, 2),
                      QE_df, detail::format_p_clause(QE_p));
   if (!common_effect) {
-    out += fmt::format("Residual \u03c4\u00b2 = {}{}; I\u00b2 = {} (\u03c4\u00b2-based), {} "
-                       "(Q-based); H\u00b2 = {}\n",
-                       format_fixed(tau2, 4),
-                       std::isnan(tau2_se) ? "" : fmt::format(" (SE {})", format_fixed(tau2_se, 4)),
-                       detail::format_percent(I2_tau2), detail::format_percent(I2),
-                       format_fixed(H2_tau2, 2));
+    out += fmt::format(
+        "Residual \u03c4\u00b2 = {}{}; I\u00b2 = {} (\u03c4\u00b2-based), {} "
+        "(Q-based); H\u00b2 = {}\n",
+        format_fixed(tau2, 4),
+        std::isnan(tau2_se) ? "" : fmt::format(" (SE {})", format_fixed(tau2_se, 4)),
+        detail::format_percent(I2_tau2), detail::format_percent(I2), format_fixed(H2_tau2, 2));
   } else {
     out += fmt::format("Residual I\u00b2 = {} (Q-based); H\u00b2 = {}\n",
                        detail::format_percent(I2), format_fixed(H2, 2));

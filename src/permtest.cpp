@@ -4,19 +4,19 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <chrono>
-#include <thread>
 #include <atomic>
+#include <chrono>
 #include <cmath>
 #include <limits>
 #include <map>
 #include <numeric>
 #include <random>
+#include <thread>
 
 #include "pool_internal.hpp"
+#include "report/format.hpp"
 #include "stats/linear_model.hpp"
 #include "tau2/estimators.hpp"
-#include "report/format.hpp"
 #include "util/parallel.hpp"
 
 namespace srma {
@@ -69,9 +69,8 @@ expected<double> intercept_statistic(std::span<const double> y, std::span<const 
   if (!common && options.ci == ci_method::hksj && y.size() >= 2) {
     double rss = 0;
     for (std::size_t i = 0; i < y.size(); ++i) rss += (y[i] - mu) * (y[i] - mu) / (v[i] + tau2);
-    var *= rss <= std::numeric_limits<double>::epsilon()
-               ? 0.0
-               : rss / static_cast<double>(y.size() - 1);
+    var *= rss <= std::numeric_limits<double>::epsilon() ? 0.0
+                                                         : rss / static_cast<double>(y.size() - 1);
   }
   return mu / std::sqrt(var);
 }
@@ -79,8 +78,7 @@ expected<double> intercept_statistic(std::span<const double> y, std::span<const 
 }  // namespace
 
 expected<permtest_result> permutation_test(std::span<const double> yi, std::span<const double> vi,
-                                           const design_matrix* design,
-                                           const pool_options& options,
+                                           const design_matrix* design, const pool_options& options,
                                            const permtest_options& perm) {
   const std::size_t k = yi.size();
   if (k < 2) return fail("srma.model.E301", "a permutation test needs at least 2 studies");
@@ -225,12 +223,12 @@ expected<permtest_result> permutation_test(std::span<const double> yi, std::span
 }
 
 std::string permtest_result::full_report() const {
-  std::string out = fmt::format("Permutation test: {} {} permutations{}\n\n", iterations,
-                                exact ? "(exact)" : "random",
-                                exact ? "" : fmt::format(", seed {}", seed));
+  std::string out =
+      fmt::format("Permutation test: {} {} permutations{}\n\n", iterations,
+                  exact ? "(exact)" : "random", exact ? "" : fmt::format(", seed {}", seed));
   for (std::size_t j = 0; j < names.size(); ++j) {
-    out += fmt::format("  {:<24} permutation p = {}\n", names[j],
-                       detail::format_p(coefficient_p[j]));
+    out +=
+        fmt::format("  {:<24} permutation p = {}\n", names[j], detail::format_p(coefficient_p[j]));
   }
   if (names.size() > 1) {
     out += fmt::format("  {:<24} permutation p = {}\n", "omnibus test (QM)", detail::format_p(p));

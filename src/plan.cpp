@@ -3,6 +3,7 @@
 #include "srma/plan.hpp"
 
 #include <fmt/format.h>
+#include <toml++/toml.h>
 
 #include <algorithm>
 #include <filesystem>
@@ -10,7 +11,6 @@
 #include <map>
 #include <set>
 #include <sstream>
-#include <toml++/toml.h>
 
 #include "srma/where.hpp"
 #include "util/text.hpp"
@@ -143,8 +143,7 @@ class table_reader {
   }
   std::string where(std::string_view) const { return name_; }
   unexpected wrong_type(std::string_view key, const toml::node& n, std::string_view expect) const {
-    return fail("srma.plan.E704",
-                fmt::format("{}: {} must be {}", name_, key, expect),
+    return fail("srma.plan.E704", fmt::format("{}: {} must be {}", name_, key, expect),
                 {file_, static_cast<int>(n.source().begin.line),
                  static_cast<int>(n.source().begin.column)});
   }
@@ -155,17 +154,22 @@ class table_reader {
   std::set<std::string> used_;
 };
 
-#define SRMA_TRY(expr)                        \
-  do {                                        \
+#define SRMA_TRY(expr)                                        \
+  do {                                                        \
     if (auto r_ = (expr); !r_) return unexpected(r_.error()); \
   } while (0)
 
 const std::pair<analysis_type, std::string_view> k_types[] = {
-    {analysis_type::pool, "pool"},           {analysis_type::subgroup, "subgroup"},
-    {analysis_type::subset, "subset"},       {analysis_type::leave1out, "leave1out"},
-    {analysis_type::cumulative, "cumulative"}, {analysis_type::influence, "influence"},
-    {analysis_type::bias, "bias"},           {analysis_type::metareg, "metareg"},
-    {analysis_type::gosh, "gosh"},           {analysis_type::permtest, "permtest"}};
+    {analysis_type::pool, "pool"},
+    {analysis_type::subgroup, "subgroup"},
+    {analysis_type::subset, "subset"},
+    {analysis_type::leave1out, "leave1out"},
+    {analysis_type::cumulative, "cumulative"},
+    {analysis_type::influence, "influence"},
+    {analysis_type::bias, "bias"},
+    {analysis_type::metareg, "metareg"},
+    {analysis_type::gosh, "gosh"},
+    {analysis_type::permtest, "permtest"}};
 
 // Reads the model settings shared by [model] and each [[analysis]] into optionals.
 struct model_keys {
@@ -181,8 +185,9 @@ expected<void> read_model_keys(table_reader& r, model_keys& m) {
 }
 
 template <typename E, typename Parse>
-expected<void> parse_enum(table_reader& r, std::string_view key, const std::optional<std::string>& v,
-                          Parse parse, std::string_view choices, std::optional<E>& out) {
+expected<void> parse_enum(table_reader& r, std::string_view key,
+                          const std::optional<std::string>& v, Parse parse,
+                          std::string_view choices, std::optional<E>& out) {
   if (!v) return {};
   auto e = parse(*v);
   if (!e) return r.invalid(key, fmt::format("is '{}'; expected one of: {}", *v, choices));
@@ -198,11 +203,12 @@ expected<plan_analysis> read_analysis(const toml::table& t, std::size_t index,
   std::string type;
   SRMA_TRY(r.get("type", type));
   if (type.empty()) {
-    return fail("srma.plan.E706",
-                fmt::format("[[analysis]] #{} has no type; expected type = one of: pool, subgroup, "
-                            "subset, leave1out, cumulative, influence, bias, metareg, gosh, permtest",
-                            index + 1),
-                {file, a.line, 0});
+    return fail(
+        "srma.plan.E706",
+        fmt::format("[[analysis]] #{} has no type; expected type = one of: pool, subgroup, "
+                    "subset, leave1out, cumulative, influence, bias, metareg, gosh, permtest",
+                    index + 1),
+        {file, a.line, 0});
   }
   bool found = false;
   for (const auto& [e, name] : k_types) {
@@ -224,10 +230,10 @@ expected<plan_analysis> read_analysis(const toml::table& t, std::size_t index,
   a.where_line = r.line_of("where");
   model_keys mk;
   SRMA_TRY(read_model_keys(r, mk));
-  SRMA_TRY(parse_enum(r, "model", mk.model, parse_model_choice, "common, random, both, auto",
-                      a.model));
-  SRMA_TRY(parse_enum(r, "tau2", mk.tau2, parse_tau2_method,
-                      "DL, REML, ML, PM, HS, SJ, HE, EB", a.tau2));
+  SRMA_TRY(
+      parse_enum(r, "model", mk.model, parse_model_choice, "common, random, both, auto", a.model));
+  SRMA_TRY(parse_enum(r, "tau2", mk.tau2, parse_tau2_method, "DL, REML, ML, PM, HS, SJ, HE, EB",
+                      a.tau2));
   SRMA_TRY(parse_enum(r, "ci", mk.ci, parse_ci_method, "z, hksj", a.ci));
   SRMA_TRY(parse_enum(r, "pi", mk.pi, parse_pi_method, "t, t2, z, test, none", a.pi));
   SRMA_TRY(r.get("common_tau2", a.common_tau2));
@@ -289,9 +295,28 @@ expected<plan_analysis> read_analysis(const toml::table& t, std::size_t index,
     default:
       break;
   }
-  SRMA_TRY(r.finish({"type", "id", "title", "data", "where", "model", "tau2", "ci", "pi",
-                     "common_tau2", "prediction_interval", "by", "order", "funnel", "contours",
-                     "egger_line", "trimfill", "mods", "factors", "iterations", "exact", "seed",
+  SRMA_TRY(r.finish({"type",
+                     "id",
+                     "title",
+                     "data",
+                     "where",
+                     "model",
+                     "tau2",
+                     "ci",
+                     "pi",
+                     "common_tau2",
+                     "prediction_interval",
+                     "by",
+                     "order",
+                     "funnel",
+                     "contours",
+                     "egger_line",
+                     "trimfill",
+                     "mods",
+                     "factors",
+                     "iterations",
+                     "exact",
+                     "seed",
                      "max_subsets"}));
   if (!a.where.empty()) {
     auto w = parse_where(a.where);
@@ -322,9 +347,9 @@ expected<plan> parse_plan(std::string_view text, const std::string& path) {
   try {
     root = toml::parse(text, path);
   } catch (const toml::parse_error& e) {
-    return fail("srma.plan.E702", fmt::format("not valid TOML: {}", e.description()),
-                {path, static_cast<int>(e.source().begin.line),
-                 static_cast<int>(e.source().begin.column)});
+    return fail(
+        "srma.plan.E702", fmt::format("not valid TOML: {}", e.description()),
+        {path, static_cast<int>(e.source().begin.line), static_cast<int>(e.source().begin.column)});
   }
   plan p;
   p.path = path;
@@ -356,8 +381,8 @@ expected<plan> parse_plan(std::string_view text, const std::string& path) {
   auto data_t = table_at("data");
   if (!data_t) return unexpected(data_t.error());
   if (!*data_t) {
-    return fail("srma.plan.E706", "the plan has no [data] table; expected [data] with file = \"...\"",
-                {path, 1, 0});
+    return fail("srma.plan.E706",
+                "the plan has no [data] table; expected [data] with file = \"...\"", {path, 1, 0});
   }
   {
     table_reader r(**data_t, "[data]", path);
@@ -371,15 +396,18 @@ expected<plan> parse_plan(std::string_view text, const std::string& path) {
     SRMA_TRY(r.get("missing", missing));
     if (!measure.empty()) {
       auto m = parse_measure(measure);
-      if (!m) return r.invalid("measure", fmt::format("is '{}'; expected HR, OR, RR, RD, MD, SMD or GEN", measure));
+      if (!m)
+        return r.invalid("measure",
+                         fmt::format("is '{}'; expected HR, OR, RR, RD, MD, SMD or GEN", measure));
       p.reading.measure = *m;
     }
     if (!effect.empty()) {
       auto k = parse_input_kind(effect);
       if (!k) {
-        return r.invalid("effect", fmt::format("is '{}'; expected hr,lower,upper, loghr,se, yi,sei, "
-                                               "yi,vi, oe,v, 2x2 or means",
-                                               effect));
+        return r.invalid("effect",
+                         fmt::format("is '{}'; expected hr,lower,upper, loghr,se, yi,sei, "
+                                     "yi,vi, oe,v, 2x2 or means",
+                                     effect));
       }
       p.reading.kind = *k;
     }
@@ -393,8 +421,8 @@ expected<plan> parse_plan(std::string_view text, const std::string& path) {
     SRMA_TRY(r.get("experimental", p.experimental));
     SRMA_TRY(r.get("control", p.control));
     SRMA_TRY(r.get("outcome", p.outcome));
-    SRMA_TRY(r.finish({"file", "measure", "effect", "missing", "experimental", "control",
-                       "outcome"}));
+    SRMA_TRY(
+        r.finish({"file", "measure", "effect", "missing", "experimental", "control", "outcome"}));
   }
   // [model]
   if (auto t = table_at("model"); !t) {
@@ -413,11 +441,13 @@ expected<plan> parse_plan(std::string_view text, const std::string& path) {
       SRMA_TRY(r.get("level", level));
       SRMA_TRY(r.get("auto_i2", auto_i2));
       SRMA_TRY(r.get("common_tau2", common_tau2));
-      SRMA_TRY(r.finish({"preset", "model", "tau2", "ci", "pi", "i2", "level", "auto_i2",
-                         "common_tau2"}));
+      SRMA_TRY(r.finish(
+          {"preset", "model", "tau2", "ci", "pi", "i2", "level", "auto_i2", "common_tau2"}));
       if (preset) {
         auto pr = parse_preset(*preset);
-        if (!pr) return r.invalid("preset", fmt::format("is '{}'; expected srma, metafor, meta or revman5", *preset));
+        if (!pr)
+          return r.invalid(
+              "preset", fmt::format("is '{}'; expected srma, metafor, meta or revman5", *preset));
         p.preset = *preset;
         p.model = preset_options(*pr);
       }
@@ -426,8 +456,10 @@ expected<plan> parse_plan(std::string_view text, const std::string& path) {
       std::optional<ci_method> cm;
       std::optional<pi_method> pm;
       std::optional<i2_definition> id;
-      SRMA_TRY(parse_enum(r, "model", mk.model, parse_model_choice, "common, random, both, auto", m));
-      SRMA_TRY(parse_enum(r, "tau2", mk.tau2, parse_tau2_method, "DL, REML, ML, PM, HS, SJ, HE, EB", tm));
+      SRMA_TRY(
+          parse_enum(r, "model", mk.model, parse_model_choice, "common, random, both, auto", m));
+      SRMA_TRY(parse_enum(r, "tau2", mk.tau2, parse_tau2_method, "DL, REML, ML, PM, HS, SJ, HE, EB",
+                          tm));
       SRMA_TRY(parse_enum(r, "ci", mk.ci, parse_ci_method, "z, hksj", cm));
       SRMA_TRY(parse_enum(r, "pi", mk.pi, parse_pi_method, "t, t2, z, test, none", pm));
       SRMA_TRY(parse_enum(r, "i2", i2, parse_i2_definition, "Q, tau2", id));
@@ -462,13 +494,15 @@ expected<plan> parse_plan(std::string_view text, const std::string& path) {
     SRMA_TRY(r.get("favours", favours));
     if (!favours.empty()) {
       if (favours.size() != 2)
-        return r.invalid("favours", "must hold two labels, e.g. [\"Favours PTR\", \"Favours no PTR\"]");
+        return r.invalid("favours",
+                         "must hold two labels, e.g. [\"Favours PTR\", \"Favours no PTR\"]");
       p.favours_left = favours[0];
       p.favours_right = favours[1];
     }
     SRMA_TRY(r.get("sort", p.sort));
     if (p.sort != "none" && p.sort != "effect" && p.sort != "weight" && p.sort != "year")
-      return r.invalid("sort", fmt::format("is '{}'; expected none, effect, weight or year", p.sort));
+      return r.invalid("sort",
+                       fmt::format("is '{}'; expected none, effect, weight or year", p.sort));
     SRMA_TRY(r.finish({"formats", "dpi", "columns", "favours", "sort"}));
   }
   // [characteristics]
@@ -516,9 +550,8 @@ expected<plan> parse_plan(std::string_view text, const std::string& path) {
       if (a.id.empty()) {
         const std::string base(analysis_type_name(a.type));
         const int n_same = static_cast<int>(std::count_if(
-            p.analyses.begin(), p.analyses.end(), [&](const plan_analysis& b) {
-              return b.id.empty() && b.type == a.type;
-            }));
+            p.analyses.begin(), p.analyses.end(),
+            [&](const plan_analysis& b) { return b.id.empty() && b.type == a.type; }));
         const int idx = ++counts[base];
         a.id = n_same > 1 || counts[base] > 1 ? fmt::format("{}-{}", base, idx) : base;
         if (a.type == analysis_type::pool && a.where.empty() && idx == 1) a.id = "overall";
@@ -556,7 +589,8 @@ expected<plan> parse_plan(std::string_view text, const std::string& path) {
                          "decimals", "source"}));
       if (c.model.empty()) c.model = "primary";
       if (c.model != "primary" && c.model != "common" && c.model != "random")
-        return r.invalid("model", fmt::format("is '{}'; expected primary, common or random", c.model));
+        return r.invalid("model",
+                         fmt::format("is '{}'; expected primary, common or random", c.model));
       const bool known = std::any_of(p.analyses.begin(), p.analyses.end(),
                                      [&](const plan_analysis& a) { return a.id == c.analysis; });
       if (!known) {
@@ -572,7 +606,8 @@ expected<plan> parse_plan(std::string_view text, const std::string& path) {
   // Top level: only the known tables.
   for (const auto& [k, v] : root) {
     static const std::set<std::string, std::less<>> known = {
-        "review", "data", "model", "figures", "characteristics", "prisma", "quality", "analysis", "check"};
+        "review", "data",    "model",    "figures", "characteristics",
+        "prisma", "quality", "analysis", "check"};
     if (!known.count(k.str())) {
       return fail("srma.plan.E703",
                   fmt::format("unknown table or key '{}'; the plan's tables are: review, data, "
@@ -587,7 +622,8 @@ expected<plan> parse_plan(std::string_view text, const std::string& path) {
 
 expected<plan> read_plan(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
-  if (!in) return fail("srma.plan.E701", "cannot open the plan file (does it exist?)", {path, 0, 0});
+  if (!in)
+    return fail("srma.plan.E701", "cannot open the plan file (does it exist?)", {path, 0, 0});
   std::ostringstream s;
   s << in.rdbuf();
   return parse_plan(s.str(), path);

@@ -108,8 +108,9 @@ expected<pool_result> pool_effects(std::span<const double> yi, std::span<const d
     for (auto& n : est->notes) r.notes.push_back(std::move(n));
   } else {
     h.tau2_se = k_nan;
-    r.notes.push_back("one study: tau^2 is not estimable and set to 0; both models give the "
-                      "study's own estimate");
+    r.notes.push_back(
+        "one study: tau^2 is not estimable and set to 0; both models give the "
+        "study's own estimate");
   }
   h.tau2 = tau2;
   h.tau = std::sqrt(tau2);
@@ -173,7 +174,8 @@ expected<pool_result> pool_effects(std::span<const double> yi, std::span<const d
 
   // ---- prediction interval: mu +- c sqrt(SE^2 + tau^2) ----------------------------------------
   pi_method pim = opt.pi;
-  if (pim == pi_method::follow_test) pim = re.ci == ci_method::hksj ? pi_method::t_k1 : pi_method::z;
+  if (pim == pi_method::follow_test)
+    pim = re.ci == ci_method::hksj ? pi_method::t_k1 : pi_method::z;
   re.pi = pim;
   const double alpha = 1 - level / 100;
   double crit = k_nan;

@@ -10,7 +10,8 @@ namespace srma {
 
 std::string pool_options::validate() const {
   if (!(level > 0 && level < 100) || !std::isfinite(level)) {
-    return fmt::format("the confidence level is {}, but must lie strictly between 0 and 100", level);
+    return fmt::format("the confidence level is {}, but must lie strictly between 0 and 100",
+                       level);
   }
   if (!(auto_i2_threshold >= 0 && auto_i2_threshold <= 100)) {
     return fmt::format("the I^2 threshold of the auto rule is {}, but must lie in [0, 100]",
@@ -67,12 +68,14 @@ std::string_view name_in(const std::pair<E, std::string_view> (&table)[N], E e) 
   return "?";
 }
 
-const std::pair<preset, std::string_view> k_presets[] = {
-    {preset::srma, "srma"}, {preset::metafor, "metafor"}, {preset::meta, "meta"},
-    {preset::revman5, "revman5"}};
-const std::pair<model_choice, std::string_view> k_models[] = {
-    {model_choice::common, "common"}, {model_choice::random, "random"},
-    {model_choice::both, "both"}, {model_choice::auto_i2, "auto"}};
+const std::pair<preset, std::string_view> k_presets[] = {{preset::srma, "srma"},
+                                                         {preset::metafor, "metafor"},
+                                                         {preset::meta, "meta"},
+                                                         {preset::revman5, "revman5"}};
+const std::pair<model_choice, std::string_view> k_models[] = {{model_choice::common, "common"},
+                                                              {model_choice::random, "random"},
+                                                              {model_choice::both, "both"},
+                                                              {model_choice::auto_i2, "auto"}};
 const std::pair<ci_method, std::string_view> k_ci[] = {{ci_method::z, "z"},
                                                        {ci_method::hksj, "hksj"}};
 const std::pair<pi_method, std::string_view> k_pi[] = {{pi_method::follow_test, "test"},

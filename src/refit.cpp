@@ -57,20 +57,20 @@ std::string refit_table(const std::vector<refit_summary>& rows, const pool_resul
   text_table t({text_table::align::left, text_table::align::right, text_table::align::left,
                 text_table::align::right, text_table::align::right, text_table::align::right,
                 text_table::align::right});
-  t.add_row({first_column, eff, format_level(full.level) + "% CI", "p", "I\u00b2", "\u03c4\u00b2",
-             "Q"});
+  t.add_row(
+      {first_column, eff, format_level(full.level) + "% CI", "p", "I\u00b2", "\u03c4\u00b2", "Q"});
   t.add_rule();
   for (const auto& r : rows) {
     const auto& e = r.estimate;
     t.add_row({r.label, format_effect(m, e.estimate), format_interval(m, e.ci_lower, e.ci_upper),
-               format_p(e.p), format_percent(r.I2), format_fixed(r.tau2, 4),
-               format_fixed(r.Q, 2)});
+               format_p(e.p), format_percent(r.I2), format_fixed(r.tau2, 4), format_fixed(r.Q, 2)});
   }
   t.add_rule();
-  const auto& e = model == model_kind::common ? full.common
-                                              : static_cast<const model_estimate&>(full.random);
-  t.add_row({"All studies", format_effect(m, e.estimate), format_interval(m, e.ci_lower, e.ci_upper),
-             format_p(e.p), format_percent(full.heterogeneity.I2),
+  const auto& e =
+      model == model_kind::common ? full.common : static_cast<const model_estimate&>(full.random);
+  t.add_row({"All studies", format_effect(m, e.estimate),
+             format_interval(m, e.ci_lower, e.ci_upper), format_p(e.p),
+             format_percent(full.heterogeneity.I2),
              format_fixed(model == model_kind::common ? 0.0 : full.heterogeneity.tau2, 4),
              format_fixed(full.heterogeneity.Q, 2)});
   return t.render();

@@ -25,9 +25,11 @@ const std::vector<column_set>& column_sets() {
       {input_kind::yi_sei, "yi,sei", {{"yi"}, {"sei"}}},
       {input_kind::yi_vi, "yi,vi", {{"yi"}, {"vi"}}},
       {input_kind::oe_v, "oe,v", {{"oe"}, {"v"}}},
-      {input_kind::two_by_two, "events_t,n_t,events_c,n_c",
+      {input_kind::two_by_two,
+       "events_t,n_t,events_c,n_c",
        {{"events_t"}, {"n_t"}, {"events_c"}, {"n_c"}}},
-      {input_kind::means, "m1,sd1,n1,m2,sd2,n2",
+      {input_kind::means,
+       "m1,sd1,n1,m2,sd2,n2",
        {{"m1"}, {"sd1"}, {"n1"}, {"m2"}, {"sd2"}, {"n2"}}},
   };
   return sets;
@@ -104,10 +106,10 @@ class row_reader {
     auto v = number(col);
     if (!v) return v;
     if (!(*v > 0)) {
-      return fail("srma.input.E205",
-                  fmt::format("column '{}' is {}, but {} must be > 0", csv_.header[col],
-                              field(col), what),
-                  csv_.where(row_, col));
+      return fail(
+          "srma.input.E205",
+          fmt::format("column '{}' is {}, but {} must be > 0", csv_.header[col], field(col), what),
+          csv_.where(row_, col));
     }
     return v;
   }
@@ -174,16 +176,17 @@ study_table study_table::subset(std::span<const std::size_t> rows) const {
     out.vi.push_back(vi.at(r));
     out.line.push_back(line.at(r));
     if (!sample_size.empty()) out.sample_size.push_back(sample_size.at(r));
-    for (std::size_t a = 0; a < attributes.size(); ++a) out.attributes[a].push_back(attributes[a][r]);
+    for (std::size_t a = 0; a < attributes.size(); ++a)
+      out.attributes[a].push_back(attributes[a][r]);
   }
   return out;
 }
 
 expected<study_table> make_study_table(const csv_table& csv, const read_options& options) {
   if (!(options.ci_level > 0 && options.ci_level < 100)) {
-    return fail("srma.input.E212",
-                fmt::format("CI level is {}, but must lie between 0 and 100 (e.g. 95)",
-                            options.ci_level));
+    return fail(
+        "srma.input.E212",
+        fmt::format("CI level is {}, but must lie between 0 and 100 (e.g. 95)", options.ci_level));
   }
   // 1. Which effect column set does the header hold?
   const column_set* chosen = nullptr;
@@ -399,8 +402,8 @@ expected<study_table> make_study_table(const csv_table& csv, const read_options&
       case input_kind::yi_vi: {
         auto y = row.number(cols[0]);
         if (!y) return unexpected(y.error());
-        auto s = row.positive(cols[1], chosen->kind == input_kind::yi_vi ? "a variance"
-                                                                         : "a standard error");
+        auto s = row.positive(
+            cols[1], chosen->kind == input_kind::yi_vi ? "a variance" : "a standard error");
         if (!s) return unexpected(s.error());
         e.yi = *y;
         e.vi = chosen->kind == input_kind::yi_vi ? *s : *s * *s;
@@ -443,11 +446,10 @@ expected<study_table> make_study_table(const csv_table& csv, const read_options&
           }
         }
         if (c[0] == 0 && c[2] == 0 && measure != effect_measure::risk_difference) {
-          out.excluded.push_back(
-              {label, line,
-               fmt::format("no events in either group: the {} is not estimable "
-                           "(the study adds no information on this scale)",
-                           measure_name(measure))});
+          out.excluded.push_back({label, line,
+                                  fmt::format("no events in either group: the {} is not estimable "
+                                              "(the study adds no information on this scale)",
+                                              measure_name(measure))});
           continue;
         }
         auto r2 = effect_from_2x2(c[0], c[1], c[2], c[3], measure);
@@ -459,8 +461,9 @@ expected<study_table> make_study_table(const csv_table& csv, const read_options&
       case input_kind::means: {
         double v[6];
         for (int i = 0; i < 6; ++i) {
-          auto x = (i == 0 || i == 3) ? row.number(cols[i])
-                                      : row.positive(cols[i], i % 3 == 1 ? "an SD" : "a group size");
+          auto x = (i == 0 || i == 3)
+                       ? row.number(cols[i])
+                       : row.positive(cols[i], i % 3 == 1 ? "an SD" : "a group size");
           if (!x) return unexpected(x.error());
           v[i] = *x;
         }
@@ -505,9 +508,8 @@ expected<study_table> read_studies(const std::string& path, const read_options& 
 expected<study_table> make_study_table(std::vector<double> yi, std::vector<double> vi,
                                        std::vector<std::string> labels, effect_measure measure) {
   if (yi.size() != vi.size() || (!labels.empty() && labels.size() != yi.size())) {
-    return fail("srma.input.E213",
-                fmt::format("yi, vi and labels differ in length ({}, {}, {})", yi.size(),
-                            vi.size(), labels.size()));
+    return fail("srma.input.E213", fmt::format("yi, vi and labels differ in length ({}, {}, {})",
+                                               yi.size(), vi.size(), labels.size()));
   }
   if (yi.empty()) return fail("srma.input.E209", "no studies");
   study_table out;

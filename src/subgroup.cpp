@@ -53,14 +53,14 @@ expected<subgroup_analysis> pool_subgroups(const study_table& studies, std::stri
   for (std::size_t i = 0; i < studies.k(); ++i) {
     const std::string level{detail::trim(studies.attributes[a][i])};
     if (detail::is_missing_token(level)) {
-      return fail("srma.input.E214",
-                  fmt::format("study '{}' has no value in column '{}': every study must belong "
-                              "to a subgroup",
-                              studies.study[i], out.column),
-                  {studies.source, studies.line[i],
-                   a < static_cast<int>(studies.attribute_columns.size())
-                       ? studies.attribute_columns[a]
-                       : 0});
+      return fail(
+          "srma.input.E214",
+          fmt::format("study '{}' has no value in column '{}': every study must belong "
+                      "to a subgroup",
+                      studies.study[i], out.column),
+          {studies.source, studies.line[i],
+           a < static_cast<int>(studies.attribute_columns.size()) ? studies.attribute_columns[a]
+                                                                  : 0});
     }
     auto it = std::find_if(groups.begin(), groups.end(),
                            [&](const subgroup& g) { return g.level == level; });
@@ -108,7 +108,8 @@ expected<subgroup_analysis> pool_subgroups(const study_table& studies, std::stri
     auto r = detail::pool_effects(y, v, options, studies.measure, shared);
     if (!r) return unexpected(r.error());
     for (std::size_t i : g.rows) r->study.push_back(studies.study[i]);
-    for (const auto& n : r->notes) out.notes.push_back(fmt::format("subgroup '{}': {}", g.level, n));
+    for (const auto& n : r->notes)
+      out.notes.push_back(fmt::format("subgroup '{}': {}", g.level, n));
     g.result = std::move(*r);
     est_c.push_back(g.result.common.estimate);
     se_c.push_back(g.result.common.se);
@@ -126,7 +127,8 @@ expected<subgroup_analysis> pool_subgroups(const study_table& studies, std::stri
     const subgroup* trigger = nullptr;
     for (const auto& g : groups) {
       const double i2 = g.result.reported_i2();
-      if (g.result.k >= 2 && i2 >= options.auto_i2_threshold && (!trigger || i2 > trigger->result.reported_i2()))
+      if (g.result.k >= 2 && i2 >= options.auto_i2_threshold &&
+          (!trigger || i2 > trigger->result.reported_i2()))
         trigger = &g;
     }
     if (trigger && out.primary == model_kind::common) {

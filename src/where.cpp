@@ -78,9 +78,9 @@ class parser {
       if (c == '\'' || c == '"' || c == '`') {
         const std::size_t end = s_.find(c, p + 1);
         if (end == std::string_view::npos) {
-          return fail("srma.plan.E707",
-                      fmt::format("where \"{}\": the quote at character {} is never closed", s_,
-                                  p + 1));
+          return fail(
+              "srma.plan.E707",
+              fmt::format("where \"{}\": the quote at character {} is never closed", s_, p + 1));
         }
         t.t = c == '`' ? token::type::ident : token::type::string;
         t.text = std::string(s_.substr(p + 1, end - p - 1));
@@ -94,12 +94,30 @@ class parser {
         std::size_t len = 1;
         std::string op;
         switch (c) {
-          case '=': op = "=="; len = d == '=' ? 2 : 1; break;  // '=' alone reads as equality
-          case '!': op = d == '=' ? "!=" : "not"; len = d == '=' ? 2 : 1; break;
-          case '<': op = d == '=' ? "<=" : "<"; len = d == '=' ? 2 : 1; break;
-          case '>': op = d == '=' ? ">=" : ">"; len = d == '=' ? 2 : 1; break;
-          case '&': op = d == '&' ? "and" : ""; len = 2; break;
-          default: op = d == '|' ? "or" : ""; len = 2; break;
+          case '=':
+            op = "==";
+            len = d == '=' ? 2 : 1;
+            break;  // '=' alone reads as equality
+          case '!':
+            op = d == '=' ? "!=" : "not";
+            len = d == '=' ? 2 : 1;
+            break;
+          case '<':
+            op = d == '=' ? "<=" : "<";
+            len = d == '=' ? 2 : 1;
+            break;
+          case '>':
+            op = d == '=' ? ">=" : ">";
+            len = d == '=' ? 2 : 1;
+            break;
+          case '&':
+            op = d == '&' ? "and" : "";
+            len = 2;
+            break;
+          default:
+            op = d == '|' ? "or" : "";
+            len = 2;
+            break;
         }
         if (op.empty()) {
           return fail("srma.plan.E707",
@@ -112,20 +130,22 @@ class parser {
         t.text = op;
       } else if (std::isdigit(static_cast<unsigned char>(c)) || c == '-' || c == '+' || c == '.') {
         std::size_t e = p + 1;
-        while (e < s_.size() && (std::isalnum(static_cast<unsigned char>(s_[e])) || s_[e] == '.' ||
-                                 ((s_[e] == '-' || s_[e] == '+') && (s_[e - 1] == 'e' || s_[e - 1] == 'E'))))
+        while (e < s_.size() &&
+               (std::isalnum(static_cast<unsigned char>(s_[e])) || s_[e] == '.' ||
+                ((s_[e] == '-' || s_[e] == '+') && (s_[e - 1] == 'e' || s_[e - 1] == 'E'))))
           ++e;
         t.t = token::type::number;
         t.text = std::string(s_.substr(p, e - p));
         if (!detail::parse_double(t.text)) {
-          return fail("srma.plan.E707", fmt::format("where \"{}\": '{}' at character {} is not a number",
-                                                    s_, t.text, p + 1));
+          return fail(
+              "srma.plan.E707",
+              fmt::format("where \"{}\": '{}' at character {} is not a number", s_, t.text, p + 1));
         }
         p = e;
       } else if (std::isalpha(static_cast<unsigned char>(c)) || c == '_') {
         std::size_t e = p + 1;
-        while (e < s_.size() && (std::isalnum(static_cast<unsigned char>(s_[e])) || s_[e] == '_' ||
-                                 s_[e] == '.'))
+        while (e < s_.size() &&
+               (std::isalnum(static_cast<unsigned char>(s_[e])) || s_[e] == '_' || s_[e] == '.'))
           ++e;
         t.text = std::string(s_.substr(p, e - p));
         const std::string low = detail::to_lower(t.text);
@@ -256,7 +276,8 @@ class parser {
 void collect_columns(const node* n, std::vector<std::string>& out) {
   if (!n) return;
   auto add = [&](const node::operand& o) {
-    if (o.is_column && std::find(out.begin(), out.end(), o.text) == out.end()) out.push_back(o.text);
+    if (o.is_column && std::find(out.begin(), out.end(), o.text) == out.end())
+      out.push_back(o.text);
   };
   add(n->lhs);
   for (const auto& r : n->rhs) add(r);

@@ -27,4 +27,5 @@ inline ::testing::AssertionResult near_rel(double actual, double expected, doubl
 
 }  // namespace srma::test
 
-#define EXPECT_REL(actual, expected, rel) EXPECT_TRUE(::srma::test::near_rel((actual), (expected), (rel)))
+#define EXPECT_REL(actual, expected, rel) \
+  EXPECT_TRUE(::srma::test::near_rel((actual), (expected), (rel)))

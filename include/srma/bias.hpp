@@ -30,12 +30,12 @@ namespace srma {
 
 /// A regression test for funnel-plot asymmetry.
 struct regression_test {
-  std::string predictor;   ///< "sei" (Egger) or "ninv" (Peters).
-  bool mixed = false;      ///< Mixed-effects (model's estimator) rather than weighted LS.
-  double bias = 0;         ///< Coefficient of the predictor.
+  std::string predictor;  ///< "sei" (Egger) or "ninv" (Peters).
+  bool mixed = false;     ///< Mixed-effects (model's estimator) rather than weighted LS.
+  double bias = 0;        ///< Coefficient of the predictor.
   double se = 0;
-  double statistic = 0;    ///< z or t.
-  double df = 0;           ///< t degrees of freedom; NaN for z.
+  double statistic = 0;  ///< z or t.
+  double df = 0;         ///< t degrees of freedom; NaN for z.
   double p = 0;
   double limit_estimate = 0;  ///< Intercept: the effect where the predictor is 0.
   double limit_ci_lower = 0, limit_ci_upper = 0;
@@ -52,10 +52,10 @@ enum class trimfill_estimator { l0, r0 };
 
 struct trimfill_result {
   trimfill_estimator estimator = trimfill_estimator::l0;
-  std::size_t k0 = 0;        ///< Number of filled studies.
+  std::size_t k0 = 0;  ///< Number of filled studies.
   double se_k0 = 0;
-  std::string side;          ///< "left" or "right": where studies are missing.
-  model_estimate estimate;   ///< The model refitted with the filled studies (Wald z).
+  std::string side;         ///< "left" or "right": where studies are missing.
+  model_estimate estimate;  ///< The model refitted with the filled studies (Wald z).
   double tau2 = 0;
   std::vector<double> filled_yi, filled_vi;
   int iterations = 0;

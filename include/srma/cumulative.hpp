@@ -22,9 +22,9 @@ namespace srma {
 struct cumulative_result {
   pool_result full;
   model_kind model = model_kind::random;
-  std::string order_by;                ///< The attribute ordered by ("" = input order).
-  std::vector<std::size_t> order;      ///< Input indices in cumulative order.
-  std::vector<refit_summary> rows;     ///< rows[j]: the first j + 1 studies of `order`.
+  std::string order_by;             ///< The attribute ordered by ("" = input order).
+  std::vector<std::size_t> order;   ///< Input indices in cumulative order.
+  std::vector<refit_summary> rows;  ///< rows[j]: the first j + 1 studies of `order`.
 
   [[nodiscard]] std::string full_report() const;
 };

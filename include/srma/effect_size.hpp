@@ -21,13 +21,13 @@ namespace srma {
 
 /// The effect measure of a meta-analysis.
 enum class effect_measure {
-  generic,                ///< "GEN": any effect already on its analysis scale (yi with SE/var).
-  hazard_ratio,           ///< "HR": analysed as log HR.
-  odds_ratio,             ///< "OR": analysed as log OR.
-  risk_ratio,             ///< "RR": analysed as log RR.
-  risk_difference,        ///< "RD".
-  mean_difference,        ///< "MD": raw mean difference.
-  std_mean_difference,    ///< "SMD": Hedges' g (bias-corrected), metafor's "SMD".
+  generic,              ///< "GEN": any effect already on its analysis scale (yi with SE/var).
+  hazard_ratio,         ///< "HR": analysed as log HR.
+  odds_ratio,           ///< "OR": analysed as log OR.
+  risk_ratio,           ///< "RR": analysed as log RR.
+  risk_difference,      ///< "RD".
+  mean_difference,      ///< "MD": raw mean difference.
+  std_mean_difference,  ///< "SMD": Hedges' g (bias-corrected), metafor's "SMD".
 };
 
 /// Short code: "GEN", "HR", "OR", "RR", "RD", "MD", "SMD".
@@ -45,8 +45,8 @@ enum class effect_measure {
 
 /// A study's effect on the analysis scale.
 struct effect {
-  double yi = 0;  ///< Estimate (log scale for ratios).
-  double vi = 0;  ///< Sampling variance of yi.
+  double yi = 0;                     ///< Estimate (log scale for ratios).
+  double vi = 0;                     ///< Sampling variance of yi.
   bool zero_cell_corrected = false;  ///< 2x2 only: 0.5 was added to every cell.
 };
 

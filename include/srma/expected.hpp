@@ -58,7 +58,7 @@ class expected {
  public:
   using value_type = T;
 
-  expected(T value) : data_(std::in_place_index<0>, std::move(value)) {}  // NOLINT: implicit
+  expected(T value) : data_(std::in_place_index<0>, std::move(value)) {}         // NOLINT: implicit
   expected(unexpected e) : data_(std::in_place_index<1>, std::move(e.value)) {}  // NOLINT
 
   [[nodiscard]] bool has_value() const noexcept { return data_.index() == 0; }

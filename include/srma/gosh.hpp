@@ -34,10 +34,10 @@ struct gosh_options {
 
 struct gosh_result {
   std::size_t k = 0;
-  bool exact = true;            ///< Every subset, or a random sample of them.
+  bool exact = true;  ///< Every subset, or a random sample of them.
   model_kind model = model_kind::random;
   tau2_method method = tau2_method::reml;
-  std::size_t words = 1;        ///< 64-bit words per subset mask.
+  std::size_t words = 1;             ///< 64-bit words per subset mask.
   std::vector<std::uint64_t> masks;  ///< Subset s: masks[s * words + i / 64] bit i % 64.
   std::vector<std::uint32_t> size;   ///< Studies in each subset.
   std::vector<double> estimate, Q, I2, H2, tau2;  ///< I2/H2: tau^2-based for random effects,

@@ -28,7 +28,7 @@ struct study_influence {
   double tau2_del = 0;  ///< tau^2 without the study.
   double QE_del = 0;    ///< Q without the study.
   double hat = 0;
-  double weight = 0;    ///< Percent.
+  double weight = 0;  ///< Percent.
   double dfbetas = 0;
   bool influential = false;
   double baujat_x = 0;  ///< Contribution to heterogeneity: (y_i - mu)^2 / (v_i + tau^2).

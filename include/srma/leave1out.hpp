@@ -18,7 +18,7 @@
 namespace srma {
 
 struct leave1out_result {
-  pool_result full;                 ///< All studies.
+  pool_result full;  ///< All studies.
   model_kind model = model_kind::random;
   std::vector<refit_summary> rows;  ///< rows[i]: without study i, in input order.
 

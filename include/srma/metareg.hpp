@@ -9,8 +9,8 @@
 // Example:
 //
 //   auto d = srma::build_design(studies, {"ablat", "alloc"});
-//   auto fit = srma::metareg(studies.yi, studies.vi, *d, srma::preset_options(srma::preset::metafor));
-//   if (fit) fmt::print("{}", fit->full_report());
+//   auto fit = srma::metareg(studies.yi, studies.vi, *d,
+//   srma::preset_options(srma::preset::metafor)); if (fit) fmt::print("{}", fit->full_report());
 #pragma once
 
 #include <span>
@@ -66,8 +66,8 @@ struct metareg_result {
   ci_method ci = ci_method::z;
   double level = 95;
   std::vector<coefficient> coefficients;
-  std::vector<double> vcov;  ///< p x p covariance of the coefficients, column-major.
-  omnibus_test QM;           ///< Test of all coefficients but the intercept.
+  std::vector<double> vcov;            ///< p x p covariance of the coefficients, column-major.
+  omnibus_test QM;                     ///< Test of all coefficients but the intercept.
   double QE = 0, QE_df = 0, QE_p = 0;  ///< Residual heterogeneity.
   double tau2 = 0, tau2_se = 0;        ///< Residual tau^2.
   double I2 = 0, H2 = 0;               ///< Residual I^2, H^2, Q-based: (QE - df)/QE, QE/df.
@@ -83,8 +83,7 @@ struct metareg_result {
 /// meta-regression); otherwise tau^2 by options.tau2. options.ci selects Wald or HKSJ (Knapp &
 /// Hartung 2003) inference. Errors: srma.model.E301 (k <= p), E303 (no convergence), E304 (rank).
 [[nodiscard]] expected<metareg_result> metareg(std::span<const double> yi,
-                                               std::span<const double> vi,
-                                               const design_matrix& x,
+                                               std::span<const double> vi, const design_matrix& x,
                                                const pool_options& options);
 
 }  // namespace srma

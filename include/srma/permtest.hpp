@@ -14,8 +14,9 @@
 //
 // Example:
 //
-//   auto p = srma::permutation_test(studies.yi, studies.vi, nullptr, opts, {.iterations = 1000, .seed = 1});
-//   if (p) fmt::print("permutation p = {:.4f} ({} permutations)\n", p->p, p->iterations);
+//   auto p = srma::permutation_test(studies.yi, studies.vi, nullptr, opts, {.iterations = 1000,
+//   .seed = 1}); if (p) fmt::print("permutation p = {:.4f} ({} permutations)\n", p->p,
+//   p->iterations);
 #pragma once
 
 #include <cstdint>
@@ -39,8 +40,8 @@ struct permtest_options {
 
 struct permtest_result {
   bool exact = false;
-  std::size_t iterations = 0;     ///< Permutations evaluated, the observed one included.
-  double p = 0;                   ///< Intercept (no moderators) or omnibus QM test.
+  std::size_t iterations = 0;         ///< Permutations evaluated, the observed one included.
+  double p = 0;                       ///< Intercept (no moderators) or omnibus QM test.
   std::vector<std::string> names;     ///< Coefficient names.
   std::vector<double> coefficient_p;  ///< Permutation p-value of each coefficient.
   double observed_statistic = 0;      ///< z/t of the intercept, or QM.

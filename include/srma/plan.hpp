@@ -72,18 +72,18 @@ struct plan_analysis {
   std::optional<ci_method> ci;
   std::optional<pi_method> pi;
   std::optional<bool> common_tau2;
-  bool prediction_interval = false;  ///< Show the prediction interval row in forest plots.
-  std::string by;                    ///< subgroup
-  std::string order;                 ///< cumulative
-  std::vector<std::string> mods;     ///< metareg, permtest
-  std::vector<std::string> factors;  ///< metareg, permtest
-  bool funnel = true;                ///< bias: draw the funnel plot
-  std::vector<double> contours;      ///< bias: contour-enhanced funnel levels, e.g. 90, 95, 99
-  bool egger_line = true;            ///< bias: Egger's line in the funnel plot
-  std::string trimfill = "L0";       ///< bias: L0 or R0
-  std::size_t iterations = 1000;     ///< permtest
-  bool exact = false;                ///< permtest
-  std::uint64_t seed = 1;            ///< permtest, gosh
+  bool prediction_interval = false;     ///< Show the prediction interval row in forest plots.
+  std::string by;                       ///< subgroup
+  std::string order;                    ///< cumulative
+  std::vector<std::string> mods;        ///< metareg, permtest
+  std::vector<std::string> factors;     ///< metareg, permtest
+  bool funnel = true;                   ///< bias: draw the funnel plot
+  std::vector<double> contours;         ///< bias: contour-enhanced funnel levels, e.g. 90, 95, 99
+  bool egger_line = true;               ///< bias: Egger's line in the funnel plot
+  std::string trimfill = "L0";          ///< bias: L0 or R0
+  std::size_t iterations = 1000;        ///< permtest
+  bool exact = false;                   ///< permtest
+  std::uint64_t seed = 1;               ///< permtest, gosh
   std::size_t max_subsets = 1'000'000;  ///< gosh
 };
 
@@ -94,8 +94,8 @@ struct plan_check {
   std::string subgroup;  ///< For subgroup analyses: the level whose estimate is checked.
   std::optional<double> estimate, ci_lower, ci_upper;  ///< On the display scale (e.g. HR).
   std::optional<double> i2;                            ///< Percent (the plan's I² definition).
-  int decimals = 2;      ///< Compare after rounding to this many decimals.
-  std::string source;    ///< Where the published numbers come from.
+  int decimals = 2;    ///< Compare after rounding to this many decimals.
+  std::string source;  ///< Where the published numbers come from.
   int line = 0;
 };
 
@@ -124,8 +124,8 @@ struct plan {
   // [prisma]
   std::string prisma_file;
   // [quality]
-  bool nos = true;           ///< Report Newcastle-Ottawa scores when the data carry them.
-  int nos_high = 6;          ///< Total at or above which a study is "high quality".
+  bool nos = true;   ///< Report Newcastle-Ottawa scores when the data carry them.
+  int nos_high = 6;  ///< Total at or above which a study is "high quality".
 
   std::vector<plan_analysis> analyses;
   std::vector<plan_check> checks;

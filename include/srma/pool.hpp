@@ -6,9 +6,10 @@
 //
 // Example:
 //
-//   auto studies = srma::read_studies("examples/bcg.csv", {.measure = srma::effect_measure::risk_ratio});
-//   auto result = srma::pool(*studies, srma::preset_options(srma::preset::metafor));
-//   if (result) fmt::print("RR {:.2f}\n", std::exp(result->random.estimate));
+//   auto studies = srma::read_studies("examples/bcg.csv", {.measure =
+//   srma::effect_measure::risk_ratio}); auto result = srma::pool(*studies,
+//   srma::preset_options(srma::preset::metafor)); if (result) fmt::print("RR {:.2f}\n",
+//   std::exp(result->random.estimate));
 #pragma once
 
 #include <span>

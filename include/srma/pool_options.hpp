@@ -57,9 +57,9 @@ struct pool_options {
   ci_method ci = ci_method::z;
   pi_method pi = pi_method::t_k1;
   i2_definition i2 = i2_definition::q_based;
-  double level = 95;               ///< Confidence level in percent, for every interval.
-  double auto_i2_threshold = 20;   ///< Percent; `auto` picks random effects when I^2 >= this.
-  bool common_tau2 = false;        ///< Subgroups: one tau^2 across subgroups (else one each).
+  double level = 95;              ///< Confidence level in percent, for every interval.
+  double auto_i2_threshold = 20;  ///< Percent; `auto` picks random effects when I^2 >= this.
+  bool common_tau2 = false;       ///< Subgroups: one tau^2 across subgroups (else one each).
   tau2_control control;
 
   /// "" when the options are consistent, else what is wrong.

@@ -42,13 +42,13 @@ struct random_estimate : model_estimate {
 
 /// Heterogeneity statistics. Q, I2 and H2 are Cochran's Q-based; *_tau2 are metafor's.
 struct heterogeneity_stats {
-  double Q = 0;   ///< Cochran's Q (inverse-variance weights).
-  double df = 0;  ///< k - 1.
-  double p = 0;   ///< P(chi2_df > Q).
-  double I2 = 0;  ///< max(0, (Q - df)/Q) in percent.
-  double H2 = 0;  ///< Q / df.
-  double I2_tau2 = 0;  ///< 100 tau^2 / (tau^2 + v~), v~ = (k-1) sum w / ((sum w)^2 - sum w^2).
-  double H2_tau2 = 0;  ///< (tau^2 + v~) / v~.
+  double Q = 0;          ///< Cochran's Q (inverse-variance weights).
+  double df = 0;         ///< k - 1.
+  double p = 0;          ///< P(chi2_df > Q).
+  double I2 = 0;         ///< max(0, (Q - df)/Q) in percent.
+  double H2 = 0;         ///< Q / df.
+  double I2_tau2 = 0;    ///< 100 tau^2 / (tau^2 + v~), v~ = (k-1) sum w / ((sum w)^2 - sum w^2).
+  double H2_tau2 = 0;    ///< (tau^2 + v~) / v~.
   double typical_v = 0;  ///< v~ (Higgins & Thompson 2002, eq. 9).
   double tau2 = 0;
   double tau2_se = 0;

@@ -56,7 +56,7 @@ struct run_summary {
   std::vector<std::string> warnings;  ///< Missing estimates, inconsistent counts, ...
   std::vector<analysis_outcome> analyses;
   std::vector<check_outcome> checks;
-  std::vector<std::string> files;     ///< Every file written, relative to output_dir.
+  std::vector<std::string> files;  ///< Every file written, relative to output_dir.
 };
 
 /// Runs `p` and writes the report into options.output_dir (created if needed). Nothing is

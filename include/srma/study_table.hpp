@@ -19,9 +19,10 @@
 //
 // Example:
 //
-//   auto studies = srma::read_studies("examples/bcg.csv", {.measure = srma::effect_measure::risk_ratio});
-//   if (!studies) { std::cerr << studies.error().what() << '\n'; return 1; }
-//   fmt::print("{} studies, first: {} (yi = {:.4f})\n", studies->k(), studies->study[0], studies->yi[0]);
+//   auto studies = srma::read_studies("examples/bcg.csv", {.measure =
+//   srma::effect_measure::risk_ratio}); if (!studies) { std::cerr << studies.error().what() <<
+//   '\n'; return 1; } fmt::print("{} studies, first: {} (yi = {:.4f})\n", studies->k(),
+//   studies->study[0], studies->yi[0]);
 #pragma once
 
 #include <optional>
@@ -75,11 +76,11 @@ struct study_table {
   std::string source;  ///< File the studies came from ("" when built in memory).
   effect_measure measure = effect_measure::generic;
   input_kind kind = input_kind::yi_vi;
-  std::vector<std::string> study;  ///< Labels, unique.
-  std::vector<double> yi;          ///< Estimates on the analysis scale.
-  std::vector<double> vi;          ///< Sampling variances, > 0.
-  std::vector<int> line;           ///< Source line of each study (0 when built in memory).
-  std::vector<double> sample_size; ///< Total n per study (2x2 and means input), else empty.
+  std::vector<std::string> study;   ///< Labels, unique.
+  std::vector<double> yi;           ///< Estimates on the analysis scale.
+  std::vector<double> vi;           ///< Sampling variances, > 0.
+  std::vector<int> line;            ///< Source line of each study (0 when built in memory).
+  std::vector<double> sample_size;  ///< Total n per study (2x2 and means input), else empty.
   std::vector<std::string> attribute_names;          ///< Other input columns, in file order.
   std::vector<int> attribute_columns;                ///< Their 1-based column numbers in the file.
   std::vector<std::vector<std::string>> attributes;  ///< attributes[a][i]: column a, study i.
@@ -109,8 +110,8 @@ struct study_table {
 /// Builds a table from effects already on the analysis scale (labels "Study 1", ... when empty).
 /// Errors: srma.input.E205 for a non-finite yi or a vi that is not finite and > 0, E207/E208 for
 /// labels, E209 when empty, srma.input.E213 when the lengths differ.
-[[nodiscard]] expected<study_table> make_study_table(std::vector<double> yi, std::vector<double> vi,
-                                                     std::vector<std::string> labels = {},
-                                                     effect_measure measure = effect_measure::generic);
+[[nodiscard]] expected<study_table> make_study_table(
+    std::vector<double> yi, std::vector<double> vi, std::vector<std::string> labels = {},
+    effect_measure measure = effect_measure::generic);
 
 }  // namespace srma

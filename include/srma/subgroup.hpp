@@ -13,7 +13,8 @@
 // Example:
 //
 //   auto by = srma::pool_subgroups(studies, "location", opts);
-//   if (by) fmt::print("Q_between = {:.2f}, p = {:.3f}\n", by->between_random.Q, by->between_random.p);
+//   if (by) fmt::print("Q_between = {:.2f}, p = {:.3f}\n", by->between_random.Q,
+//   by->between_random.p);
 #pragma once
 
 #include <string>
@@ -42,14 +43,14 @@ struct subgroup_test {
 
 struct subgroup_analysis {
   std::string column;
-  pool_result overall;             ///< All studies together.
-  std::vector<subgroup> groups;    ///< In order of first appearance in the input.
-  subgroup_test between_common;    ///< Based on the subgroups' common-effect estimates.
-  subgroup_test between_random;    ///< Based on the subgroups' random-effects estimates.
+  pool_result overall;           ///< All studies together.
+  std::vector<subgroup> groups;  ///< In order of first appearance in the input.
+  subgroup_test between_common;  ///< Based on the subgroups' common-effect estimates.
+  subgroup_test between_random;  ///< Based on the subgroups' random-effects estimates.
   model_kind primary = model_kind::random;
   std::string model_reason;
   bool common_tau2 = false;
-  double tau2_common = 0;          ///< The shared tau^2 (NaN unless common_tau2).
+  double tau2_common = 0;  ///< The shared tau^2 (NaN unless common_tau2).
   std::vector<std::string> notes;
 
   [[nodiscard]] const subgroup_test& between() const {

@@ -61,8 +61,8 @@ struct tau2_control {
 /// A tau^2 estimate with its standard error (as metafor prints it) and convergence details.
 struct tau2_estimate {
   double tau2 = 0;
-  double se = 0;             ///< metafor's SE(tau^2); NaN where undefined (k = 1).
-  int iterations = 0;        ///< 0 for closed-form estimators.
+  double se = 0;                     ///< metafor's SE(tau^2); NaN where undefined (k = 1).
+  int iterations = 0;                ///< 0 for closed-form estimators.
   bool at_zero_by_ll_check = false;  ///< ML/REML: set to 0 because ll(0) was higher.
   std::vector<std::string> notes;
 };

@@ -202,10 +202,10 @@ expected<csv_table> parse_csv(std::string_view text, std::string source) {
     // Trailing empty fields beyond the header (a trailing separator) are harmless.
     while (fields.size() > ncol && detail::trim(fields.back()).empty()) fields.pop_back();
     if (fields.size() != ncol) {
-      return fail("srma.csv.E102",
-                  fmt::format("row has {} fields, but the header has {} columns", fields.size(),
-                              ncol),
-                  {source, records[r].line, 0});
+      return fail(
+          "srma.csv.E102",
+          fmt::format("row has {} fields, but the header has {} columns", fields.size(), ncol),
+          {source, records[r].line, 0});
     }
     for (auto& f : fields) f = std::string(detail::trim(f));
     table.rows.push_back(csv_row{std::move(fields), records[r].line});

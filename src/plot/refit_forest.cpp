@@ -27,14 +27,13 @@ forest_plot refit_plot(const pool_result& full, model_kind model,
     row.estimate = r.estimate.estimate;
     row.lower = r.estimate.ci_lower;
     row.upper = r.estimate.ci_upper;
-    row.cells = {detail::format_percent(r.I2, 0),
-                 model == model_kind::common ? std::string("\u2013")
-                                             : detail::format_fixed(r.tau2, 3)};
+    row.cells = {detail::format_percent(r.I2, 0), model == model_kind::common
+                                                      ? std::string("\u2013")
+                                                      : detail::format_fixed(r.tau2, 3)};
     p.rows.push_back(std::move(row));
   }
-  const model_estimate& e = model == model_kind::common
-                                ? full.common
-                                : static_cast<const model_estimate&>(full.random);
+  const model_estimate& e =
+      model == model_kind::common ? full.common : static_cast<const model_estimate&>(full.random);
   forest_row total;
   total.kind = forest_row_kind::summary;
   total.label = fmt::format("All studies, {}", model_name(full, model));

@@ -10,9 +10,12 @@ using nlohmann::json;
 json num(double x) { return std::isfinite(x) ? json(x) : json(nullptr); }
 
 json estimate_json(const model_estimate& e, effect_measure m) {
-  json j = {{"estimate", num(e.estimate)}, {"se", num(e.se)},
-            {"ci_lower", num(e.ci_lower)}, {"ci_upper", num(e.ci_upper)},
-            {"statistic", num(e.statistic)}, {"p", num(e.p)},
+  json j = {{"estimate", num(e.estimate)},
+            {"se", num(e.se)},
+            {"ci_lower", num(e.ci_lower)},
+            {"ci_upper", num(e.ci_upper)},
+            {"statistic", num(e.statistic)},
+            {"p", num(e.p)},
             {"df", num(e.df)}};
   if (is_ratio(m)) {
     j["display"] = {{"estimate", num(std::exp(e.estimate))},
@@ -99,7 +102,7 @@ json to_json(const subgroup_analysis& s) {
     json gj = {{"level", g.level},
                {"k", g.result.k},
                {"weight_share", num(s.primary == model_kind::common ? g.weight_share_common
-                                                                     : g.weight_share_random)},
+                                                                    : g.weight_share_random)},
                {"weight_share_common", num(g.weight_share_common)},
                {"weight_share_random", num(g.weight_share_random)},
                {"studies", r["studies"]},

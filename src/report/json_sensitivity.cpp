@@ -14,14 +14,22 @@ std::string kind_name(model_kind k) { return k == model_kind::common ? "common" 
 
 json refit_json(const refit_summary& r, const char* label_key) {
   const auto& e = r.estimate;
-  return {{label_key, r.label},          {"k", r.k},
-          {"estimate", num(e.estimate)}, {"se", num(e.se)},
-          {"statistic", num(e.statistic)}, {"p", num(e.p)},
-          {"ci_lower", num(e.ci_lower)}, {"ci_upper", num(e.ci_upper)},
-          {"df", num(e.df)},             {"Q", num(r.Q)},
-          {"Q_p", num(r.Q_p)},           {"tau2", num(r.tau2)},
-          {"I2", num(r.I2)},             {"I2_tau2", num(r.I2_tau2)},
-          {"H2", num(r.H2)},             {"H2_tau2", num(r.H2_tau2)}};
+  return {{label_key, r.label},
+          {"k", r.k},
+          {"estimate", num(e.estimate)},
+          {"se", num(e.se)},
+          {"statistic", num(e.statistic)},
+          {"p", num(e.p)},
+          {"ci_lower", num(e.ci_lower)},
+          {"ci_upper", num(e.ci_upper)},
+          {"df", num(e.df)},
+          {"Q", num(r.Q)},
+          {"Q_p", num(r.Q_p)},
+          {"tau2", num(r.tau2)},
+          {"I2", num(r.I2)},
+          {"I2_tau2", num(r.I2_tau2)},
+          {"H2", num(r.H2)},
+          {"H2_tau2", num(r.H2_tau2)}};
 }
 
 json model_json(const pool_result& full, model_kind model) {
@@ -139,12 +147,15 @@ json to_json(const metareg_result& r) {
   return {{"k", r.k},
           {"p", r.p},
           {"model", r.common_effect ? "common" : "random"},
-          {"tau2_method", r.common_effect ? std::string("none")
-                                          : std::string(tau2_method_code(r.method))},
+          {"tau2_method",
+           r.common_effect ? std::string("none") : std::string(tau2_method_code(r.method))},
           {"ci_method", std::string(ci_method_name(r.ci))},
           {"coefficients", std::move(coefs)},
-          {"QM", {{"statistic", num(r.QM.statistic)}, {"df1", num(r.QM.df1)},
-                  {"df2", num(r.QM.df2)}, {"p", num(r.QM.p)}}},
+          {"QM",
+           {{"statistic", num(r.QM.statistic)},
+            {"df1", num(r.QM.df1)},
+            {"df2", num(r.QM.df2)},
+            {"p", num(r.QM.p)}}},
           {"QE", {{"Q", num(r.QE)}, {"df", num(r.QE_df)}, {"p", num(r.QE_p)}}},
           {"tau2", num(r.tau2)},
           {"tau2_se", num(r.tau2_se)},

@@ -33,10 +33,13 @@ std::string random_label(const pool_result& r) {
 
 std::string pi_label(const random_estimate& re) {
   switch (re.pi) {
-    case pi_method::z: return "Prediction interval (z)";
+    case pi_method::z:
+      return "Prediction interval (z)";
     case pi_method::t_k1:
-    case pi_method::t_k2: return fmt::format("Prediction interval (t, df = {:g})", re.pi_df);
-    default: return "Prediction interval";
+    case pi_method::t_k2:
+      return fmt::format("Prediction interval (t, df = {:g})", re.pi_df);
+    default:
+      return "Prediction interval";
   }
 }
 
@@ -44,7 +47,6 @@ std::string statistic_text(const model_estimate& m) {
   if (std::isnan(m.df)) return fmt::format("z = {}", format_fixed(m.statistic, 2));
   return fmt::format("t = {} (df = {:g})", format_fixed(m.statistic, 2), m.df);
 }
-
 
 void append_models(std::string& out, const pool_result& r) {
   const auto m = r.measure;
@@ -62,8 +64,8 @@ void append_models(std::string& out, const pool_result& r) {
   if (show_common) row("Common effect (inverse variance)", r.common);
   if (!random_first && show_random) row(random_label(r), r.random);
   if (show_random && r.random.pi != pi_method::none && !std::isnan(r.random.pi_lower)) {
-    t.add_row({pi_label(r.random), "", format_interval(m, r.random.pi_lower, r.random.pi_upper),
-               "", ""});
+    t.add_row(
+        {pi_label(r.random), "", format_interval(m, r.random.pi_lower, r.random.pi_upper), "", ""});
   }
   out += t.render();
 }
@@ -81,8 +83,8 @@ void append_heterogeneity(std::string& out, const pool_result& r, const std::str
     ci_i2 = fmt::format(" [{}, {}]", format_percent(h.I2_ci_lower), format_percent(h.I2_ci_upper));
     ci_tau2 = fmt::format(" [{}, {}]", format_fixed(h.tau2_ci_lower, 4),
                           format_fixed(h.tau2_ci_upper, 4));
-    ci_tau = fmt::format(" [{}, {}]", format_fixed(h.tau_ci_lower, 4),
-                         format_fixed(h.tau_ci_upper, 4));
+    ci_tau =
+        fmt::format(" [{}, {}]", format_fixed(h.tau_ci_lower, 4), format_fixed(h.tau_ci_upper, 4));
   }
   out += fmt::format("{}I\u00b2 = {} (Q-based); {}{} (\u03c4\u00b2-based)\n", indent,
                      format_percent(h.I2), format_percent(h.I2_tau2), ci_i2);
@@ -91,8 +93,7 @@ void append_heterogeneity(std::string& out, const pool_result& r, const std::str
   std::string se = std::isnan(h.tau2_se) ? "" : fmt::format(" (SE {})", format_fixed(h.tau2_se, 4));
   out += fmt::format("{}\u03c4\u00b2 = {}{}{}; \u03c4 = {}{}  ({} estimator{})\n", indent,
                      format_fixed(h.tau2, 4), se, ci_tau2, format_fixed(h.tau, 4), ci_tau,
-                     tau2_method_code(r.random.method),
-                     ci_tau2.empty() ? "" : ", Q-profile CI");
+                     tau2_method_code(r.random.method), ci_tau2.empty() ? "" : ", Q-profile CI");
 }
 
 }  // namespace
@@ -104,23 +105,24 @@ std::string pool_result::brief_report() const {
   std::string model_text =
       primary == model_kind::common
           ? std::string("a common-effect (inverse-variance) model")
-          : fmt::format("a random-effects model ({} estimator of \u03c4\u00b2, {} confidence "
-                        "interval)",
-                        tau2_method_code(random.method),
-                        random.ci == ci_method::hksj ? "Hartung-Knapp-Sidik-Jonkman" : "Wald-type");
-  std::string what = m == effect_measure::generic ? std::string("effect")
-                                                  : std::string(measure_name(m));
-  std::string s = fmt::format(
-      "Across {} {}, the pooled {} was {} under {}.", k, k == 1 ? "study" : "studies", what,
-      detail::format_effect_ci_with(m, e.estimate, e.ci_lower, e.ci_upper, level,
-                                    detail::format_p_clause(e.p)),
-      model_text);
+          : fmt::format(
+                "a random-effects model ({} estimator of \u03c4\u00b2, {} confidence "
+                "interval)",
+                tau2_method_code(random.method),
+                random.ci == ci_method::hksj ? "Hartung-Knapp-Sidik-Jonkman" : "Wald-type");
+  std::string what =
+      m == effect_measure::generic ? std::string("effect") : std::string(measure_name(m));
+  std::string s = fmt::format("Across {} {}, the pooled {} was {} under {}.", k,
+                              k == 1 ? "study" : "studies", what,
+                              detail::format_effect_ci_with(m, e.estimate, e.ci_lower, e.ci_upper,
+                                                            level, detail::format_p_clause(e.p)),
+                              model_text);
   if (k >= 2) {
     const double i2 = reported_i2();
     s += fmt::format(
         " Heterogeneity was {} (I\u00b2 = {}, \u03c4\u00b2 = {}; Q = {}, df = {:g}, {}).",
-        heterogeneity_words(i2), format_percent(i2, 0), format_fixed(h.tau2, 3), format_fixed(h.Q, 2), h.df,
-        detail::format_p_clause(h.p));
+        heterogeneity_words(i2), format_percent(i2, 0), format_fixed(h.tau2, 3),
+        format_fixed(h.Q, 2), h.df, detail::format_p_clause(h.p));
     if (primary == model_kind::random && !std::isnan(random.pi_lower)) {
       s += fmt::format(" The {}% prediction interval for the effect in a new study was {}.",
                        detail::format_level(level),
@@ -136,9 +138,9 @@ std::string pool_result::full_report() const {
   std::string out;
   std::string scale = is_ratio(m) ? ", analysed on the log scale" : "";
   out += fmt::format("Meta-analysis of {} {}: {}{}\n\n", k, k == 1 ? "study" : "studies",
-                     m == effect_measure::generic ? std::string("effect (as given)")
-                                                  : fmt::format("{} ({})", measure_name(m),
-                                                                measure_code(m)),
+                     m == effect_measure::generic
+                         ? std::string("effect (as given)")
+                         : fmt::format("{} ({})", measure_name(m), measure_code(m)),
                      scale);
   text_table t({align::left, align::right, align::left, align::right, align::right});
   t.add_row({"Study", effect_label(m), ci_header(level), "Weight common", "Weight random"});
@@ -147,8 +149,8 @@ std::string pool_result::full_report() const {
   for (std::size_t i = 0; i < k; ++i) {
     const double se = std::sqrt(vi[i]);
     t.add_row({study.empty() ? fmt::format("Study {}", i + 1) : study[i], format_effect(m, yi[i]),
-               format_interval(m, yi[i] - z * se, yi[i] + z * se),
-               format_percent(weight_common[i]), format_percent(weight_random[i])});
+               format_interval(m, yi[i] - z * se, yi[i] + z * se), format_percent(weight_common[i]),
+               format_percent(weight_random[i])});
   }
   out += t.render();
   out += "\n";
@@ -167,17 +169,17 @@ std::string pool_result::full_report() const {
 std::string subgroup_analysis::full_report() const {
   const auto m = overall.measure;
   std::string out;
-  out += fmt::format("Subgroup analysis by '{}': {} subgroups, {} studies{}\n\n", column,
-                     groups.size(), overall.k,
-                     common_tau2 ? fmt::format(" (\u03c4\u00b2 shared across subgroups: {})",
-                                               format_fixed(tau2_common, 4))
-                                 : " (\u03c4\u00b2 estimated within each subgroup)");
+  out += fmt::format(
+      "Subgroup analysis by '{}': {} subgroups, {} studies{}\n\n", column, groups.size(), overall.k,
+      common_tau2
+          ? fmt::format(" (\u03c4\u00b2 shared across subgroups: {})", format_fixed(tau2_common, 4))
+          : " (\u03c4\u00b2 estimated within each subgroup)");
   const double z = z_for_level(overall.level);
   for (const auto& g : groups) {
     const auto& r = g.result;
-    out += fmt::format("{} (k = {}; weight {} common, {} random)\n", g.level, r.k,
-                       format_percent(g.weight_share_common),
-                       format_percent(g.weight_share_random));
+    out +=
+        fmt::format("{} (k = {}; weight {} common, {} random)\n", g.level, r.k,
+                    format_percent(g.weight_share_common), format_percent(g.weight_share_random));
     text_table t({align::left, align::right, align::left});
     for (std::size_t i = 0; i < r.k; ++i) {
       const double se = std::sqrt(r.vi[i]);
@@ -195,10 +197,12 @@ std::string subgroup_analysis::full_report() const {
   out += "Heterogeneity\n";
   append_heterogeneity(out, overall, "  ");
   out += "\nTest for subgroup differences\n";
-  out += fmt::format("  common effect:  Q = {} (df = {:g}), {}\n", format_fixed(between_common.Q, 2),
-                     between_common.df, detail::format_p_clause(between_common.p));
-  out += fmt::format("  random effects: Q = {} (df = {:g}), {}\n", format_fixed(between_random.Q, 2),
-                     between_random.df, detail::format_p_clause(between_random.p));
+  out +=
+      fmt::format("  common effect:  Q = {} (df = {:g}), {}\n", format_fixed(between_common.Q, 2),
+                  between_common.df, detail::format_p_clause(between_common.p));
+  out +=
+      fmt::format("  random effects: Q = {} (df = {:g}), {}\n", format_fixed(between_random.Q, 2),
+                  between_random.df, detail::format_p_clause(between_random.p));
   out += "\nModel: " + model_reason + "\n";
   if (!notes.empty()) {
     out += "\nNotes\n";
@@ -216,11 +220,12 @@ std::string subgroup_analysis::full_report() const {
         detail::format_effect_ci_with(m, e.estimate, e.ci_lower, e.ci_upper, overall.level,
                                       format_percent(share) + " of the weight")));
   }
-  out += fmt::format("By {} under the {} model: {}. Test for subgroup differences: Q = {}, df = "
-                     "{:g}, {}.\n",
-                     column, primary == model_kind::common ? "common-effect" : "random-effects",
-                     fmt::join(parts, "; "), format_fixed(between().Q, 2), between().df,
-                     detail::format_p_clause(between().p));
+  out += fmt::format(
+      "By {} under the {} model: {}. Test for subgroup differences: Q = {}, df = "
+      "{:g}, {}.\n",
+      column, primary == model_kind::common ? "common-effect" : "random-effects",
+      fmt::join(parts, "; "), format_fixed(between().Q, 2), between().df,
+      detail::format_p_clause(between().p));
   return out;
 }
 

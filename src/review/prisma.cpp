@@ -92,7 +92,6 @@ const box_info& info(prisma_box box) {
 
 // ---- reading ----------------------------------------------------------------------------------
 
-
 // A whole field as a count: digits, optionally grouped by commas in threes ("1,525").
 std::optional<long> parse_count(std::string_view s) {
   s = detail::trim(s);

@@ -19,10 +19,10 @@
 #include "srma/plot/baujat.hpp"
 #include "srma/plot/bubble.hpp"
 #include "srma/plot/forest.hpp"
-#include "srma/plot/gosh_plot.hpp"
-#include "srma/plot/influence_plot.hpp"
 #include "srma/plot/forest_rows.hpp"
 #include "srma/plot/funnel.hpp"
+#include "srma/plot/gosh_plot.hpp"
+#include "srma/plot/influence_plot.hpp"
 #include "srma/plot/refit_forest.hpp"
 #include "srma/pool.hpp"
 #include "srma/subgroup.hpp"
@@ -34,16 +34,23 @@ namespace {
 // Report order of the analysis types (a published meta-analysis' results section).
 int rank(const plan_analysis& a) {
   switch (a.type) {
-    case analysis_type::pool: return a.where.empty() ? 1 : 5;
-    case analysis_type::bias: return 2;
+    case analysis_type::pool:
+      return a.where.empty() ? 1 : 5;
+    case analysis_type::bias:
+      return 2;
     case analysis_type::leave1out:
     case analysis_type::cumulative:
     case analysis_type::influence:
-    case analysis_type::gosh: return 3;
-    case analysis_type::permtest: return a.mods.empty() ? 3 : 6;
-    case analysis_type::subgroup: return 4;
-    case analysis_type::subset: return 5;
-    case analysis_type::metareg: return 6;
+    case analysis_type::gosh:
+      return 3;
+    case analysis_type::permtest:
+      return a.mods.empty() ? 3 : 6;
+    case analysis_type::subgroup:
+      return 4;
+    case analysis_type::subset:
+      return 5;
+    case analysis_type::metareg:
+      return 6;
   }
   return 7;
 }
@@ -67,9 +74,9 @@ std::string effect_label(effect_measure m) {
 
 // "HR 0.48 (95% CI 0.43–0.55; p < 0.001)"
 std::string effect_text(effect_measure m, const model_estimate& e, double level) {
-  return fmt::format("{} {}", effect_label(m),
-                     format_effect_ci_with(m, e.estimate, e.ci_lower, e.ci_upper, level,
-                                           format_p_clause(e.p)));
+  return fmt::format(
+      "{} {}", effect_label(m),
+      format_effect_ci_with(m, e.estimate, e.ci_lower, e.ci_upper, level, format_p_clause(e.p)));
 }
 
 std::string model_words(const pool_result& r) {
@@ -77,7 +84,6 @@ std::string model_words(const pool_result& r) {
   return fmt::format("random-effects model ({}{})", tau2_method_code(r.random.method),
                      r.random.ci == ci_method::hksj ? ", HKSJ" : "");
 }
-
 
 std::string heterogeneity_text(const pool_result& r) {
   const auto& h = r.heterogeneity;
@@ -141,23 +147,30 @@ std::string default_title(const plan_analysis& a, const plan& p) {
     case analysis_type::pool:
       if (!a.where.empty()) return fmt::format("Subset: {}", a.where);
       return "Overall " + what;
-    case analysis_type::subgroup: return fmt::format("Subgroups by {}", a.by);
-    case analysis_type::subset: return fmt::format("Subset: {}", a.where);
-    case analysis_type::leave1out: return "Leave-one-out sensitivity analysis";
+    case analysis_type::subgroup:
+      return fmt::format("Subgroups by {}", a.by);
+    case analysis_type::subset:
+      return fmt::format("Subset: {}", a.where);
+    case analysis_type::leave1out:
+      return "Leave-one-out sensitivity analysis";
     case analysis_type::cumulative:
       return a.order.empty() ? "Cumulative meta-analysis"
                              : fmt::format("Cumulative meta-analysis by {}", a.order);
-    case analysis_type::influence: return "Influence diagnostics";
-    case analysis_type::bias: return "Small-study effects and publication bias";
-    case analysis_type::metareg: return fmt::format("Meta-regression on {}", fmt::join(a.mods, ", "));
-    case analysis_type::gosh: return "GOSH analysis";
-    case analysis_type::permtest: return "Permutation test";
+    case analysis_type::influence:
+      return "Influence diagnostics";
+    case analysis_type::bias:
+      return "Small-study effects and publication bias";
+    case analysis_type::metareg:
+      return fmt::format("Meta-regression on {}", fmt::join(a.mods, ", "));
+    case analysis_type::gosh:
+      return "GOSH analysis";
+    case analysis_type::permtest:
+      return "Permutation test";
   }
   return a.id;
 }
 
-plot::forest_content forest_content_for(const run_context& ctx, const study_table& t,
-                                        bool pi) {
+plot::forest_content forest_content_for(const run_context& ctx, const study_table& t, bool pi) {
   plot::forest_content c;
   for (const auto& col : ctx.p.forest_columns)
     if (t.attribute_index(col) >= 0) c.columns.push_back(col);
@@ -229,11 +242,11 @@ expected<void> pooled_section(run_context& ctx, const plan_analysis& a, const pr
                               : "";
   std::string why;
   if (pr.options.model == model_choice::auto_i2) {
-    why = fmt::format("; the {} was chosen because I\u00b2 = {} {} the {:g}% threshold",
-                      r->primary == model_kind::common ? "common-effect model" : "random-effects model",
-                      format_percent(r->reported_i2(), 0),
-                      r->primary == model_kind::common ? "is below" : "reaches",
-                      pr.options.auto_i2_threshold);
+    why = fmt::format(
+        "; the {} was chosen because I\u00b2 = {} {} the {:g}% threshold",
+        r->primary == model_kind::common ? "common-effect model" : "random-effects model",
+        format_percent(r->reported_i2(), 0),
+        r->primary == model_kind::common ? "is below" : "reaches", pr.options.auto_i2_threshold);
   }
   auto forest = plot::forest_from(*r, t, forest_content_for(ctx, t, a.prediction_interval));
   if (!forest) return unexpected(forest.error());
@@ -241,11 +254,11 @@ expected<void> pooled_section(run_context& ctx, const plan_analysis& a, const pr
   auto fig = plot::draw_forest(forest->rows, forest->options);
   if (!fig) return unexpected(fig.error());
   const int next_fig = ctx.figure_count + 1;
-  paragraph(s, fmt::format("Across {}, the pooled {}{} was {} under the {} (Figure {}){}.",
-                           study_count(r->k), is_ratio(r->measure) ? std::string(measure_name(r->measure))
-                                                                  : std::string("effect"),
-                           cmp, effect_text(r->measure, e, r->level), model_words(*r), next_fig,
-                           why));
+  paragraph(
+      s, fmt::format(
+             "Across {}, the pooled {}{} was {} under the {} (Figure {}){}.", study_count(r->k),
+             is_ratio(r->measure) ? std::string(measure_name(r->measure)) : std::string("effect"),
+             cmp, effect_text(r->measure, e, r->level), model_words(*r), next_fig, why));
   std::string het = heterogeneity_text(*r);
   if (r->primary == model_kind::random && !std::isnan(r->random.pi_lower)) {
     het += fmt::format(" The {:g}% prediction interval was {}\u2013{}.", r->level,
@@ -256,23 +269,25 @@ expected<void> pooled_section(run_context& ctx, const plan_analysis& a, const pr
     const auto& other = r->primary == model_kind::common
                             ? static_cast<const model_estimate&>(r->random)
                             : r->common;
-    het += fmt::format(" The {} gave {}.",
-                       r->primary == model_kind::common ? "random-effects model" : "common-effect model",
-                       effect_text(r->measure, other, r->level));
+    het += fmt::format(
+        " The {} gave {}.",
+        r->primary == model_kind::common ? "random-effects model" : "common-effect model",
+        effect_text(r->measure, other, r->level));
   }
   paragraph(s, het);
   for (const auto& n : r->notes) notice(s, n);
-  auto block = ctx.figure(*fig, a.id + "-forest",
-                          fmt::format("Forest plot: {}. Squares show study estimates with {:g}% "
-                                      "confidence intervals (area proportional to weight); "
-                                      "diamonds show pooled estimates.",
-                                      a.title.empty() ? default_title(a, ctx.p) : a.title, r->level));
+  auto block =
+      ctx.figure(*fig, a.id + "-forest",
+                 fmt::format("Forest plot: {}. Squares show study estimates with {:g}% "
+                             "confidence intervals (area proportional to weight); "
+                             "diamonds show pooled estimates.",
+                             a.title.empty() ? default_title(a, ctx.p) : a.title, r->level));
   if (!block) return unexpected(block.error());
   s.blocks.push_back(std::move(*block));
   ctx.supplementary_csv(study_weights_table(*r), a.id + "-studies");
   if (ctx.headline.empty()) {
-    ctx.headline = fmt::format("{}, {}, {}", effect_text(r->measure, e, r->level),
-                               model_words(*r), study_count(r->k));
+    ctx.headline = fmt::format("{}, {}, {}", effect_text(r->measure, e, r->level), model_words(*r),
+                               study_count(r->k));
   }
   ctx.pooled.emplace(a.id, std::move(*r));
   return {};
@@ -287,15 +302,17 @@ expected<void> subgroup_section(run_context& ctx, const plan_analysis& a, const 
   const auto m = r->overall.measure;
   std::vector<std::string> parts;
   doc_table tab;
-  tab.caption = fmt::format("Subgroups by {} ({})", r->column,
-                            r->primary == model_kind::common ? "common-effect model"
-                                                             : model_words(r->overall));
-  tab.header = {r->column, "Studies", effect_label(m) + fmt::format(" ({:g}% CI)", r->overall.level),
-                "p", "I\u00b2", "Weight"};
+  tab.caption = fmt::format(
+      "Subgroups by {} ({})", r->column,
+      r->primary == model_kind::common ? "common-effect model" : model_words(r->overall));
+  tab.header = {
+      r->column, "Studies", effect_label(m) + fmt::format(" ({:g}% CI)", r->overall.level),
+      "p",       "I\u00b2", "Weight"};
   tab.right_align = {false, true, true, true, true, true};
   for (const auto& g : r->groups) {
     const auto& e = g.result.primary_estimate();
-    const double share = r->primary == model_kind::common ? g.weight_share_common : g.weight_share_random;
+    const double share =
+        r->primary == model_kind::common ? g.weight_share_common : g.weight_share_random;
     parts.push_back(fmt::format("{}: {} ({}, I\u00b2 = {}, {} of the weight)", g.level,
                                 effect_text(m, e, r->overall.level), study_count(g.result.k),
                                 format_percent(g.result.reported_i2(), 0), format_percent(share)));
@@ -345,14 +362,14 @@ expected<void> leave1out_section(run_context& ctx, const plan_analysis& a, const
   apply_labels(ctx, plotdef.options);
   auto fig = plot::draw_forest(plotdef.rows, plotdef.options);
   if (!fig) return unexpected(fig.error());
-  paragraph(s, fmt::format(
-                   "Omitting one study at a time (Figure {}), the pooled {} ranged from {} "
-                   "(without {}) to {} (without {}); {} of {} estimates remained statistically "
-                   "significant at the {:g}% level.",
-                   ctx.figure_count + 1, effect_label(m),
-                   format_effect(m, r->rows[lo].estimate.estimate), r->rows[lo].label,
-                   format_effect(m, r->rows[hi].estimate.estimate), r->rows[hi].label, significant,
-                   r->rows.size(), 100 - r->full.level));
+  paragraph(
+      s, fmt::format("Omitting one study at a time (Figure {}), the pooled {} ranged from {} "
+                     "(without {}) to {} (without {}); {} of {} estimates remained statistically "
+                     "significant at the {:g}% level.",
+                     ctx.figure_count + 1, effect_label(m),
+                     format_effect(m, r->rows[lo].estimate.estimate), r->rows[lo].label,
+                     format_effect(m, r->rows[hi].estimate.estimate), r->rows[hi].label,
+                     significant, r->rows.size(), 100 - r->full.level));
   auto block = ctx.figure(*fig, a.id + "-forest",
                           "Leave-one-out analysis: each row is the pooled estimate without the "
                           "study named; the diamond is the estimate from all studies.");
@@ -386,9 +403,10 @@ expected<void> cumulative_section(run_context& ctx, const plan_analysis& a, cons
   const double alpha = 1 - r->full.level / 100;
   for (std::size_t i = r->rows.size(); i-- > 0;) {
     if (!(r->rows[i].estimate.p < alpha)) break;
-    first_sig = fmt::format(" The cumulative estimate has been statistically significant since "
-                            "{} was added ({} of {} studies).",
-                            r->rows[i].label, i + 1, r->rows.size());
+    first_sig = fmt::format(
+        " The cumulative estimate has been statistically significant since "
+        "{} was added ({} of {} studies).",
+        r->rows[i].label, i + 1, r->rows.size());
   }
   paragraph(s, fmt::format("Adding studies {} (Figure {}), the pooled {} moved from {} with the "
                            "first study to {} with all {}.{}",
@@ -413,36 +431,37 @@ expected<void> influence_section(run_context& ctx, const plan_analysis& a, const
   std::vector<std::string> flagged;
   doc_table tab;
   tab.caption = "Influence diagnostics";
-  tab.header = {"Study", "rstudent", "DFFITS", "Cook's D", "cov. ratio", "\u03c4\u00b2 without",
-                "Q without", "hat", "weight", "DFBETAS", "influential"};
+  tab.header = {"Study",     "rstudent", "DFFITS", "Cook's D", "cov. ratio", "\u03c4\u00b2 without",
+                "Q without", "hat",      "weight", "DFBETAS",  "influential"};
   tab.right_align = {false, true, true, true, true, true, true, true, true, true, false};
   for (const auto& st : r->studies) {
     if (st.influential) flagged.push_back(st.study);
     tab.rows.push_back({st.study, format_fixed(st.rstudent, 2), format_fixed(st.dffits, 2),
                         format_fixed(st.cook_d, 2), format_fixed(st.cov_r, 2),
                         format_fixed(st.tau2_del, 4), format_fixed(st.QE_del, 2),
-                        format_fixed(st.hat, 3), format_percent(st.weight), format_fixed(st.dfbetas, 2),
-                        st.influential ? "yes" : ""});
+                        format_fixed(st.hat, 3), format_percent(st.weight),
+                        format_fixed(st.dfbetas, 2), st.influential ? "yes" : ""});
   }
-  tab.note = "A study is flagged as influential when |DFFITS| > 3\u221a(p/(k\u2212p)), Cook's "
-             "distance exceeds the median of \u03c7\u00b2(p), its hat value exceeds 3p/k or "
-             "|DFBETAS| > 1 (Viechtbauer & Cheung 2010).";
+  tab.note =
+      "A study is flagged as influential when |DFFITS| > 3\u221a(p/(k\u2212p)), Cook's "
+      "distance exceeds the median of \u03c7\u00b2(p), its hat value exceeds 3p/k or "
+      "|DFBETAS| > 1 (Viechtbauer & Cheung 2010).";
   const auto points = plot::baujat_points(*r);
   auto baujat = plot::draw_baujat(points, plot::baujat_options{});
   if (!baujat) return unexpected(baujat.error());
   auto panels = plot::draw_influence(*r, plot::influence_plot_options{});
   if (!panels) return unexpected(panels.error());
   const int fig = ctx.figure_count + 1;
-  paragraph(s, fmt::format("{} The Baujat plot (Figure {}) shows each study's contribution to the "
-                           "heterogeneity against its influence on the pooled result; Figure {} "
-                           "shows the diagnostics study by study.",
-                           flagged.empty()
-                               ? std::string("No study was influential by the criteria of "
-                                             "Viechtbauer and Cheung.")
-                               : fmt::format("Influential by the criteria of Viechtbauer and "
-                                             "Cheung: {}.",
-                                             fmt::join(flagged, ", ")),
-                           fig, fig + 1));
+  paragraph(
+      s, fmt::format("{} The Baujat plot (Figure {}) shows each study's contribution to the "
+                     "heterogeneity against its influence on the pooled result; Figure {} "
+                     "shows the diagnostics study by study.",
+                     flagged.empty() ? std::string("No study was influential by the criteria of "
+                                                   "Viechtbauer and Cheung.")
+                                     : fmt::format("Influential by the criteria of Viechtbauer and "
+                                                   "Cheung: {}.",
+                                                   fmt::join(flagged, ", ")),
+                     fig, fig + 1));
   auto b1 = ctx.figure(*baujat, a.id + "-baujat",
                        "Baujat plot: contribution of each study to the heterogeneity statistic Q "
                        "(x) against its influence on the pooled estimate (y).");
@@ -490,8 +509,9 @@ expected<void> bias_section(run_context& ctx, const plan_analysis& a, const prep
                                      "with the pseudo {:g}% confidence region around the pooled "
                                      "estimate{}{}{}.",
                                      a.contours.empty() ? "F" : "Contour-enhanced f", r->full.level,
-                                     a.contours.empty() ? "" : "; shaded areas mark where studies "
-                                                               "would be statistically significant",
+                                     a.contours.empty() ? ""
+                                                        : "; shaded areas mark where studies "
+                                                          "would be statistically significant",
                                      a.egger_line ? "; the line is Egger's regression" : "",
                                      r->trimfill.k0 > 0 ? "; open circles are studies imputed by "
                                                           "trim-and-fill"
@@ -513,8 +533,8 @@ expected<void> bias_section(run_context& ctx, const plan_analysis& a, const prep
       " Trim-and-fill ({}) imputed {} stud{} on the {} side; the adjusted estimate was {}. "
       "Fail-safe N: {:g} (Rosenthal), {:g} (Orwin), {:g} (Rosenberg).",
       a.trimfill, r->trimfill.k0, r->trimfill.k0 == 1 ? "y" : "ies", r->trimfill.side,
-      effect_text(m, r->trimfill.estimate, r->full.level), r->failsafe.rosenthal,
-      r->failsafe.orwin, r->failsafe.rosenberg);
+      effect_text(m, r->trimfill.estimate, r->full.level), r->failsafe.rosenthal, r->failsafe.orwin,
+      r->failsafe.rosenberg);
   paragraph(s, text);
   for (const auto& w : r->warnings) notice(s, w);
   if (block) s.blocks.push_back(std::move(*block));
@@ -535,24 +555,27 @@ expected<void> metareg_section(run_context& ctx, const plan_analysis& a, const p
   tab.header = {"Coefficient", "Estimate", "SE", fmt::format("{:g}% CI", r->level), "p"};
   tab.right_align = {false, true, true, true, true};
   for (const auto& c : r->coefficients) {
-    tab.rows.push_back({c.name, format_fixed(c.estimate, 4), format_fixed(c.se, 4),
-                        fmt::format("{} to {}", format_fixed(c.ci_lower, 4), format_fixed(c.ci_upper, 4)),
-                        format_p(c.p)});
+    tab.rows.push_back(
+        {c.name, format_fixed(c.estimate, 4), format_fixed(c.se, 4),
+         fmt::format("{} to {}", format_fixed(c.ci_lower, 4), format_fixed(c.ci_upper, 4)),
+         format_p(c.p)});
   }
   tab.note = "Coefficients are on the analysis scale (log scale for ratio measures).";
-  std::string qm = std::isnan(r->QM.df2)
-                       ? fmt::format("QM = {}, df = {:g}, {}", format_fixed(r->QM.statistic, 2),
-                                     r->QM.df1, format_p_clause(r->QM.p))
-                       : fmt::format("F = {}, df = {:g} and {:g}, {}", format_fixed(r->QM.statistic, 2),
-                                     r->QM.df1, r->QM.df2, format_p_clause(r->QM.p));
-  paragraph(s, fmt::format("The moderators {} ({}) {}; residual heterogeneity: QE = {}, df = {:g}, "
-                           "{}{}.",
-                           fmt::join(a.mods, ", "), qm,
-                           r->QM.p < 1 - r->level / 100 ? "explained part of the variation"
-                                                        : "did not significantly explain the variation",
-                           format_fixed(r->QE, 2), r->QE_df, format_p_clause(r->QE_p),
-                           std::isnan(r->R2) ? std::string()
-                                             : fmt::format("; R\u00b2 = {}", format_percent(r->R2, 0))));
+  std::string qm =
+      std::isnan(r->QM.df2)
+          ? fmt::format("QM = {}, df = {:g}, {}", format_fixed(r->QM.statistic, 2), r->QM.df1,
+                        format_p_clause(r->QM.p))
+          : fmt::format("F = {}, df = {:g} and {:g}, {}", format_fixed(r->QM.statistic, 2),
+                        r->QM.df1, r->QM.df2, format_p_clause(r->QM.p));
+  paragraph(
+      s, fmt::format("The moderators {} ({}) {}; residual heterogeneity: QE = {}, df = {:g}, "
+                     "{}{}.",
+                     fmt::join(a.mods, ", "), qm,
+                     r->QM.p < 1 - r->level / 100 ? "explained part of the variation"
+                                                  : "did not significantly explain the variation",
+                     format_fixed(r->QE, 2), r->QE_df, format_p_clause(r->QE_p),
+                     std::isnan(r->R2) ? std::string()
+                                       : fmt::format("; R\u00b2 = {}", format_percent(r->R2, 0))));
   s.blocks.push_back(ctx.table(std::move(tab), a.id));
   if (plot::check_bubble_design(*d)) {
     auto data = plot::bubble_from(*r, *d, *pr.studies);
@@ -589,18 +612,15 @@ expected<void> gosh_section(run_context& ctx, const plan_analysis& a, const prep
   const auto m = full->measure;
   auto [mn, mx] = std::minmax_element(r->estimate.begin(), r->estimate.end());
   auto [i2min, i2max] = std::minmax_element(r->I2.begin(), r->I2.end());
-  j["result"] = {{"subsets", r->subsets()},
-                 {"exact", r->exact},
-                 {"estimate_min", *mn},
-                 {"estimate_max", *mx},
-                 {"I2_min", *i2min},
-                 {"I2_max", *i2max}};
-  paragraph(s, fmt::format("Fitting the {} to {} {} subsets of studies, the pooled {} ranged from "
-                           "{} to {} and I\u00b2 from {} to {}.",
-                           o.model == model_choice::common ? "common-effect model" : "random-effects model",
-                           r->subsets(), r->exact ? "(all)" : "random", effect_label(m),
-                           format_effect(m, *mn), format_effect(m, *mx), format_percent(*i2min, 0),
-                           format_percent(*i2max, 0)));
+  j["result"] = {{"subsets", r->subsets()}, {"exact", r->exact}, {"estimate_min", *mn},
+                 {"estimate_max", *mx},     {"I2_min", *i2min},  {"I2_max", *i2max}};
+  paragraph(s,
+            fmt::format(
+                "Fitting the {} to {} {} subsets of studies, the pooled {} ranged from "
+                "{} to {} and I\u00b2 from {} to {}.",
+                o.model == model_choice::common ? "common-effect model" : "random-effects model",
+                r->subsets(), r->exact ? "(all)" : "random", effect_label(m), format_effect(m, *mn),
+                format_effect(m, *mx), format_percent(*i2min, 0), format_percent(*i2max, 0)));
   doc_table tab;
   tab.header = {"subset", "k", "estimate", "Q", "I2", "H2", "tau2"};
   for (std::size_t i = 0; i < r->subsets(); ++i) {
@@ -644,11 +664,12 @@ expected<void> permtest_section(run_context& ctx, const plan_analysis& a, const 
   auto r = permutation_test(pr.studies->yi, pr.studies->vi, d ? &*d : nullptr, o, po);
   if (!r) return unexpected(r.error());
   j["result"] = to_json(*r);
-  paragraph(s, fmt::format("A {} permutation test ({} permutations{}) gave {} for {}.",
-                           r->exact ? "exact" : "random", r->iterations,
-                           r->exact ? "" : fmt::format(", seed {}", r->seed), format_p_clause(r->p),
-                           a.mods.empty() ? "the pooled effect"
-                                          : fmt::format("the moderators {}", fmt::join(a.mods, ", "))));
+  paragraph(
+      s, fmt::format("A {} permutation test ({} permutations{}) gave {} for {}.",
+                     r->exact ? "exact" : "random", r->iterations,
+                     r->exact ? "" : fmt::format(", seed {}", r->seed), format_p_clause(r->p),
+                     a.mods.empty() ? "the pooled effect"
+                                    : fmt::format("the moderators {}", fmt::join(a.mods, ", "))));
   return {};
 }
 
@@ -657,14 +678,15 @@ expected<void> permtest_section(run_context& ctx, const plan_analysis& a, const 
 expected<void> add_analysis_sections(run_context& ctx) {
   std::vector<const plan_analysis*> order;
   for (const auto& a : ctx.p.analyses) order.push_back(&a);
-  std::stable_sort(order.begin(), order.end(),
-                   [](const plan_analysis* x, const plan_analysis* y) { return rank(*x) < rank(*y); });
+  std::stable_sort(order.begin(), order.end(), [](const plan_analysis* x, const plan_analysis* y) {
+    return rank(*x) < rank(*y);
+  });
   for (const plan_analysis* ap : order) {
     const plan_analysis& a = *ap;
     const std::string title = default_title(a, ctx.p);
     doc_section s{title, "analysis-" + slug(a.id), 3, {}};
-    nlohmann::json j = {{"id", a.id}, {"type", std::string(analysis_type_name(a.type))},
-                        {"title", title}};
+    nlohmann::json j = {
+        {"id", a.id}, {"type", std::string(analysis_type_name(a.type))}, {"title", title}};
     if (!a.where.empty()) j["where"] = a.where;
     auto pr = prepare(ctx, a);
     if (!pr) return unexpected(pr.error());
@@ -677,15 +699,33 @@ expected<void> add_analysis_sections(run_context& ctx) {
       expected<void> done;
       switch (a.type) {
         case analysis_type::pool:
-        case analysis_type::subset: done = pooled_section(ctx, a, *pr, s, j); break;
-        case analysis_type::subgroup: done = subgroup_section(ctx, a, *pr, s, j); break;
-        case analysis_type::leave1out: done = leave1out_section(ctx, a, *pr, s, j); break;
-        case analysis_type::cumulative: done = cumulative_section(ctx, a, *pr, s, j); break;
-        case analysis_type::influence: done = influence_section(ctx, a, *pr, s, j); break;
-        case analysis_type::bias: done = bias_section(ctx, a, *pr, s, j); break;
-        case analysis_type::metareg: done = metareg_section(ctx, a, *pr, s, j); break;
-        case analysis_type::gosh: done = gosh_section(ctx, a, *pr, s, j); break;
-        case analysis_type::permtest: done = permtest_section(ctx, a, *pr, s, j); break;
+        case analysis_type::subset:
+          done = pooled_section(ctx, a, *pr, s, j);
+          break;
+        case analysis_type::subgroup:
+          done = subgroup_section(ctx, a, *pr, s, j);
+          break;
+        case analysis_type::leave1out:
+          done = leave1out_section(ctx, a, *pr, s, j);
+          break;
+        case analysis_type::cumulative:
+          done = cumulative_section(ctx, a, *pr, s, j);
+          break;
+        case analysis_type::influence:
+          done = influence_section(ctx, a, *pr, s, j);
+          break;
+        case analysis_type::bias:
+          done = bias_section(ctx, a, *pr, s, j);
+          break;
+        case analysis_type::metareg:
+          done = metareg_section(ctx, a, *pr, s, j);
+          break;
+        case analysis_type::gosh:
+          done = gosh_section(ctx, a, *pr, s, j);
+          break;
+        case analysis_type::permtest:
+          done = permtest_section(ctx, a, *pr, s, j);
+          break;
       }
       if (!done) {
         // A model that cannot be fitted as planned (too few studies in a subset, a constant

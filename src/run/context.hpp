@@ -21,14 +21,14 @@ namespace srma::detail {
 
 /// A data file as read for the run.
 struct loaded_data {
-  std::string path;     ///< As resolved against the plan's directory.
-  std::string name;     ///< As written in the plan (shown in the report).
+  std::string path;  ///< As resolved against the plan's directory.
+  std::string name;  ///< As written in the plan (shown in the report).
   std::string sha256;
   csv_table csv;
   std::optional<study_table> studies;  ///< Absent when no row has an estimate.
   std::vector<excluded_study> excluded;
   std::vector<std::string> notices;
-  std::string no_estimate_reason;      ///< Why `studies` is absent.
+  std::string no_estimate_reason;  ///< Why `studies` is absent.
 };
 
 /// Numbered references, in order of first citation.
@@ -55,9 +55,9 @@ struct run_context {
   int table_count = 0;
   references refs;
   std::vector<std::string> warnings;
-  std::map<std::string, loaded_data> data;  ///< By resolved path.
-  std::map<std::string, pool_result> pooled;             ///< Analysis id -> pooled result.
-  std::map<std::string, subgroup_analysis> subgrouped;   ///< Analysis id -> subgroups.
+  std::map<std::string, loaded_data> data;              ///< By resolved path.
+  std::map<std::string, pool_result> pooled;            ///< Analysis id -> pooled result.
+  std::map<std::string, subgroup_analysis> subgrouped;  ///< Analysis id -> subgroups.
   std::vector<analysis_outcome> outcomes;
   std::string headline;
   std::string prisma_sha256;

@@ -10,11 +10,20 @@ std::string escape_html(const std::string& s) {
   out.reserve(s.size());
   for (char c : s) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      default: out += c;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      default:
+        out += c;
     }
   }
   return out;
@@ -45,7 +54,8 @@ std::string inline_svg(const std::string& svg) {
   return start == std::string::npos ? svg : svg.substr(start);
 }
 
-constexpr const char* k_css = R"(body{font-family:"DejaVu Sans","Liberation Sans",Arial,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#1a1a1a;line-height:1.5}
+constexpr const char* k_css =
+    R"(body{font-family:"DejaVu Sans","Liberation Sans",Arial,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#1a1a1a;line-height:1.5}
 h1{font-size:1.6rem;margin-bottom:.3rem}h2{font-size:1.3rem;margin-top:2.2rem;border-bottom:1px solid #ccc;padding-bottom:.2rem}h3{font-size:1.1rem;margin-top:1.6rem}
 .front{color:#444;margin:.1rem 0}
 div.table{overflow-x:auto}table{border-collapse:collapse;margin:1rem 0;font-size:.85rem}caption{caption-side:top;text-align:left;font-weight:bold;padding-bottom:.4rem}
@@ -95,7 +105,8 @@ std::string render_html(const document& d) {
             out += "</tr>\n";
           }
           out += "</tbody>\n</table></div>\n";
-          if (!t.note.empty()) out += fmt::format("<p class=\"note\">{}</p>\n", escape_html(t.note));
+          if (!t.note.empty())
+            out += fmt::format("<p class=\"note\">{}</p>\n", escape_html(t.note));
           break;
         }
         case doc_block::kind::figure: {

@@ -16,9 +16,9 @@ struct doc_table {
 };
 
 struct doc_figure {
-  std::string caption;  ///< "Figure 1. ..." (numbered by the builder).
-  std::string svg;      ///< Inline SVG for the HTML report.
-  std::string file;     ///< figures/<stem>.svg, linked from Markdown.
+  std::string caption;             ///< "Figure 1. ..." (numbered by the builder).
+  std::string svg;                 ///< Inline SVG for the HTML report.
+  std::string file;                ///< figures/<stem>.svg, linked from Markdown.
   std::vector<std::string> files;  ///< Every format written (svg, pdf, png), for the links.
 };
 

@@ -4,8 +4,8 @@
 #include <algorithm>
 #include <map>
 
-#include "run/context.hpp"
 #include "report/format.hpp"
+#include "run/context.hpp"
 #include "srma/version.hpp"
 
 namespace srma::detail {
@@ -13,111 +13,161 @@ namespace {
 
 const std::map<std::string, std::string>& reference_texts() {
   static const std::map<std::string, std::string> refs = {
-      {"dl", "DerSimonian R, Laird N. Meta-analysis in clinical trials. Control Clin Trials. "
-             "1986;7:177-188."},
-      {"reml", "Viechtbauer W. Bias and efficiency of meta-analytic variance estimators in the "
-               "random-effects model. J Educ Behav Stat. 2005;30:261-293."},
-      {"ml", "Hardy RJ, Thompson SG. A likelihood approach to meta-analysis with random effects. "
-             "Stat Med. 1996;15:619-629."},
-      {"pm", "Paule RC, Mandel J. Consensus values and weighting factors. J Res Natl Bur Stand. "
-             "1982;87:377-385."},
-      {"hs", "Hunter JE, Schmidt FL. Methods of meta-analysis: correcting error and bias in "
-             "research findings. 2nd ed. Sage; 2004."},
-      {"sj", "Sidik K, Jonkman JN. Simple heterogeneity variance estimation for meta-analysis. "
-             "J R Stat Soc C. 2005;54:367-384."},
+      {"dl",
+       "DerSimonian R, Laird N. Meta-analysis in clinical trials. Control Clin Trials. "
+       "1986;7:177-188."},
+      {"reml",
+       "Viechtbauer W. Bias and efficiency of meta-analytic variance estimators in the "
+       "random-effects model. J Educ Behav Stat. 2005;30:261-293."},
+      {"ml",
+       "Hardy RJ, Thompson SG. A likelihood approach to meta-analysis with random effects. "
+       "Stat Med. 1996;15:619-629."},
+      {"pm",
+       "Paule RC, Mandel J. Consensus values and weighting factors. J Res Natl Bur Stand. "
+       "1982;87:377-385."},
+      {"hs",
+       "Hunter JE, Schmidt FL. Methods of meta-analysis: correcting error and bias in "
+       "research findings. 2nd ed. Sage; 2004."},
+      {"sj",
+       "Sidik K, Jonkman JN. Simple heterogeneity variance estimation for meta-analysis. "
+       "J R Stat Soc C. 2005;54:367-384."},
       {"he", "Hedges LV. A random effects model for effect sizes. Psychol Bull. 1983;93:388-395."},
-      {"eb", "Morris CN. Parametric empirical Bayes inference: theory and applications. J Am Stat "
-             "Assoc. 1983;78:47-55."},
-      {"hksj", "Hartung J, Knapp G. A refined method for the meta-analysis of controlled clinical "
-               "trials with binary outcome. Stat Med. 2001;20:3875-3889."},
-      {"sidik2002", "Sidik K, Jonkman JN. A simple confidence interval for meta-analysis. Stat "
-                    "Med. 2002;21:3153-3159."},
-      {"i2", "Higgins JPT, Thompson SG. Quantifying heterogeneity in a meta-analysis. Stat Med. "
-             "2002;21:1539-1558."},
-      {"qprofile", "Viechtbauer W. Confidence intervals for the amount of heterogeneity in "
-                   "meta-analysis. Stat Med. 2007;26:37-52."},
-      {"pi", "IntHout J, Ioannidis JPA, Rovers MM, Goeman JJ. Plea for routinely presenting "
-             "prediction intervals in meta-analysis. BMJ Open. 2016;6:e010247."},
-      {"riley", "Riley RD, Higgins JPT, Deeks JJ. Interpretation of random effects meta-analyses. "
-                "BMJ. 2011;342:d549."},
-      {"subgroup", "Borenstein M, Hedges LV, Higgins JPT, Rothstein HR. Introduction to "
-                   "meta-analysis. Wiley; 2009. Chapter 19."},
-      {"influence", "Viechtbauer W, Cheung MWL. Outlier and influence diagnostics for "
-                    "meta-analysis. Res Synth Methods. 2010;1:112-125."},
-      {"baujat", "Baujat B, Mahe C, Pignon JP, Hill C. A graphical method for exploring "
-                 "heterogeneity in meta-analyses. Stat Med. 2002;21:2641-2652."},
-      {"egger", "Egger M, Davey Smith G, Schneider M, Minder C. Bias in meta-analysis detected by "
-                "a simple, graphical test. BMJ. 1997;315:629-634."},
-      {"begg", "Begg CB, Mazumdar M. Operating characteristics of a rank correlation test for "
-               "publication bias. Biometrics. 1994;50:1088-1101."},
-      {"peters", "Peters JL, Sutton AJ, Jones DR, Abrams KR, Rushton L. Comparison of two methods "
-                 "to detect publication bias in meta-analysis. JAMA. 2006;295:676-680."},
-      {"contour", "Peters JL, Sutton AJ, Jones DR, Abrams KR, Rushton L. Contour-enhanced "
-                  "meta-analysis funnel plots help distinguish publication bias from other causes "
-                  "of asymmetry. J Clin Epidemiol. 2008;61:991-996."},
-      {"trimfill", "Duval S, Tweedie R. Trim and fill: a simple funnel-plot-based method of "
-                   "testing and adjusting for publication bias in meta-analysis. Biometrics. "
-                   "2000;56:455-463."},
-      {"rosenthal", "Rosenthal R. The file drawer problem and tolerance for null results. "
-                    "Psychol Bull. 1979;86:638-641."},
-      {"orwin", "Orwin RG. A fail-safe N for effect size in meta-analysis. J Educ Stat. "
-                "1983;8:157-159."},
-      {"rosenberg", "Rosenberg MS. The file-drawer problem revisited: a general weighted method "
-                    "for calculating fail-safe numbers in meta-analysis. Evolution. "
-                    "2005;59:464-468."},
-      {"metareg", "Thompson SG, Higgins JPT. How should meta-regression analyses be undertaken "
-                  "and interpreted? Stat Med. 2002;21:1559-1573."},
-      {"gosh", "Olkin I, Dahabreh IJ, Trikalinos TA. GOSH - a graphical display of study "
-               "heterogeneity. Res Synth Methods. 2012;3:214-223."},
-      {"permtest", "Higgins JPT, Thompson SG. Controlling the risk of spurious findings from "
-                   "meta-regression. Stat Med. 2004;23:1663-1682."},
-      {"metafor", "Viechtbauer W. Conducting meta-analyses in R with the metafor package. J Stat "
-                  "Softw. 2010;36(3):1-48."},
-      {"prisma", "Page MJ, McKenzie JE, Bossuyt PM, et al. The PRISMA 2020 statement: an updated "
-                 "guideline for reporting systematic reviews. BMJ. 2021;372:n71."},
-      {"nos", "Wells GA, Shea B, O'Connell D, et al. The Newcastle-Ottawa Scale (NOS) for "
-              "assessing the quality of nonrandomised studies in meta-analyses. Ottawa Hospital "
-              "Research Institute."},
-      {"peto", "Yusuf S, Peto R, Lewis J, Collins R, Sleight P. Beta blockade during and after "
-               "myocardial infarction: an overview of the randomized trials. Prog Cardiovasc Dis. "
-               "1985;27:335-371."},
-      {"tierney", "Tierney JF, Stewart LA, Ghersi D, Burdett S, Sydes MR. Practical methods for "
-                  "incorporating summary time-to-event data into meta-analysis. Trials. "
-                  "2007;8:16."},
-      {"hedges", "Hedges LV. Distribution theory for Glass's estimator of effect size and related "
-                 "estimators. J Educ Stat. 1981;6:107-128."},
-      {"seed", "Xiao Y, Wang J, Zhao Z, Wen L, Li J, Liu J. Resection of the primary tumor with or "
-               "without liver resection reduces the risk of death in patients with liver "
-               "metastatic gastroenteropancreatic neuroendocrine tumors: a systematic review and "
-               "meta-analysis. Front Oncol. 2025. doi:10.3389/fonc.2025.1693647."},
+      {"eb",
+       "Morris CN. Parametric empirical Bayes inference: theory and applications. J Am Stat "
+       "Assoc. 1983;78:47-55."},
+      {"hksj",
+       "Hartung J, Knapp G. A refined method for the meta-analysis of controlled clinical "
+       "trials with binary outcome. Stat Med. 2001;20:3875-3889."},
+      {"sidik2002",
+       "Sidik K, Jonkman JN. A simple confidence interval for meta-analysis. Stat "
+       "Med. 2002;21:3153-3159."},
+      {"i2",
+       "Higgins JPT, Thompson SG. Quantifying heterogeneity in a meta-analysis. Stat Med. "
+       "2002;21:1539-1558."},
+      {"qprofile",
+       "Viechtbauer W. Confidence intervals for the amount of heterogeneity in "
+       "meta-analysis. Stat Med. 2007;26:37-52."},
+      {"pi",
+       "IntHout J, Ioannidis JPA, Rovers MM, Goeman JJ. Plea for routinely presenting "
+       "prediction intervals in meta-analysis. BMJ Open. 2016;6:e010247."},
+      {"riley",
+       "Riley RD, Higgins JPT, Deeks JJ. Interpretation of random effects meta-analyses. "
+       "BMJ. 2011;342:d549."},
+      {"subgroup",
+       "Borenstein M, Hedges LV, Higgins JPT, Rothstein HR. Introduction to "
+       "meta-analysis. Wiley; 2009. Chapter 19."},
+      {"influence",
+       "Viechtbauer W, Cheung MWL. Outlier and influence diagnostics for "
+       "meta-analysis. Res Synth Methods. 2010;1:112-125."},
+      {"baujat",
+       "Baujat B, Mahe C, Pignon JP, Hill C. A graphical method for exploring "
+       "heterogeneity in meta-analyses. Stat Med. 2002;21:2641-2652."},
+      {"egger",
+       "Egger M, Davey Smith G, Schneider M, Minder C. Bias in meta-analysis detected by "
+       "a simple, graphical test. BMJ. 1997;315:629-634."},
+      {"begg",
+       "Begg CB, Mazumdar M. Operating characteristics of a rank correlation test for "
+       "publication bias. Biometrics. 1994;50:1088-1101."},
+      {"peters",
+       "Peters JL, Sutton AJ, Jones DR, Abrams KR, Rushton L. Comparison of two methods "
+       "to detect publication bias in meta-analysis. JAMA. 2006;295:676-680."},
+      {"contour",
+       "Peters JL, Sutton AJ, Jones DR, Abrams KR, Rushton L. Contour-enhanced "
+       "meta-analysis funnel plots help distinguish publication bias from other causes "
+       "of asymmetry. J Clin Epidemiol. 2008;61:991-996."},
+      {"trimfill",
+       "Duval S, Tweedie R. Trim and fill: a simple funnel-plot-based method of "
+       "testing and adjusting for publication bias in meta-analysis. Biometrics. "
+       "2000;56:455-463."},
+      {"rosenthal",
+       "Rosenthal R. The file drawer problem and tolerance for null results. "
+       "Psychol Bull. 1979;86:638-641."},
+      {"orwin",
+       "Orwin RG. A fail-safe N for effect size in meta-analysis. J Educ Stat. "
+       "1983;8:157-159."},
+      {"rosenberg",
+       "Rosenberg MS. The file-drawer problem revisited: a general weighted method "
+       "for calculating fail-safe numbers in meta-analysis. Evolution. "
+       "2005;59:464-468."},
+      {"metareg",
+       "Thompson SG, Higgins JPT. How should meta-regression analyses be undertaken "
+       "and interpreted? Stat Med. 2002;21:1559-1573."},
+      {"gosh",
+       "Olkin I, Dahabreh IJ, Trikalinos TA. GOSH - a graphical display of study "
+       "heterogeneity. Res Synth Methods. 2012;3:214-223."},
+      {"permtest",
+       "Higgins JPT, Thompson SG. Controlling the risk of spurious findings from "
+       "meta-regression. Stat Med. 2004;23:1663-1682."},
+      {"metafor",
+       "Viechtbauer W. Conducting meta-analyses in R with the metafor package. J Stat "
+       "Softw. 2010;36(3):1-48."},
+      {"prisma",
+       "Page MJ, McKenzie JE, Bossuyt PM, et al. The PRISMA 2020 statement: an updated "
+       "guideline for reporting systematic reviews. BMJ. 2021;372:n71."},
+      {"nos",
+       "Wells GA, Shea B, O'Connell D, et al. The Newcastle-Ottawa Scale (NOS) for "
+       "assessing the quality of nonrandomised studies in meta-analyses. Ottawa Hospital "
+       "Research Institute."},
+      {"peto",
+       "Yusuf S, Peto R, Lewis J, Collins R, Sleight P. Beta blockade during and after "
+       "myocardial infarction: an overview of the randomized trials. Prog Cardiovasc Dis. "
+       "1985;27:335-371."},
+      {"tierney",
+       "Tierney JF, Stewart LA, Ghersi D, Burdett S, Sydes MR. Practical methods for "
+       "incorporating summary time-to-event data into meta-analysis. Trials. "
+       "2007;8:16."},
+      {"hedges",
+       "Hedges LV. Distribution theory for Glass's estimator of effect size and related "
+       "estimators. J Educ Stat. 1981;6:107-128."},
+      {"seed",
+       "Xiao Y, Wang J, Zhao Z, Wen L, Li J, Liu J. Resection of the primary tumor with or "
+       "without liver resection reduces the risk of death in patients with liver "
+       "metastatic gastroenteropancreatic neuroendocrine tumors: a systematic review and "
+       "meta-analysis. Front Oncol. 2025. doi:10.3389/fonc.2025.1693647."},
   };
   return refs;
 }
 
 std::string estimator_key(tau2_method m) {
   switch (m) {
-    case tau2_method::dl: return "dl";
-    case tau2_method::reml: return "reml";
-    case tau2_method::ml: return "ml";
-    case tau2_method::pm: return "pm";
-    case tau2_method::hs: return "hs";
-    case tau2_method::sj: return "sj";
-    case tau2_method::he: return "he";
-    case tau2_method::eb: return "eb";
+    case tau2_method::dl:
+      return "dl";
+    case tau2_method::reml:
+      return "reml";
+    case tau2_method::ml:
+      return "ml";
+    case tau2_method::pm:
+      return "pm";
+    case tau2_method::hs:
+      return "hs";
+    case tau2_method::sj:
+      return "sj";
+    case tau2_method::he:
+      return "he";
+    case tau2_method::eb:
+      return "eb";
   }
   return "reml";
 }
 
 std::string estimator_name(tau2_method m) {
   switch (m) {
-    case tau2_method::dl: return "the DerSimonian-Laird method";
-    case tau2_method::reml: return "restricted maximum likelihood (REML)";
-    case tau2_method::ml: return "maximum likelihood";
-    case tau2_method::pm: return "the Paule-Mandel method";
-    case tau2_method::hs: return "the Hunter-Schmidt method";
-    case tau2_method::sj: return "the Sidik-Jonkman method";
-    case tau2_method::he: return "the Hedges (variance component) method";
-    case tau2_method::eb: return "the empirical Bayes method";
+    case tau2_method::dl:
+      return "the DerSimonian-Laird method";
+    case tau2_method::reml:
+      return "restricted maximum likelihood (REML)";
+    case tau2_method::ml:
+      return "maximum likelihood";
+    case tau2_method::pm:
+      return "the Paule-Mandel method";
+    case tau2_method::hs:
+      return "the Hunter-Schmidt method";
+    case tau2_method::sj:
+      return "the Sidik-Jonkman method";
+    case tau2_method::he:
+      return "the Hedges (variance component) method";
+    case tau2_method::eb:
+      return "the empirical Bayes method";
   }
   return "";
 }
@@ -158,7 +208,9 @@ doc_section methods_section(run_context& ctx, effect_measure measure,
   auto& refs = ctx.refs;
   const auto& m = p.model;
   doc_section s{"Methods", "methods", 2, {}};
-  auto para = [&](std::string text) { s.blocks.push_back({doc_block::kind::paragraph, std::move(text)}); };
+  auto para = [&](std::string text) {
+    s.blocks.push_back({doc_block::kind::paragraph, std::move(text)});
+  };
 
   // Citations are numbered in order of first use, so every cite() below runs in text order
   // (never two in one fmt::format call, whose arguments are evaluated in unspecified order).
@@ -181,26 +233,33 @@ doc_section methods_section(run_context& ctx, effect_measure measure,
     switch (*kind) {
       case input_kind::ratio_ci: {
         const std::string c = refs.cite("tierney");
-        first += " Each study's standard error was derived from its reported 95% confidence "
-                 "interval as (ln upper - ln lower) / (2 x 1.96) " + c + ".";
+        first +=
+            " Each study's standard error was derived from its reported 95% confidence "
+            "interval as (ln upper - ln lower) / (2 x 1.96) " +
+            c + ".";
         break;
       }
       case input_kind::oe_v: {
         const std::string c = refs.cite({"peto", "tierney"});
-        first += " Log hazard ratios and their variances were obtained from the log-rank observed "
-                 "minus expected events (O - E) and variances (V) as (O - E)/V and 1/V " + c + ".";
+        first +=
+            " Log hazard ratios and their variances were obtained from the log-rank observed "
+            "minus expected events (O - E) and variances (V) as (O - E)/V and 1/V " +
+            c + ".";
         break;
       }
       case input_kind::two_by_two:
-        first += " Effects were computed from the 2x2 tables, adding 0.5 to every cell of tables "
-                 "with a zero cell; tables without events in either arm were left out for ratio "
-                 "measures.";
+        first +=
+            " Effects were computed from the 2x2 tables, adding 0.5 to every cell of tables "
+            "with a zero cell; tables without events in either arm were left out for ratio "
+            "measures.";
         break;
       case input_kind::means:
         if (measure == effect_measure::std_mean_difference) {
           const std::string c = refs.cite("hedges");
-          first += " Standardised mean differences were computed as Hedges' g with the exact "
-                   "small-sample correction " + c + ".";
+          first +=
+              " Standardised mean differences were computed as Hedges' g with the exact "
+              "small-sample correction " +
+              c + ".";
         }
         break;
       default:
@@ -226,42 +285,48 @@ doc_section methods_section(run_context& ctx, effect_measure measure,
     }
     case model_choice::common: {
       const std::string dl = refs.cite("dl");
-      model_text = fmt::format("A common-effect (fixed-effect, inverse-variance) model was used; "
-                               "a random-effects model {} with \u03c4\u00b2 estimated by {} is "
-                               "reported alongside.",
-                               dl, estimator());
+      model_text = fmt::format(
+          "A common-effect (fixed-effect, inverse-variance) model was used; "
+          "a random-effects model {} with \u03c4\u00b2 estimated by {} is "
+          "reported alongside.",
+          dl, estimator());
       break;
     }
     case model_choice::random: {
       const std::string dl = refs.cite("dl");
-      model_text = fmt::format("A random-effects model {} was used, with \u03c4\u00b2 estimated "
-                               "by {}.",
-                               dl, estimator());
+      model_text = fmt::format(
+          "A random-effects model {} was used, with \u03c4\u00b2 estimated "
+          "by {}.",
+          dl, estimator());
       break;
     }
     case model_choice::both: {
       const std::string dl = refs.cite("dl");
-      model_text = fmt::format("Both the common-effect model and a random-effects model {} were "
-                               "fitted, with \u03c4\u00b2 estimated by {}.",
-                               dl, estimator());
+      model_text = fmt::format(
+          "Both the common-effect model and a random-effects model {} were "
+          "fitted, with \u03c4\u00b2 estimated by {}.",
+          dl, estimator());
       break;
     }
   }
-  std::string ci_text = "Confidence intervals for pooled estimates used the normal (Wald-type) "
-                        "approximation.";
+  std::string ci_text =
+      "Confidence intervals for pooled estimates used the normal (Wald-type) "
+      "approximation.";
   if (m.ci == ci_method::hksj) {
-    ci_text = fmt::format("Confidence intervals for the random-effects mean used the "
-                          "Hartung-Knapp-Sidik-Jonkman method (t distribution with k - 1 degrees "
-                          "of freedom) {}.",
-                          refs.cite({"hksj", "sidik2002"}));
+    ci_text = fmt::format(
+        "Confidence intervals for the random-effects mean used the "
+        "Hartung-Knapp-Sidik-Jonkman method (t distribution with k - 1 degrees "
+        "of freedom) {}.",
+        refs.cite({"hksj", "sidik2002"}));
   }
   std::string pi_text;
   if (m.pi != pi_method::none && m.model != model_choice::common) {
-    const std::string dist = m.pi == pi_method::z      ? "the normal distribution"
-                             : m.pi == pi_method::t_k2 ? "a t distribution with k - 2 degrees of freedom"
-                             : m.pi == pi_method::t_k1 ? "a t distribution with k - 1 degrees of freedom"
-                             : m.ci == ci_method::hksj ? "a t distribution with k - 1 degrees of freedom"
-                                                       : "the normal distribution";
+    const std::string dist =
+        m.pi == pi_method::z      ? "the normal distribution"
+        : m.pi == pi_method::t_k2 ? "a t distribution with k - 2 degrees of freedom"
+        : m.pi == pi_method::t_k1 ? "a t distribution with k - 1 degrees of freedom"
+        : m.ci == ci_method::hksj ? "a t distribution with k - 1 degrees of freedom"
+                                  : "the normal distribution";
     pi_text = fmt::format(" {:g}% prediction intervals for the effect in a new study used {} {}.",
                           m.level, dist, refs.cite(m.pi == pi_method::t_k2 ? "riley" : "pi"));
   }
@@ -284,40 +349,41 @@ doc_section methods_section(run_context& ctx, effect_measure measure,
             "Subgroups defined by {} were analysed separately ({}), and differences between "
             "subgroups were tested with the Q test for heterogeneity between subgroups {}.",
             a.by,
-            a.common_tau2.value_or(m.common_tau2) ? "with a \u03c4\u00b2 shared across subgroups"
-                                                  : "with \u03c4\u00b2 estimated within each subgroup",
+            a.common_tau2.value_or(m.common_tau2)
+                ? "with a \u03c4\u00b2 shared across subgroups"
+                : "with \u03c4\u00b2 estimated within each subgroup",
             refs.cite("subgroup")));
         break;
       case analysis_type::subset:
-        extra.push_back(fmt::format("A subset analysis included only the studies for which {} "
-                                    "({}).",
-                                    a.where, a.title.empty() ? a.id : a.title));
+        extra.push_back(
+            fmt::format("A subset analysis included only the studies for which {} "
+                        "({}).",
+                        a.where, a.title.empty() ? a.id : a.title));
         break;
       case analysis_type::pool:
         if (!a.where.empty()) {
-          extra.push_back(fmt::format("A subset analysis included only the studies for which {}.",
-                                      a.where));
+          extra.push_back(
+              fmt::format("A subset analysis included only the studies for which {}.", a.where));
         }
         break;
       case analysis_type::leave1out:
-        extra.push_back("Robustness was examined in a leave-one-out sensitivity analysis, "
-                        "omitting each study in turn.");
+        extra.push_back(
+            "Robustness was examined in a leave-one-out sensitivity analysis, "
+            "omitting each study in turn.");
         break;
       case analysis_type::cumulative:
         extra.push_back(fmt::format("A cumulative meta-analysis added studies in order of {}.",
                                     a.order.empty() ? "their listing" : a.order));
         break;
-      case analysis_type::influence:
-      {
+      case analysis_type::influence: {
         const std::string c1 = refs.cite("influence");
         const std::string c2 = refs.cite("baujat");
-        extra.push_back(fmt::format("Influential studies were identified with the diagnostics of "
-                                    "Viechtbauer and Cheung {} and a Baujat plot {}.",
-                                    c1, c2));
-      }
-        break;
-      case analysis_type::bias:
-      {
+        extra.push_back(
+            fmt::format("Influential studies were identified with the diagnostics of "
+                        "Viechtbauer and Cheung {} and a Baujat plot {}.",
+                        c1, c2));
+      } break;
+      case analysis_type::bias: {
         const std::string contour = a.contours.empty() ? "" : " " + refs.cite("contour");
         const std::string egger = refs.cite("egger");
         const std::string begg = refs.cite("begg");
@@ -329,29 +395,30 @@ doc_section methods_section(run_context& ctx, effect_measure measure,
             "trim-and-fill method ({} estimator) {} and fail-safe numbers {}.",
             a.contours.empty() ? "" : "contour-enhanced ", contour, egger, begg, a.trimfill,
             trimfill, fsn));
-      }
-        break;
+      } break;
       case analysis_type::metareg:
         extra.push_back(fmt::format("Mixed-effects meta-regression {} examined {}.",
                                     refs.cite("metareg"), fmt::join(a.mods, ", ")));
         break;
       case analysis_type::gosh:
-        extra.push_back(fmt::format("A GOSH plot {} displayed the pooled estimate and I\u00b2 of "
-                                    "every subset of studies.",
-                                    refs.cite("gosh")));
+        extra.push_back(
+            fmt::format("A GOSH plot {} displayed the pooled estimate and I\u00b2 of "
+                        "every subset of studies.",
+                        refs.cite("gosh")));
         break;
       case analysis_type::permtest:
-        extra.push_back(fmt::format("A permutation test {} checked the {}.", refs.cite("permtest"),
-                                    a.mods.empty() ? "pooled effect"
-                                                   : "meta-regression coefficients"));
+        extra.push_back(
+            fmt::format("A permutation test {} checked the {}.", refs.cite("permtest"),
+                        a.mods.empty() ? "pooled effect" : "meta-regression coefficients"));
         break;
     }
   }
   if (!extra.empty()) para(fmt::format("{}", fmt::join(extra, " ")));
-  para(fmt::format("All analyses were run with srma {} from the analysis plan {}; every number "
-                   "in this report is in results.json. srma's statistics agree with the metafor "
-                   "package for R {} to a relative 1e-6.",
-                   version(), p.path.substr(p.path.find_last_of('/') + 1), refs.cite("metafor")));
+  para(
+      fmt::format("All analyses were run with srma {} from the analysis plan {}; every number "
+                  "in this report is in results.json. srma's statistics agree with the metafor "
+                  "package for R {} to a relative 1e-6.",
+                  version(), p.path.substr(p.path.find_last_of('/') + 1), refs.cite("metafor")));
   return s;
 }
 

@@ -43,10 +43,11 @@ std::string pretty_header(const std::string& column) {
 
 // How a user enters missing estimates, for the report and the terminal.
 std::string how_to_enter(const std::string& file) {
-  return fmt::format("Enter each study's estimate in {}: the hazard ratio and its 95% CI in "
-                     "columns hr, lower, upper (or log HR and SE in loghr, se; or log-rank O-E "
-                     "and variance in oe, v), then run the plan again.",
-                     file);
+  return fmt::format(
+      "Enter each study's estimate in {}: the hazard ratio and its 95% CI in "
+      "columns hr, lower, upper (or log HR and SE in loghr, se; or log-rank O-E "
+      "and variance in oe, v), then run the plan again.",
+      file);
 }
 
 }  // namespace
@@ -84,10 +85,11 @@ expected<const loaded_data*> run_context::load(const std::string& file_as_writte
   if (!d.excluded.empty()) {
     std::vector<std::string> names;
     for (const auto& e : d.excluded) names.push_back(fmt::format("{} (line {})", e.study, e.line));
-    warnings.push_back(fmt::format("{}: {} of {} studies have no estimate and are not analysed: "
-                                   "{}. {}",
-                                   file_as_written, d.excluded.size(), d.csv.rows.size(),
-                                   fmt::join(names, ", "), how_to_enter(file_as_written)));
+    warnings.push_back(
+        fmt::format("{}: {} of {} studies have no estimate and are not analysed: "
+                    "{}. {}",
+                    file_as_written, d.excluded.size(), d.csv.rows.size(), fmt::join(names, ", "),
+                    how_to_enter(file_as_written)));
   }
   return &data.emplace(path, std::move(d)).first->second;
 }
@@ -107,7 +109,8 @@ expected<doc_block> run_context::figure(const plot::drawing& d, const std::strin
     if (f == "svg") {
       files[file] = b.figure.svg;
     } else {
-      auto bytes = plot::render(d, f == "pdf" ? plot::image_format::pdf : plot::image_format::png, ro);
+      auto bytes =
+          plot::render(d, f == "pdf" ? plot::image_format::pdf : plot::image_format::png, ro);
       if (!bytes) return unexpected(bytes.error());
       files[file] = std::move(*bytes);
     }
@@ -191,14 +194,15 @@ check_outcome evaluate_check(const run_context& ctx, const plan_check& c) {
         o.reason = fmt::format("subgroup '{}' not found", c.subgroup);
         return o;
       }
-      if (which == "primary") which = it->second.primary == model_kind::common ? "common" : "random";
+      if (which == "primary")
+        which = it->second.primary == model_kind::common ? "common" : "random";
     }
   }
   if (!r) {
     o.reason = fmt::format("analysis '{}' did not run", c.analysis);
     return o;
   }
-  const model_estimate& e = which == "common" ? r->common
+  const model_estimate& e = which == "common"   ? r->common
                             : which == "random" ? static_cast<const model_estimate&>(r->random)
                                                 : r->primary_estimate();
   const auto m = r->measure;
@@ -246,7 +250,8 @@ expected<std::optional<doc_section>> prisma_section(run_context& ctx) {
       "The searches identified {} records{}; after removing {} duplicates, {} records were "
       "screened and {} excluded on title and abstract. {} full-text reports were assessed for "
       "eligibility",
-      n(full.database_results), full.register_results ? " (and " + n(full.register_results) + " from registers)" : "",
+      n(full.database_results),
+      full.register_results ? " (and " + n(full.register_results) + " from registers)" : "",
       n(full.duplicates), n(full.records_screened), n(full.records_excluded), n(full.dbr_assessed));
   long excluded_total = 0;
   std::vector<std::string> reasons;
@@ -257,8 +262,10 @@ expected<std::optional<doc_section>> prisma_section(run_context& ctx) {
   if (!reasons.empty()) {
     text += fmt::format(" and {} were excluded ({})", excluded_total, fmt::join(reasons, "; "));
   }
-  text += fmt::format(". {} studies were included in the review", n(full.new_studies ? full.new_studies : full.total_studies));
-  if (full.total_studies_ma) text += fmt::format(" and {} in the meta-analysis", *full.total_studies_ma);
+  text += fmt::format(". {} studies were included in the review",
+                      n(full.new_studies ? full.new_studies : full.total_studies));
+  if (full.total_studies_ma)
+    text += fmt::format(" and {} in the meta-analysis", *full.total_studies_ma);
   text += " " + ctx.refs.cite("prisma");
   const int fig_no = ctx.figure_count + 1;
   s.blocks.push_back({doc_block::kind::paragraph, text + fmt::format(" (Figure {}).", fig_no)});
@@ -286,7 +293,8 @@ expected<std::optional<doc_section>> prisma_section(run_context& ctx) {
   row("Records identified from databases", full.database_results, B::database_results);
   row("Records identified from registers", full.register_results, B::register_results);
   row("Duplicate records removed", full.duplicates, B::duplicates);
-  row("Records marked as ineligible by automation tools", full.excluded_automatic, B::excluded_automatic);
+  row("Records marked as ineligible by automation tools", full.excluded_automatic,
+      B::excluded_automatic);
   row("Records removed for other reasons", full.excluded_other, B::excluded_other);
   row("Records screened", full.records_screened, B::records_screened);
   row("Records excluded", full.records_excluded, B::records_excluded);
@@ -301,15 +309,21 @@ expected<std::optional<doc_section>> prisma_section(run_context& ctx) {
   row("Studies included in meta-analysis", full.total_studies_ma, B::total_studies_ma);
   t.note = fmt::format("From {}; boxes marked derived follow from the others.", ctx.p.prisma_file);
   s.blocks.push_back(ctx.table(std::move(t), "prisma"));
-  ctx.results["prisma"] = {{"file", ctx.p.prisma_file},
-                           {"records_identified", full.database_results ? nlohmann::json(*full.database_results) : nlohmann::json()},
-                           {"duplicates", full.duplicates ? nlohmann::json(*full.duplicates) : nlohmann::json()},
-                           {"records_screened", full.records_screened ? nlohmann::json(*full.records_screened) : nlohmann::json()},
-                           {"records_excluded", full.records_excluded ? nlohmann::json(*full.records_excluded) : nlohmann::json()},
-                           {"reports_assessed", full.dbr_assessed ? nlohmann::json(*full.dbr_assessed) : nlohmann::json()},
-                           {"reports_excluded", excluded_total},
-                           {"studies_included", full.new_studies ? nlohmann::json(*full.new_studies) : nlohmann::json()},
-                           {"studies_in_meta_analysis", full.total_studies_ma ? nlohmann::json(*full.total_studies_ma) : nlohmann::json()}};
+  ctx.results["prisma"] = {
+      {"file", ctx.p.prisma_file},
+      {"records_identified",
+       full.database_results ? nlohmann::json(*full.database_results) : nlohmann::json()},
+      {"duplicates", full.duplicates ? nlohmann::json(*full.duplicates) : nlohmann::json()},
+      {"records_screened",
+       full.records_screened ? nlohmann::json(*full.records_screened) : nlohmann::json()},
+      {"records_excluded",
+       full.records_excluded ? nlohmann::json(*full.records_excluded) : nlohmann::json()},
+      {"reports_assessed",
+       full.dbr_assessed ? nlohmann::json(*full.dbr_assessed) : nlohmann::json()},
+      {"reports_excluded", excluded_total},
+      {"studies_included", full.new_studies ? nlohmann::json(*full.new_studies) : nlohmann::json()},
+      {"studies_in_meta_analysis",
+       full.total_studies_ma ? nlohmann::json(*full.total_studies_ma) : nlohmann::json()}};
   nlohmann::json iss = nlohmann::json::array();
   for (const auto& i : issues) iss.push_back(i.message);
   ctx.results["prisma"]["issues"] = std::move(iss);
@@ -323,7 +337,8 @@ expected<std::optional<doc_section>> nos_section(run_context& ctx, const loaded_
   o.high_from = ctx.p.nos_high;
   auto nos = review::nos_from_csv(d.csv, o);
   if (!nos) {
-    if (nos.error().id == "srma.review.E611") return std::optional<doc_section>();  // no NOS columns
+    if (nos.error().id == "srma.review.E611")
+      return std::optional<doc_section>();  // no NOS columns
     return unexpected(nos.error());
   }
   doc_section s{"Risk of bias (Newcastle-Ottawa Scale)", "quality", 3, {}};
@@ -336,14 +351,15 @@ expected<std::optional<doc_section>> nos_section(run_context& ctx, const loaded_
                                   ctx.refs.cite("nos"), high, known, ctx.p.nos_high)});
   doc_table t;
   t.caption = "Newcastle-Ottawa Scale";
-  t.header = {"Study", "Selection (0-4)", "Comparability (0-2)", "Outcome (0-3)", "Total (0-9)",
-              "Quality"};
+  t.header = {"Study",         "Selection (0-4)", "Comparability (0-2)",
+              "Outcome (0-3)", "Total (0-9)",     "Quality"};
   t.right_align = {false, true, true, true, true, false};
   auto v = [](const std::optional<int>& x) { return x ? std::to_string(*x) : std::string("–"); };
   nlohmann::json nj = nlohmann::json::array();
   for (const auto& st : nos->studies) {
     t.rows.push_back({st.study, v(st.score.selection), v(st.score.comparability),
-                      v(st.score.outcome), v(st.score.total), std::string(review::to_string(st.quality))});
+                      v(st.score.outcome), v(st.score.total),
+                      std::string(review::to_string(st.quality))});
     nj.push_back({{"study", st.study},
                   {"total", st.score.total ? nlohmann::json(*st.score.total) : nlohmann::json()},
                   {"quality", std::string(review::to_string(st.quality))}});
@@ -354,7 +370,8 @@ expected<std::optional<doc_section>> nos_section(run_context& ctx, const loaded_
   return std::optional<doc_section>(std::move(s));
 }
 
-expected<void> write_files(const std::string& dir, const std::map<std::string, std::string>& files) {
+expected<void> write_files(const std::string& dir,
+                           const std::map<std::string, std::string>& files) {
   namespace fs = std::filesystem;
   std::error_code ec;
   fs::create_directories(dir, ec);
@@ -434,9 +451,10 @@ expected<run_summary> run_plan(const plan& p, const run_options& options) {
     items.k = doc_block::kind::items;
     for (const auto& e : md.excluded)
       items.items.push_back(fmt::format("{} ({} line {}): {}", e.study, md.name, e.line, e.reason));
-    s.blocks.push_back({doc_block::kind::notice,
-                        fmt::format("{} of {} studies have no estimate and are not analysed. {}",
-                                    md.excluded.size(), md.csv.rows.size(), how_to_enter(md.name))});
+    s.blocks.push_back(
+        {doc_block::kind::notice,
+         fmt::format("{} of {} studies have no estimate and are not analysed. {}",
+                     md.excluded.size(), md.csv.rows.size(), how_to_enter(md.name))});
     s.blocks.push_back(std::move(items));
     doc.sections.push_back(std::move(s));
   }
@@ -458,9 +476,14 @@ expected<run_summary> run_plan(const plan& p, const run_options& options) {
       t.rows.push_back({what, c.model, o.published, o.reproduced,
                         o.passed ? "yes" : (o.reason.empty() ? "no" : "no (" + o.reason + ")"),
                         c.source});
-      cj.push_back({{"analysis", c.analysis}, {"subgroup", c.subgroup}, {"model", c.model},
-                    {"published", o.published}, {"reproduced", o.reproduced},
-                    {"passed", o.passed}, {"reason", o.reason}, {"source", c.source}});
+      cj.push_back({{"analysis", c.analysis},
+                    {"subgroup", c.subgroup},
+                    {"model", c.model},
+                    {"published", o.published},
+                    {"reproduced", o.reproduced},
+                    {"passed", o.passed},
+                    {"reason", o.reason},
+                    {"source", c.source}});
       summary.checks.push_back(std::move(o));
     }
     t.note = "Values compared after rounding to the published number of decimals.";
@@ -475,17 +498,18 @@ expected<run_summary> run_plan(const plan& p, const run_options& options) {
     doc_block items;
     items.k = doc_block::kind::items;
     items.items.push_back(fmt::format("srma version {}", version()));
-    items.items.push_back(fmt::format("Plan {} (SHA-256 {})",
-                                      p.path.substr(p.path.find_last_of('/') + 1),
-                                      sha256_hex(p.text)));
+    items.items.push_back(fmt::format(
+        "Plan {} (SHA-256 {})", p.path.substr(p.path.find_last_of('/') + 1), sha256_hex(p.text)));
     nlohmann::json dj = nlohmann::json::array();
     if (!ctx.prisma_sha256.empty()) {
-      items.items.push_back(fmt::format("PRISMA counts {} (SHA-256 {})", ctx.p.prisma_file,
-                                        ctx.prisma_sha256));
+      items.items.push_back(
+          fmt::format("PRISMA counts {} (SHA-256 {})", ctx.p.prisma_file, ctx.prisma_sha256));
     }
     for (const auto& [path, d] : ctx.data) {
       items.items.push_back(fmt::format("Data {} (SHA-256 {})", d.name, d.sha256));
-      dj.push_back({{"file", d.name}, {"sha256", d.sha256}, {"rows", d.csv.rows.size()},
+      dj.push_back({{"file", d.name},
+                    {"sha256", d.sha256},
+                    {"rows", d.csv.rows.size()},
                     {"studies_analysed", d.studies ? d.studies->k() : 0}});
     }
     s.blocks.push_back({doc_block::kind::paragraph,
@@ -530,11 +554,11 @@ expected<run_summary> run_plan(const plan& p, const run_options& options) {
                                                 : "")});
     }
     if (!md.excluded.empty()) {
-      s.blocks.push_back({doc_block::kind::notice,
-                          fmt::format("{} of {} studies in {} have no estimate yet; see "
-                                      "\"Studies without an estimate\". {}",
-                                      md.excluded.size(), md.csv.rows.size(), md.name,
-                                      how_to_enter(md.name))});
+      s.blocks.push_back(
+          {doc_block::kind::notice,
+           fmt::format("{} of {} studies in {} have no estimate yet; see "
+                       "\"Studies without an estimate\". {}",
+                       md.excluded.size(), md.csv.rows.size(), md.name, how_to_enter(md.name))});
     }
   }
 

@@ -25,8 +25,8 @@ double linear_model::log_likelihood(double tau2, bool reml) const {
 //
 // With X = 1 and S = sum a, ybar = sum a y / S, r = y - ybar:
 //   tr P = S - sum a^2 / S,  tr PP = sum a^2 - 2 sum a^3 / S + (sum a^2 / S)^2,
-//   tr PV = sum a v - sum a^2 v / S,  tr PVP = sum a^2 v - 2 sum a^3 v / S + sum a^2 sum a^2 v / S^2,
-//   tr PVPV = sum a^2 v^2 - 2 sum a^3 v^2 / S + (sum a^2 v / S)^2.
+//   tr PV = sum a v - sum a^2 v / S,  tr PVP = sum a^2 v - 2 sum a^3 v / S + sum a^2 sum a^2 v /
+//   S^2, tr PVPV = sum a^2 v^2 - 2 sum a^3 v^2 / S + (sum a^2 v / S)^2.
 template <typename WeightFn>
 projection_stats intercept_model::compute(WeightFn weight, bool with_v) const {
   const auto y = this->y();
@@ -108,7 +108,8 @@ double intercept_model::logdet_xwx(double tau2) const {
   return std::log(s);
 }
 
-// ---- general design: p x p algebra ----------------------------------------------------------------
+// ---- general design: p x p algebra
+// ----------------------------------------------------------------
 
 regression_model::wls_fit regression_model::fit(const Eigen::VectorXd& a) const {
   const Eigen::MatrixXd xa = x_.transpose() * a.asDiagonal();

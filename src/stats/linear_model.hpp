@@ -26,15 +26,15 @@ namespace srma::detail {
 
 /// Functionals of P at one weight vector. The V terms are filled only when asked for.
 struct projection_stats {
-  double sum_a = 0;   ///< tr A
-  double sum_a2 = 0;  ///< tr A^2
-  double rss = 0;     ///< y'Py (the generalised Q statistic when a = 1/(v + tau^2))
-  double tr_p = 0;    ///< tr P
-  double tr_pp = 0;   ///< tr PP
-  double ypp_y = 0;   ///< y'PPy
-  double tr_pv = 0;   ///< tr PV
-  double tr_pvp = 0;  ///< tr PVP
-  double tr_pvpv = 0; ///< tr PVPV
+  double sum_a = 0;    ///< tr A
+  double sum_a2 = 0;   ///< tr A^2
+  double rss = 0;      ///< y'Py (the generalised Q statistic when a = 1/(v + tau^2))
+  double tr_p = 0;     ///< tr P
+  double tr_pp = 0;    ///< tr PP
+  double ypp_y = 0;    ///< y'PPy
+  double tr_pv = 0;    ///< tr PV
+  double tr_pvp = 0;   ///< tr PVP
+  double tr_pvpv = 0;  ///< tr PVPV
 };
 
 /// A meta-analytic (meta-regression) model: estimates y, sampling variances v, design X.

@@ -2,10 +2,11 @@
 //   ML:   step = (y'PPy - tr W) / tr W^2
 //   REML: step = (y'PPy - tr P) / tr PP
 // with P at w* = 1/(v + tau^2); the step is halved while it would make tau^2 negative.
-#include <cmath>
+#include "tau2/fisher_scoring.hpp"
+
 #include <fmt/format.h>
 
-#include "tau2/fisher_scoring.hpp"
+#include <cmath>
 
 namespace srma::detail {
 
@@ -29,7 +30,7 @@ expected<tau2_estimate> fisher_scoring(const linear_model& m, bool reml, const t
   }
   if (!converged) {
     return fail("srma.model.E303",
-                fmt::format("Fisher scoring for {} did not converge in {} iterations", 
+                fmt::format("Fisher scoring for {} did not converge in {} iterations",
                             reml ? "REML" : "ML", c.max_iter));
   }
   // The likelihood can have its maximum on the boundary while scoring stops at a stationary

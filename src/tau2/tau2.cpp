@@ -14,10 +14,9 @@
 namespace srma {
 namespace {
 
-constexpr std::array<tau2_method, 8> k_methods = {tau2_method::dl, tau2_method::reml,
-                                                  tau2_method::ml, tau2_method::pm,
-                                                  tau2_method::hs, tau2_method::sj,
-                                                  tau2_method::he, tau2_method::eb};
+constexpr std::array<tau2_method, 8> k_methods = {
+    tau2_method::dl, tau2_method::reml, tau2_method::ml, tau2_method::pm,
+    tau2_method::hs, tau2_method::sj,   tau2_method::he, tau2_method::eb};
 constexpr std::array<std::string_view, 8> k_codes = {"DL", "REML", "ML", "PM",
                                                      "HS", "SJ",   "HE", "EB"};
 
@@ -48,14 +47,22 @@ expected<tau2_estimate> estimate_tau2(const linear_model& m, tau2_method method,
                             m.k(), m.p(), m.p() + 1));
   }
   switch (method) {
-    case tau2_method::dl: return estimate_dl(m);
-    case tau2_method::reml: return estimate_reml(m, c);
-    case tau2_method::ml: return estimate_ml(m, c);
-    case tau2_method::pm: return estimate_pm(m, c);
-    case tau2_method::hs: return estimate_hs(m);
-    case tau2_method::sj: return estimate_sj(m);
-    case tau2_method::he: return estimate_he(m);
-    case tau2_method::eb: return estimate_eb(m, c);
+    case tau2_method::dl:
+      return estimate_dl(m);
+    case tau2_method::reml:
+      return estimate_reml(m, c);
+    case tau2_method::ml:
+      return estimate_ml(m, c);
+    case tau2_method::pm:
+      return estimate_pm(m, c);
+    case tau2_method::hs:
+      return estimate_hs(m);
+    case tau2_method::sj:
+      return estimate_sj(m);
+    case tau2_method::he:
+      return estimate_he(m);
+    case tau2_method::eb:
+      return estimate_eb(m, c);
   }
   return fail("srma.model.E302", "unknown tau^2 estimator");
 }
@@ -87,7 +94,7 @@ expected<tau2_interval> qprofile_ci(const linear_model& m, double level_percent,
   }
   const double df = static_cast<double>(m.k() - m.p());
   const double alpha = 1 - level_percent / 100;
-  const double crit_lower_bound = qchisq_upper(alpha / 2, df);     // chi2 at 1 - alpha/2
+  const double crit_lower_bound = qchisq_upper(alpha / 2, df);      // chi2 at 1 - alpha/2
   const double crit_upper_bound = qchisq_upper(1 - alpha / 2, df);  // chi2 at alpha/2
   const double q0 = m.rss_and_slope(0.0).first;
   tau2_interval ci;

@@ -36,7 +36,8 @@ TEST(csv_test, strips_bom_and_handles_crlf) {
 }
 
 TEST(csv_test, quoted_fields_with_separators_quotes_and_newlines) {
-  auto t = parse_csv("study,note\n\"Smith, J\",\"said \"\"hi\"\"\"\n\"Two\nlines\",x\nC,y\n", "x.csv");
+  auto t =
+      parse_csv("study,note\n\"Smith, J\",\"said \"\"hi\"\"\"\n\"Two\nlines\",x\nC,y\n", "x.csv");
   ASSERT_TRUE(t) << t.error().what();
   ASSERT_EQ(t->rows.size(), 3u);
   EXPECT_EQ(t->rows[0].fields[0], "Smith, J");

@@ -35,11 +35,11 @@ TEST(metareg_test, design_expands_categorical_moderators_against_the_first_level
   std::vector<std::string> mods = {"ablat", "alloc"};
   auto d = build_design(t, mods);
   ASSERT_TRUE(d) << d.error().what();
-  EXPECT_EQ(d->names, (std::vector<std::string>{"intercept", "ablat", "alloc[random]",
-                                                "alloc[systematic]"}));
-  EXPECT_EQ(d->at(0, 2), 1.0);   // Aronson: random
-  EXPECT_EQ(d->at(4, 2), 0.0);   // Frimodt-Moller: alternate (reference)
-  EXPECT_EQ(d->at(8, 3), 1.0);   // Coetzee: systematic
+  EXPECT_EQ(d->names,
+            (std::vector<std::string>{"intercept", "ablat", "alloc[random]", "alloc[systematic]"}));
+  EXPECT_EQ(d->at(0, 2), 1.0);  // Aronson: random
+  EXPECT_EQ(d->at(4, 2), 0.0);  // Frimodt-Moller: alternate (reference)
+  EXPECT_EQ(d->at(8, 3), 1.0);  // Coetzee: systematic
   std::vector<std::string> f = {"ablat"};
   std::vector<std::string> only = {"ablat"};
   auto as_factor = build_design(t, only, f);

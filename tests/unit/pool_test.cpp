@@ -59,7 +59,8 @@ TEST(pool_test, bcg_tau2_estimators_match_metafor_printed_values) {
 
 // Reference: pooling.md §2 and §4-6 (BCG): EE CI [-0.5097, -0.3509], z = -10.6247, Q = 152.2330;
 // REML: Q-profile tau^2 [0.1197, 1.1115], I^2 [81.92, 97.68]; HKSJ t = -3.9522, p = 0.0019,
-// CI [-1.1084, -0.3206]; PI z [-1.8667, 0.4376], t(k-1) [-1.9953, 0.5663], t(k-2) [-2.0084, 0.5793].
+// CI [-1.1084, -0.3206]; PI z [-1.8667, 0.4376], t(k-1) [-1.9953, 0.5663], t(k-2) [-2.0084,
+// 0.5793].
 TEST(pool_test, bcg_common_effect_heterogeneity_and_intervals) {
   auto r = pool(k_yi, k_vi, metafor(tau2_method::reml));
   ASSERT_TRUE(r);

@@ -42,7 +42,8 @@ TEST(run_test, pignon2000_example_reproduces_the_published_hazard_ratio) {
   EXPECT_TRUE(r->checks[0].passed) << r->checks[0].published << " vs " << r->checks[0].reproduced;
   EXPECT_EQ(r->checks[0].reproduced, "0.90, 0.85, 0.94");
   for (const auto& a : r->analyses) EXPECT_TRUE(a.ran) << a.id << ": " << a.reason;
-  EXPECT_EQ(r->headline, "HR 0.90 (95% CI 0.85\u20130.94; p < 0.001), common-effect model, 65 studies");
+  EXPECT_EQ(r->headline,
+            "HR 0.90 (95% CI 0.85\u20130.94; p < 0.001), common-effect model, 65 studies");
 
   const auto json = nlohmann::json::parse(slurp(out / "results.json"));
   EXPECT_EQ(json.at("checks")[0].at("passed"), true);
@@ -54,8 +55,10 @@ TEST(run_test, pignon2000_example_reproduces_the_published_hazard_ratio) {
   ASSERT_TRUE(studies);
   auto pooled = pool(*studies, plan->model);
   ASSERT_TRUE(pooled);
-  EXPECT_EQ(overall.at("result").at("common").at("estimate").get<double>(), pooled->common.estimate);
-  EXPECT_EQ(overall.at("result").at("random").at("ci_upper").get<double>(), pooled->random.ci_upper);
+  EXPECT_EQ(overall.at("result").at("common").at("estimate").get<double>(),
+            pooled->common.estimate);
+  EXPECT_EQ(overall.at("result").at("random").at("ci_upper").get<double>(),
+            pooled->random.ci_upper);
 
   // Every figure exists in all three formats and is inline in the HTML.
   const std::string html = slurp(out / "report.html");
@@ -64,7 +67,8 @@ TEST(run_test, pignon2000_example_reproduces_the_published_hazard_ratio) {
     if (f.path().extension() == ".svg") ++figures;
   EXPECT_GE(figures, 4u);
   std::size_t inline_svgs = 0;
-  for (std::size_t pos = 0; (pos = html.find("<svg", pos)) != std::string::npos; ++pos) ++inline_svgs;
+  for (std::size_t pos = 0; (pos = html.find("<svg", pos)) != std::string::npos; ++pos)
+    ++inline_svgs;
   EXPECT_EQ(inline_svgs, figures);
   for (const auto& f : fs::directory_iterator(out / "figures")) {
     const auto stem = f.path().stem();

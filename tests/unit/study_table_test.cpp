@@ -101,8 +101,8 @@ TEST(study_table_test, means_give_md_and_hedges_g) {
                      {.measure = effect_measure::std_mean_difference});
   ASSERT_TRUE(g);
   const double sp = std::sqrt((154.0 * 47 * 47 + 155.0 * 64 * 64) / 309);
-  const double cm = std::exp(std::lgamma(309 / 2.0) - std::log(std::sqrt(309 / 2.0)) -
-                             std::lgamma(308 / 2.0));
+  const double cm =
+      std::exp(std::lgamma(309 / 2.0) - std::log(std::sqrt(309 / 2.0)) - std::lgamma(308 / 2.0));
   EXPECT_REL(g->yi[0], cm * -20 / sp, 1e-14);
   EXPECT_NEAR(g->yi[0], -0.3552, 5e-5);
 }
@@ -147,7 +147,8 @@ TEST(study_table_test, errors_name_file_line_column_and_expectation) {
             "unique");
   EXPECT_EQ(error_of("study,yi,vi\n,0.1,0.2\n"),
             "[srma.input.E208] s.csv:2:1: column 'study' is empty: every study needs a label");
-  EXPECT_EQ(error_of("study,yi,vi\n"), "[srma.input.E209] s.csv:1: the file has a header but no studies");
+  EXPECT_EQ(error_of("study,yi,vi\n"),
+            "[srma.input.E209] s.csv:1: the file has a header but no studies");
   EXPECT_EQ(error_of("study,events_t,n_t,events_c,n_c\nA,12,10,3,12\n"),
             "[srma.input.E210] s.csv:2:2: column 'events_t' is 12, but events cannot exceed "
             "'n_t' = 10");

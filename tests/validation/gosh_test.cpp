@@ -1,9 +1,10 @@
 // Validation of GOSH against metafor 3.8-1's gosh() on the first 8 BCG trials (255 subsets) for the
 // common-effect, DerSimonian-Laird (metafor's fast path; srma's Gray-code updates) and REML models.
 // Reference: tests/validation/data/gosh_bcg8.json from tools/make_reference_gosh.R.
+#include "srma/gosh.hpp"
+
 #include <gtest/gtest.h>
 
-#include "srma/gosh.hpp"
 #include "validation/reference.hpp"
 
 namespace srma {
@@ -39,8 +40,10 @@ TEST(gosh_test, every_subset_matches_metafor) {
       EXPECT_TRUE(test::near_rel(g->Q[s], e.at("Q").get<double>(), test::tol::estimate, 1e-7));
       EXPECT_TRUE(test::near_rel(g->I2[s], e.at("I2").get<double>(), test::tol::estimate, 1e-6));
       EXPECT_TRUE(test::near_rel(g->H2[s], e.at("H2").get<double>(), test::tol::estimate));
-      EXPECT_TRUE(test::near_rel(g->tau2[s], e.at("tau2").get<double>(), test::tol::estimate, 1e-9));
-      EXPECT_TRUE(test::near_rel(g->estimate[s], e.at("estimate").get<double>(), test::tol::estimate));
+      EXPECT_TRUE(
+          test::near_rel(g->tau2[s], e.at("tau2").get<double>(), test::tol::estimate, 1e-9));
+      EXPECT_TRUE(
+          test::near_rel(g->estimate[s], e.at("estimate").get<double>(), test::tol::estimate));
     }
   }
 }

@@ -64,8 +64,8 @@ namespace srma::test {
   if (analysis == "influence") return wrap(influence(*studies, o));
   if (analysis == "bias") {
     bias_options b;
-    b.estimator = args.value("estimator", "L0") == "R0" ? trimfill_estimator::r0
-                                                       : trimfill_estimator::l0;
+    b.estimator =
+        args.value("estimator", "L0") == "R0" ? trimfill_estimator::r0 : trimfill_estimator::l0;
     return wrap(small_study_bias(*studies, o, b));
   }
   const auto mods = string_list(args, "mods");

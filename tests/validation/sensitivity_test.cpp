@@ -2,10 +2,10 @@
 // exact permutation tests against metafor 3.8-1 (tests/validation/data/*_sensitivity.json,
 // written by tools/make_reference_sensitivity.R; every case records its exact R calls).
 //
-// Data: dat.bcg (Colditz et al. 1994; 13 trials, subgroups by allocation, latitude), dat.hackshaw1998
-// (Hackshaw et al. 1997; 37 studies), dat.pignon2000 (Pignon et al. 2000; 65 trials, timing
-// subgroups), dat.li2007 (Li et al. 2007; 2x2 counts for Peters' test), and 10- and 7-trial subsets
-// of dat.bcg for exact permutation tests.
+// Data: dat.bcg (Colditz et al. 1994; 13 trials, subgroups by allocation, latitude),
+// dat.hackshaw1998 (Hackshaw et al. 1997; 37 studies), dat.pignon2000 (Pignon et al. 2000; 65
+// trials, timing subgroups), dat.li2007 (Li et al. 2007; 2x2 counts for Peters' test), and 10- and
+// 7-trial subsets of dat.bcg for exact permutation tests.
 #include <gtest/gtest.h>
 
 #include "validation/sensitivity_reference.hpp"
