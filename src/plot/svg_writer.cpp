@@ -14,6 +14,7 @@
 #include <string_view>
 
 #include "plot/backends.hpp"
+#include "util/text.hpp"
 
 namespace srma::detail {
 namespace {
@@ -36,27 +37,6 @@ std::string num(double v) {
 }
 
 std::string hex(const color& c) { return fmt::format("#{:02x}{:02x}{:02x}", c.r, c.g, c.b); }
-
-void escape_into(std::string& out, std::string_view text) {
-  for (char ch : text) {
-    switch (ch) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      default:
-        out += ch;
-    }
-  }
-}
 
 std::string sanitize_id(std::string_view id) {
   std::string s;
@@ -120,7 +100,7 @@ class svg_canvas final : public canvas {
     if (style.colour.alpha < 1)
       out_ += fmt::format(" fill-opacity=\"{}\"", num(style.colour.alpha));
     out_ += ">";
-    escape_into(out_, text);
+    escape_xml_into(out_, text);
     out_ += "</text>\n";
   }
 
@@ -180,12 +160,12 @@ std::string write_svg(const plot::drawing& d) {
       "<svg xmlns=\"http://www.w3.org/2000/svg\" version=\"1.1\" width=\"{0}pt\" "
       "height=\"{1}pt\" viewBox=\"0 0 {0} {1}\" font-family=\"",
       num(d.width()), num(d.height()));
-  escape_into(out, d.font_family());
+  escape_xml_into(out, d.font_family());
   // Verdana has nearly the metrics of DejaVu Sans (both descend from Bitstream Vera's design).
   out += ", Verdana, sans-serif\">\n";
   if (!d.title().empty()) {
     out += "  <title>";
-    escape_into(out, d.title());
+    escape_xml_into(out, d.title());
     out += "</title>\n";
   }
   out += fmt::format("  <rect x=\"0\" y=\"0\" width=\"{}\" height=\"{}\" fill=\"#ffffff\"/>\n",

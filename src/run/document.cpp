@@ -2,32 +2,10 @@
 
 #include <fmt/format.h>
 
+#include "util/text.hpp"
+
 namespace srma::detail {
 namespace {
-
-std::string escape_html(const std::string& s) {
-  std::string out;
-  out.reserve(s.size());
-  for (char c : s) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
 
 std::string escape_md(const std::string& s) {
   std::string out;
@@ -72,53 +50,52 @@ std::string render_html(const document& d) {
   out += "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n";
   out += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n";
   out += fmt::format("<title>{}</title>\n<style>\n{}</style>\n</head>\n<body>\n",
-                     escape_html(d.title), k_css);
-  out += fmt::format("<h1>{}</h1>\n", escape_html(d.title));
-  for (const auto& f : d.front) out += fmt::format("<p class=\"front\">{}</p>\n", escape_html(f));
+                     escape_xml(d.title), k_css);
+  out += fmt::format("<h1>{}</h1>\n", escape_xml(d.title));
+  for (const auto& f : d.front) out += fmt::format("<p class=\"front\">{}</p>\n", escape_xml(f));
   for (const auto& s : d.sections) {
-    out += fmt::format("<h{0} id=\"{1}\">{2}</h{0}>\n", s.level, s.anchor, escape_html(s.title));
+    out += fmt::format("<h{0} id=\"{1}\">{2}</h{0}>\n", s.level, s.anchor, escape_xml(s.title));
     for (const auto& b : s.blocks) {
       switch (b.k) {
         case doc_block::kind::paragraph:
-          out += fmt::format("<p>{}</p>\n", escape_html(b.text));
+          out += fmt::format("<p>{}</p>\n", escape_xml(b.text));
           break;
         case doc_block::kind::notice:
-          out += fmt::format("<div class=\"notice\">{}</div>\n", escape_html(b.text));
+          out += fmt::format("<div class=\"notice\">{}</div>\n", escape_xml(b.text));
           break;
         case doc_block::kind::items:
           out += "<ul>\n";
-          for (const auto& i : b.items) out += fmt::format("<li>{}</li>\n", escape_html(i));
+          for (const auto& i : b.items) out += fmt::format("<li>{}</li>\n", escape_xml(i));
           out += "</ul>\n";
           break;
         case doc_block::kind::table: {
           const auto& t = b.table;
           out += fmt::format("<div class=\"table\"><table>\n<caption>{}</caption>\n<thead><tr>",
-                             escape_html(t.caption));
-          for (const auto& h : t.header) out += fmt::format("<th>{}</th>", escape_html(h));
+                             escape_xml(t.caption));
+          for (const auto& h : t.header) out += fmt::format("<th>{}</th>", escape_xml(h));
           out += "</tr></thead>\n<tbody>\n";
           for (const auto& r : t.rows) {
             out += "<tr>";
             for (std::size_t j = 0; j < r.size(); ++j) {
               const bool num = j < t.right_align.size() && t.right_align[j];
-              out += fmt::format("<td{}>{}</td>", num ? " class=\"num\"" : "", escape_html(r[j]));
+              out += fmt::format("<td{}>{}</td>", num ? " class=\"num\"" : "", escape_xml(r[j]));
             }
             out += "</tr>\n";
           }
           out += "</tbody>\n</table></div>\n";
-          if (!t.note.empty())
-            out += fmt::format("<p class=\"note\">{}</p>\n", escape_html(t.note));
+          if (!t.note.empty()) out += fmt::format("<p class=\"note\">{}</p>\n", escape_xml(t.note));
           break;
         }
         case doc_block::kind::figure: {
           const auto& f = b.figure;
           out += "<figure>\n" + inline_svg(f.svg);
           if (out.back() != '\n') out += '\n';
-          out += fmt::format("<figcaption>{}", escape_html(f.caption));
+          out += fmt::format("<figcaption>{}", escape_xml(f.caption));
           if (!f.files.empty()) {
             out += "<br>";
             for (const auto& file : f.files) {
               const auto dot = file.rfind('.');
-              out += fmt::format("<a href=\"{}\">{}</a>", escape_html(file),
+              out += fmt::format("<a href=\"{}\">{}</a>", escape_xml(file),
                                  dot == std::string::npos ? file : file.substr(dot + 1));
             }
           }

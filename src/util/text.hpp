@@ -40,6 +40,36 @@ inline bool is_missing_token(std::string_view s) {
   return s.empty() || s == "NA" || s == "N/A" || s == "na" || s == "NaN" || s == ".";
 }
 
+/// Appends `text` to `out` with the characters XML and HTML reserve (& < > ") escaped.
+inline void escape_xml_into(std::string& out, std::string_view text) {
+  for (char ch : text) {
+    switch (ch) {
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      default:
+        out += ch;
+    }
+  }
+}
+
+/// `text` with the characters XML and HTML reserve escaped.
+inline std::string escape_xml(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  escape_xml_into(out, text);
+  return out;
+}
+
 /// Parses a whole field as a finite double. With `decimal_comma`, "0,48" reads as 0.48 (files
 /// written by European spreadsheets use ';' as separator and ',' as decimal mark).
 std::optional<double> parse_double(std::string_view s, bool decimal_comma = false);
