@@ -90,24 +90,8 @@ expected<drawing> draw_baujat(std::span<const baujat_point> points, const baujat
     g.panel.y = c.y_axis(false, 0, hi_y, ph);
     detail::expand_axis(g.panel.x);
     detail::expand_axis(g.panel.y);
-    const auto mg = c.axes_margins(g.panel, parts);
     const double top = margin + title_h + c.line_height(c.small()) / 2;
-    double left = margin + mg.left;
-    // The first x tick label is centred on the panel's left edge.
-    if (!g.panel.x.labels.empty()) {
-      left = std::max(left, margin + c.width(g.panel.x.labels.front(), c.small()) / 2);
-    }
-    g.panel.box = {left, top, pw, ph};
-    g.panel.x.x0 = left;
-    g.panel.x.x1 = left + pw;
-    g.panel.y.x0 = top + ph;
-    g.panel.y.x1 = top;
-    double right = g.panel.box.right();
-    if (!g.panel.x.labels.empty()) {
-      right =
-          std::max(right, g.panel.box.right() + c.width(g.panel.x.labels.back(), c.small()) / 2);
-    }
-    double bottom = g.panel.box.bottom() + mg.bottom;
+    auto [right, bottom] = c.place_panel(g.panel, parts, margin, top, pw, ph);
     if (mode != point_labels::none) {
       std::vector<detail::label_target> targets;
       for (std::size_t i = 0; i < points.size(); ++i) {
@@ -174,21 +158,9 @@ expected<drawing> draw_baujat(std::span<const baujat_point> points, const baujat
   point_labels mode = o.labels;
   baujat_geometry g = place(pw, ph, mode);
   // Fit an explicit total size first; labels then have to live with the panel they get.
-  auto fit_size = [&]() -> std::string {
-    const double min_panel = fs * 10;
-    if (o.width > 0) {
-      pw = std::max(min_panel, pw + o.width - g.total_w);
-      g = place(pw, ph, mode);
-      if (auto msg = detail::size_error("Baujat plot", "width", o.width, g.total_w); !msg.empty())
-        return msg;
-    }
-    if (o.height > 0) {
-      ph = std::max(min_panel, ph + o.height - g.total_h);
-      g = place(pw, ph, mode);
-      if (auto msg = detail::size_error("Baujat plot", "height", o.height, g.total_h); !msg.empty())
-        return msg;
-    }
-    return "";
+  auto fit_size = [&] {
+    return detail::fit_to_size("Baujat plot", o.width, o.height, fs * 10, fs * 10, pw, ph, g,
+                               [&](double w, double h) { return place(w, h, mode); });
   };
   if (auto msg = fit_size(); !msg.empty()) return fail("srma.plot.E505", msg);
   for (int grow = 0; !g.all_placed && !fixed_panel && grow < 3; ++grow) {

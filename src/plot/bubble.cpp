@@ -199,28 +199,15 @@ expected<drawing> draw_bubble(const bubble_data& data, const bubble_options& o) 
     geometry g;
     g.panel.x = c.x_axis(false, ax_lo, ax_hi, pw);
     g.panel.y = c.y_axis(log, y_lo, y_hi, ph);
-    const auto mg = c.axes_margins(g.panel, parts);
     const double top = margin + title_h + c.line_height(c.small()) / 2;
-    double left = margin + mg.left;
-    if (!g.panel.x.labels.empty()) {
-      left = std::max(left, margin + c.width(g.panel.x.labels.front(), c.small()) / 2);
-    }
-    g.panel.box = {left, top, pw, ph};
-    g.panel.x.x0 = left;
-    g.panel.x.x1 = left + pw;
-    g.panel.y.x0 = top + ph;
-    g.panel.y.x1 = top;
-    double right = g.panel.box.right();
-    if (!g.panel.x.labels.empty()) {
-      right = std::max(right, right + c.width(g.panel.x.labels.back(), c.small()) / 2);
-    }
+    auto [right, axes_bottom] = c.place_panel(g.panel, parts, margin, top, pw, ph);
     if (!legend.empty()) {
       g.legend_x = g.panel.box.right() + fs * 1.5;
       right = std::max(right, g.legend_x + legend_w);
     }
     right = std::max(right, margin + c.width(o.title, c.title_style()));
     g.total_w = right + margin;
-    double bottom = std::max(g.panel.box.bottom() + mg.bottom, top + legend_h);
+    double bottom = std::max(axes_bottom, top + legend_h);
     if (o.labels) {
       std::vector<detail::label_target> targets;
       for (const auto& p : pts) {
@@ -256,19 +243,10 @@ expected<drawing> draw_bubble(const bubble_data& data, const bubble_options& o) 
   double pw = o.panel_width > 0 ? o.panel_width : 320;
   double ph = o.panel_height > 0 ? o.panel_height : 240;
   geometry g = place(pw, ph);
-  const double min_panel = fs * 10;
-  if (o.width > 0) {
-    pw = std::max(min_panel, pw + o.width - g.total_w);
-    g = place(pw, ph);
-    if (auto msg = detail::size_error("bubble plot", "width", o.width, g.total_w); !msg.empty())
-      return fail("srma.plot.E505", msg);
-  }
-  if (o.height > 0) {
-    ph = std::max(min_panel, ph + o.height - g.total_h);
-    g = place(pw, ph);
-    if (auto msg = detail::size_error("bubble plot", "height", o.height, g.total_h); !msg.empty())
-      return fail("srma.plot.E505", msg);
-  }
+  if (auto msg =
+          detail::fit_to_size("bubble plot", o.width, o.height, fs * 10, fs * 10, pw, ph, g, place);
+      !msg.empty())
+    return fail("srma.plot.E505", msg);
   const bool fixed = o.panel_width > 0 || o.panel_height > 0 || o.width > 0 || o.height > 0;
   for (int grow = 0; !g.all_placed && !fixed && grow < 3; ++grow) {
     pw *= 1.1;

@@ -70,6 +70,22 @@ chart::margins chart::axes_margins(const xy_panel& p, const axes_parts& parts) c
   return out;
 }
 
+chart::panel_extent chart::place_panel(xy_panel& p, const axes_parts& parts, double margin,
+                                       double top, double width, double height) const {
+  const auto mg = axes_margins(p, parts);
+  double left = margin + mg.left;
+  if (!p.x.labels.empty())
+    left = std::max(left, margin + this->width(p.x.labels.front(), small_) / 2);
+  p.box = {left, top, width, height};
+  p.x.x0 = left;
+  p.x.x1 = left + width;
+  p.y.x0 = top + height;
+  p.y.x1 = top;
+  panel_extent out{p.box.right(), p.box.bottom() + mg.bottom};
+  if (!p.x.labels.empty()) out.right += this->width(p.x.labels.back(), small_) / 2;
+  return out;
+}
+
 void chart::draw_grid(plot::drawing& d, const xy_panel& p) const {
   const plot::stroke_style g{.colour = palette::grid, .width = 0.5};
   for (double t : p.x.ticks) {

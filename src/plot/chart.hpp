@@ -12,6 +12,7 @@
 //   c.text(d, {10, 20}, "Title", c.title_style());
 #pragma once
 
+#include <algorithm>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -86,6 +87,17 @@ class chart {
   };
   [[nodiscard]] margins axes_margins(const xy_panel& p, const axes_parts& parts) const;
 
+  /// Where a placed panel's axes end: right of the last x tick label, under the x axis title.
+  struct panel_extent {
+    double right = 0;
+    double bottom = 0;
+  };
+  /// Puts a `width` × `height` panel with its top at `top` and its axes (y labels and title, and
+  /// half of the first x tick label, which is centred on the left edge) right of `margin`; sets
+  /// p.box and the positions of both scales. The scales' ticks must be set already.
+  panel_extent place_panel(xy_panel& p, const axes_parts& parts, double margin, double top,
+                           double width, double height) const;
+
   /// Frame, ticks, tick labels and titles of `p` (grid lines first when asked).
   void draw_panel_axes(plot::drawing& d, const xy_panel& p, const axes_parts& parts) const;
   /// Grid lines only (call before the data, then draw_panel_axes with grid = false).
@@ -134,5 +146,28 @@ void draw_elbow_arrow(plot::drawing& d, const std::vector<plot::point>& path, do
 /// A size check shared by the figures: "" when `size` (0: automatic) can hold `needed`.
 [[nodiscard]] std::string size_error(std::string_view figure, std::string_view what, double size,
                                      double needed);
+
+/// Fits a figure to a requested total `width` and/or `height` (0: automatic) by giving the
+/// difference to its panels: `place(pw, ph)` lays the figure out with panels of pw × ph and
+/// returns a geometry with total_w and total_h; `cols` × `rows` panels share the difference, none
+/// smaller than `min_w` × `min_h`. Updates pw, ph and g; returns "" or the size_error message of
+/// the size that cannot hold the content.
+template <class Geometry, class Place>
+[[nodiscard]] std::string fit_to_size(std::string_view figure, double width, double height,
+                                      double min_w, double min_h, double& pw, double& ph,
+                                      Geometry& g, const Place& place, double cols = 1,
+                                      double rows = 1) {
+  if (width > 0) {
+    pw = std::max(min_w, pw + (width - g.total_w) / cols);
+    g = place(pw, ph);
+    if (auto msg = size_error(figure, "width", width, g.total_w); !msg.empty()) return msg;
+  }
+  if (height > 0) {
+    ph = std::max(min_h, ph + (height - g.total_h) / rows);
+    g = place(pw, ph);
+    if (auto msg = size_error(figure, "height", height, g.total_h); !msg.empty()) return msg;
+  }
+  return "";
+}
 
 }  // namespace srma::detail

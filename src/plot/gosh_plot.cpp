@@ -141,24 +141,12 @@ expected<drawing> draw_gosh(const gosh_result& g, const gosh_plot_options& o) {
     gm.panel.y = c.y_axis(false, 0, 100, ph, {true, true}, 6);
     detail::expand_axis(gm.panel.x);
     detail::expand_axis(gm.panel.y);
-    const auto mg = c.axes_margins(gm.panel, parts);
-    double left = margin + mg.left;
-    if (!gm.panel.x.labels.empty()) {
-      left = std::max(left, margin + c.width(gm.panel.x.labels.front(), c.small()) / 2);
-    }
     const double top = margin + title_h + hist_depth + hist_gap;
-    gm.panel.box = {left, top, pw, ph};
-    gm.panel.x.x0 = left;
-    gm.panel.x.x1 = left + pw;
-    gm.panel.y.x0 = top + ph;
-    gm.panel.y.x1 = top;
+    const auto [axes_right, axes_bottom] = c.place_panel(gm.panel, parts, margin, top, pw, ph);
+    const double left = gm.panel.box.x;
     gm.top_hist = {left, top - hist_gap - hist_depth, pw, hist_depth};
     gm.right_hist = {left + pw + hist_gap, top, hist_depth, ph};
-    double right = gm.right_hist.right();
-    if (!gm.panel.x.labels.empty()) {
-      right =
-          std::max(right, gm.panel.box.right() + c.width(gm.panel.x.labels.back(), c.small()) / 2);
-    }
+    double right = std::max(gm.right_hist.right(), axes_right);
     if (legend_w > 0) {
       gm.legend_x = right + fs * 1.5;
       right = gm.legend_x + legend_w;
@@ -166,7 +154,7 @@ expected<drawing> draw_gosh(const gosh_result& g, const gosh_plot_options& o) {
     right = std::max(right, margin + c.width(o.title, c.title_style()));
     gm.total_w = right + margin;
     const double legend_h = static_cast<double>(legend.size()) * fs * 1.5;
-    gm.total_h = std::max(gm.panel.box.bottom() + mg.bottom, top + legend_h) + margin;
+    gm.total_h = std::max(axes_bottom, top + legend_h) + margin;
     return gm;
   };
 
@@ -212,19 +200,10 @@ expected<drawing> draw_gosh(const gosh_result& g, const gosh_plot_options& o) {
   }
 
   geometry gm = place(pw, ph);
-  const double min_panel = fs * 10;
-  if (o.width > 0) {
-    pw = std::max(min_panel, pw + o.width - gm.total_w);
-    gm = place(pw, ph);
-    if (auto msg = detail::size_error("GOSH plot", "width", o.width, gm.total_w); !msg.empty())
-      return fail("srma.plot.E505", msg);
-  }
-  if (o.height > 0) {
-    ph = std::max(min_panel, ph + o.height - gm.total_h);
-    gm = place(pw, ph);
-    if (auto msg = detail::size_error("GOSH plot", "height", o.height, gm.total_h); !msg.empty())
-      return fail("srma.plot.E505", msg);
-  }
+  if (auto msg =
+          detail::fit_to_size("GOSH plot", o.width, o.height, fs * 10, fs * 10, pw, ph, gm, place);
+      !msg.empty())
+    return fail("srma.plot.E505", msg);
   if (o.width > 0) gm.total_w = o.width;
   if (o.height > 0) gm.total_h = o.height;
   if (binned) {

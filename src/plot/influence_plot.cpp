@@ -270,20 +270,11 @@ expected<drawing> draw_influence(const influence_result& r, const influence_plot
   double pw = o.panel_width > 0 ? o.panel_width : std::max(200.0, 6.0 * static_cast<double>(k));
   double ph = o.panel_height > 0 ? o.panel_height : 100;
   geometry g = place(pw, ph);
-  const double min_panel = fs * 8;
-  if (o.width > 0) {
-    pw = std::max(min_panel, pw + (o.width - g.total_w) / static_cast<double>(cols));
-    g = place(pw, ph);
-    if (auto msg = detail::size_error("influence plot", "width", o.width, g.total_w); !msg.empty())
-      return fail("srma.plot.E505", msg);
-  }
-  if (o.height > 0) {
-    ph = std::max(min_panel * 0.6, ph + (o.height - g.total_h) / static_cast<double>(rows));
-    g = place(pw, ph);
-    if (auto msg = detail::size_error("influence plot", "height", o.height, g.total_h);
-        !msg.empty())
-      return fail("srma.plot.E505", msg);
-  }
+  if (auto msg =
+          detail::fit_to_size("influence plot", o.width, o.height, fs * 8, fs * 8 * 0.6, pw, ph, g,
+                              place, static_cast<double>(cols), static_cast<double>(rows));
+      !msg.empty())
+    return fail("srma.plot.E505", msg);
   if (o.width > 0) g.total_w = o.width;
   if (o.height > 0) g.total_h = o.height;
 
