@@ -16,6 +16,22 @@ int report_error(const error& e) {
   return exit_code::internal;
 }
 
+namespace {
+
+// Checks a named value when the command line is read, not later: otherwise
+// `srma forest --pi data.csv` takes data.csv as the --pi value and reports only that FILE is
+// missing.
+template <class Parse>
+CLI::Validator named_value(Parse parse, std::string expected) {
+  return CLI::Validator(
+      [parse, expected](std::string& s) {
+        return parse(s) ? std::string() : fmt::format("got '{}'; {}", s, expected);
+      },
+      "NAME");
+}
+
+}  // namespace
+
 void analysis_args::add_to(CLI::App& app) {
   app.add_option("file", file, "CSV file with one row per study")->required();
   app.add_option("--measure", measure,
@@ -24,19 +40,24 @@ void analysis_args::add_to(CLI::App& app) {
   app.add_option("--effect", effect,
                  "Which effect columns to use when several sets are present: "
                  "hr,lower,upper | loghr,se | yi,sei | yi,vi | oe,v | 2x2 | means");
-  model_opt = app.add_option("--model", model, "common | random | both | auto (default: both)");
+  model_opt = app.add_option("--model", model, "common | random | both | auto (default: both)")
+                  ->check(named_value(parse_model_choice, "expected common, random, both or auto"));
   app.add_option("--auto-i2", auto_i2,
                  "I^2 threshold (percent) of --model auto: below it the common-effect model")
       ->check(CLI::Range(0.0, 100.0));
   tau2_opt =
-      app.add_option("--tau2", tau2, "tau^2 estimator: REML (default), DL, ML, PM, HS, SJ, HE, EB");
+      app.add_option("--tau2", tau2, "tau^2 estimator: REML (default), DL, ML, PM, HS, SJ, HE, EB")
+          ->check(named_value(parse_tau2_method,
+                              "unknown estimator; expected DL, REML, ML, PM, HS, SJ, HE or EB"));
   hksj_opt =
       app.add_flag("--hksj", hksj, "Hartung-Knapp-Sidik-Jonkman CI for the mean (t, k-1 df)");
   pi_opt = app.add_option("--pi", pi,
                           "Prediction interval: t (t, k-1 df; default), t2 (k-2 df), z, test "
-                          "(z, or t under --hksj: metafor), none");
+                          "(z, or t under --hksj: metafor), none")
+               ->check(named_value(parse_pi_method, "expected t, t2, z, test or none"));
   i2_opt =
-      app.add_option("--i2", i2, "I^2 used in summaries and by --model auto: Q (default) or tau2");
+      app.add_option("--i2", i2, "I^2 used in summaries and by --model auto: Q (default) or tau2")
+          ->check(named_value(parse_i2_definition, "expected Q or tau2"));
   app.add_option("--level", level, "Confidence level in percent")->check(CLI::Range(1.0, 99.99));
   app.add_option("--preset", preset,
                  "Defaults of another tool: metafor, meta, revman5 (srma: the default)");
