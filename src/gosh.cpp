@@ -238,7 +238,7 @@ expected<gosh_result> gosh(std::span<const double> yi, std::span<const double> v
     return c;
   };
   auto inverse_gray = [](std::uint64_t g) {
-    for (std::uint64_t shift = 1; shift < 64; shift <<= 1) g ^= g >> shift;
+    for (std::uint64_t s = 1; s < 64; s <<= 1) g ^= g >> s;
     return g;
   };
   std::vector<std::size_t> visit(n);
