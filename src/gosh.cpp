@@ -94,8 +94,72 @@ expected<gosh_result> gosh(std::span<const double> yi, std::span<const double> v
     w[i] = 1 / vi[i];
   }
 
-  std::vector<std::uint64_t> masks(n * out.words, 0);
-  std::vector<fit_row> rows(n);
+  // Output order: by subset size, then by mask (metafor: expand.grid order, then a stable sort by
+  // k). Each generated subset j gets its final position pos[j] before any fit, so that the fits
+  // write their results in place.
+  out.masks.assign(n * out.words, 0);
+  out.size.resize(n);
+  for (auto* v : {&out.estimate, &out.Q, &out.I2, &out.H2, &out.tau2}) v->resize(n);
+  std::vector<std::size_t> pos(n);
+  std::vector<std::size_t> start(k + 2, 0);
+  auto prefix_sums = [&] {
+    for (std::size_t m = 1; m < start.size(); ++m) start[m] += start[m - 1];
+  };
+  std::vector<std::uint64_t> drawn;  // random subsets' masks, in the order drawn
+  if (out.exact) {
+    // Subset j is mask gray(j + 1) (the enumeration below walks a Gray code), so mask m is subset
+    // gray^-1(m) - 1. A counting sort on the size, visiting masks in increasing order, gives every
+    // position in O(n) without comparisons.
+    auto inverse_gray = [](std::uint64_t g) {
+      for (std::uint64_t s = 1; s < 64; s <<= 1) g ^= g >> s;
+      return g;
+    };
+    for (std::uint64_t m = 1; m <= n; ++m) ++start[static_cast<std::size_t>(std::popcount(m)) + 1];
+    prefix_sums();
+    for (std::uint64_t m = 1; m <= n; ++m) {
+      pos[static_cast<std::size_t>(inverse_gray(m) - 1)] =
+          start[static_cast<std::size_t>(std::popcount(m))]++;
+    }
+  } else {
+    // Random subsets: size m ~ Binomial(k, 1/2) restricted to 1..k, then m studies at random
+    // (metafor), each subset from its own seeded stream; stable in the order drawn.
+    std::vector<double> pm(k + 1);
+    const double kd = static_cast<double>(k);
+    for (std::size_t m = 1; m <= k; ++m) {
+      const double md = static_cast<double>(m);
+      pm[m] = std::exp(std::lgamma(kd + 1) - std::lgamma(md + 1) - std::lgamma(kd - md + 1) -
+                       kd * std::log(2.0));
+    }
+    drawn.assign(n * out.words, 0);
+    std::vector<std::uint32_t> sizes(n);
+    detail::parallel_for(n, [&](std::size_t r) {
+      std::mt19937_64 rng(gopts.seed * 0x9E3779B97F4A7C15ull + r);
+      std::discrete_distribution<std::size_t> size_dist(pm.begin(), pm.end());
+      const std::size_t m = size_dist(rng);
+      std::vector<std::size_t> idx(k);
+      std::iota(idx.begin(), idx.end(), 0);
+      std::uint64_t* mask = &drawn[r * out.words];
+      for (std::size_t j = 0; j < m; ++j) {
+        std::uniform_int_distribution<std::size_t> pick(j, k - 1);
+        std::swap(idx[j], idx[pick(rng)]);
+        mask[idx[j] / 64] |= std::uint64_t{1} << (idx[j] % 64);
+      }
+      sizes[r] = static_cast<std::uint32_t>(m);
+    });
+    for (auto m : sizes) ++start[m + 1];
+    prefix_sums();
+    for (std::size_t r = 0; r < n; ++r) pos[r] = start[sizes[r]]++;
+  }
+
+  // Calls f(i) for each study i in subset `mask`, visiting set bits only: a test of every bit
+  // would mispredict about half the time on subsets that are random bit patterns.
+  auto for_each_member = [&](const std::uint64_t* mask, auto&& f) {
+    for (std::size_t word = 0; word < out.words; ++word) {
+      for (std::uint64_t b = mask[word]; b != 0; b &= b - 1) {
+        f(word * 64 + static_cast<std::size_t>(std::countr_zero(b)));
+      }
+    }
+  };
 
   // Fits subset `mask` given its common-effect sums.
   auto finish = [&](const std::uint64_t* mask, const sums& s, fit_row& r) {
@@ -117,30 +181,40 @@ expected<gosh_result> gosh(std::span<const double> yi, std::span<const double> v
       thread_local std::vector<double> y, v;
       y.clear();
       v.clear();
-      for (std::size_t i = 0; i < k; ++i) {
-        if ((mask[i / 64] >> (i % 64)) & 1u) {
-          y.push_back(yc[i]);
-          v.push_back(vi[i]);
-        }
-      }
+      for_each_member(mask, [&](std::size_t i) {
+        y.push_back(yc[i]);
+        v.push_back(vi[i]);
+      });
       detail::intercept_model m(y, v);
       auto est = detail::estimate_tau2(m, options.tau2, options.control);
       if (!est) return;  // a failed fit stays NaN, as metafor's
       tau2 = est->tau2;
     }
     double a = 0, ay = 0;
-    for (std::size_t i = 0; i < k; ++i) {
-      if ((mask[i / 64] >> (i % 64)) & 1u) {
-        const double wj = 1 / (vi[i] + tau2);
-        a += wj;
-        ay += wj * yc[i];
-      }
-    }
+    for_each_member(mask, [&](std::size_t i) {
+      const double wj = 1 / (vi[i] + tau2);
+      a += wj;
+      ay += wj * yc[i];
+    });
     r.estimate = shift + ay / a;
     heterogeneity(r, s, false, tau2);
     // metafor's DL fast path reports H^2 = Q/(k-1), which differs from the tau^2-based value
     // (tau^2/v~ + 1) only when Q < k - 1 truncates tau^2 at 0; matched here for comparability.
     if (fast_dl) r.H2 = r.Q / static_cast<double>(s.m - 1);
+  };
+
+  // Stores the fit of subset j at its position.
+  auto store = [&](std::size_t j, const std::uint64_t* mask, const sums& s) {
+    fit_row r;
+    finish(mask, s, r);
+    const std::size_t p = pos[j];
+    std::copy_n(mask, out.words, &out.masks[p * out.words]);
+    out.size[p] = static_cast<std::uint32_t>(s.m);
+    out.estimate[p] = r.estimate;
+    out.Q[p] = r.Q;
+    out.I2[p] = r.I2;
+    out.H2[p] = r.H2;
+    out.tau2[p] = r.tau2;
   };
 
   std::atomic<std::size_t> done{0};
@@ -158,8 +232,9 @@ expected<gosh_result> gosh(std::span<const double> yi, std::span<const double> v
   };
 
   if (out.exact) {
-    // Subset r + 1 (r = 0 .. n-1) in Gray-code order within chunks; stored at index r of the
-    // natural order mask = r + 1 after sorting below.
+    // Subsets j = t - 1 for t = 1 .. n in Gray-code order within chunks of consecutive t: gray is
+    // a bijection on [0, 2^k), and consecutive t map to masks that differ in one bit, so the
+    // common-effect sums are updated in O(1) from one subset to the next.
     constexpr std::size_t chunk = 4096;
     const std::size_t chunks = (n + chunk - 1) / chunk;
     detail::parallel_for(
@@ -167,8 +242,6 @@ expected<gosh_result> gosh(std::span<const double> yi, std::span<const double> v
         [&](std::size_t c) {
           const std::uint64_t first = c * chunk + 1,
                               last_mask = std::min<std::uint64_t>(n, (c + 1) * chunk);
-          // Walk g = gray(t) for t in [first, last]; gray is a bijection on [0, 2^k), and a chunk
-          // of consecutive t maps to masks that differ by one bit from one step to the next.
           sums s;
           std::uint64_t g = first ^ (first >> 1);
           for (std::size_t i = 0; i < k; ++i)
@@ -177,9 +250,7 @@ expected<gosh_result> gosh(std::span<const double> yi, std::span<const double> v
               ++s.m;
             }
           for (std::uint64_t t = first;; ++t) {
-            const std::size_t idx = static_cast<std::size_t>(t - 1);
-            masks[idx] = g;
-            finish(&masks[idx], s, rows[idx]);
+            store(static_cast<std::size_t>(t - 1), &g, s);
             if (t == last_mask) break;
             const std::uint64_t g_next = (t + 1) ^ ((t + 1) >> 1);
             const std::uint64_t flip = g ^ g_next;
@@ -197,76 +268,19 @@ expected<gosh_result> gosh(std::span<const double> yi, std::span<const double> v
         },
         2);
   } else {
-    // Random subsets: size m ~ Binomial(k, 1/2) restricted to 1..k, then m studies at random
-    // (metafor), each subset from its own seeded stream.
-    std::vector<double> pm(k + 1);
-    const double kd = static_cast<double>(k);
-    for (std::size_t m = 1; m <= k; ++m) {
-      const double md = static_cast<double>(m);
-      pm[m] = std::exp(std::lgamma(kd + 1) - std::lgamma(md + 1) - std::lgamma(kd - md + 1) -
-                       kd * std::log(2.0));
-    }
     detail::parallel_for(n, [&](std::size_t r) {
-      std::mt19937_64 rng(gopts.seed * 0x9E3779B97F4A7C15ull + r);
-      std::discrete_distribution<std::size_t> size_dist(pm.begin(), pm.end());
-      const std::size_t m = size_dist(rng);
-      std::vector<std::size_t> idx(k);
-      std::iota(idx.begin(), idx.end(), 0);
-      std::uint64_t* mask = &masks[r * out.words];
+      const std::uint64_t* mask = &drawn[r * out.words];
       sums s;
-      for (std::size_t j = 0; j < m; ++j) {
-        std::uniform_int_distribution<std::size_t> pick(j, k - 1);
-        std::swap(idx[j], idx[pick(rng)]);
-        mask[idx[j] / 64] |= std::uint64_t{1} << (idx[j] % 64);
-        s.add(w[idx[j]], yc[idx[j]], 1);
+      for_each_member(mask, [&](std::size_t i) {
+        s.add(w[i], yc[i], 1);
         ++s.m;
-      }
-      finish(mask, s, rows[r]);
+      });
+      store(r, mask, s);
       if (r % 1024 == 0) report(1024);
     });
   }
   if (gopts.progress) gopts.progress(n, n);
 
-  // Order by subset size, then by mask (metafor: expand.grid order, then a stable sort by k).
-  // A counting sort on the size, stable in the order the entries are visited: for the exact
-  // enumeration they are visited by increasing mask (entry t - 1 holds mask gray(t), so mask m is
-  // entry gray^-1(m) - 1), which gives the order in O(n) without comparisons.
-  auto popcount = [&](std::size_t s) {
-    std::uint32_t c = 0;
-    for (std::size_t j = 0; j < out.words; ++j)
-      c += static_cast<std::uint32_t>(std::popcount(masks[s * out.words + j]));
-    return c;
-  };
-  auto inverse_gray = [](std::uint64_t g) {
-    for (std::uint64_t s = 1; s < 64; s <<= 1) g ^= g >> s;
-    return g;
-  };
-  std::vector<std::size_t> visit(n);
-  for (std::size_t j = 0; j < n; ++j) {
-    visit[j] = out.exact ? static_cast<std::size_t>(inverse_gray(j + 1) - 1) : j;
-  }
-  std::vector<std::uint32_t> sizes(n);
-  std::vector<std::size_t> start(k + 2, 0);
-  for (std::size_t s = 0; s < n; ++s) {
-    sizes[s] = popcount(s);
-    ++start[sizes[s] + 1];
-  }
-  for (std::size_t m = 1; m < start.size(); ++m) start[m] += start[m - 1];
-  std::vector<std::size_t> order(n);
-  for (std::size_t s : visit) order[start[sizes[s]]++] = s;
-  out.masks.resize(n * out.words);
-  for (auto* v : {&out.estimate, &out.Q, &out.I2, &out.H2, &out.tau2}) v->resize(n);
-  out.size.resize(n);
-  for (std::size_t j = 0; j < n; ++j) {
-    const std::size_t s = order[j];
-    std::copy_n(&masks[s * out.words], out.words, &out.masks[j * out.words]);
-    out.size[j] = sizes[s];
-    out.estimate[j] = rows[s].estimate;
-    out.Q[j] = rows[s].Q;
-    out.I2[j] = rows[s].I2;
-    out.H2[j] = rows[s].H2;
-    out.tau2[j] = rows[s].tau2;
-  }
   return out;
 }
 
