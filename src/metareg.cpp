@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <optional>
 
 #include "report/format.hpp"
 #include "report/text_table.hpp"
@@ -52,8 +53,10 @@ expected<design_matrix> build_design(const study_table& studies, std::span<const
     auto where = [&](std::size_t i) {
       return error_location{studies.source, i < studies.line.size() ? studies.line[i] : 0, csv_col};
     };
-    bool categorical = std::any_of(factors.begin(), factors.end(),
-                                   [&](const std::string& f) { return detail::iequals(f, m); });
+    const bool declared = std::any_of(factors.begin(), factors.end(),
+                                      [&](const std::string& f) { return detail::iequals(f, m); });
+    std::size_t numbers = 0;
+    std::optional<std::size_t> first_text;
     for (std::size_t i = 0; i < d.rows; ++i) {
       if (detail::is_missing_token(col[i])) {
         return fail("srma.input.E215",
@@ -62,8 +65,25 @@ expected<design_matrix> build_design(const study_table& studies, std::span<const
                                 studies.study[i], studies.attribute_names[a]),
                     where(i));
       }
-      if (!detail::parse_double(col[i], decimal_comma)) categorical = true;
+      if (detail::parse_double(col[i], decimal_comma)) {
+        ++numbers;
+      } else if (!first_text) {
+        first_text = i;
+      }
     }
+    // A column of numbers with a few words in it is more likely a typing error than a factor:
+    // it is categorical only when no value is a number, or when the user says so.
+    if (!declared && first_text && numbers > 0) {
+      const std::size_t i = *first_text;
+      return fail("srma.input.E215",
+                  fmt::format("moderator '{}' of study '{}' is '{}', not a number, while {} of "
+                              "the {} studies have numbers; correct the value, or give "
+                              "--factor {} (plan: factors) to treat the column as categorical",
+                              studies.attribute_names[a], studies.study[i], detail::trim(col[i]),
+                              numbers, d.rows, studies.attribute_names[a]),
+                  where(i));
+    }
+    const bool categorical = declared || first_text.has_value();
     if (!categorical) {
       d.names.push_back(studies.attribute_names[a]);
       for (std::size_t i = 0; i < d.rows; ++i) d.values.push_back(*detail::parse_double(col[i]));

@@ -2,7 +2,7 @@
 //
 // Mixed-effects meta-regression (metafor's rma(yi, vi, mods = ...)): y_i = x_i'beta + u_i + e_i,
 // u_i ~ N(0, tau^2), e_i ~ N(0, v_i). Continuous moderators enter as they are; categorical ones
-// (any non-numeric value, or listed as factors) as dummies against the alphabetically first level,
+// (no value a number, or listed as factors) as dummies against the alphabetically first level,
 // as R's factor(). With one categorical moderator the omnibus test QM is the test for subgroup
 // differences under a shared tau^2. O(k p^2): only p x p matrices are formed.
 //
@@ -35,10 +35,11 @@ struct design_matrix {
 };
 
 /// Builds the design for moderators `mods` (attribute columns of `studies`), with an intercept.
-/// A moderator is categorical when any of its values is not a number, or when it is named in
-/// `factors`. Errors: srma.input.E215 (unknown moderator column, or a missing or non-numeric
-/// value in a continuous moderator; names file, line and column), srma.model.E304 (the design is
-/// not of full rank, e.g. a constant moderator or collinear moderators).
+/// A moderator is categorical when none of its values is a number, or when it is named in
+/// `factors`. Errors: srma.input.E215 (unknown moderator column, a missing value, or a value that
+/// is not a number in a column of numbers not named in `factors`; names file, line and column),
+/// srma.model.E304 (the design is not of full rank, e.g. a constant moderator or collinear
+/// moderators).
 [[nodiscard]] expected<design_matrix> build_design(const study_table& studies,
                                                    std::span<const std::string> mods,
                                                    std::span<const std::string> factors = {});

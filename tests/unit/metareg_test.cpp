@@ -76,6 +76,16 @@ TEST(metareg_test, bad_moderators_are_errors_with_their_position) {
   EXPECT_EQ(build_design(t, ablat).error().what(),
             "[srma.input.E215] bcg.csv:7:8: study 'Stein' has no value for moderator 'ablat': "
             "meta-regression needs every moderator of every study");
+  // A word among numbers is a typing error until the user says the column is categorical.
+  t = bcg();
+  t.attributes[1][3] = "5 2";
+  EXPECT_EQ(build_design(t, ablat).error().what(),
+            "[srma.input.E215] bcg.csv:5:8: moderator 'ablat' of study 'Hart' is '5 2', not a "
+            "number, while 12 of the 13 studies have numbers; correct the value, or give --factor "
+            "ablat (plan: factors) to treat the column as categorical");
+  auto declared = build_design(t, ablat, ablat);
+  ASSERT_TRUE(declared) << declared.error().what();
+  EXPECT_EQ(declared->cols(), 9u);  // intercept + 8 of the 9 distinct values
   std::vector<std::string> constant = {"constant"};
   EXPECT_EQ(build_design(bcg(), constant).error().what(),
             "[srma.model.E304] the moderators (constant) are collinear or constant: the design "
