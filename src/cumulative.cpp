@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <numeric>
+#include <optional>
 
 #include "refit.hpp"
 #include "util/parallel.hpp"
@@ -28,22 +29,41 @@ expected<cumulative_result> cumulative(const study_table& studies, std::string_v
     }
     out.order_by = studies.attribute_names[a];
     const auto& col = studies.attributes[a];
+    auto where = [&](std::size_t i) {
+      return error_location{studies.source, i < studies.line.size() ? studies.line[i] : 0,
+                            a < static_cast<int>(studies.attribute_columns.size())
+                                ? studies.attribute_columns[a]
+                                : 0};
+    };
     std::vector<double> num(k);
-    bool numeric = true;
+    std::size_t numbers = 0;
+    std::optional<std::size_t> first_text;
     for (std::size_t i = 0; i < k; ++i) {
       if (detail::is_missing_token(col[i])) {
-        return fail(
-            "srma.input.E216",
-            fmt::format("study '{}' has no value in column '{}' to order by", studies.study[i],
-                        out.order_by),
-            {studies.source, studies.line[i],
-             a < static_cast<int>(studies.attribute_columns.size()) ? studies.attribute_columns[a]
-                                                                    : 0});
+        return fail("srma.input.E216",
+                    fmt::format("study '{}' has no value in column '{}' to order by",
+                                studies.study[i], out.order_by),
+                    where(i));
       }
       auto v = detail::parse_double(col[i]);
-      if (!v) numeric = false;
+      if (v) {
+        ++numbers;
+      } else if (!first_text) {
+        first_text = i;
+      }
       num[i] = v.value_or(0);
     }
+    // Numbers with a word among them would be ordered as text ("10" before "9"): more likely a
+    // typing error than meant.
+    if (first_text && numbers > 0) {
+      return fail("srma.input.E216",
+                  fmt::format("study '{}' has '{}' in column '{}', not a number, while {} of the "
+                              "{} studies have numbers there; correct the value to order by it",
+                              studies.study[*first_text], detail::trim(col[*first_text]),
+                              out.order_by, numbers, k),
+                  where(*first_text));
+    }
+    const bool numeric = !first_text;
     // Stable: studies with equal values keep their input order (as R's order()).
     std::stable_sort(out.order.begin(), out.order.end(), [&](std::size_t x, std::size_t y) {
       return numeric ? num[x] < num[y] : col[x] < col[y];

@@ -29,9 +29,9 @@ struct cumulative_result {
   [[nodiscard]] std::string full_report() const;
 };
 
-/// Orders by attribute `order_by` (numeric when every value is a number, else text; "" keeps
-/// the input order). Errors: srma.input.E216 (unknown column or a missing value in it), and
-/// those of pool().
+/// Orders by attribute `order_by` (numeric when every value is a number, text when none is; ""
+/// keeps the input order). Errors: srma.input.E216 (unknown column, a missing value in it, or a
+/// value that is not a number among numbers), and those of pool().
 [[nodiscard]] expected<cumulative_result> cumulative(const study_table& studies,
                                                      std::string_view order_by,
                                                      const pool_options& options);
