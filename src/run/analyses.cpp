@@ -730,7 +730,12 @@ expected<void> add_analysis_sections(run_context& ctx) {
       if (!done) {
         // A model that cannot be fitted as planned (too few studies in a subset, a constant
         // moderator) is reported, not fatal; data and plan errors stop the run.
-        if (done.error().family() != "model") return unexpected(done.error());
+        if (done.error().family() != "model") {
+          // The message names the data; say too which plan entry asked for it.
+          error e = done.error();
+          e.message += fmt::format(" (analysis '{}' at {}:{})", a.id, ctx.p.path, a.line);
+          return unexpected(std::move(e));
+        }
         outcome.reason = done.error().what();
         notice(s, fmt::format("Not run: {}", done.error().what()));
         j["status"] = "not run";

@@ -139,5 +139,28 @@ TEST(run_test, a_filter_on_a_missing_column_stops_the_run_without_output) {
   EXPECT_FALSE(fs::exists(dir / "report"));
 }
 
+// A data error found while running an analysis names the data and the plan entry that asked.
+TEST(run_test, a_data_error_in_an_analysis_names_the_plan_entry_and_writes_nothing) {
+  const auto dir = scratch("bad_moderator");
+  fs::create_directories(dir);
+  std::ofstream(dir / "studies.csv")
+      << "study,yi,vi,year\nA,0.1,0.1,2001\nB,0.2,0.1,2003\nC,0.5,0.2,2002\nD,0.3,0.1,2005\n";
+  std::ofstream(dir / "plan.toml") << "[data]\nfile = \"studies.csv\"\n\n[[analysis]]\n"
+                                      "type = \"metareg\"\nmods = [\"yaer\"]\n";
+  auto plan = read_plan((dir / "plan.toml").string());
+  ASSERT_TRUE(plan) << plan.error().what();
+  auto r = run_plan(*plan, {.output_dir = (dir / "report").string()});
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().id, "srma.input.E215");
+  const std::string data = (dir / "studies.csv").string();
+  const std::string plan_file = (dir / "plan.toml").string();
+  EXPECT_EQ(r.error().what(),
+            "[srma.input.E215] " + data +
+                ": no moderator column 'yaer'; the columns available are: year (analysis "
+                "'metareg' at " +
+                plan_file + ":4)");
+  EXPECT_FALSE(fs::exists(dir / "report"));
+}
+
 }  // namespace
 }  // namespace srma
