@@ -6,6 +6,7 @@
 #include <string>
 
 #include "srma/expected.hpp"
+#include "srma/plot/forest.hpp"
 #include "srma/pool_options.hpp"
 #include "srma/study_table.hpp"
 
@@ -53,6 +54,9 @@ struct analysis_args {
   /// The pool options: the preset's defaults, then every option given explicitly.
   [[nodiscard]] expected<pool_options> pooling() const;
 };
+
+/// Sets the favours labels of a forest plot from --favours "left|right" ("" leaves them).
+[[nodiscard]] expected<void> set_favours(const std::string& favours, plot::forest_options& o);
 
 /// Reads the studies and prints input notices to stderr.
 expected<study_table> load_studies(const analysis_args& args);

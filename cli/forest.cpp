@@ -36,17 +36,7 @@ struct forest_args : analysis_args {
 
 expected<void> apply_plot_options(const forest_args& args, plot::forest_options& o) {
   if (!args.title.empty()) o.title = args.title;
-  if (!args.favours.empty()) {
-    const auto bar = args.favours.find('|');
-    if (bar == std::string::npos || args.favours.find('|', bar + 1) != std::string::npos) {
-      return fail("srma.plot.E504",
-                  fmt::format("--favours '{}': expected two labels separated by '|', e.g. "
-                              "\"Favours treatment|Favours control\"",
-                              args.favours));
-    }
-    o.favours_left = args.favours.substr(0, bar);
-    o.favours_right = args.favours.substr(bar + 1);
-  }
+  if (auto f = set_favours(args.favours, o); !f) return f;
   if (!args.xlim.empty()) {
     o.axis_min = args.xlim[0];
     o.axis_max = args.xlim[1];

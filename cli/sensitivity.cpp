@@ -50,17 +50,7 @@ expected<void> check_outputs(const sensitivity_args& args) {
 // A forest plot of refits with the --title and --favours of the command line.
 expected<plot::drawing> refit_figure(plot::forest_plot fp, const sensitivity_args& args) {
   if (!args.title.empty()) fp.options.title = args.title;
-  if (!args.favours.empty()) {
-    const auto bar = args.favours.find('|');
-    if (bar == std::string::npos || args.favours.find('|', bar + 1) != std::string::npos) {
-      return fail("srma.plot.E504",
-                  fmt::format("--favours '{}': expected two labels separated by '|', e.g. "
-                              "\"Favours treatment|Favours control\"",
-                              args.favours));
-    }
-    fp.options.favours_left = args.favours.substr(0, bar);
-    fp.options.favours_right = args.favours.substr(bar + 1);
-  }
+  if (auto f = set_favours(args.favours, fp.options); !f) return unexpected(f.error());
   return plot::draw_forest(fp.rows, fp.options);
 }
 

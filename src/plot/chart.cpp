@@ -203,15 +203,15 @@ void draw_elbow_arrow(plot::drawing& d, const std::vector<point>& path, double h
   for (std::size_t i = 1; i < path.size(); ++i) segment_mark(d, path[i - 1], path[i], head * 0.45);
 }
 
-bool segment_hits(point a, point b, const rect& r) {
-  // Liang-Barsky clipping against the open box.
-  double t0 = 0, t1 = 1;
+bool clip_range(point a, point b, const rect& r, bool open, double& t0, double& t1) {
+  t0 = 0;
+  t1 = 1;
   const double dx = b.x - a.x, dy = b.y - a.y;
   const double p[] = {-dx, dx, -dy, dy};
   const double q[] = {a.x - r.x, r.right() - a.x, a.y - r.y, r.bottom() - a.y};
   for (int i = 0; i < 4; ++i) {
-    if (p[i] == 0) {
-      if (q[i] <= 0) return false;
+    if (p[i] == 0) {  // parallel to this edge: inside its half-plane or nowhere
+      if (open ? q[i] <= 0 : q[i] < 0) return false;
       continue;
     }
     const double t = q[i] / p[i];
@@ -221,7 +221,12 @@ bool segment_hits(point a, point b, const rect& r) {
       t1 = std::min(t1, t);
     }
   }
-  return t1 - t0 > 1e-9;
+  return t0 <= t1;
+}
+
+bool segment_hits(point a, point b, const rect& r) {
+  double t0 = 0, t1 = 0;
+  return clip_range(a, b, r, true, t0, t1) && t1 - t0 > 1e-9;
 }
 
 std::vector<std::string> wrap_text(const plot::text_measurer& m, std::string_view text,

@@ -128,6 +128,11 @@ void draw_arrow(plot::drawing& d, plot::point from, plot::point to, double head 
 /// A polyline whose last segment ends in an arrow head; records each segment as a mark.
 void draw_elbow_arrow(plot::drawing& d, const std::vector<plot::point>& path, double head = 5);
 
+/// Liang-Barsky: the range [t0, t1] of the parameter t of a + t (b - a), 0 <= t <= 1, that lies
+/// in `r` (its interior when `open`, else the closed box); false when there is none.
+[[nodiscard]] bool clip_range(plot::point a, plot::point b, const plot::rect& r, bool open,
+                              double& t0, double& t1);
+
 /// True when segment a-b passes through the interior of `r`.
 [[nodiscard]] bool segment_hits(plot::point a, plot::point b, const plot::rect& r);
 

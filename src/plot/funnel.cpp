@@ -12,6 +12,7 @@
 #include <cmath>
 
 #include "plot/axis.hpp"
+#include "plot/chart.hpp"
 #include "srma/plot/text_measure.hpp"
 
 namespace srma::plot {
@@ -111,25 +112,11 @@ std::vector<point> clip_polygon(const std::vector<point>& poly, const rect& r) {
   return out;
 }
 
-// Liang-Barsky: the part of segment a-b inside the box, if any.
+// The part of segment a-b inside the (closed) box, if any.
 bool clip_segment(point& a, point& b, const rect& r) {
-  double t0 = 0, t1 = 1;
+  double t0 = 0, t1 = 0;
+  if (!detail::clip_range(a, b, r, false, t0, t1)) return false;
   const double dx = b.x - a.x, dy = b.y - a.y;
-  const double p[] = {-dx, dx, -dy, dy};
-  const double q[] = {a.x - r.x, r.right() - a.x, a.y - r.y, r.bottom() - a.y};
-  for (int i = 0; i < 4; ++i) {
-    if (p[i] == 0) {
-      if (q[i] < 0) return false;
-      continue;
-    }
-    const double t = q[i] / p[i];
-    if (p[i] < 0) {
-      t0 = std::max(t0, t);
-    } else {
-      t1 = std::min(t1, t);
-    }
-  }
-  if (t0 > t1) return false;
   const point a0 = a;
   a = {a0.x + t0 * dx, a0.y + t0 * dy};
   b = {a0.x + t1 * dx, a0.y + t1 * dy};
