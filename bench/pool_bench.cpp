@@ -5,8 +5,8 @@
 #include <random>
 #include <vector>
 
-#include "srma/pool.hpp"
-#include "srma/tau2.hpp"
+#include "srma/model/pool.hpp"
+#include "srma/model/tau2.hpp"
 
 namespace {
 

@@ -6,11 +6,11 @@
 #include <random>
 #include <vector>
 
-#include "srma/bias.hpp"
-#include "srma/gosh.hpp"
-#include "srma/influence.hpp"
-#include "srma/leave1out.hpp"
-#include "srma/permtest.hpp"
+#include "srma/bias/small_study_bias.hpp"
+#include "srma/sensitivity/gosh.hpp"
+#include "srma/sensitivity/influence.hpp"
+#include "srma/sensitivity/leave1out.hpp"
+#include "srma/sensitivity/permtest.hpp"
 
 namespace {
 

@@ -1,13 +1,14 @@
 // srma bias: tests for small-study effects, trim-and-fill and fail-safe N, as text or JSON.
-#include "srma/bias.hpp"
-
 #include <fmt/format.h>
 
 #include <memory>
 
 #include "commands.hpp"
 #include "common.hpp"
-#include "srma/json.hpp"
+#include "srma/bias/small_study_bias.hpp"
+#include "srma/report/json.hpp"
+#include "srma/report/text_report.hpp"
+#include "srma/util/error_ids.hpp"
 
 namespace srma::cli {
 namespace {
@@ -22,15 +23,21 @@ struct bias_args : analysis_args {
 
 int run_bias(const bias_args& args) {
   bias_options b;
-  if (args.estimator == "L0" || args.estimator == "l0") {
-    b.estimator = trimfill_estimator::l0;
-  } else if (args.estimator == "R0" || args.estimator == "r0") {
-    b.estimator = trimfill_estimator::r0;
+  if (auto e = parse_trimfill_estimator(args.estimator)) {
+    b.estimator = *e;
   } else {
-    return report_error(
-        {"srma.cli.E401", fmt::format("--estimator {}: expected L0 or R0", args.estimator), {}});
+    return report_error({srma::errc::cli_bad_value,
+                         fmt::format("--estimator {}: expected L0 or R0", args.estimator),
+                         {}});
   }
-  if (!args.side.empty()) b.side = args.side;
+  if (!args.side.empty()) {
+    b.side = parse_funnel_side(args.side);
+    if (!b.side) {
+      return report_error({srma::errc::cli_bad_value,
+                           fmt::format("--side {}: expected left or right", args.side),
+                           {}});
+    }
+  }
   b.sample_size_column = args.n_column;
   b.alpha = args.alpha;
   auto studies = load_studies(args);
@@ -45,7 +52,7 @@ int run_bias(const bias_args& args) {
     j["input"] = input_json(*studies);
     fmt::print("{}\n", j.dump(2));
   } else {
-    fmt::print("{}", r->full_report());
+    fmt::print("{}", full_report(*r));
   }
   return exit_code::ok;
 }

@@ -4,6 +4,8 @@
 
 #include <cstdio>
 
+#include "srma/util/error_ids.hpp"
+
 namespace srma::cli {
 
 int report_error(const error& e) {
@@ -72,7 +74,7 @@ expected<read_options> analysis_args::reading() const {
   if (!measure.empty()) {
     auto m = parse_measure(measure);
     if (!m) {
-      return fail("srma.cli.E401",
+      return fail(srma::errc::cli_bad_value,
                   fmt::format("--measure {}: unknown measure; expected HR, OR, RR, RD, MD, SMD or "
                               "GEN",
                               measure));
@@ -82,7 +84,7 @@ expected<read_options> analysis_args::reading() const {
   if (!effect.empty()) {
     auto k = parse_input_kind(effect);
     if (!k) {
-      return fail("srma.cli.E401",
+      return fail(srma::errc::cli_bad_value,
                   fmt::format("--effect {}: unknown column set; expected hr,lower,upper, loghr,se, "
                               "yi,sei, yi,vi, oe,v, 2x2 or means",
                               effect));
@@ -96,7 +98,7 @@ expected<read_options> analysis_args::reading() const {
 expected<pool_options> analysis_args::pooling() const {
   auto p = parse_preset(preset);
   if (!p) {
-    return fail("srma.cli.E401",
+    return fail(srma::errc::cli_bad_value,
                 fmt::format("--preset {}: unknown preset; expected srma, metafor, meta or revman5",
                             preset));
   }
@@ -104,7 +106,7 @@ expected<pool_options> analysis_args::pooling() const {
   if (model_opt && model_opt->count()) {
     auto m = parse_model_choice(model);
     if (!m) {
-      return fail("srma.cli.E401",
+      return fail(srma::errc::cli_bad_value,
                   fmt::format("--model {}: expected common, random, both or auto", model));
     }
     o.model = *m;
@@ -112,7 +114,7 @@ expected<pool_options> analysis_args::pooling() const {
   if (tau2_opt && tau2_opt->count()) {
     auto t = parse_tau2_method(tau2);
     if (!t) {
-      return fail("srma.cli.E401",
+      return fail(srma::errc::cli_bad_value,
                   fmt::format("--tau2 {}: unknown estimator; expected DL, REML, ML, PM, HS, SJ, HE "
                               "or EB",
                               tau2));
@@ -123,19 +125,20 @@ expected<pool_options> analysis_args::pooling() const {
   if (pi_opt && pi_opt->count()) {
     auto m = parse_pi_method(pi);
     if (!m) {
-      return fail("srma.cli.E401", fmt::format("--pi {}: expected t, t2, z, test or none", pi));
+      return fail(srma::errc::cli_bad_value,
+                  fmt::format("--pi {}: expected t, t2, z, test or none", pi));
     }
     o.pi = *m;
   }
   if (i2_opt && i2_opt->count()) {
     auto d = parse_i2_definition(i2);
-    if (!d) return fail("srma.cli.E401", fmt::format("--i2 {}: expected Q or tau2", i2));
+    if (!d) return fail(srma::errc::cli_bad_value, fmt::format("--i2 {}: expected Q or tau2", i2));
     o.i2 = *d;
   }
   o.level = level;
   o.auto_i2_threshold = auto_i2;
   o.common_tau2 = common_tau2;
-  if (auto msg = o.validate(); !msg.empty()) return fail("srma.cli.E401", msg);
+  if (auto msg = o.validate(); !msg.empty()) return fail(srma::errc::cli_bad_value, msg);
   return o;
 }
 
@@ -143,7 +146,7 @@ expected<void> set_favours(const std::string& favours, plot::forest_options& o) 
   if (favours.empty()) return {};
   const auto bar = favours.find('|');
   if (bar == std::string::npos || favours.find('|', bar + 1) != std::string::npos) {
-    return fail("srma.plot.E504",
+    return fail(srma::errc::plot_bad_options,
                 fmt::format("--favours '{}': expected two labels separated by '|', e.g. "
                             "\"Favours treatment|Favours control\"",
                             favours));

@@ -5,10 +5,10 @@
 #include <optional>
 #include <string>
 
-#include "srma/expected.hpp"
+#include "srma/data/study_table.hpp"
+#include "srma/model/pool_options.hpp"
 #include "srma/plot/forest.hpp"
-#include "srma/pool_options.hpp"
-#include "srma/study_table.hpp"
+#include "srma/util/expected.hpp"
 
 namespace srma::cli {
 

@@ -8,10 +8,11 @@
 
 #include "commands.hpp"
 #include "common.hpp"
+#include "srma/model/pool.hpp"
+#include "srma/model/subgroup.hpp"
 #include "srma/plot/forest_rows.hpp"
 #include "srma/plot/output.hpp"
-#include "srma/pool.hpp"
-#include "srma/subgroup.hpp"
+#include "srma/util/error_ids.hpp"
 
 namespace srma::cli {
 namespace {
@@ -61,7 +62,8 @@ expected<void> apply_plot_options(const forest_args& args, plot::forest_options&
 int run_forest(forest_args& args) {
   if (auto f = plot::format_from_path(args.output); !f) return report_error(f.error());
   const plot::render_options render{.dpi = args.dpi};
-  if (auto msg = render.validate(); !msg.empty()) return report_error({"srma.plot.E504", msg, {}});
+  if (auto msg = render.validate(); !msg.empty())
+    return report_error({srma::errc::plot_bad_options, msg, {}});
   // `--pi` alone asks for the prediction interval row with the preset's method.
   const bool show_pi = args.pi_opt->count() > 0;
   if (show_pi && args.pi.empty()) args.pi_opt->clear();
@@ -87,7 +89,7 @@ int run_forest(forest_args& args) {
     content.sort_column = args.sort;
   }
 
-  expected<plot::forest_plot> fp = fail("srma.plot.E507", "no analysis");
+  expected<plot::forest_plot> fp = fail(srma::errc::plot_bad_data, "no analysis");
   std::vector<std::string> notes;
   if (!args.by.empty()) {
     auto s = pool_subgroups(*studies, args.by, *options);

@@ -8,10 +8,11 @@
 
 #include "commands.hpp"
 #include "common.hpp"
-#include "report/format.hpp"
-#include "srma/bias.hpp"
+#include "srma/bias/small_study_bias.hpp"
+#include "srma/model/pool.hpp"
 #include "srma/plot/output.hpp"
-#include "srma/pool.hpp"
+#include "srma/report/format.hpp"
+#include "srma/util/error_ids.hpp"
 
 namespace srma::cli {
 namespace {
@@ -35,7 +36,8 @@ struct funnel_args : analysis_args {
 int run_funnel(const funnel_args& args) {
   if (auto f = plot::format_from_path(args.output); !f) return report_error(f.error());
   const plot::render_options render{.dpi = args.dpi};
-  if (auto msg = render.validate(); !msg.empty()) return report_error({"srma.plot.E504", msg, {}});
+  if (auto msg = render.validate(); !msg.empty())
+    return report_error({srma::errc::plot_bad_options, msg, {}});
   auto studies = load_studies(args);
   if (!studies) return report_error(studies.error());
   auto options = args.pooling();
@@ -74,30 +76,30 @@ int run_funnel(const funnel_args& args) {
     o.line = plot::funnel_line{e->limit_estimate, e->bias, "Egger regression"};
     summary.push_back(
         fmt::format("Egger's test: bias {} (SE {}), t = {}, df = {:g}, {}; limit estimate {}",
-                    detail::format_fixed(e->bias, 3), detail::format_fixed(e->se, 3),
-                    detail::format_fixed(e->statistic, 2), e->df, detail::format_p_clause(e->p),
-                    detail::format_effect_ci(r->measure, e->limit_estimate, e->limit_ci_lower,
-                                             e->limit_ci_upper, r->level)));
+                    format_fixed(e->bias, 3), format_fixed(e->se, 3), format_fixed(e->statistic, 2),
+                    e->df, format_p_clause(e->p),
+                    format_effect_ci(r->measure, e->limit_estimate, e->limit_ci_lower,
+                                     e->limit_ci_upper, r->level)));
   }
   auto points = plot::funnel_points(*r);
   if (!args.trimfill.empty()) {
-    const auto est = args.trimfill == "R0" || args.trimfill == "r0" ? trimfill_estimator::r0
-                                                                    : trimfill_estimator::l0;
-    if (args.trimfill != "L0" && args.trimfill != "l0" && est != trimfill_estimator::r0) {
-      return report_error(
-          {"srma.cli.E401", fmt::format("--trimfill {}: expected L0 or R0", args.trimfill), {}});
+    const auto est = parse_trimfill_estimator(args.trimfill);
+    if (!est) {
+      return report_error({srma::errc::cli_bad_value,
+                           fmt::format("--trimfill {}: expected L0 or R0", args.trimfill),
+                           {}});
     }
-    auto tf = trim_and_fill(studies->yi, studies->vi, model, est);
+    auto tf = trim_and_fill(studies->yi, studies->vi, model, *est);
     if (!tf) return report_error(tf.error());
     for (std::size_t i = 0; i < tf->filled_yi.size(); ++i) {
       points.push_back(
           {tf->filled_yi[i], std::sqrt(tf->filled_vi[i]), true, fmt::format("Filled {}", i + 1)});
     }
-    summary.push_back(fmt::format(
-        "Trim-and-fill ({}): {} stud{} imputed on the {} side; adjusted estimate {}",
-        est == trimfill_estimator::l0 ? "L0" : "R0", tf->k0, tf->k0 == 1 ? "y" : "ies", tf->side,
-        detail::format_effect_ci(r->measure, tf->estimate.estimate, tf->estimate.ci_lower,
-                                 tf->estimate.ci_upper, r->level)));
+    summary.push_back(
+        fmt::format("Trim-and-fill ({}): {} stud{} imputed on the {} side; adjusted estimate {}",
+                    to_string(*est), tf->k0, tf->k0 == 1 ? "y" : "ies", to_string(tf->side),
+                    format_effect_ci(r->measure, tf->estimate.estimate, tf->estimate.ci_lower,
+                                     tf->estimate.ci_upper, r->level)));
   }
   auto figure = plot::draw_funnel(points, o);
   if (!figure) return report_error(figure.error());

@@ -1,7 +1,7 @@
 // srma gosh: the GOSH plot (I^2 against the pooled estimate of every subset of the studies) as
 // SVG, PDF or PNG, with a suggested caption on standard output. Parsing, progress and files only:
 // the subsets come from srma::gosh and the figure from srma::plot::draw_gosh.
-#include "srma/gosh.hpp"
+#include "srma/sensitivity/gosh.hpp"
 
 #include <fmt/format.h>
 #include <unistd.h>
@@ -15,6 +15,7 @@
 #include "common.hpp"
 #include "srma/plot/gosh_plot.hpp"
 #include "srma/plot/output.hpp"
+#include "srma/util/error_ids.hpp"
 
 namespace srma::cli {
 namespace {
@@ -49,7 +50,7 @@ expected<std::size_t> find_study(const study_table& s, const std::string& name) 
     const auto n = std::stoul(name);
     if (n >= 1 && n <= s.k()) return n - 1;
   }
-  return fail("srma.cli.E401",
+  return fail(srma::errc::cli_bad_value,
               fmt::format("--highlight '{}': no such study; expected a study label ({}) or a "
                           "number from 1 to {}",
                           name, fmt::join(s.study, ", "), s.k()));
@@ -58,7 +59,8 @@ expected<std::size_t> find_study(const study_table& s, const std::string& name) 
 int run_gosh(const gosh_args& args) {
   if (auto f = plot::format_from_path(args.output); !f) return report_error(f.error());
   const plot::render_options render{.dpi = args.dpi};
-  if (auto msg = render.validate(); !msg.empty()) return report_error({"srma.plot.E504", msg, {}});
+  if (auto msg = render.validate(); !msg.empty())
+    return report_error({srma::errc::plot_bad_options, msg, {}});
   auto studies = load_studies(args);
   if (!studies) return report_error(studies.error());
   auto options = args.pooling();

@@ -6,7 +6,7 @@
 
 #include "commands.hpp"
 #include "common.hpp"
-#include "srma/version.hpp"
+#include "srma/util/version.hpp"
 
 int main(int argc, char** argv) {
   CLI::App app{"srma: systematic review and meta-analysis, end to end", "srma"};

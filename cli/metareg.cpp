@@ -1,6 +1,6 @@
 // srma metareg | permtest: meta-regression and permutation tests, as text or JSON; metareg also
 // writes the bubble plot of a one-moderator regression (--bubble).
-#include "srma/metareg.hpp"
+#include "srma/model/metareg.hpp"
 
 #include <fmt/format.h>
 #include <unistd.h>
@@ -9,10 +9,12 @@
 
 #include "commands.hpp"
 #include "common.hpp"
-#include "srma/json.hpp"
-#include "srma/permtest.hpp"
 #include "srma/plot/bubble.hpp"
 #include "srma/plot/output.hpp"
+#include "srma/report/json.hpp"
+#include "srma/report/text_report.hpp"
+#include "srma/sensitivity/permtest.hpp"
+#include "srma/util/error_ids.hpp"
 
 namespace srma::cli {
 namespace {
@@ -42,7 +44,7 @@ int run_metareg(const metareg_args& args) {
   if (!args.bubble.empty()) {
     if (auto f = plot::format_from_path(args.bubble); !f) return report_error(f.error());
     if (auto msg = render.validate(); !msg.empty())
-      return report_error({"srma.plot.E504", msg, {}});
+      return report_error({srma::errc::plot_bad_options, msg, {}});
   }
   auto studies = load_studies(args);
   if (!studies) return report_error(studies.error());
@@ -71,7 +73,7 @@ int run_metareg(const metareg_args& args) {
     j["input"] = input_json(*studies);
     fmt::print("{}\n", j.dump(2));
   } else {
-    fmt::print("{}", r->full_report());
+    fmt::print("{}", full_report(*r));
   }
   return exit_code::ok;
 }
@@ -108,7 +110,7 @@ int run_permtest(const metareg_args& args) {
     j["input"] = input_json(*studies);
     fmt::print("{}\n", j.dump(2));
   } else {
-    fmt::print("{}", r->full_report());
+    fmt::print("{}", full_report(*r));
   }
   return exit_code::ok;
 }

@@ -1,12 +1,13 @@
 // srma pool: pooled estimate, heterogeneity and (with --by) subgroups, as text or JSON.
-#include "srma/pool.hpp"
+#include "srma/model/pool.hpp"
 
 #include <fmt/format.h>
 
 #include "commands.hpp"
 #include "common.hpp"
-#include "srma/json.hpp"
-#include "srma/subgroup.hpp"
+#include "srma/model/subgroup.hpp"
+#include "srma/report/json.hpp"
+#include "srma/report/text_report.hpp"
 
 namespace srma::cli {
 namespace {
@@ -30,7 +31,7 @@ int run_pool(const pool_args& args) {
       j["input"] = input_json(*studies);
       out = j.dump(2) + "\n";
     } else {
-      out = s->full_report();
+      out = full_report(*s);
     }
   } else {
     auto r = pool(*studies, *options);
@@ -40,7 +41,7 @@ int run_pool(const pool_args& args) {
       j["input"] = input_json(*studies);
       out = j.dump(2) + "\n";
     } else {
-      out = r->full_report();
+      out = full_report(*r);
       if (!studies->excluded.empty()) {
         out += "\nLeft out of the analysis\n";
         for (const auto& e : studies->excluded)

@@ -13,6 +13,7 @@
 #include "common.hpp"
 #include "srma/plot/output.hpp"
 #include "srma/review/prisma.hpp"
+#include "srma/util/error_ids.hpp"
 
 namespace srma::cli {
 namespace {
@@ -52,7 +53,8 @@ std::string counts_text(const review::prisma_counts& c) {
 int run_prisma(const prisma_args& args) {
   if (auto f = plot::format_from_path(args.output); !f) return report_error(f.error());
   const plot::render_options render{.dpi = args.dpi};
-  if (auto msg = render.validate(); !msg.empty()) return report_error({"srma.plot.E504", msg, {}});
+  if (auto msg = render.validate(); !msg.empty())
+    return report_error({srma::errc::plot_bad_options, msg, {}});
   auto counts = review::read_prisma_csv(args.file);
   if (!counts) return report_error(counts.error());
   const auto full = args.as_given ? *counts : review::complete(*counts);

@@ -1,5 +1,5 @@
 // srma run PLAN.toml -o DIR: the whole review from its analysis plan, as a report.
-#include "srma/run.hpp"
+#include "srma/run/run.hpp"
 
 #include <fmt/format.h>
 #include <unistd.h>
@@ -8,7 +8,7 @@
 
 #include "commands.hpp"
 #include "common.hpp"
-#include "srma/plan.hpp"
+#include "srma/run/plan.hpp"
 
 namespace srma::cli {
 namespace {

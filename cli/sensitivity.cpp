@@ -12,15 +12,17 @@
 
 #include "commands.hpp"
 #include "common.hpp"
-#include "srma/cumulative.hpp"
-#include "srma/influence.hpp"
-#include "srma/json.hpp"
-#include "srma/leave1out.hpp"
 #include "srma/plot/baujat.hpp"
 #include "srma/plot/forest.hpp"
 #include "srma/plot/influence_plot.hpp"
 #include "srma/plot/output.hpp"
 #include "srma/plot/refit_forest.hpp"
+#include "srma/report/json.hpp"
+#include "srma/report/text_report.hpp"
+#include "srma/sensitivity/cumulative.hpp"
+#include "srma/sensitivity/influence.hpp"
+#include "srma/sensitivity/leave1out.hpp"
+#include "srma/util/error_ids.hpp"
 
 namespace srma::cli {
 namespace {
@@ -43,7 +45,7 @@ expected<void> check_outputs(const sensitivity_args& args) {
     if (auto f = plot::format_from_path(*path); !f) return unexpected(f.error());
   }
   const plot::render_options render{.dpi = args.dpi};
-  if (auto msg = render.validate(); !msg.empty()) return fail("srma.plot.E504", msg);
+  if (auto msg = render.validate(); !msg.empty()) return fail(srma::errc::plot_bad_options, msg);
   return {};
 }
 
@@ -103,7 +105,7 @@ int run(const sensitivity_args& args, Analyse analyse) {
     j["input"] = input_json(*studies);
     fmt::print("{}\n", j.dump(2));
   } else {
-    fmt::print("{}", r->full_report());
+    fmt::print("{}", full_report(*r));
   }
   return exit_code::ok;
 }

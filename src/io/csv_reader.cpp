@@ -7,7 +7,8 @@
 #include <sstream>
 
 #include "srma/io/csv.hpp"
-#include "util/text.hpp"
+#include "srma/util/error_ids.hpp"
+#include "srma/util/text.hpp"
 
 namespace srma {
 namespace {
@@ -78,7 +79,7 @@ expected<csv_table> parse_csv(std::string_view text, std::string source) {
   if (text.size() >= 3 && text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);
   if (auto bad = find_invalid_utf8(text); bad != std::string_view::npos) {
     int line = 1 + static_cast<int>(std::count(text.begin(), text.begin() + bad, '\n'));
-    return fail("srma.csv.E103",
+    return fail(errc::csv_invalid_utf8,
                 fmt::format("invalid UTF-8 byte 0x{:02X}; save the file as UTF-8",
                             static_cast<unsigned char>(text[bad])),
                 {source, line, 0});
@@ -160,7 +161,7 @@ expected<csv_table> parse_csv(std::string_view text, std::string source) {
       continue;
     }
     if (after_quote && c != ' ' && c != '\t') {
-      return fail("srma.csv.E107",
+      return fail(errc::csv_text_after_quote,
                   fmt::format("unexpected character '{}' after a closing quote; a quote inside a "
                               "quoted field must be doubled (\"\")",
                               c),
@@ -170,25 +171,25 @@ expected<csv_table> parse_csv(std::string_view text, std::string source) {
     ++i;
   }
   if (in_quotes) {
-    return fail("srma.csv.E101", "quoted field is never closed: a '\"' is missing",
+    return fail(errc::csv_unterminated_quote, "quoted field is never closed: a '\"' is missing",
                 {source, quote_line, static_cast<int>(rec.fields.size()) + 1});
   }
   if (!field.empty() || !rec.fields.empty() || after_quote) end_record();
 
   if (records.empty()) {
-    return fail("srma.csv.E104", "the file is empty: expected a header row naming the columns",
+    return fail(errc::csv_empty, "the file is empty: expected a header row naming the columns",
                 {source, 0, 0});
   }
   table.header_line = records.front().line;
   for (std::size_t j = 0; j < records.front().fields.size(); ++j) {
     std::string name{detail::trim(records.front().fields[j])};
     if (name.empty()) {
-      return fail("srma.csv.E105", "column name is empty: every column needs a name",
+      return fail(errc::csv_bad_column_name, "column name is empty: every column needs a name",
                   {source, table.header_line, static_cast<int>(j) + 1});
     }
     for (std::size_t prev = 0; prev < table.header.size(); ++prev) {
       if (detail::iequals(table.header[prev], name)) {
-        return fail("srma.csv.E105",
+        return fail(errc::csv_bad_column_name,
                     fmt::format("column name '{}' appears twice (columns {} and {})", name,
                                 prev + 1, j + 1),
                     {source, table.header_line, static_cast<int>(j) + 1});
@@ -203,7 +204,7 @@ expected<csv_table> parse_csv(std::string_view text, std::string source) {
     while (fields.size() > ncol && detail::trim(fields.back()).empty()) fields.pop_back();
     if (fields.size() != ncol) {
       return fail(
-          "srma.csv.E102",
+          errc::csv_field_count,
           fmt::format("row has {} fields, but the header has {} columns", fields.size(), ncol),
           {source, records[r].line, 0});
     }
@@ -216,11 +217,12 @@ expected<csv_table> parse_csv(std::string_view text, std::string source) {
 expected<csv_table> read_csv(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) {
-    return fail("srma.csv.E106", "cannot open the file for reading (does it exist?)", {path, 0, 0});
+    return fail(errc::csv_unreadable, "cannot open the file for reading (does it exist?)",
+                {path, 0, 0});
   }
   std::ostringstream buffer;
   buffer << in.rdbuf();
-  if (in.bad()) return fail("srma.csv.E106", "reading the file failed", {path, 0, 0});
+  if (in.bad()) return fail(errc::csv_unreadable, "reading the file failed", {path, 0, 0});
   return parse_csv(buffer.str(), path);
 }
 

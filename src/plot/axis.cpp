@@ -1,5 +1,5 @@
 // Tick ladders for ratio and linear axes.
-#include "plot/axis.hpp"
+#include "axis.hpp"
 
 #include <fmt/format.h>
 

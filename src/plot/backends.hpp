@@ -4,9 +4,9 @@
 
 #include <string>
 
-#include "srma/expected.hpp"
 #include "srma/plot/drawing.hpp"
 #include "srma/plot/output.hpp"
+#include "srma/util/expected.hpp"
 
 namespace srma::detail {
 

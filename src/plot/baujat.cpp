@@ -14,9 +14,10 @@
 #include <algorithm>
 #include <cmath>
 
-#include "plot/chart.hpp"
-#include "plot/label_placer.hpp"
+#include "chart.hpp"
+#include "label_placer.hpp"
 #include "srma/plot/text_measure.hpp"
+#include "srma/util/error_ids.hpp"
 
 namespace srma::plot {
 
@@ -58,13 +59,13 @@ struct baujat_geometry {
 }  // namespace
 
 expected<drawing> draw_baujat(std::span<const baujat_point> points, const baujat_options& o) {
-  if (auto msg = o.validate(); !msg.empty()) return fail("srma.plot.E504", msg);
-  if (points.empty()) return fail("srma.plot.E507", "no study to draw in the Baujat plot");
+  if (auto msg = o.validate(); !msg.empty()) return fail(errc::plot_bad_options, msg);
+  if (points.empty()) return fail(errc::plot_bad_data, "no study to draw in the Baujat plot");
   double max_x = 0, max_y = 0;
   for (std::size_t i = 0; i < points.size(); ++i) {
     const auto& p = points[i];
     if (!(std::isfinite(p.x) && std::isfinite(p.y) && p.x >= 0 && p.y >= 0)) {
-      return fail("srma.plot.E507",
+      return fail(errc::plot_bad_data,
                   fmt::format("Baujat point {} ('{}'): x = {:g} and y = {:g}; both must be "
                               "finite and >= 0",
                               i + 1, p.label, p.x, p.y));
@@ -162,7 +163,7 @@ expected<drawing> draw_baujat(std::span<const baujat_point> points, const baujat
     return detail::fit_to_size("Baujat plot", o.width, o.height, fs * 10, fs * 10, pw, ph, g,
                                [&](double w, double h) { return place(w, h, mode); });
   };
-  if (auto msg = fit_size(); !msg.empty()) return fail("srma.plot.E505", msg);
+  if (auto msg = fit_size(); !msg.empty()) return fail(errc::plot_too_small, msg);
   for (int grow = 0; !g.all_placed && !fixed_panel && grow < 3; ++grow) {
     pw *= 1.1;
     ph *= 1.1;
@@ -174,7 +175,7 @@ expected<drawing> draw_baujat(std::span<const baujat_point> points, const baujat
     pw = o.panel_width > 0 ? o.panel_width : 300;
     ph = o.panel_height > 0 ? o.panel_height : 240;
     g = place(pw, ph, mode);
-    if (auto msg = fit_size(); !msg.empty()) return fail("srma.plot.E505", msg);
+    if (auto msg = fit_size(); !msg.empty()) return fail(errc::plot_too_small, msg);
     for (int grow = 0; !g.all_placed && !fixed_panel && grow < 4; ++grow) {
       pw *= 1.1;
       ph *= 1.1;

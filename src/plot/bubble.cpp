@@ -15,11 +15,12 @@
 #include <algorithm>
 #include <cmath>
 
-#include "plot/chart.hpp"
-#include "plot/label_placer.hpp"
-#include "report/format.hpp"
+#include "chart.hpp"
+#include "label_placer.hpp"
 #include "srma/plot/text_measure.hpp"
-#include "stats/distributions.hpp"
+#include "srma/report/format.hpp"
+#include "srma/util/distributions.hpp"
+#include "srma/util/error_ids.hpp"
 
 namespace srma::plot {
 
@@ -38,12 +39,12 @@ expected<void> check_bubble_design(const design_matrix& design) {
       "a bubble plot needs a meta-regression with an intercept and exactly one continuous "
       "moderator";
   if (!design.has_intercept)
-    return fail("srma.plot.E508", need + ", but the model has no intercept");
+    return fail(errc::plot_not_drawable, need + ", but the model has no intercept");
   std::vector<std::string> mods;
   for (std::size_t j = 0; j < design.cols(); ++j) {
     if (design.names[j] != "intercept") mods.push_back(design.names[j]);
   }
-  if (mods.empty()) return fail("srma.plot.E508", need + ", but the model has no moderator");
+  if (mods.empty()) return fail(errc::plot_not_drawable, need + ", but the model has no moderator");
   for (const auto& name : mods) {
     if (const auto bracket = name.find('['); bracket != std::string::npos) {
       const std::string column = name.substr(0, bracket);
@@ -51,13 +52,13 @@ expected<void> check_bubble_design(const design_matrix& design) {
       for (const auto& n : mods) {
         if (n.compare(0, bracket + 1, column + "[") == 0) dummies.push_back(n);
       }
-      return fail("srma.plot.E508", fmt::format("{}, but '{}' is categorical ({})", need, column,
-                                                fmt::join(dummies, ", ")));
+      return fail(errc::plot_not_drawable, fmt::format("{}, but '{}' is categorical ({})", need,
+                                                       column, fmt::join(dummies, ", ")));
     }
   }
   if (mods.size() > 1) {
-    return fail("srma.plot.E508", fmt::format("{}, but the model has {} moderators: {}", need,
-                                              mods.size(), fmt::join(mods, ", ")));
+    return fail(errc::plot_not_drawable, fmt::format("{}, but the model has {} moderators: {}",
+                                                     need, mods.size(), fmt::join(mods, ", ")));
   }
   return {};
 }
@@ -67,7 +68,7 @@ expected<bubble_data> bubble_from(const metareg_result& fit, const design_matrix
   if (auto ok = check_bubble_design(design); !ok) return unexpected(ok.error());
   const std::size_t k = studies.k();
   if (design.rows != k || fit.k != k || fit.coefficients.size() != 2 || fit.vcov.size() != 4) {
-    return fail("srma.plot.E507",
+    return fail(errc::plot_bad_data,
                 fmt::format("the meta-regression ({} studies, {} coefficients), its design ({} "
                             "rows) and the studies ({}) do not match",
                             fit.k, fit.coefficients.size(), design.rows, k));
@@ -102,15 +103,15 @@ struct legend_item {
 }  // namespace
 
 expected<drawing> draw_bubble(const bubble_data& data, const bubble_options& o) {
-  if (auto msg = o.validate(); !msg.empty()) return fail("srma.plot.E504", msg);
+  if (auto msg = o.validate(); !msg.empty()) return fail(errc::plot_bad_options, msg);
   const auto& pts = data.points;
-  if (pts.empty()) return fail("srma.plot.E507", "no study to draw in the bubble plot");
+  if (pts.empty()) return fail(errc::plot_bad_data, "no study to draw in the bubble plot");
   const auto& ln = data.line;
   if (!(std::isfinite(ln.intercept) && std::isfinite(ln.slope) && ln.var_intercept >= 0 &&
         ln.var_slope >= 0 && std::isfinite(ln.cov) && ln.tau2 >= 0 && std::isfinite(ln.tau2) &&
         ln.level > 0 && ln.level < 100)) {
     return fail(
-        "srma.plot.E507",
+        errc::plot_bad_data,
         fmt::format("the regression line needs finite coefficients, variances >= 0, a "
                     "tau^2 >= 0 and a level between 0 and 100 (intercept {:g}, slope {:g}, "
                     "Var {:g} and {:g}, tau^2 {:g}, level {:g})",
@@ -122,7 +123,7 @@ expected<drawing> draw_bubble(const bubble_data& data, const bubble_options& o) 
     const auto& p = pts[i];
     if (!(std::isfinite(p.moderator) && std::isfinite(p.estimate) && p.variance > 0 &&
           std::isfinite(p.variance))) {
-      return fail("srma.plot.E507",
+      return fail(errc::plot_bad_data,
                   fmt::format("bubble {} ('{}'): moderator {:g}, estimate {:g}, variance {:g}; "
                               "all must be finite and the variance > 0",
                               i + 1, p.label, p.moderator, p.estimate, p.variance));
@@ -170,7 +171,7 @@ expected<drawing> draw_bubble(const bubble_data& data, const bubble_options& o) 
 
   const std::string x_title = o.x_title.value_or(data.moderator);
   const std::string y_title = o.y_title.value_or(detail::effect_axis_title(data.measure));
-  const std::string level = detail::format_level(ln.level);
+  const std::string level = format_level(ln.level);
   std::vector<legend_item> legend;
   if (o.legend) {
     legend.push_back({legend_item::swatch::bubble, "Studies (area \u221d weight)"});
@@ -246,7 +247,7 @@ expected<drawing> draw_bubble(const bubble_data& data, const bubble_options& o) 
   if (auto msg =
           detail::fit_to_size("bubble plot", o.width, o.height, fs * 10, fs * 10, pw, ph, g, place);
       !msg.empty())
-    return fail("srma.plot.E505", msg);
+    return fail(errc::plot_too_small, msg);
   const bool fixed = o.panel_width > 0 || o.panel_height > 0 || o.width > 0 || o.height > 0;
   for (int grow = 0; !g.all_placed && !fixed && grow < 3; ++grow) {
     pw *= 1.1;

@@ -11,8 +11,9 @@
 #include <cstdint>
 #include <numbers>
 
-#include "plot/backends.hpp"
-#include "plot/pango_text.hpp"
+#include "backends.hpp"
+#include "pango_text.hpp"
+#include "srma/util/error_ids.hpp"
 
 namespace srma::detail {
 namespace {
@@ -129,7 +130,7 @@ void draw_all(cairo_t* cr, const plot::drawing& d) {
 }
 
 expected<std::string> cairo_failure(cairo_status_t status, std::string_view what) {
-  return fail("srma.plot.E506",
+  return fail(errc::plot_render_failed,
               fmt::format("could not render the {}: {}", what, cairo_status_to_string(status)));
 }
 
@@ -199,7 +200,7 @@ expected<std::string> render_with_cairo(const plot::drawing& d, plot::image_form
   const double w = std::ceil(d.width() * scale - 1e-9);
   const double h = std::ceil(d.height() * scale - 1e-9);
   if (w < 1 || h < 1 || w > 32767 || h > 32767) {
-    return fail("srma.plot.E506",
+    return fail(errc::plot_render_failed,
                 fmt::format("could not render the PNG: {} x {} pixels at {:g} dpi; each side "
                             "must be between 1 and 32767 pixels (lower --dpi)",
                             w, h, dpi));

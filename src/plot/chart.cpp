@@ -1,5 +1,5 @@
 // Shared building blocks of the scatter-type figures and the PRISMA flow diagram.
-#include "plot/chart.hpp"
+#include "chart.hpp"
 
 #include <fmt/format.h>
 

@@ -18,8 +18,8 @@
 #include <string_view>
 #include <vector>
 
-#include "plot/axis.hpp"
-#include "srma/effect_size.hpp"
+#include "axis.hpp"
+#include "srma/data/effect_size.hpp"
 #include "srma/plot/drawing.hpp"
 #include "srma/plot/text_measure.hpp"
 

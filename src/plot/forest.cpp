@@ -16,10 +16,11 @@
 #include <cmath>
 #include <numeric>
 
-#include "plot/axis.hpp"
-#include "report/format.hpp"
+#include "axis.hpp"
 #include "srma/plot/text_measure.hpp"
-#include "util/text.hpp"
+#include "srma/report/format.hpp"
+#include "srma/util/error_ids.hpp"
+#include "srma/util/text.hpp"
 
 namespace srma::plot {
 
@@ -138,7 +139,7 @@ class forest_layout {
                                                                                     : st_.body;
   }
   [[nodiscard]] std::string fmt_value(double y) const {
-    return detail::typeset_minus(detail::format_effect(o_.measure, y, decimals_));
+    return detail::typeset_minus(format_effect(o_.measure, y, decimals_));
   }
 
   expected<void> check_rows();
@@ -188,16 +189,18 @@ expected<void> forest_layout::check_rows() {
     const auto& r = rows_[i];
     const auto where = fmt::format("forest row {} ('{}')", i + 1, r.label);
     if (r.cells.size() > o_.column_titles.size()) {
-      return fail("srma.plot.E507", fmt::format("{} has {} cells, but there are {} column titles",
-                                                where, r.cells.size(), o_.column_titles.size()));
+      return fail(errc::plot_bad_data,
+                  fmt::format("{} has {} cells, but there are {} column titles", where,
+                              r.cells.size(), o_.column_titles.size()));
     }
     if (r.weights.size() > o_.weight_titles.size()) {
-      return fail("srma.plot.E507", fmt::format("{} has {} weights, but there are {} weight titles",
-                                                where, r.weights.size(), o_.weight_titles.size()));
+      return fail(errc::plot_bad_data,
+                  fmt::format("{} has {} weights, but there are {} weight titles", where,
+                              r.weights.size(), o_.weight_titles.size()));
     }
     if (std::isfinite(r.lower) && std::isfinite(r.upper) && r.lower > r.upper) {
-      return fail("srma.plot.E507", fmt::format("{}: lower bound {:g} is above upper bound {:g}",
-                                                where, r.lower, r.upper));
+      return fail(errc::plot_bad_data, fmt::format("{}: lower bound {:g} is above upper bound {:g}",
+                                                   where, r.lower, r.upper));
     }
     const bool has_marks = r.kind == forest_row_kind::study || r.kind == forest_row_kind::summary ||
                            r.kind == forest_row_kind::prediction;
@@ -217,7 +220,7 @@ expected<void> forest_layout::check_rows() {
     }
   }
   if (!any) {
-    return fail("srma.plot.E507", "no row has a finite estimate or interval to draw");
+    return fail(errc::plot_bad_data, "no row has a finite estimate or interval to draw");
   }
   decimals_ = 2;
   if (o_.decimals) {
@@ -235,7 +238,7 @@ expected<void> forest_layout::check_rows() {
 }
 
 void forest_layout::measure_content() {
-  const auto level = detail::format_level(o_.level);
+  const auto level = format_level(o_.level);
   if (o_.estimate_title) {
     est_title_ = *o_.estimate_title;
   } else {
@@ -301,7 +304,7 @@ void forest_layout::measure_content() {
       ann_hi_w_[b] = std::max(ann_hi_w_[b], width(a.hi, st));
     }
     for (std::size_t c = 0; c < r.weights.size(); ++c) {
-      std::string t = std::isfinite(r.weights[c]) ? detail::format_percent(r.weights[c]) : "";
+      std::string t = std::isfinite(r.weights[c]) ? format_percent(r.weights[c]) : "";
       weight_w_[c] = std::max(weight_w_[c], width(t, st));
       weight_text_[i].push_back(std::move(t));
     }
@@ -530,7 +533,7 @@ void forest_layout::draw_row(drawing& d, const columns& c, std::size_t i, double
 }
 
 expected<drawing> forest_layout::run() {
-  if (auto msg = o_.validate(); !msg.empty()) return fail("srma.plot.E504", msg);
+  if (auto msg = o_.validate(); !msg.empty()) return fail(errc::plot_bad_options, msg);
   if (auto ok = check_rows(); !ok) return unexpected(ok.error());
   measure_content();
   const double fs = o_.font_size;
@@ -546,7 +549,7 @@ expected<drawing> forest_layout::run() {
       if (forest_w <= min_forest) break;
     }
     if (c.total > o_.width + 0.01) {
-      return fail("srma.plot.E505",
+      return fail(errc::plot_too_small,
                   fmt::format("a width of {:.0f} pt ({:.2f} in) is too small for this forest plot; "
                               "it needs at least {:.0f} pt ({:.2f} in)",
                               o_.width, o_.width / 72, c.total, c.total / 72));
@@ -608,7 +611,7 @@ expected<drawing> forest_layout::run() {
   double stretch = 1;
   if (o_.height > 0) {
     if (total_h > o_.height + 0.01) {
-      return fail("srma.plot.E505",
+      return fail(errc::plot_too_small,
                   fmt::format("a height of {:.0f} pt ({:.2f} in) is too small for this forest plot "
                               "with {} rows; it needs at least {:.0f} pt ({:.2f} in)",
                               o_.height, o_.height / 72, rows_.size(), total_h, total_h / 72));

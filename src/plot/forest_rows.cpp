@@ -7,9 +7,10 @@
 #include <cmath>
 #include <numeric>
 
-#include "plot/axis.hpp"
-#include "report/format.hpp"
-#include "util/text.hpp"
+#include "axis.hpp"
+#include "srma/report/format.hpp"
+#include "srma/util/error_ids.hpp"
+#include "srma/util/text.hpp"
 
 namespace srma::plot {
 namespace {
@@ -51,9 +52,7 @@ std::string column_title(std::string_view name) {
   return s;
 }
 
-std::string num(double x, int decimals) {
-  return detail::typeset_minus(detail::format_fixed(x, decimals));
-}
+std::string num(double x, int decimals) { return detail::typeset_minus(format_fixed(x, decimals)); }
 
 std::string tau2_text(double tau2) {
   // metafor prints a tau^2 of (numerically) zero as "0".
@@ -62,11 +61,9 @@ std::string tau2_text(double tau2) {
 
 std::string heterogeneity_line(const pool_result& r, bool with_tau2) {
   const auto& h = r.heterogeneity;
-  std::string s =
-      fmt::format("Heterogeneity: I\u00b2 = {}", detail::format_percent(r.reported_i2(), 0));
+  std::string s = fmt::format("Heterogeneity: I\u00b2 = {}", format_percent(r.reported_i2(), 0));
   if (with_tau2) s += fmt::format(", \u03c4\u00b2 = {}", tau2_text(h.tau2));
-  s += fmt::format(", \u03c7\u00b2 = {} (df = {:g}), {}", num(h.Q, 2), h.df,
-                   detail::format_p_clause(h.p));
+  s += fmt::format(", \u03c7\u00b2 = {} (df = {:g}), {}", num(h.Q, 2), h.df, format_p_clause(h.p));
   return s;
 }
 
@@ -88,7 +85,7 @@ struct builder {
           studies.attribute_names.empty()
               ? std::string("the file has no columns besides the effect columns")
               : fmt::format("available: {}", fmt::join(studies.attribute_names, ", "));
-      return fail("srma.plot.E503",
+      return fail(errc::plot_unknown_column,
                   fmt::format("{} '{}' is not a column of the input; {}", what, name, have));
     };
     for (const auto& name : content.columns) {
@@ -225,13 +222,13 @@ void add_tests(std::vector<forest_row>& rows, const pool_result& r,
     const auto& e = estimate_of(r, m);
     const std::string which = models.size() > 1 ? fmt::format(" ({})", model_words(m)) : "";
     rows.push_back(text_row(fmt::format("Test for overall effect{}: {}, {}", which,
-                                        statistic_text(e), detail::format_p_clause(e.p))));
+                                        statistic_text(e), format_p_clause(e.p))));
   }
 }
 
 expected<void> check_match(const pool_result& r, const study_table& studies) {
   if (studies.k() != r.k || (!r.study.empty() && r.study != studies.study)) {
-    return fail("srma.plot.E507",
+    return fail(errc::plot_bad_data,
                 fmt::format("the study table ({} studies) is not the one the result ({} studies) "
                             "was computed from",
                             studies.k(), r.k));
@@ -324,7 +321,7 @@ expected<forest_plot> forest_from(const subgroup_analysis& analysis, const study
       plot.rows.push_back(
           text_row(fmt::format("Test for subgroup differences{}: \u03c7\u00b2 = {} "
                                "(df = {:g}), {}",
-                               which, num(t.Q, 2), t.df, detail::format_p_clause(t.p))));
+                               which, num(t.Q, 2), t.df, format_p_clause(t.p))));
     }
   }
   return plot;

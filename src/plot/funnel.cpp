@@ -11,9 +11,10 @@
 #include <algorithm>
 #include <cmath>
 
-#include "plot/axis.hpp"
-#include "plot/chart.hpp"
+#include "axis.hpp"
+#include "chart.hpp"
 #include "srma/plot/text_measure.hpp"
+#include "srma/util/error_ids.hpp"
 
 namespace srma::plot {
 
@@ -180,15 +181,15 @@ class funnel_layout {
 };
 
 expected<drawing> funnel_layout::run() {
-  if (auto msg = o_.validate(); !msg.empty()) return fail("srma.plot.E504", msg);
-  if (pts_.empty()) return fail("srma.plot.E507", "no study to draw in the funnel plot");
+  if (auto msg = o_.validate(); !msg.empty()) return fail(errc::plot_bad_options, msg);
+  if (pts_.empty()) return fail(errc::plot_bad_data, "no study to draw in the funnel plot");
   double max_se = 0;
   double lo = std::numeric_limits<double>::infinity(), hi = -lo;
   bool any_imputed = false;
   for (std::size_t i = 0; i < pts_.size(); ++i) {
     const auto& p = pts_[i];
     if (!std::isfinite(p.estimate) || !(p.se > 0) || !std::isfinite(p.se)) {
-      return fail("srma.plot.E507",
+      return fail(errc::plot_bad_data,
                   fmt::format("funnel point {} ('{}'): estimate {:g} and SE {:g}; the estimate "
                               "must be finite and the SE > 0",
                               i + 1, p.label, p.estimate, p.se));
@@ -340,7 +341,7 @@ expected<drawing> funnel_layout::run() {
     pw = std::max(min_panel, pw + o_.width - g.total_w);
     g = place(pw, ph);
     if (g.total_w > o_.width + 0.01) {
-      return fail("srma.plot.E505",
+      return fail(errc::plot_too_small,
                   fmt::format("a width of {:.0f} pt ({:.2f} in) is too small for this funnel plot; "
                               "it needs at least {:.0f} pt ({:.2f} in)",
                               o_.width, o_.width / 72, g.total_w, g.total_w / 72));
@@ -351,7 +352,7 @@ expected<drawing> funnel_layout::run() {
     g = place(pw, ph);
     if (g.total_h > o_.height + 0.01) {
       return fail(
-          "srma.plot.E505",
+          errc::plot_too_small,
           fmt::format("a height of {:.0f} pt ({:.2f} in) is too small for this funnel plot; "
                       "it needs at least {:.0f} pt ({:.2f} in)",
                       o_.height, o_.height / 72, g.total_h, g.total_h / 72));

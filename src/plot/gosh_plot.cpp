@@ -13,9 +13,10 @@
 #include <cmath>
 #include <limits>
 
-#include "plot/chart.hpp"
+#include "chart.hpp"
+#include "srma/model/tau2.hpp"
 #include "srma/plot/text_measure.hpp"
-#include "srma/tau2.hpp"
+#include "srma/util/error_ids.hpp"
 
 namespace srma::plot {
 
@@ -77,15 +78,15 @@ std::string gosh_caption(const gosh_result& g, const gosh_plot_options& o) {
 }
 
 expected<drawing> draw_gosh(const gosh_result& g, const gosh_plot_options& o) {
-  if (auto msg = o.validate(); !msg.empty()) return fail("srma.plot.E504", msg);
+  if (auto msg = o.validate(); !msg.empty()) return fail(errc::plot_bad_options, msg);
   if (o.highlight && *o.highlight >= g.k) {
-    return fail("srma.plot.E504",
+    return fail(errc::plot_bad_options,
                 fmt::format("the highlighted study is number {}, but there are {} studies",
                             *o.highlight + 1, g.k));
   }
   const std::size_t n = g.subsets();
   if (g.estimate.size() != n || g.I2.size() != n || g.masks.size() != n * g.words) {
-    return fail("srma.plot.E507",
+    return fail(errc::plot_bad_data,
                 fmt::format("the GOSH result is inconsistent: {} subsets, {} estimates, {} I\u00b2 "
                             "values, {} mask words",
                             n, g.estimate.size(), g.I2.size(), g.masks.size()));
@@ -101,7 +102,7 @@ expected<drawing> draw_gosh(const gosh_result& g, const gosh_plot_options& o) {
     }
   }
   if (ok.empty()) {
-    return fail("srma.plot.E507", "no subset with a finite estimate and I\u00b2 to draw");
+    return fail(errc::plot_bad_data, "no subset with a finite estimate and I\u00b2 to draw");
   }
   const bool binned = n > o.bin_above;
   const bool log = is_ratio(o.measure);
@@ -203,7 +204,7 @@ expected<drawing> draw_gosh(const gosh_result& g, const gosh_plot_options& o) {
   if (auto msg =
           detail::fit_to_size("GOSH plot", o.width, o.height, fs * 10, fs * 10, pw, ph, gm, place);
       !msg.empty())
-    return fail("srma.plot.E505", msg);
+    return fail(errc::plot_too_small, msg);
   if (o.width > 0) gm.total_w = o.width;
   if (o.height > 0) gm.total_h = o.height;
   if (binned) {

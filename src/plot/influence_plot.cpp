@@ -13,9 +13,10 @@
 #include <cmath>
 #include <limits>
 
-#include "plot/chart.hpp"
+#include "chart.hpp"
 #include "srma/plot/text_measure.hpp"
-#include "stats/distributions.hpp"
+#include "srma/util/distributions.hpp"
+#include "srma/util/error_ids.hpp"
 
 namespace srma::plot {
 
@@ -146,9 +147,9 @@ struct cell_layout {
 }  // namespace
 
 expected<drawing> draw_influence(const influence_result& r, const influence_plot_options& o) {
-  if (auto msg = o.validate(); !msg.empty()) return fail("srma.plot.E504", msg);
+  if (auto msg = o.validate(); !msg.empty()) return fail(errc::plot_bad_options, msg);
   const std::size_t k = r.studies.size();
-  if (k == 0) return fail("srma.plot.E507", "no study to draw in the influence plot");
+  if (k == 0) return fail(errc::plot_bad_data, "no study to draw in the influence plot");
   text_measurer m(o.font_family);
   const detail::chart c(m, o.font_size);
   const double fs = o.font_size;
@@ -274,7 +275,7 @@ expected<drawing> draw_influence(const influence_result& r, const influence_plot
           detail::fit_to_size("influence plot", o.width, o.height, fs * 8, fs * 8 * 0.6, pw, ph, g,
                               place, static_cast<double>(cols), static_cast<double>(rows));
       !msg.empty())
-    return fail("srma.plot.E505", msg);
+    return fail(errc::plot_too_small, msg);
   if (o.width > 0) g.total_w = o.width;
   if (o.height > 0) g.total_h = o.height;
 

@@ -1,12 +1,12 @@
 // Greedy label placement on rings of growing distance around each point.
-#include "plot/label_placer.hpp"
+#include "label_placer.hpp"
 
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <numbers>
 
-#include "plot/chart.hpp"
+#include "chart.hpp"
 
 namespace srma::detail {
 

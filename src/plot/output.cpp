@@ -9,8 +9,9 @@
 #include <cstring>
 #include <filesystem>
 
-#include "plot/backends.hpp"
-#include "util/text.hpp"
+#include "backends.hpp"
+#include "srma/util/error_ids.hpp"
+#include "srma/util/text.hpp"
 
 namespace srma::plot {
 
@@ -35,7 +36,7 @@ expected<image_format> format_from_path(std::string_view path) {
   if (ext == "svg") return image_format::svg;
   if (ext == "pdf") return image_format::pdf;
   if (ext == "png") return image_format::png;
-  return fail("srma.plot.E501",
+  return fail(errc::plot_bad_extension,
               fmt::format("output file '{}' {}; expected .svg, .pdf or .png", path,
                           ext.empty() ? std::string("has no extension")
                                       : fmt::format("has the extension '.{}'", ext)));
@@ -51,7 +52,7 @@ std::string render_options::validate() const {
 std::string render_svg(const drawing& d) { return detail::write_svg(d); }
 
 expected<std::string> render(const drawing& d, image_format format, const render_options& options) {
-  if (auto msg = options.validate(); !msg.empty()) return fail("srma.plot.E504", msg);
+  if (auto msg = options.validate(); !msg.empty()) return fail(errc::plot_bad_options, msg);
   if (format == image_format::svg) return detail::write_svg(d);
   return detail::render_with_cairo(d, format, options.dpi);
 }
@@ -65,8 +66,8 @@ expected<void> save(const drawing& d, const std::string& path, const render_opti
   // leaves an older figure of the same name untouched.
   const std::string tmp = path + ".srma-tmp";
   auto cannot_write = [&](int err) {
-    return fail("srma.plot.E502", fmt::format("cannot write the figure: {}", std::strerror(err)),
-                {path});
+    return fail(errc::plot_unwritable,
+                fmt::format("cannot write the figure: {}", std::strerror(err)), {path});
   };
   std::FILE* f = std::fopen(tmp.c_str(), "wb");
   if (f == nullptr) return cannot_write(errno);
@@ -94,7 +95,7 @@ expected<double> parse_length(std::string_view text, double dpi) {
   if (unit == "pt") factor = 1;
   if (unit == "px") factor = 72 / dpi;
   if (!value || factor == 0 || !(*value > 0)) {
-    return fail("srma.plot.E504",
+    return fail(errc::plot_bad_options,
                 fmt::format("length '{}' is not understood; expected a positive number with an "
                             "optional unit in, mm, cm, pt or px (e.g. 7in, 180mm)",
                             text));

@@ -1,5 +1,5 @@
 // Pango set-up shared by text measurement and the Cairo renderer.
-#include "plot/pango_text.hpp"
+#include "pango_text.hpp"
 
 namespace srma::detail {
 

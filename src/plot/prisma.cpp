@@ -18,8 +18,9 @@
 #include <numbers>
 #include <optional>
 
-#include "plot/chart.hpp"
+#include "chart.hpp"
 #include "srma/plot/text_measure.hpp"
+#include "srma/util/error_ids.hpp"
 
 namespace srma::plot {
 
@@ -108,19 +109,19 @@ void add_list(std::vector<paragraph>& ps, const std::vector<named_count>& list, 
 }  // namespace
 
 expected<drawing> draw_prisma(const review::prisma_counts& input, const prisma_options& o) {
-  if (auto msg = o.validate(); !msg.empty()) return fail("srma.plot.E504", msg);
+  if (auto msg = o.validate(); !msg.empty()) return fail(errc::plot_bad_options, msg);
   const prisma_counts c = o.complete ? review::complete(input) : input;
   for (auto b : review::all_prisma_boxes()) {
     if (review::is_prisma_list(b)) {
       for (const auto& e : c.list(b)) {
         if (e.n < 0) {
-          return fail("srma.plot.E507", fmt::format("{}: '{}' is {}, but a count must be >= 0",
-                                                    review::prisma_box_label(b), e.name, e.n));
+          return fail(errc::plot_bad_data, fmt::format("{}: '{}' is {}, but a count must be >= 0",
+                                                       review::prisma_box_label(b), e.name, e.n));
         }
       }
     } else if (auto v = c.count(b); v && *v < 0) {
-      return fail("srma.plot.E507", fmt::format("{} is {}, but a count must be >= 0",
-                                                review::prisma_box_label(b), *v));
+      return fail(errc::plot_bad_data, fmt::format("{} is {}, but a count must be >= 0",
+                                                   review::prisma_box_label(b), *v));
     }
   }
   auto known = [&](prisma_box b) { return c.count(b).has_value(); };
@@ -371,7 +372,7 @@ expected<drawing> draw_prisma(const review::prisma_counts& input, const prisma_o
   if (o.width > 0) {
     if (auto msg = detail::size_error("PRISMA flow diagram", "width", o.width, g.total_w);
         !msg.empty())
-      return fail("srma.plot.E505", msg);
+      return fail(errc::plot_too_small, msg);
     if (o.box_width <= 0) {
       int n_box_cols = 0;
       for (int col = 0; col < n_cols; ++col) n_box_cols += used[col] ? 1 : 0;
@@ -382,7 +383,7 @@ expected<drawing> draw_prisma(const review::prisma_counts& input, const prisma_o
   if (o.height > 0) {
     if (auto msg = detail::size_error("PRISMA flow diagram", "height", o.height, g.total_h);
         !msg.empty())
-      return fail("srma.plot.E505", msg);
+      return fail(errc::plot_too_small, msg);
     int gaps = -1;
     for (int row = row_identified; row < n_rows; ++row) gaps += row_used[row] ? 1 : 0;
     if (gaps > 0) {

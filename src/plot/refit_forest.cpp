@@ -2,7 +2,7 @@
 
 #include <fmt/format.h>
 
-#include "report/format.hpp"
+#include "srma/report/format.hpp"
 
 namespace srma::plot {
 namespace {
@@ -27,9 +27,8 @@ forest_plot refit_plot(const pool_result& full, model_kind model,
     row.estimate = r.estimate.estimate;
     row.lower = r.estimate.ci_lower;
     row.upper = r.estimate.ci_upper;
-    row.cells = {detail::format_percent(r.I2, 0), model == model_kind::common
-                                                      ? std::string("\u2013")
-                                                      : detail::format_fixed(r.tau2, 3)};
+    row.cells = {format_percent(r.I2, 0),
+                 model == model_kind::common ? std::string("\u2013") : format_fixed(r.tau2, 3)};
     p.rows.push_back(std::move(row));
   }
   const model_estimate& e =
@@ -40,9 +39,9 @@ forest_plot refit_plot(const pool_result& full, model_kind model,
   total.estimate = e.estimate;
   total.lower = e.ci_lower;
   total.upper = e.ci_upper;
-  total.cells = {detail::format_percent(full.heterogeneity.I2, 0),
+  total.cells = {format_percent(full.heterogeneity.I2, 0),
                  model == model_kind::common ? std::string("\u2013")
-                                             : detail::format_fixed(full.heterogeneity.tau2, 3)};
+                                             : format_fixed(full.heterogeneity.tau2, 3)};
   p.rows.push_back(std::move(total));
   return p;
 }

@@ -13,8 +13,8 @@
 
 #include <string_view>
 
-#include "plot/backends.hpp"
-#include "util/text.hpp"
+#include "backends.hpp"
+#include "srma/util/text.hpp"
 
 namespace srma::detail {
 namespace {

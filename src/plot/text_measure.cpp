@@ -4,7 +4,7 @@
 #include <map>
 #include <tuple>
 
-#include "plot/pango_text.hpp"
+#include "pango_text.hpp"
 
 namespace srma::plot {
 

@@ -1,10 +1,10 @@
-#include "report/format.hpp"
+#include "srma/report/format.hpp"
 
 #include <fmt/format.h>
 
 #include <cmath>
 
-namespace srma::detail {
+namespace srma {
 
 std::string format_fixed(double x, int decimals) {
   if (std::isnan(x)) return "NA";
@@ -72,4 +72,4 @@ std::string format_percent(double x, int decimals) {
   return format_fixed(x, decimals) + "%";
 }
 
-}  // namespace srma::detail
+}  // namespace srma

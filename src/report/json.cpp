@@ -1,4 +1,4 @@
-#include "srma/json.hpp"
+#include "srma/report/json.hpp"
 
 #include <cmath>
 

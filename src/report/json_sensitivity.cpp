@@ -1,7 +1,7 @@
 // JSON of the sensitivity analyses, small-study tests, meta-regression and permutation tests.
 #include <cmath>
 
-#include "srma/json.hpp"
+#include "srma/report/json.hpp"
 
 namespace srma {
 namespace {
@@ -41,7 +41,7 @@ json model_json(const pool_result& full, model_kind model) {
 }
 
 json regression_json(const regression_test& t) {
-  return {{"predictor", t.predictor},
+  return {{"predictor", to_string(t.predictor)},
           {"mixed", t.mixed},
           {"bias", num(t.bias)},
           {"se", num(t.se)},
@@ -113,10 +113,10 @@ json to_json(const bias_result& r) {
   json filled = json::array();
   for (std::size_t i = 0; i < t.filled_yi.size(); ++i)
     filled.push_back({{"yi", num(t.filled_yi[i])}, {"vi", num(t.filled_vi[i])}});
-  j["trimfill"] = {{"estimator", t.estimator == trimfill_estimator::l0 ? "L0" : "R0"},
+  j["trimfill"] = {{"estimator", to_string(t.estimator)},
                    {"k0", t.k0},
                    {"se_k0", num(t.se_k0)},
-                   {"side", t.side},
+                   {"side", to_string(t.side)},
                    {"estimate", num(t.estimate.estimate)},
                    {"se", num(t.estimate.se)},
                    {"ci_lower", num(t.estimate.ci_lower)},

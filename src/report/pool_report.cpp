@@ -3,20 +3,14 @@
 
 #include <cmath>
 
-#include "report/format.hpp"
-#include "report/text_table.hpp"
-#include "srma/pool_result.hpp"
-#include "srma/subgroup.hpp"
+#include "srma/model/pool_result.hpp"
+#include "srma/model/subgroup.hpp"
+#include "srma/report/format.hpp"
+#include "text_table.hpp"
 
 namespace srma {
 namespace {
 
-using detail::format_effect;
-using detail::format_fixed;
-using detail::format_interval;
-using detail::format_p;
-using detail::format_percent;
-using detail::heterogeneity_words;
 using detail::text_table;
 using align = text_table::align;
 
@@ -24,7 +18,7 @@ std::string effect_label(effect_measure m) {
   return m == effect_measure::generic ? std::string("Estimate") : std::string(measure_code(m));
 }
 
-std::string ci_header(double level) { return detail::format_level(level) + "% CI"; }
+std::string ci_header(double level) { return format_level(level) + "% CI"; }
 
 std::string random_label(const pool_result& r) {
   return fmt::format("Random effects ({}, {})", tau2_method_code(r.random.method),
@@ -77,7 +71,7 @@ void append_heterogeneity(std::string& out, const pool_result& r, const std::str
     return;
   }
   out += fmt::format("{}Q = {} (df = {:g}), {}\n", indent, format_fixed(h.Q, 2), h.df,
-                     detail::format_p_clause(h.p));
+                     format_p_clause(h.p));
   std::string ci_i2, ci_tau2, ci_tau;
   if (!std::isnan(h.tau2_ci_lower)) {
     ci_i2 = fmt::format(" [{}, {}]", format_percent(h.I2_ci_lower), format_percent(h.I2_ci_upper));
@@ -98,84 +92,84 @@ void append_heterogeneity(std::string& out, const pool_result& r, const std::str
 
 }  // namespace
 
-std::string pool_result::brief_report() const {
-  const auto m = measure;
-  const auto& e = primary_estimate();
-  const auto& h = heterogeneity;
+std::string brief_report(const pool_result& res) {
+  const auto m = res.measure;
+  const auto& e = res.primary_estimate();
+  const auto& h = res.heterogeneity;
   std::string model_text =
-      primary == model_kind::common
+      res.primary == model_kind::common
           ? std::string("a common-effect (inverse-variance) model")
           : fmt::format(
                 "a random-effects model ({} estimator of \u03c4\u00b2, {} confidence "
                 "interval)",
-                tau2_method_code(random.method),
-                random.ci == ci_method::hksj ? "Hartung-Knapp-Sidik-Jonkman" : "Wald-type");
+                tau2_method_code(res.random.method),
+                res.random.ci == ci_method::hksj ? "Hartung-Knapp-Sidik-Jonkman" : "Wald-type");
   std::string what =
       m == effect_measure::generic ? std::string("effect") : std::string(measure_name(m));
-  std::string s = fmt::format("Across {} {}, the pooled {} was {} under {}.", k,
-                              k == 1 ? "study" : "studies", what,
-                              detail::format_effect_ci_with(m, e.estimate, e.ci_lower, e.ci_upper,
-                                                            level, detail::format_p_clause(e.p)),
-                              model_text);
-  if (k >= 2) {
-    const double i2 = reported_i2();
+  std::string s = fmt::format(
+      "Across {} {}, the pooled {} was {} under {}.", res.k, res.k == 1 ? "study" : "studies", what,
+      format_effect_ci_with(m, e.estimate, e.ci_lower, e.ci_upper, res.level, format_p_clause(e.p)),
+      model_text);
+  if (res.k >= 2) {
+    const double i2 = res.reported_i2();
     s += fmt::format(
         " Heterogeneity was {} (I\u00b2 = {}, \u03c4\u00b2 = {}; Q = {}, df = {:g}, {}).",
         heterogeneity_words(i2), format_percent(i2, 0), format_fixed(h.tau2, 3),
-        format_fixed(h.Q, 2), h.df, detail::format_p_clause(h.p));
-    if (primary == model_kind::random && !std::isnan(random.pi_lower)) {
+        format_fixed(h.Q, 2), h.df, format_p_clause(h.p));
+    if (res.primary == model_kind::random && !std::isnan(res.random.pi_lower)) {
       s += fmt::format(" The {}% prediction interval for the effect in a new study was {}.",
-                       detail::format_level(level),
-                       format_interval(m, random.pi_lower, random.pi_upper));
+                       format_level(res.level),
+                       format_interval(m, res.random.pi_lower, res.random.pi_upper));
     }
   }
-  if (options.model == model_choice::auto_i2) s += " Model choice: " + model_reason + ".";
+  if (res.options.model == model_choice::auto_i2) s += " Model choice: " + res.model_reason + ".";
   return s;
 }
 
-std::string pool_result::full_report() const {
-  const auto m = measure;
+std::string full_report(const pool_result& res) {
+  const auto m = res.measure;
   std::string out;
   std::string scale = is_ratio(m) ? ", analysed on the log scale" : "";
-  out += fmt::format("Meta-analysis of {} {}: {}{}\n\n", k, k == 1 ? "study" : "studies",
+  out += fmt::format("Meta-analysis of {} {}: {}{}\n\n", res.k, res.k == 1 ? "study" : "studies",
                      m == effect_measure::generic
                          ? std::string("effect (as given)")
                          : fmt::format("{} ({})", measure_name(m), measure_code(m)),
                      scale);
   text_table t({align::left, align::right, align::left, align::right, align::right});
-  t.add_row({"Study", effect_label(m), ci_header(level), "Weight common", "Weight random"});
+  t.add_row({"Study", effect_label(m), ci_header(res.level), "Weight common", "Weight random"});
   t.add_rule();
-  const double z = z_for_level(level);
-  for (std::size_t i = 0; i < k; ++i) {
-    const double se = std::sqrt(vi[i]);
-    t.add_row({study.empty() ? fmt::format("Study {}", i + 1) : study[i], format_effect(m, yi[i]),
-               format_interval(m, yi[i] - z * se, yi[i] + z * se), format_percent(weight_common[i]),
-               format_percent(weight_random[i])});
+  const double z = z_for_level(res.level);
+  for (std::size_t i = 0; i < res.k; ++i) {
+    const double se = std::sqrt(res.vi[i]);
+    t.add_row({res.study.empty() ? fmt::format("Study {}", i + 1) : res.study[i],
+               format_effect(m, res.yi[i]),
+               format_interval(m, res.yi[i] - z * se, res.yi[i] + z * se),
+               format_percent(res.weight_common[i]), format_percent(res.weight_random[i])});
   }
   out += t.render();
   out += "\n";
-  append_models(out, *this);
+  append_models(out, res);
   out += "\nHeterogeneity\n";
-  append_heterogeneity(out, *this, "  ");
-  if (options.model == model_choice::auto_i2) out += "\nModel: " + model_reason + "\n";
-  if (!notes.empty()) {
+  append_heterogeneity(out, res, "  ");
+  if (res.options.model == model_choice::auto_i2) out += "\nModel: " + res.model_reason + "\n";
+  if (!res.notes.empty()) {
     out += "\nNotes\n";
-    for (const auto& n : notes) out += "  - " + n + "\n";
+    for (const auto& n : res.notes) out += "  - " + n + "\n";
   }
-  out += "\nSummary\n  " + brief_report() + "\n";
+  out += "\nSummary\n  " + brief_report(res) + "\n";
   return out;
 }
 
-std::string subgroup_analysis::full_report() const {
-  const auto m = overall.measure;
+std::string full_report(const subgroup_analysis& res) {
+  const auto m = res.overall.measure;
   std::string out;
-  out += fmt::format(
-      "Subgroup analysis by '{}': {} subgroups, {} studies{}\n\n", column, groups.size(), overall.k,
-      common_tau2
-          ? fmt::format(" (\u03c4\u00b2 shared across subgroups: {})", format_fixed(tau2_common, 4))
-          : " (\u03c4\u00b2 estimated within each subgroup)");
-  const double z = z_for_level(overall.level);
-  for (const auto& g : groups) {
+  out += fmt::format("Subgroup analysis by '{}': {} subgroups, {} studies{}\n\n", res.column,
+                     res.groups.size(), res.overall.k,
+                     res.common_tau2 ? fmt::format(" (\u03c4\u00b2 shared across subgroups: {})",
+                                                   format_fixed(res.tau2_common, 4))
+                                     : " (\u03c4\u00b2 estimated within each subgroup)");
+  const double z = z_for_level(res.overall.level);
+  for (const auto& g : res.groups) {
     const auto& r = g.result;
     out +=
         fmt::format("{} (k = {}; weight {} common, {} random)\n", g.level, r.k,
@@ -192,40 +186,40 @@ std::string subgroup_analysis::full_report() const {
     append_heterogeneity(out, r, "  ");
     out += "\n";
   }
-  out += fmt::format("Overall (k = {})\n", overall.k);
-  append_models(out, overall);
+  out += fmt::format("Overall (k = {})\n", res.overall.k);
+  append_models(out, res.overall);
   out += "Heterogeneity\n";
-  append_heterogeneity(out, overall, "  ");
+  append_heterogeneity(out, res.overall, "  ");
   out += "\nTest for subgroup differences\n";
-  out +=
-      fmt::format("  common effect:  Q = {} (df = {:g}), {}\n", format_fixed(between_common.Q, 2),
-                  between_common.df, detail::format_p_clause(between_common.p));
-  out +=
-      fmt::format("  random effects: Q = {} (df = {:g}), {}\n", format_fixed(between_random.Q, 2),
-                  between_random.df, detail::format_p_clause(between_random.p));
-  out += "\nModel: " + model_reason + "\n";
-  if (!notes.empty()) {
+  out += fmt::format("  common effect:  Q = {} (df = {:g}), {}\n",
+                     format_fixed(res.between_common.Q, 2), res.between_common.df,
+                     format_p_clause(res.between_common.p));
+  out += fmt::format("  random effects: Q = {} (df = {:g}), {}\n",
+                     format_fixed(res.between_random.Q, 2), res.between_random.df,
+                     format_p_clause(res.between_random.p));
+  out += "\nModel: " + res.model_reason + "\n";
+  if (!res.notes.empty()) {
     out += "\nNotes\n";
-    for (const auto& n : notes) out += "  - " + n + "\n";
+    for (const auto& n : res.notes) out += "  - " + n + "\n";
   }
   // Summary of the subgroups under the leading model.
   out += "\nSummary\n  ";
   std::vector<std::string> parts;
-  for (const auto& g : groups) {
+  for (const auto& g : res.groups) {
     const auto& e = g.result.primary_estimate();
     const double share =
-        primary == model_kind::common ? g.weight_share_common : g.weight_share_random;
-    parts.push_back(fmt::format(
-        "{} {} {}", g.level, effect_label(m),
-        detail::format_effect_ci_with(m, e.estimate, e.ci_lower, e.ci_upper, overall.level,
-                                      format_percent(share) + " of the weight")));
+        res.primary == model_kind::common ? g.weight_share_common : g.weight_share_random;
+    parts.push_back(
+        fmt::format("{} {} {}", g.level, effect_label(m),
+                    format_effect_ci_with(m, e.estimate, e.ci_lower, e.ci_upper, res.overall.level,
+                                          format_percent(share) + " of the weight")));
   }
   out += fmt::format(
       "By {} under the {} model: {}. Test for subgroup differences: Q = {}, df = "
       "{:g}, {}.\n",
-      column, primary == model_kind::common ? "common-effect" : "random-effects",
-      fmt::join(parts, "; "), format_fixed(between().Q, 2), between().df,
-      detail::format_p_clause(between().p));
+      res.column, res.primary == model_kind::common ? "common-effect" : "random-effects",
+      fmt::join(parts, "; "), format_fixed(res.between().Q, 2), res.between().df,
+      format_p_clause(res.between().p));
   return out;
 }
 

@@ -9,7 +9,8 @@
 #include <charconv>
 #include <map>
 
-#include "util/text.hpp"
+#include "srma/util/error_ids.hpp"
+#include "srma/util/text.hpp"
 
 namespace srma::review {
 namespace {
@@ -62,11 +63,11 @@ std::string range_text(const domain& d) { return fmt::format("0–{}", d.max); }
 
 expected<nos_table> read_scores(const nos_input& in, const nos_options& options) {
   if (auto msg = options.validate(); !msg.empty()) {
-    return fail("srma.review.E615", fmt::format("invalid NOS options: {}", msg));
+    return fail(errc::nos_bad_thresholds, fmt::format("invalid NOS options: {}", msg));
   }
   if (std::none_of(in.columns.begin(), in.columns.end(),
                    [](const auto& c) { return c.has_value(); })) {
-    return fail("srma.review.E611",
+    return fail(errc::nos_no_columns,
                 fmt::format("no NOS column: expected '{}' (total) and/or '{}', '{}', '{}'",
                             k_total_col, k_selection_col, k_comparability_col, k_outcome_col),
                 {in.source, in.header_line, 0});
@@ -84,13 +85,13 @@ expected<nos_table> read_scores(const nos_input& in, const nos_options& options)
       const error_location where{in.source, in.line[i], col->number};
       const auto p = parse_stars(col->values[i]);
       if (!p.ok) {
-        return fail("srma.review.E612",
+        return fail(errc::nos_not_whole,
                     fmt::format("column '{}' is '{}', but must be a whole number of stars ({})",
                                 col->name, detail::trim(col->values[i]), range_text(*domains[d])),
                     where);
       }
       if (p.value && (*p.value < 0 || *p.value > domains[d]->max)) {
-        return fail("srma.review.E613",
+        return fail(errc::nos_out_of_range,
                     fmt::format("column '{}' is {}, but must be {}", col->name, *p.value,
                                 range_text(*domains[d])),
                     where);
@@ -98,7 +99,7 @@ expected<nos_table> read_scores(const nos_input& in, const nos_options& options)
       v[d] = p.value;
     }
     if (v[0] && v[1] && v[2] && v[3] && *v[0] != *v[1] + *v[2] + *v[3]) {
-      return fail("srma.review.E614",
+      return fail(errc::nos_total_mismatch,
                   fmt::format("column '{}' is {}, but {} + {} + {} = {} + {} + {} = {}",
                               in.columns[0]->name, *v[0], in.columns[1]->name, in.columns[2]->name,
                               in.columns[3]->name, *v[1], *v[2], *v[3], *v[1] + *v[2] + *v[3]),
@@ -116,22 +117,6 @@ expected<nos_table> read_scores(const nos_input& in, const nos_options& options)
   }
   return out;
 }
-
-std::string class_rule(nos_class c, const nos_options& o) {
-  switch (c) {
-    case nos_class::high:
-      return fmt::format("total ≥ {}", o.high_from);
-    case nos_class::moderate:
-      return fmt::format("total {}–{}", *o.moderate_from, o.high_from - 1);
-    case nos_class::low:
-      return fmt::format("total < {}", o.moderate_from.value_or(o.high_from));
-    case nos_class::unknown:
-      break;
-  }
-  return "no total";
-}
-
-std::string cell(const std::optional<int>& v) { return v ? std::to_string(*v) : "NA"; }
 
 }  // namespace
 
@@ -199,7 +184,7 @@ expected<nos_score> make_nos_score(std::optional<int> selection, std::optional<i
   }};
   for (const auto& [d, v] : parts) {
     if (v && (*v < 0 || *v > d->max)) {
-      return fail("srma.review.E613",
+      return fail(errc::nos_out_of_range,
                   fmt::format("NOS {} is {}, but must be {}", d->name, *v, range_text(*d)));
     }
   }
@@ -207,7 +192,7 @@ expected<nos_score> make_nos_score(std::optional<int> selection, std::optional<i
   if (selection && comparability && outcome) {
     const int sum = *selection + *comparability + *outcome;
     if (total && *total != sum) {
-      return fail("srma.review.E614",
+      return fail(errc::nos_total_mismatch,
                   fmt::format("NOS total is {}, but selection + comparability + outcome = "
                               "{} + {} + {} = {}",
                               *total, *selection, *comparability, *outcome, sum));
@@ -223,42 +208,6 @@ expected<nos_score> make_nos_score(std::optional<int> selection, std::optional<i
 std::size_t nos_table::count(nos_class c) const {
   return static_cast<std::size_t>(std::count_if(
       studies.begin(), studies.end(), [&](const nos_study& s) { return s.quality == c; }));
-}
-
-std::string nos_table::brief_report() const {
-  std::vector<std::string> parts;
-  std::vector<nos_class> classes = {nos_class::high};
-  if (options.moderate_from) classes.push_back(nos_class::moderate);
-  classes.push_back(nos_class::low);
-  if (count(nos_class::unknown) > 0) classes.push_back(nos_class::unknown);
-  for (auto c : classes) {
-    parts.push_back(fmt::format("{} {} ({})", count(c), to_string(c), class_rule(c, options)));
-  }
-  return fmt::format("Newcastle–Ottawa Scale (cohort studies), {} {}: {}\n", studies.size(),
-                     studies.size() == 1 ? "study" : "studies", fmt::join(parts, ", "));
-}
-
-std::string nos_table::full_report() const {
-  std::size_t w = 5;  // "study"
-  for (const auto& s : studies) w = std::max(w, s.study.size());
-  std::string out = brief_report();
-  out += fmt::format("{:<{}}  {:>9}  {:>13}  {:>7}  {:>5}  {:<8}  {}\n", "study", w, "selection",
-                     "comparability", "outcome", "total", "quality", "AHRQ");
-  for (const auto& s : studies) {
-    // Pad by code points, not bytes, so labels with accents line up.
-    const auto n = static_cast<std::size_t>(
-        std::count_if(s.study.begin(), s.study.end(), [](char ch) { return (ch & 0xC0) != 0x80; }));
-    out += fmt::format("{}{}  {:>9}  {:>13}  {:>7}  {:>5}  {:<8}  {}\n", s.study,
-                       std::string(w > n ? w - n : 0, ' '), cell(s.score.selection),
-                       cell(s.score.comparability), cell(s.score.outcome),
-                       cell(s.score.total) + (s.score.total_from_domains ? "*" : ""),
-                       to_string(s.quality), to_string(s.ahrq));
-  }
-  if (std::any_of(studies.begin(), studies.end(),
-                  [](const nos_study& s) { return s.score.total_from_domains; })) {
-    out += "* total = selection + comparability + outcome\n";
-  }
-  return out;
 }
 
 expected<nos_table> nos_from_studies(const study_table& studies, const nos_options& options) {
@@ -287,7 +236,7 @@ expected<nos_table> nos_from_csv(const csv_table& csv, const nos_options& option
   in.header_line = csv.header_line;
   const int label_col = csv.find_column("study");
   if (label_col < 0) {
-    return fail("srma.review.E616", "no 'study' column: every study needs a label",
+    return fail(errc::nos_no_study_column, "no 'study' column: every study needs a label",
                 {csv.source, csv.header_line, 0});
   }
   const auto lc = static_cast<std::size_t>(label_col);
@@ -295,11 +244,11 @@ expected<nos_table> nos_from_csv(const csv_table& csv, const nos_options& option
   for (std::size_t r = 0; r < csv.rows.size(); ++r) {
     std::string label{detail::trim(csv.rows[r].fields[lc])};
     if (label.empty()) {
-      return fail("srma.review.E617", "column 'study' is empty: every study needs a label",
+      return fail(errc::nos_empty_label, "column 'study' is empty: every study needs a label",
                   csv.where(r, lc));
     }
     if (auto it = seen.find(label); it != seen.end()) {
-      return fail("srma.review.E618",
+      return fail(errc::nos_duplicate_label,
                   fmt::format("study label '{}' is used twice (lines {} and {})", label, it->second,
                               csv.rows[r].line),
                   csv.where(r, lc));

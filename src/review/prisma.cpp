@@ -11,7 +11,8 @@
 #include <map>
 #include <variant>
 
-#include "util/text.hpp"
+#include "srma/util/error_ids.hpp"
+#include "srma/util/text.hpp"
 
 namespace srma::review {
 namespace {
@@ -429,7 +430,7 @@ expected<prisma_counts> make_prisma_counts(const csv_table& csv) {
   const int n_col = csv.find_column("n");
   for (auto [col, name] : {std::pair{data_col, "data"}, std::pair{n_col, "n"}}) {
     if (col < 0) {
-      return fail("srma.review.E601",
+      return fail(errc::prisma_missing_columns,
                   fmt::format("no column '{}': a PRISMA2020 counts file has the columns "
                               "data,node,box,description,boxtext,tooltips,url,n",
                               name),
@@ -449,11 +450,11 @@ expected<prisma_counts> make_prisma_counts(const csv_table& csv) {
     }
     const auto box = parse_prisma_box(id);
     if (!box) {
-      return fail("srma.review.E602", unknown_id_message(id),
+      return fail(errc::prisma_unknown_field, unknown_id_message(id),
                   csv.where(r, static_cast<std::size_t>(data_col)));
     }
     if (auto it = seen.find(*box); it != seen.end()) {
-      return fail("srma.review.E605",
+      return fail(errc::prisma_duplicate_field,
                   fmt::format("field '{}' appears twice (lines {} and {}); keep one row per field",
                               prisma_box_id(*box), it->second, row.line),
                   csv.where(r, static_cast<std::size_t>(data_col)));
@@ -471,14 +472,14 @@ expected<prisma_counts> make_prisma_counts(const csv_table& csv) {
       }
       auto parsed = parse_list(text);
       if (auto* err = std::get_if<list_error>(&parsed)) {
-        return fail("srma.review.E604", fmt::format("{}: {}", i.id, err->message),
+        return fail(errc::prisma_bad_list, fmt::format("{}: {}", i.id, err->message),
                     csv.where(r, static_cast<std::size_t>(n_col)));
       }
       out.*i.list = std::get<std::vector<named_count>>(std::move(parsed));
     } else {
       auto n = parse_count(text);
       if (!n) {
-        return fail("srma.review.E603",
+        return fail(errc::prisma_bad_count,
                     fmt::format("count '{}' for {} is not a non-negative integer (write a whole "
                                 "number such as 1525, or NA when the box is not reported)",
                                 text, i.id),

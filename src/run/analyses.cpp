@@ -6,16 +6,11 @@
 #include <algorithm>
 #include <cmath>
 
-#include "report/format.hpp"
-#include "run/context.hpp"
-#include "srma/bias.hpp"
-#include "srma/cumulative.hpp"
-#include "srma/gosh.hpp"
-#include "srma/influence.hpp"
-#include "srma/json.hpp"
-#include "srma/leave1out.hpp"
-#include "srma/metareg.hpp"
-#include "srma/permtest.hpp"
+#include "context.hpp"
+#include "srma/bias/small_study_bias.hpp"
+#include "srma/model/metareg.hpp"
+#include "srma/model/pool.hpp"
+#include "srma/model/subgroup.hpp"
 #include "srma/plot/baujat.hpp"
 #include "srma/plot/bubble.hpp"
 #include "srma/plot/forest.hpp"
@@ -24,9 +19,14 @@
 #include "srma/plot/gosh_plot.hpp"
 #include "srma/plot/influence_plot.hpp"
 #include "srma/plot/refit_forest.hpp"
-#include "srma/pool.hpp"
-#include "srma/subgroup.hpp"
-#include "srma/where.hpp"
+#include "srma/report/format.hpp"
+#include "srma/report/json.hpp"
+#include "srma/run/where.hpp"
+#include "srma/sensitivity/cumulative.hpp"
+#include "srma/sensitivity/gosh.hpp"
+#include "srma/sensitivity/influence.hpp"
+#include "srma/sensitivity/leave1out.hpp"
+#include "srma/sensitivity/permtest.hpp"
 
 namespace srma::detail {
 namespace {
@@ -532,7 +532,7 @@ expected<void> bias_section(run_context& ctx, const plan_analysis& a, const prep
   text += fmt::format(
       " Trim-and-fill ({}) imputed {} stud{} on the {} side; the adjusted estimate was {}. "
       "Fail-safe N: {:g} (Rosenthal), {:g} (Orwin), {:g} (Rosenberg).",
-      a.trimfill, r->trimfill.k0, r->trimfill.k0 == 1 ? "y" : "ies", r->trimfill.side,
+      a.trimfill, r->trimfill.k0, r->trimfill.k0 == 1 ? "y" : "ies", to_string(r->trimfill.side),
       effect_text(m, r->trimfill.estimate, r->full.level), r->failsafe.rosenthal, r->failsafe.orwin,
       r->failsafe.rosenberg);
   paragraph(s, text);

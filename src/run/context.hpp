@@ -8,14 +8,14 @@
 #include <string>
 #include <vector>
 
-#include "run/document.hpp"
+#include "document.hpp"
+#include "srma/data/study_table.hpp"
 #include "srma/io/csv.hpp"
-#include "srma/plan.hpp"
+#include "srma/model/pool_result.hpp"
+#include "srma/model/subgroup.hpp"
 #include "srma/plot/drawing.hpp"
-#include "srma/pool_result.hpp"
-#include "srma/run.hpp"
-#include "srma/study_table.hpp"
-#include "srma/subgroup.hpp"
+#include "srma/run/plan.hpp"
+#include "srma/run/run.hpp"
 
 namespace srma::detail {
 

@@ -1,8 +1,8 @@
-#include "run/document.hpp"
+#include "document.hpp"
 
 #include <fmt/format.h>
 
-#include "util/text.hpp"
+#include "srma/util/text.hpp"
 
 namespace srma::detail {
 namespace {

@@ -4,9 +4,9 @@
 #include <algorithm>
 #include <map>
 
-#include "report/format.hpp"
-#include "run/context.hpp"
-#include "srma/version.hpp"
+#include "context.hpp"
+#include "srma/report/format.hpp"
+#include "srma/util/version.hpp"
 
 namespace srma::detail {
 namespace {

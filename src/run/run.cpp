@@ -1,6 +1,6 @@
 // srma run: data loading, the report's skeleton (summary, methods, study tables, results,
 // published-result checks, provenance), and writing every file only after everything succeeded.
-#include "srma/run.hpp"
+#include "srma/run/run.hpp"
 
 #include <fmt/format.h>
 
@@ -10,15 +10,16 @@
 #include <fstream>
 #include <sstream>
 
-#include "report/format.hpp"
-#include "run/context.hpp"
+#include "context.hpp"
+#include "sha256.hpp"
 #include "srma/plot/output.hpp"
 #include "srma/plot/prisma.hpp"
+#include "srma/report/format.hpp"
 #include "srma/review/nos.hpp"
 #include "srma/review/prisma.hpp"
-#include "srma/version.hpp"
-#include "util/sha256.hpp"
-#include "util/text.hpp"
+#include "srma/util/error_ids.hpp"
+#include "srma/util/text.hpp"
+#include "srma/util/version.hpp"
 
 namespace srma {
 namespace detail {
@@ -57,7 +58,8 @@ expected<const loaded_data*> run_context::load(const std::string& file_as_writte
   if (auto it = data.find(path); it != data.end()) return &it->second;
   bool ok = false;
   const std::string bytes = read_bytes(path, ok);
-  if (!ok) return fail("srma.csv.E106", "cannot open the data file (does it exist?)", {path, 0, 0});
+  if (!ok)
+    return fail(errc::csv_unreadable, "cannot open the data file (does it exist?)", {path, 0, 0});
   auto csv = parse_csv(bytes, path);
   if (!csv) return unexpected(csv.error());
   loaded_data d;
@@ -70,7 +72,7 @@ expected<const loaded_data*> run_context::load(const std::string& file_as_writte
     d.excluded = t->excluded;
     d.notices = t->notices;
     d.studies = std::move(*t);
-  } else if (t.error().id == "srma.input.E209" && !d.csv.rows.empty()) {
+  } else if (t.error().id == errc::input_no_studies && !d.csv.rows.empty()) {
     // No row has an estimate: everything else (study table, quality) can still be reported.
     const int label = d.csv.find_column("study");
     for (const auto& row : d.csv.rows) {
@@ -337,7 +339,7 @@ expected<std::optional<doc_section>> nos_section(run_context& ctx, const loaded_
   o.high_from = ctx.p.nos_high;
   auto nos = review::nos_from_csv(d.csv, o);
   if (!nos) {
-    if (nos.error().id == "srma.review.E611")
+    if (nos.error().id == errc::nos_no_columns)
       return std::optional<doc_section>();  // no NOS columns
     return unexpected(nos.error());
   }
@@ -376,7 +378,7 @@ expected<void> write_files(const std::string& dir,
   std::error_code ec;
   fs::create_directories(dir, ec);
   if (ec) {
-    return fail("srma.output.E801",
+    return fail(errc::output_unwritable,
                 fmt::format("cannot create the output folder: {}", ec.message()), {dir, 0, 0});
   }
   for (const auto& [rel, bytes] : files) {
@@ -387,12 +389,12 @@ expected<void> write_files(const std::string& dir,
       std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
       out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
       if (!out) {
-        return fail("srma.output.E801", "cannot write the file", {path.string(), 0, 0});
+        return fail(errc::output_unwritable, "cannot write the file", {path.string(), 0, 0});
       }
     }
     fs::rename(tmp, path, ec);
     if (ec) {
-      return fail("srma.output.E801", fmt::format("cannot write the file: {}", ec.message()),
+      return fail(errc::output_unwritable, fmt::format("cannot write the file: {}", ec.message()),
                   {path.string(), 0, 0});
     }
   }

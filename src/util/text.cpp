@@ -1,4 +1,4 @@
-#include "util/text.hpp"
+#include "srma/util/text.hpp"
 
 #include <charconv>
 #include <cmath>

@@ -1,6 +1,6 @@
 // Tests of srma/cumulative.hpp beyond the metafor comparisons of tests/validation: the order
 // (numeric, text, ties) and the errors for an order column that cannot be used.
-#include "srma/cumulative.hpp"
+#include "srma/sensitivity/cumulative.hpp"
 
 #include <gtest/gtest.h>
 

@@ -7,7 +7,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
-#include "srma/run.hpp"
+#include "srma/run/run.hpp"
 
 namespace srma {
 namespace {

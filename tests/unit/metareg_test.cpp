@@ -1,9 +1,9 @@
-#include "srma/metareg.hpp"
+#include "srma/model/metareg.hpp"
 
 #include <gtest/gtest.h>
 
-#include "srma/bias.hpp"
-#include "srma/subgroup.hpp"
+#include "srma/bias/small_study_bias.hpp"
+#include "srma/model/subgroup.hpp"
 #include "test_util.hpp"
 
 namespace srma {

@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "srma/report/text_report.hpp"
+
 namespace srma::review {
 namespace {
 
@@ -45,13 +47,13 @@ TEST(nos_test, seed_review_studies_are_all_high_quality) {
   }
   EXPECT_EQ(totals, (std::vector<int>{7, 7, 8, 7, 7, 7, 7, 7, 8, 8, 7}));
   EXPECT_EQ(t->count(nos_class::high), 11u);
-  EXPECT_EQ(t->brief_report(),
+  EXPECT_EQ(srma::brief_report(*t),
             "Newcastle–Ottawa Scale (cohort studies), 11 studies: 11 high (total ≥ 6), 0 low "
             "(total < 6)\n");
   // Under the common three classes, the same totals are all high as well (>= 7).
   auto three = nos_from_csv(*csv, nos_options::three_classes());
   ASSERT_TRUE(three);
-  EXPECT_EQ(three->brief_report(),
+  EXPECT_EQ(srma::brief_report(*three),
             "Newcastle–Ottawa Scale (cohort studies), 11 studies: 11 high (total ≥ 7), 0 moderate "
             "(total 4–6), 0 low (total < 4)\n");
 }
@@ -70,7 +72,7 @@ TEST(nos_test, thresholds_two_and_three_classes) {
   EXPECT_EQ(three,
             (std::vector<nos_class>{nos_class::low, nos_class::moderate, nos_class::moderate,
                                     nos_class::high, nos_class::unknown, nos_class::unknown}));
-  EXPECT_EQ(u->brief_report(),
+  EXPECT_EQ(srma::brief_report(*u),
             "Newcastle–Ottawa Scale (cohort studies), 6 studies: 1 high (total ≥ 7), 2 moderate "
             "(total 4–6), 1 low (total < 4), 2 unknown (no total)\n");
 }
@@ -100,7 +102,7 @@ TEST(nos_test, domains_give_total_and_ahrq_standard) {
   EXPECT_TRUE(t->studies[0].score.total_from_domains);
   EXPECT_FALSE(t->studies[1].score.total_from_domains);
   EXPECT_EQ(t->studies[2].quality, nos_class::high);  // total 7 is high although AHRQ says Poor
-  EXPECT_EQ(t->full_report(),
+  EXPECT_EQ(srma::full_report(*t),
             "Newcastle–Ottawa Scale (cohort studies), 6 studies: 4 high (total ≥ 6), 2 low "
             "(total < 6)\n"
             "study            selection  comparability  outcome  total  quality   AHRQ\n"

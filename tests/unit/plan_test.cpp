@@ -1,4 +1,4 @@
-#include "srma/plan.hpp"
+#include "srma/run/plan.hpp"
 
 #include <gtest/gtest.h>
 

@@ -6,8 +6,8 @@
 #include <string>
 
 #include "plot_checks.hpp"
-#include "srma/influence.hpp"
 #include "srma/plot/baujat.hpp"
+#include "srma/sensitivity/influence.hpp"
 
 namespace srma::plot {
 namespace {

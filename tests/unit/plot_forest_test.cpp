@@ -10,11 +10,11 @@
 #include "plot/axis.hpp"
 #include "plot/backends.hpp"
 #include "srma/io/csv.hpp"
+#include "srma/model/pool.hpp"
+#include "srma/model/subgroup.hpp"
 #include "srma/plot/forest.hpp"
 #include "srma/plot/forest_rows.hpp"
 #include "srma/plot/output.hpp"
-#include "srma/pool.hpp"
-#include "srma/subgroup.hpp"
 
 namespace srma::plot {
 namespace {

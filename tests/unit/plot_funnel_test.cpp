@@ -5,9 +5,9 @@
 #include <algorithm>
 #include <cmath>
 
+#include "srma/model/pool.hpp"
 #include "srma/plot/funnel.hpp"
 #include "srma/plot/output.hpp"
-#include "srma/pool.hpp"
 
 namespace srma::plot {
 namespace {

@@ -1,4 +1,4 @@
-#include "srma/pool.hpp"
+#include "srma/model/pool.hpp"
 
 #include <gtest/gtest.h>
 
@@ -7,7 +7,7 @@
 #include <numeric>
 #include <random>
 
-#include "srma/subgroup.hpp"
+#include "srma/model/subgroup.hpp"
 #include "test_util.hpp"
 
 namespace srma {

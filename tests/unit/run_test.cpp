@@ -1,4 +1,4 @@
-#include "srma/run.hpp"
+#include "srma/run/run.hpp"
 
 #include <gtest/gtest.h>
 
@@ -8,7 +8,7 @@
 #include <regex>
 #include <sstream>
 
-#include "srma/pool.hpp"
+#include "srma/model/pool.hpp"
 
 namespace srma {
 namespace {

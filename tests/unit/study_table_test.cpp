@@ -1,4 +1,4 @@
-#include "srma/study_table.hpp"
+#include "srma/data/study_table.hpp"
 
 #include <gtest/gtest.h>
 

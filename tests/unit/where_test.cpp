@@ -1,4 +1,4 @@
-#include "srma/where.hpp"
+#include "srma/run/where.hpp"
 
 #include <gtest/gtest.h>
 

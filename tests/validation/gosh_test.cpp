@@ -1,7 +1,7 @@
 // Validation of GOSH against metafor 3.8-1's gosh() on the first 8 BCG trials (255 subsets) for the
 // common-effect, DerSimonian-Laird (metafor's fast path; srma's Gray-code updates) and REML models.
 // Reference: tests/validation/data/gosh_bcg8.json from tools/make_reference_gosh.R.
-#include "srma/gosh.hpp"
+#include "srma/sensitivity/gosh.hpp"
 
 #include <gtest/gtest.h>
 

@@ -37,13 +37,13 @@
 #include <string_view>
 #include <vector>
 
-#include "srma/effect_size.hpp"
-#include "srma/json.hpp"
-#include "srma/pool.hpp"
-#include "srma/pool_options.hpp"
-#include "srma/study_table.hpp"
-#include "srma/subgroup.hpp"
-#include "srma/tau2.hpp"
+#include "srma/data/effect_size.hpp"
+#include "srma/data/study_table.hpp"
+#include "srma/model/pool.hpp"
+#include "srma/model/pool_options.hpp"
+#include "srma/model/subgroup.hpp"
+#include "srma/model/tau2.hpp"
+#include "srma/report/json.hpp"
 #include "test_util.hpp"
 
 namespace srma::test {

@@ -12,12 +12,12 @@
 // analysis "order" (cumulative), "estimator" (bias), "mods"/"factors" (metareg, permtest).
 #pragma once
 
-#include "srma/bias.hpp"
-#include "srma/cumulative.hpp"
-#include "srma/influence.hpp"
-#include "srma/leave1out.hpp"
-#include "srma/metareg.hpp"
-#include "srma/permtest.hpp"
+#include "srma/bias/small_study_bias.hpp"
+#include "srma/model/metareg.hpp"
+#include "srma/sensitivity/cumulative.hpp"
+#include "srma/sensitivity/influence.hpp"
+#include "srma/sensitivity/leave1out.hpp"
+#include "srma/sensitivity/permtest.hpp"
 #include "validation/reference.hpp"
 
 namespace srma::test {

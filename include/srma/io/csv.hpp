@@ -18,7 +18,7 @@
 #include <string_view>
 #include <vector>
 
-#include "srma/expected.hpp"
+#include "srma/util/expected.hpp"
 
 namespace srma {
 

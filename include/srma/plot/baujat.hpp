@@ -23,9 +23,9 @@
 #include <string>
 #include <vector>
 
-#include "srma/expected.hpp"
-#include "srma/influence.hpp"
 #include "srma/plot/drawing.hpp"
+#include "srma/sensitivity/influence.hpp"
+#include "srma/util/expected.hpp"
 
 namespace srma::plot {
 

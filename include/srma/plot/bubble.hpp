@@ -25,11 +25,11 @@
 #include <string>
 #include <vector>
 
-#include "srma/effect_size.hpp"
-#include "srma/expected.hpp"
-#include "srma/metareg.hpp"
+#include "srma/data/effect_size.hpp"
+#include "srma/data/study_table.hpp"
+#include "srma/model/metareg.hpp"
 #include "srma/plot/drawing.hpp"
-#include "srma/study_table.hpp"
+#include "srma/util/expected.hpp"
 
 namespace srma::plot {
 

@@ -29,9 +29,9 @@
 #include <string>
 #include <vector>
 
-#include "srma/effect_size.hpp"
-#include "srma/expected.hpp"
+#include "srma/data/effect_size.hpp"
 #include "srma/plot/drawing.hpp"
+#include "srma/util/expected.hpp"
 
 namespace srma::plot {
 

@@ -19,11 +19,11 @@
 #include <string>
 #include <vector>
 
-#include "srma/expected.hpp"
+#include "srma/data/study_table.hpp"
+#include "srma/model/pool_result.hpp"
+#include "srma/model/subgroup.hpp"
 #include "srma/plot/forest.hpp"
-#include "srma/pool_result.hpp"
-#include "srma/study_table.hpp"
-#include "srma/subgroup.hpp"
+#include "srma/util/expected.hpp"
 
 namespace srma::plot {
 

@@ -21,10 +21,10 @@
 #include <string>
 #include <vector>
 
-#include "srma/effect_size.hpp"
-#include "srma/expected.hpp"
+#include "srma/data/effect_size.hpp"
+#include "srma/model/pool_result.hpp"
 #include "srma/plot/drawing.hpp"
-#include "srma/pool_result.hpp"
+#include "srma/util/expected.hpp"
 
 namespace srma::plot {
 

@@ -29,10 +29,10 @@
 #include <optional>
 #include <string>
 
-#include "srma/effect_size.hpp"
-#include "srma/expected.hpp"
-#include "srma/gosh.hpp"
+#include "srma/data/effect_size.hpp"
 #include "srma/plot/drawing.hpp"
+#include "srma/sensitivity/gosh.hpp"
+#include "srma/util/expected.hpp"
 
 namespace srma::plot {
 

@@ -18,9 +18,9 @@
 
 #include <string>
 
-#include "srma/expected.hpp"
-#include "srma/influence.hpp"
 #include "srma/plot/drawing.hpp"
+#include "srma/sensitivity/influence.hpp"
+#include "srma/util/expected.hpp"
 
 namespace srma::plot {
 

@@ -16,8 +16,8 @@
 #include <string>
 #include <string_view>
 
-#include "srma/expected.hpp"
 #include "srma/plot/drawing.hpp"
+#include "srma/util/expected.hpp"
 
 namespace srma::plot {
 

@@ -27,9 +27,9 @@
 
 #include <string>
 
-#include "srma/expected.hpp"
 #include "srma/plot/drawing.hpp"
 #include "srma/review/prisma.hpp"
+#include "srma/util/expected.hpp"
 
 namespace srma::plot {
 

@@ -13,9 +13,9 @@
 //   auto fig = srma::plot::draw_forest(plot.rows, plot.options);
 #pragma once
 
-#include "srma/cumulative.hpp"
-#include "srma/leave1out.hpp"
 #include "srma/plot/forest_rows.hpp"
+#include "srma/sensitivity/cumulative.hpp"
+#include "srma/sensitivity/leave1out.hpp"
 
 namespace srma::plot {
 

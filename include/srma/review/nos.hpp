@@ -15,7 +15,7 @@
 //   if (!csv) { std::cerr << csv.error().what() << '\n'; return 1; }
 //   auto nos = srma::review::nos_from_csv(*csv);  // default: total >= 6 is "high" (seed review)
 //   if (!nos) { std::cerr << nos.error().what() << '\n'; return 1; }
-//   fmt::print("{}", nos->full_report());
+//   fmt::print("{}", srma::full_report(*nos));
 #pragma once
 
 #include <optional>
@@ -23,9 +23,9 @@
 #include <string_view>
 #include <vector>
 
-#include "srma/expected.hpp"
+#include "srma/data/study_table.hpp"
 #include "srma/io/csv.hpp"
-#include "srma/study_table.hpp"
+#include "srma/util/expected.hpp"
 
 namespace srma::review {
 
@@ -100,11 +100,6 @@ struct nos_table {
 
   /// Number of studies in class `c`.
   [[nodiscard]] std::size_t count(nos_class c) const;
-  /// e.g. "NOS (cohort studies), 11 studies: 11 high (total ≥ 6), 0 low (total ≤ 5)"
-  [[nodiscard]] std::string brief_report() const;
-  /// One line per study (selection, comparability, outcome, total, class, AHRQ) and the brief
-  /// report.
-  [[nodiscard]] std::string full_report() const;
 };
 
 /// Reads the NOS columns (ASCII case ignored) of the studies' attributes. Empty cells and NA

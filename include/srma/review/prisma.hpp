@@ -25,8 +25,8 @@
 #include <string_view>
 #include <vector>
 
-#include "srma/expected.hpp"
 #include "srma/io/csv.hpp"
+#include "srma/util/expected.hpp"
 
 namespace srma::review {
 

@@ -1,0 +1,30 @@
+# Install rules: public headers, the static and shared libraries of every component built, the CLI,
+# and a relocatable package configuration, so that consumers write
+#   find_package(srma 0.1 REQUIRED COMPONENTS core)   target_link_libraries(app PRIVATE srma::core)
+# (tests/package/ builds such a consumer against an installed tree).
+include(CMakePackageConfigHelpers)
+
+install(DIRECTORY "${PROJECT_SOURCE_DIR}/include/srma" DESTINATION "${CMAKE_INSTALL_INCLUDEDIR}"
+        COMPONENT devel FILES_MATCHING PATTERN "*.hpp")
+
+# One export set per component, so that loading core never reads the targets of plot or run.
+get_property(SRMA_BUILT_COMPONENTS GLOBAL PROPERTY SRMA_COMPONENTS)
+set(SRMA_CMAKE_DIR "${CMAKE_INSTALL_LIBDIR}/cmake/srma")
+foreach(_c ${SRMA_BUILT_COMPONENTS})
+  get_property(_targets GLOBAL PROPERTY SRMA_COMPONENT_${_c}_TARGETS)
+  install(TARGETS ${_targets} EXPORT srma_${_c}_targets
+          ARCHIVE DESTINATION "${CMAKE_INSTALL_LIBDIR}"
+          LIBRARY DESTINATION "${CMAKE_INSTALL_LIBDIR}"
+          RUNTIME DESTINATION "${CMAKE_INSTALL_BINDIR}")
+  install(EXPORT srma_${_c}_targets NAMESPACE srma:: DESTINATION "${SRMA_CMAKE_DIR}")
+endforeach()
+if(TARGET srma_cli)
+  install(TARGETS srma_cli RUNTIME DESTINATION "${CMAKE_INSTALL_BINDIR}")
+endif()
+
+configure_package_config_file("${PROJECT_SOURCE_DIR}/cmake/srmaConfig.cmake.in"
+  "${PROJECT_BINARY_DIR}/srmaConfig.cmake" INSTALL_DESTINATION "${SRMA_CMAKE_DIR}")
+write_basic_package_version_file("${PROJECT_BINARY_DIR}/srmaConfigVersion.cmake"
+  COMPATIBILITY SameMinorVersion)
+install(FILES "${PROJECT_BINARY_DIR}/srmaConfig.cmake" "${PROJECT_BINARY_DIR}/srmaConfigVersion.cmake"
+        DESTINATION "${SRMA_CMAKE_DIR}")

@@ -1,0 +1,117 @@
+// File: srma/data/study_table.hpp
+//
+// The studies of a meta-analysis as a value type: one label, estimate yi and sampling variance vi
+// per study (analysis scale), the line each came from, and every other column of the input kept
+// as a study attribute (subgroup, year, moderators, ...).
+//
+// `make_study_table` recognises the effect columns of a CSV file (case-insensitively):
+//
+//   hr|or|rr, lower, upper [, ci_level]   ratio with its CI -> ln ratio, SE from the CI width
+//   loghr, se                             log hazard ratio with its SE
+//   yi, sei   |   yi, vi                  effect on the analysis scale with its SE or variance
+//   oe, v                                 log-rank O-E and variance V -> Peto log HR
+//   events_t, n_t, events_c, n_c          2x2 counts -> log OR (default), log RR or RD
+//   m1, sd1, n1, m2, sd2, n2              means -> MD (default) or Hedges' g (SMD)
+//
+// and the label column `study`. Nothing is dropped silently: a study left out of the analysis
+// (a double-zero 2x2 table under OR/RR, or a missing estimate when the caller allows it) is
+// listed in `excluded` with the reason.
+//
+// Example:
+//
+//   auto studies = srma::read_studies("examples/bcg.csv", {.measure =
+//   srma::effect_measure::risk_ratio}); if (!studies) { std::cerr << studies.error().what() <<
+//   '\n'; return 1; } fmt::print("{} studies, first: {} (yi = {:.4f})\n", studies->k(),
+//   studies->study[0], studies->yi[0]);
+#pragma once
+
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "srma/data/effect_size.hpp"
+#include "srma/io/csv.hpp"
+#include "srma/util/expected.hpp"
+
+namespace srma {
+
+/// Which set of effect columns the input uses.
+enum class input_kind { ratio_ci, log_hr_se, yi_sei, yi_vi, oe_v, two_by_two, means };
+
+/// The column names of an input kind as users write them, e.g. "hr|or|rr,lower,upper".
+[[nodiscard]] std::string_view input_kind_columns(input_kind kind);
+/// Parses "hr,lower,upper", "loghr,se", "yi,sei", "yi,vi", "oe,v", "2x2", "means" (or the
+/// column lists of the last two).
+[[nodiscard]] std::optional<input_kind> parse_input_kind(std::string_view text);
+
+/// True for the name of a column that carries effect data in some recognised column set (hr,
+/// lower, upper, ci_level, loghr, se, yi, vi, oe, v, events_t, ..., m1, sd1, n1, ...).
+[[nodiscard]] bool is_effect_column_name(std::string_view name);
+
+/// A row of the input that is not analysed, and why.
+struct excluded_study {
+  std::string study;
+  int line = 0;
+  std::string reason;
+};
+
+/// What to do with a row whose effect columns are all empty.
+enum class missing_policy {
+  error,    ///< Stop with srma.input.E204 (the default).
+  exclude,  ///< Leave the study out and list it in `study_table::excluded`.
+};
+
+/// Options for turning a CSV table into studies.
+struct read_options {
+  std::optional<effect_measure> measure;  ///< --measure; default follows the input kind.
+  std::optional<input_kind> kind;         ///< Choose among several complete column sets.
+  double ci_level = 95;                   ///< Level of reported CIs when no ci_level column.
+  missing_policy missing = missing_policy::error;
+};
+
+/// The studies of one meta-analysis.
+struct study_table {
+  std::string source;  ///< File the studies came from ("" when built in memory).
+  effect_measure measure = effect_measure::generic;
+  input_kind kind = input_kind::yi_vi;
+  std::vector<std::string> study;   ///< Labels, unique.
+  std::vector<double> yi;           ///< Estimates on the analysis scale.
+  std::vector<double> vi;           ///< Sampling variances, > 0.
+  std::vector<int> line;            ///< Source line of each study (0 when built in memory).
+  std::vector<double> sample_size;  ///< Total n per study (2x2 and means input), else empty.
+  std::vector<std::string> attribute_names;          ///< Other input columns, in file order.
+  std::vector<int> attribute_columns;                ///< Their 1-based column numbers in the file.
+  std::vector<std::vector<std::string>> attributes;  ///< attributes[a][i]: column a, study i.
+  std::vector<excluded_study> excluded;              ///< Input rows not analysed, with reasons.
+  std::vector<std::string> notices;                  ///< Warnings worth showing the user.
+
+  [[nodiscard]] std::size_t k() const { return yi.size(); }
+  /// Index of attribute `name` (case-insensitive), or -1.
+  [[nodiscard]] int attribute_index(std::string_view name) const;
+  /// The studies at `rows` (indices into this table), in that order.
+  [[nodiscard]] study_table subset(std::span<const std::size_t> rows) const;
+};
+
+/// Recognises the effect columns of `csv` and computes (yi, vi) for every row.
+///
+/// Errors (docs/error-codes.md): srma.input.E201 unknown column set, E202 ambiguous column set,
+/// E203 non-numeric value, E204 missing value, E205 value out of range, E206 measure does not fit
+/// the input, E207 duplicate study label, E208 empty study label, E209 no data rows, E210 invalid
+/// 2x2 table, E211 invalid means, E212 invalid ci_level.
+[[nodiscard]] expected<study_table> make_study_table(const csv_table& csv,
+                                                     const read_options& options = {});
+
+/// `read_csv` followed by `make_study_table`.
+[[nodiscard]] expected<study_table> read_studies(const std::string& path,
+                                                 const read_options& options = {});
+
+/// Builds a table from effects already on the analysis scale (labels "Study 1", ... when empty).
+/// Errors: srma.input.E205 for a non-finite yi or a vi that is not finite and > 0, E207/E208 for
+/// labels, E209 when empty, srma.input.E213 when the lengths differ.
+[[nodiscard]] expected<study_table> make_study_table(
+    std::vector<double> yi, std::vector<double> vi, std::vector<std::string> labels = {},
+    effect_measure measure = effect_measure::generic);
+
+}  // namespace srma

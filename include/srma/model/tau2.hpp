@@ -1,0 +1,83 @@
+// File: srma/model/tau2.hpp
+//
+// Estimators of the between-study variance tau^2 of the random-effects model
+// y_i = mu + u_i + e_i, u_i ~ N(0, tau^2), e_i ~ N(0, v_i) (and of the residual tau^2 of a
+// meta-regression). Its confidence interval is in srma/model/qprofile.hpp. Each estimator follows
+// metafor's rma.uni() (Viechtbauer 2010) to the digit; formulas and citations are in the doc
+// comments of `tau2_method` and in docs/methods.md.
+//
+// Example:
+//
+//   std::vector<double> yi = {-0.89, -1.59, -1.35}, vi = {0.33, 0.19, 0.42};
+//   auto est = srma::estimate_tau2(yi, vi, srma::tau2_method::reml);
+//   if (est) fmt::print("tau^2 = {:.4f} (SE {:.4f})\n", est->tau2, est->se);
+#pragma once
+
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "srma/model/linear_model.hpp"
+#include "srma/util/expected.hpp"
+
+namespace srma {
+
+/// Estimator of tau^2. Notation: w_i = 1/v_i, Q = sum w_i (y_i - ybar_w)^2, P the projection
+/// W - W X (X'WX)^-1 X'W, k studies, p model coefficients (1 without moderators).
+enum class tau2_method {
+  /// DerSimonian & Laird (1986): max(0, (Q - (k-p)) / tr P).
+  dl,
+  /// Restricted maximum likelihood (Raudenbush 2009): root of y'PPy = tr P, Fisher scoring
+  /// from the HE estimate, checked against the likelihood at tau^2 = 0.
+  reml,
+  /// Maximum likelihood (Hardy & Thompson 1996): root of y'PPy = tr W, Fisher scoring.
+  ml,
+  /// Paule & Mandel (1982): root of Q(tau^2) = k - p, 0 when Q(0) < k - p.
+  pm,
+  /// Hunter & Schmidt (2004), metafor's general form: max(0, (Q - k) / sum w).
+  hs,
+  /// Sidik & Jonkman (2005): tau0^2 Q(tau0^2)/(k-p) with tau0^2 = var(y)(k-1)/k.
+  sj,
+  /// Hedges (1983) / Hedges & Olkin: max(0, (y'P1y - tr(P1 V)) / (k-p)), unweighted P1.
+  he,
+  /// Empirical Bayes (Morris 1983; Berkey et al. 1995): its fixed point Q(tau^2) = k - p is the
+  /// Paule-Mandel equation, so it equals PM; the SE is reported as metafor does.
+  eb,
+};
+
+/// "DL", "REML", "ML", "PM", "HS", "SJ", "HE", "EB".
+[[nodiscard]] std::string_view tau2_method_code(tau2_method m);
+/// Parses a code case-insensitively.
+[[nodiscard]] std::optional<tau2_method> parse_tau2_method(std::string_view code);
+/// Every estimator, in a fixed order (for tests and documentation).
+[[nodiscard]] std::span<const tau2_method> all_tau2_methods();
+
+/// Iteration control for the iterative estimators (ML, REML, PM, EB, Q-profile).
+struct tau2_control {
+  double rel_tol = 1e-12;  ///< Stop when |step| <= rel_tol * (tau^2 + typical v).
+  int max_iter = 1000;
+};
+
+/// A tau^2 estimate with its standard error (as metafor prints it) and convergence details.
+struct tau2_estimate {
+  double tau2 = 0;
+  double se = 0;                     ///< metafor's SE(tau^2); NaN where undefined (k = 1).
+  int iterations = 0;                ///< 0 for closed-form estimators.
+  bool at_zero_by_ll_check = false;  ///< ML/REML: set to 0 because ll(0) was higher.
+  std::vector<std::string> notes;
+};
+
+/// Estimates tau^2 for the intercept-only model (k >= 2, every vi > 0).
+/// Errors: srma.model.E301 (k < 2), srma.model.E303 (iteration did not converge).
+[[nodiscard]] expected<tau2_estimate> estimate_tau2(std::span<const double> yi,
+                                                    std::span<const double> vi, tau2_method method,
+                                                    const tau2_control& control = {});
+
+/// Estimates tau^2 for any linear model (intercept-only or meta-regression; k > p).
+/// Errors: srma.model.E301 (k <= p), srma.model.E303 (iteration did not converge).
+[[nodiscard]] expected<tau2_estimate> estimate_tau2(const linear_model& model, tau2_method method,
+                                                    const tau2_control& control = {});
+
+}  // namespace srma

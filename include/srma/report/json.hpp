@@ -1,0 +1,50 @@
+// File: srma/report/json.hpp
+//
+// JSON output of results, as documented in docs/json-schema.md. Numbers are on the analysis
+// scale (log for ratio measures), with back-transformed values beside them under "display";
+// undefined values are null. Doubles keep full precision (17 significant digits).
+//
+// Example:
+//
+//   auto r = srma::pool(studies, opts);
+//   std::cout << srma::to_json(*r).dump(2) << '\n';
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include "srma/bias/small_study_bias.hpp"
+#include "srma/data/study_table.hpp"
+#include "srma/model/metareg.hpp"
+#include "srma/model/pool_result.hpp"
+#include "srma/model/subgroup.hpp"
+#include "srma/sensitivity/cumulative.hpp"
+#include "srma/sensitivity/influence.hpp"
+#include "srma/sensitivity/leave1out.hpp"
+#include "srma/sensitivity/permtest.hpp"
+
+namespace srma {
+
+/// {k, measure, level, model{...}, studies[], common{}, random{}, heterogeneity{}, notes[]}.
+[[nodiscard]] nlohmann::json to_json(const pool_result& r);
+/// The pool_result keys of the overall analysis plus subgroups[] and between{}.
+[[nodiscard]] nlohmann::json to_json(const subgroup_analysis& s);
+/// {model, tau2_method, ci_method, full{...pool keys}, leave1out[]{omitted, k, estimate, se,
+/// statistic, p, ci_lower, ci_upper, Q, Q_p, tau2, I2, I2_tau2, H2, H2_tau2}}.
+[[nodiscard]] nlohmann::json to_json(const leave1out_result& r);
+/// {model, order, full{...}, cumulative[]{added, k, ...as leave1out}}.
+[[nodiscard]] nlohmann::json to_json(const cumulative_result& r);
+/// {model, influence[]{study, rstudent, dffits, cook_d, cov_r, tau2_del, QE_del, hat, weight,
+/// dfbetas, influential}, baujat[]{study, x, y}}.
+[[nodiscard]] nlohmann::json to_json(const influence_result& r);
+/// {k, model, egger{}, egger_mixed{}, peters{} (when sizes exist), begg{}, trimfill{},
+/// failsafe{}, warnings[]}.
+[[nodiscard]] nlohmann::json to_json(const bias_result& r);
+/// {k, p, coefficients[]{name, estimate, se, statistic, p, ci_lower, ci_upper, df}, QM{statistic,
+/// df1, df2, p}, QE{Q, df, p}, tau2, tau2_se, I2_tau2, H2_tau2, R2}.
+[[nodiscard]] nlohmann::json to_json(const metareg_result& r);
+/// {exact, iterations, seed, p, observed_statistic, coefficients[]{name, p}}.
+[[nodiscard]] nlohmann::json to_json(const permtest_result& r);
+/// Input notices and excluded studies: {source, measure, input, excluded[], notices[]}.
+[[nodiscard]] nlohmann::json input_json(const study_table& t);
+
+}  // namespace srma

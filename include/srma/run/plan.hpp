@@ -1,0 +1,145 @@
+// File: srma/run/plan.hpp
+//
+// An analysis plan: the sequence of analyses of a systematic review written down once, in a TOML
+// file kept with the data, from which `srma run` produces the whole report (docs/plan.md).
+//
+//   [review]
+//   title = "Primary tumour resection in liver-metastatic GEP-NETs"
+//
+//   [data]
+//   file = "studies.csv"          # relative to the plan file
+//   experimental = "PTR"
+//   control = "no PTR"
+//   outcome = "overall survival"
+//
+//   [model]
+//   model = "auto"                # the seed review's rule: common effect when I² < 20%
+//   auto_i2 = 20
+//
+//   [[analysis]]
+//   type = "pool"
+//
+//   [[analysis]]
+//   type = "subgroup"
+//   by = "location"
+//
+// Every key is checked: an unknown key or a value of the wrong type is an error naming the line.
+//
+// Example:
+//
+//   auto plan = srma::read_plan("examples/pignon2000/plan.toml");
+//   if (!plan) { std::cerr << plan.error().what() << '\n'; return 1; }
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "srma/data/study_table.hpp"
+#include "srma/model/pool_options.hpp"
+#include "srma/util/expected.hpp"
+
+namespace srma {
+
+enum class analysis_type {
+  pool,        ///< Pooled estimate (with `where`: a subset analysis).
+  subgroup,    ///< Subgroups by a column, with the test for subgroup differences.
+  subset,      ///< A pooled estimate of the studies matching `where` (required).
+  leave1out,   ///< Leave-one-out sensitivity analysis.
+  cumulative,  ///< Cumulative meta-analysis ordered by a column.
+  influence,   ///< Influence diagnostics and Baujat plot.
+  bias,        ///< Funnel plot, Egger/Begg/Peters tests, trim-and-fill, fail-safe N.
+  metareg,     ///< Meta-regression on moderators.
+  gosh,        ///< GOSH plot of all subsets.
+  permtest,    ///< Permutation test.
+};
+
+[[nodiscard]] std::string_view analysis_type_name(analysis_type t);
+
+/// One [[analysis]] entry. Unset optional model settings inherit the plan's [model].
+struct plan_analysis {
+  analysis_type type = analysis_type::pool;
+  std::string id;     ///< Unique; defaults to the type (numbered when repeated).
+  std::string title;  ///< Defaults to a description built from the type and its settings.
+  int line = 0;       ///< Line of the entry in the plan file.
+  std::string data;   ///< Another data file (relative to the plan); "" = the plan's.
+  std::string where;  ///< Subset filter, e.g. "protocol == 'PTR+LR'" (docs/plan.md).
+  int where_line = 0;
+  std::optional<model_choice> model;
+  std::optional<tau2_method> tau2;
+  std::optional<ci_method> ci;
+  std::optional<pi_method> pi;
+  std::optional<bool> common_tau2;
+  bool prediction_interval = false;     ///< Show the prediction interval row in forest plots.
+  std::string by;                       ///< subgroup
+  std::string order;                    ///< cumulative
+  std::vector<std::string> mods;        ///< metareg, permtest
+  std::vector<std::string> factors;     ///< metareg, permtest
+  bool funnel = true;                   ///< bias: draw the funnel plot
+  std::vector<double> contours;         ///< bias: contour-enhanced funnel levels, e.g. 90, 95, 99
+  bool egger_line = true;               ///< bias: Egger's line in the funnel plot
+  std::string trimfill = "L0";          ///< bias: L0 or R0
+  std::size_t iterations = 1000;        ///< permtest
+  bool exact = false;                   ///< permtest
+  std::uint64_t seed = 1;               ///< permtest, gosh
+  std::size_t max_subsets = 1'000'000;  ///< gosh
+};
+
+/// A published result the plan's analysis should reproduce ([[check]]).
+struct plan_check {
+  std::string analysis;  ///< Analysis id.
+  std::string model;     ///< "common", "random" or "primary" (default).
+  std::string subgroup;  ///< For subgroup analyses: the level whose estimate is checked.
+  std::optional<double> estimate, ci_lower, ci_upper;  ///< On the display scale (e.g. HR).
+  std::optional<double> i2;                            ///< Percent (the plan's I² definition).
+  int decimals = 2;    ///< Compare after rounding to this many decimals.
+  std::string source;  ///< Where the published numbers come from.
+  int line = 0;
+};
+
+struct plan {
+  std::string path;  ///< The plan file as given.
+  std::string dir;   ///< Its directory: data paths are relative to it.
+  std::string text;  ///< The file's bytes (hashed into the report).
+
+  // [review]
+  std::string title, authors, question, citation;
+  // [data]
+  std::string data_file;
+  read_options reading;  ///< measure, effect columns, missing-estimate policy.
+  std::string experimental, control, outcome;
+  // [model]
+  pool_options model;
+  std::string preset = "srma";
+  // [figures]
+  std::vector<std::string> formats = {"svg", "pdf", "png"};
+  double dpi = 300;
+  std::vector<std::string> forest_columns;
+  std::string favours_left, favours_right;
+  std::string sort = "none";
+  // [characteristics]: the study table (Table 1)
+  std::vector<std::string> characteristics;  ///< Columns; empty = every non-effect column.
+  // [prisma]
+  std::string prisma_file;
+  // [quality]
+  bool nos = true;   ///< Report Newcastle-Ottawa scores when the data carry them.
+  int nos_high = 6;  ///< Total at or above which a study is "high quality".
+
+  std::vector<plan_analysis> analyses;
+  std::vector<plan_check> checks;
+
+  /// Path of a file named in the plan, relative to the plan's directory.
+  [[nodiscard]] std::string resolve(const std::string& file) const;
+};
+
+/// Parses plan text. `path` names the file in messages and anchors relative data paths.
+/// Errors (docs/error-codes.md): srma.plan.E702 TOML syntax, E703 unknown key, E704 wrong type,
+/// E705 invalid value, E706 missing key, E709 duplicate analysis id, E707 `where` syntax.
+[[nodiscard]] expected<plan> parse_plan(std::string_view text, const std::string& path);
+
+/// Reads and parses a plan file. Errors: srma.plan.E701 (cannot read), and those of parse_plan.
+[[nodiscard]] expected<plan> read_plan(const std::string& path);
+
+}  // namespace srma

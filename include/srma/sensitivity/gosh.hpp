@@ -1,0 +1,58 @@
+// File: srma/sensitivity/gosh.hpp
+//
+// GOSH: graphical display of study heterogeneity (Olkin, Dahabreh & Trikalinos 2012; metafor's
+// gosh()). The model is fitted to every non-empty subset of the studies (2^k - 1 of them when
+// that is at most `max_subsets`, else that many random subsets whose sizes follow a
+// Binomial(k, 1/2) restricted to 1..k, as metafor), recording each fit's estimate, Q, I^2, H^2 and
+// tau^2. Subsets are enumerated in Gray-code order, so the common-effect and DerSimonian-Laird
+// sums are updated in O(1) per subset; other estimators refit in O(subset size). Work is split
+// over the machine's cores; results are ordered by subset size, then by subset (bit i = study i),
+// whatever the number of threads.
+//
+// Example:
+//
+//   auto g = srma::gosh(studies.yi, studies.vi, opts);
+//   if (g) fmt::print("{} subsets, estimates from {} to {}\n", g->size(), ...);
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <span>
+#include <vector>
+
+#include "srma/model/pool_options.hpp"
+#include "srma/model/pool_result.hpp"
+
+namespace srma {
+
+struct gosh_options {
+  std::size_t max_subsets = 1'000'000;  ///< metafor's default limit for the exact enumeration.
+  std::uint64_t seed = 1;               ///< For random subsets.
+  /// Called now and then with (done, total) from the calling thread (progress bars).
+  std::function<void(std::size_t, std::size_t)> progress;
+};
+
+struct gosh_result {
+  std::size_t k = 0;
+  bool exact = true;  ///< Every subset, or a random sample of them.
+  model_kind model = model_kind::random;
+  tau2_method method = tau2_method::reml;
+  std::size_t words = 1;             ///< 64-bit words per subset mask.
+  std::vector<std::uint64_t> masks;  ///< Subset s: masks[s * words + i / 64] bit i % 64.
+  std::vector<std::uint32_t> size;   ///< Studies in each subset.
+  std::vector<double> estimate, Q, I2, H2, tau2;  ///< I2/H2: tau^2-based for random effects,
+                                                  ///< Q-based for the common-effect model
+                                                  ///< (as metafor's gosh()).
+
+  [[nodiscard]] std::size_t subsets() const { return size.size(); }
+  [[nodiscard]] bool contains(std::size_t subset, std::size_t study) const {
+    return (masks[subset * words + study / 64] >> (study % 64)) & 1u;
+  }
+};
+
+/// Errors: srma.model.E301 (k < 2), and those of the fits (a failed fit gives NaNs, as metafor).
+[[nodiscard]] expected<gosh_result> gosh(std::span<const double> yi, std::span<const double> vi,
+                                         const pool_options& options,
+                                         const gosh_options& gopts = {});
+
+}  // namespace srma

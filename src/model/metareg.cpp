@@ -1,0 +1,245 @@
+// Mixed-effects meta-regression as metafor's rma.uni() with moderators (Viechtbauer 2010;
+// Raudenbush 2009), in O(k p^2).
+#include "srma/model/metareg.hpp"
+
+#include <fmt/format.h>
+
+#include <Eigen/Dense>
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <optional>
+
+#include "regression_model.hpp"
+#include "srma/model/linear_model.hpp"
+#include "srma/util/distributions.hpp"
+#include "srma/util/error_ids.hpp"
+#include "srma/util/text.hpp"
+#include "tau2/estimators.hpp"
+
+namespace srma {
+namespace {
+
+constexpr double k_nan = std::numeric_limits<double>::quiet_NaN();
+
+Eigen::MatrixXd to_eigen(const design_matrix& d) {
+  Eigen::MatrixXd x(static_cast<Eigen::Index>(d.rows), static_cast<Eigen::Index>(d.cols()));
+  for (std::size_t j = 0; j < d.cols(); ++j)
+    for (std::size_t i = 0; i < d.rows; ++i)
+      x(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(j)) = d.at(i, j);
+  return x;
+}
+
+}  // namespace
+
+expected<design_matrix> build_design(const study_table& studies, std::span<const std::string> mods,
+                                     std::span<const std::string> factors) {
+  design_matrix d;
+  d.rows = studies.k();
+  d.names.push_back("intercept");
+  d.values.assign(d.rows, 1.0);
+  const bool decimal_comma = false;
+  for (const auto& m : mods) {
+    const int a = studies.attribute_index(m);
+    if (a < 0) {
+      return fail(errc::input_bad_moderator,
+                  fmt::format("no moderator column '{}'; the columns available are: {}", m,
+                              fmt::join(studies.attribute_names, ", ")),
+                  {studies.source, 0, 0});
+    }
+    const auto& col = studies.attributes[a];
+    const int csv_col =
+        a < static_cast<int>(studies.attribute_columns.size()) ? studies.attribute_columns[a] : 0;
+    auto where = [&](std::size_t i) {
+      return error_location{studies.source, i < studies.line.size() ? studies.line[i] : 0, csv_col};
+    };
+    const bool declared = std::any_of(factors.begin(), factors.end(),
+                                      [&](const std::string& f) { return detail::iequals(f, m); });
+    std::size_t numbers = 0;
+    std::optional<std::size_t> first_text;
+    for (std::size_t i = 0; i < d.rows; ++i) {
+      if (detail::is_missing_token(col[i])) {
+        return fail(errc::input_bad_moderator,
+                    fmt::format("study '{}' has no value for moderator '{}': meta-regression "
+                                "needs every moderator of every study",
+                                studies.study[i], studies.attribute_names[a]),
+                    where(i));
+      }
+      if (detail::parse_double(col[i], decimal_comma)) {
+        ++numbers;
+      } else if (!first_text) {
+        first_text = i;
+      }
+    }
+    // A column of numbers with a few words in it is more likely a typing error than a factor:
+    // it is categorical only when no value is a number, or when the user says so.
+    if (!declared && first_text && numbers > 0) {
+      const std::size_t i = *first_text;
+      return fail(errc::input_bad_moderator,
+                  fmt::format("moderator '{}' of study '{}' is '{}', not a number, while {} of "
+                              "the {} studies have numbers; correct the value, or give "
+                              "--factor {} (plan: factors) to treat the column as categorical",
+                              studies.attribute_names[a], studies.study[i], detail::trim(col[i]),
+                              numbers, d.rows, studies.attribute_names[a]),
+                  where(i));
+    }
+    const bool categorical = declared || first_text.has_value();
+    if (!categorical) {
+      d.names.push_back(studies.attribute_names[a]);
+      for (std::size_t i = 0; i < d.rows; ++i) d.values.push_back(*detail::parse_double(col[i]));
+      continue;
+    }
+    std::vector<std::string> levels;
+    for (const auto& v : col) {
+      std::string t{detail::trim(v)};
+      if (std::find(levels.begin(), levels.end(), t) == levels.end()) levels.push_back(t);
+    }
+    std::sort(levels.begin(), levels.end());  // reference = alphabetically first, as R's factor()
+    if (levels.size() < 2) {
+      return fail(errc::model_rank_deficient,
+                  fmt::format("moderator '{}' has the same value ('{}') in every study, so it "
+                              "cannot explain differences between them",
+                              studies.attribute_names[a], levels.front()));
+    }
+    for (std::size_t l = 1; l < levels.size(); ++l) {
+      d.names.push_back(fmt::format("{}[{}]", studies.attribute_names[a], levels[l]));
+      for (std::size_t i = 0; i < d.rows; ++i)
+        d.values.push_back(std::string(detail::trim(col[i])) == levels[l] ? 1.0 : 0.0);
+    }
+  }
+  const Eigen::MatrixXd x = to_eigen(d);
+  Eigen::ColPivHouseholderQR<Eigen::MatrixXd> qr(x);
+  if (qr.rank() < x.cols()) {
+    return fail(errc::model_rank_deficient,
+                fmt::format("the moderators ({}) are collinear or constant: the design has rank "
+                            "{} < {} columns",
+                            fmt::join(mods, ", "), qr.rank(), x.cols()));
+  }
+  return d;
+}
+
+expected<metareg_result> metareg(std::span<const double> yi, std::span<const double> vi,
+                                 const design_matrix& design, const pool_options& options) {
+  if (auto msg = options.validate(); !msg.empty()) return fail(errc::model_bad_options, msg);
+  const std::size_t k = yi.size();
+  const std::size_t p = design.cols();
+  if (vi.size() != k || design.rows != k) {
+    return fail(errc::input_length_mismatch,
+                "yi, vi and the design have different numbers of studies");
+  }
+  if (k <= p) {
+    return fail(errc::model_too_few_studies,
+                fmt::format("meta-regression with {} coefficients needs more than {} studies "
+                            "(k = {})",
+                            p, p, k));
+  }
+  const Eigen::MatrixXd x = to_eigen(design);
+  detail::regression_model model(yi, vi, x);
+  metareg_result r;
+  r.k = k;
+  r.p = p;
+  r.level = options.level;
+  r.method = options.tau2;
+  r.ci = options.ci;
+  r.common_effect = options.model == model_choice::common;
+
+  // Residual tau^2.
+  double tau2 = 0;
+  r.tau2_se = k_nan;
+  if (!r.common_effect) {
+    auto est = estimate_tau2(model, options.tau2, options.control);
+    if (!est) return unexpected(est.error());
+    tau2 = est->tau2;
+    r.tau2_se = est->se;
+    r.notes = est->notes;
+  }
+  r.tau2 = tau2;
+
+  // Coefficients: beta = (X'WX)^-1 X'Wy, vb = (X'WX)^-1 (scaled by s2w under HKSJ).
+  const auto n = static_cast<Eigen::Index>(k);
+  const Eigen::Map<const Eigen::VectorXd> y(yi.data(), n), v(vi.data(), n);
+  const Eigen::VectorXd w = (v.array() + tau2).inverse().matrix();
+  const auto fit = model.fit(w);
+  Eigen::MatrixXd vb = fit.m_inv;
+  const double kd = static_cast<double>(k), pd = static_cast<double>(p);
+  const bool hksj = options.ci == ci_method::hksj;
+  double df = k_nan;
+  if (hksj) {
+    const Eigen::VectorXd res = y - x * fit.beta;
+    const double rss = (w.array() * res.array().square()).sum();
+    // metafor: s2w = 0 when the weighted RSS is below machine epsilon.
+    const double s2w = rss <= std::numeric_limits<double>::epsilon() ? 0.0 : rss / (kd - pd);
+    vb *= s2w;
+    df = kd - pd;
+  }
+  const double alpha = 1 - options.level / 100;
+  const double crit = hksj ? detail::qt_upper(alpha / 2, df) : detail::qnorm_upper(alpha / 2);
+  for (std::size_t j = 0; j < p; ++j) {
+    const auto jj = static_cast<Eigen::Index>(j);
+    coefficient c;
+    c.name = design.names[j];
+    c.estimate = fit.beta(jj);
+    c.se = std::sqrt(vb(jj, jj));
+    c.statistic = c.estimate / c.se;
+    c.p = hksj ? detail::p_two_sided_t(c.statistic, df) : detail::p_two_sided_z(c.statistic);
+    c.ci_lower = c.estimate - crit * c.se;
+    c.ci_upper = c.estimate + crit * c.se;
+    c.df = df;
+    r.coefficients.push_back(std::move(c));
+  }
+  r.vcov.assign(vb.data(), vb.data() + vb.size());
+
+  // Omnibus test of the moderators (all coefficients but the intercept).
+  const std::size_t first = design.has_intercept ? 1 : 0;
+  const std::size_t m = p - first;
+  if (m > 0) {
+    const auto f = static_cast<Eigen::Index>(first), mm = static_cast<Eigen::Index>(m);
+    const Eigen::VectorXd b = fit.beta.segment(f, mm);
+    const Eigen::MatrixXd vbb = vb.block(f, f, mm, mm);
+    const double qm = b.dot(vbb.ldlt().solve(b));
+    if (hksj) {
+      r.QM = {qm / static_cast<double>(m), static_cast<double>(m), df,
+              detail::pf_upper(qm / static_cast<double>(m), static_cast<double>(m), df)};
+    } else {
+      r.QM = {qm, static_cast<double>(m), k_nan, detail::pchisq_upper(qm, static_cast<double>(m))};
+    }
+  } else {
+    r.QM = {k_nan, 0, k_nan, k_nan};
+  }
+
+  // Residual heterogeneity: QE at w = 1/v; I^2 and H^2 Q-based, and tau^2-based as metafor
+  // (the common-effect model has tau^2 = 0, so its tau^2-based I^2 is 0 and H^2 is 1).
+  const auto st0 = model.at(0.0);
+  r.QE = std::max(0.0, st0.rss);
+  r.QE_df = kd - pd;
+  r.QE_p = detail::pchisq_upper(r.QE, r.QE_df);
+  r.I2 = r.QE > 0 ? std::max(0.0, 100 * (r.QE - r.QE_df) / r.QE) : 0.0;
+  r.H2 = r.QE / r.QE_df;
+  if (r.common_effect) {
+    r.I2_tau2 = 0;
+    r.H2_tau2 = 1;
+  } else {
+    const double vt = r.QE_df / st0.tr_p;
+    r.I2_tau2 = 100 * tau2 / (vt + tau2);
+    r.H2_tau2 = tau2 / vt + 1;
+  }
+
+  // Pseudo-R^2 (metafor): random effects (tau2_RE - tau2) / tau2_RE against the intercept-only
+  // model with the same estimator (0 when tau2_RE = 0); common effect: the adjusted R^2 of the
+  // weighted least-squares regression, 1 - (QE / Q)(k - 1)/(k - p).
+  r.R2 = k_nan;
+  if (design.has_intercept && p > 1) {
+    intercept_model null_model(yi, vi);
+    if (r.common_effect) {
+      const double q0 = null_model.at(0.0).rss;
+      r.R2 = q0 > 0 ? std::max(0.0, 100 * (1 - (r.QE / q0) * (kd - 1) / (kd - pd))) : 0.0;
+    } else {
+      auto est0 = estimate_tau2(null_model, options.tau2, options.control);
+      if (!est0) return unexpected(est0.error());
+      r.R2 = est0->tau2 == 0 ? 0.0 : std::max(0.0, 100 * (est0->tau2 - tau2) / est0->tau2);
+    }
+  }
+  return r;
+}
+
+}  // namespace srma

@@ -1,0 +1,259 @@
+// Inverse-variance pooling (common and random effects), following metafor's rma.uni(),
+// predict.rma() and confint.rma.uni() (Viechtbauer 2010), in O(k).
+#include "srma/model/pool.hpp"
+
+#include <fmt/format.h>
+
+#include <cmath>
+#include <limits>
+
+#include "srma/model/linear_model.hpp"
+#include "srma/util/check.hpp"
+#include "srma/util/distributions.hpp"
+#include "srma/util/error_ids.hpp"
+#include "tau2/estimators.hpp"
+
+namespace srma {
+
+using namespace detail;  // distributions and text helpers of the util layer
+
+namespace {
+
+constexpr double k_nan = std::numeric_limits<double>::quiet_NaN();
+
+// Wald or t inference for an estimate with standard error `se`.
+model_estimate infer(double est, double se, double level, double df) {
+  model_estimate m;
+  m.estimate = est;
+  m.se = se;
+  m.statistic = est / se;
+  const double alpha = 1 - level / 100;
+  if (std::isnan(df)) {
+    const double crit = qnorm_upper(alpha / 2);
+    m.p = p_two_sided_z(m.statistic);
+    m.ci_lower = est - crit * se;
+    m.ci_upper = est + crit * se;
+    m.df = k_nan;
+  } else {
+    const double crit = df > 0 ? qt_upper(alpha / 2, df) : k_nan;
+    m.p = df > 0 ? p_two_sided_t(m.statistic, df) : k_nan;
+    m.ci_lower = est - crit * se;
+    m.ci_upper = est + crit * se;
+    m.df = df;
+  }
+  return m;
+}
+
+}  // namespace
+
+expected<pool_result> pool_effects(std::span<const double> yi, std::span<const double> vi,
+                                   const pool_options& opt, effect_measure measure,
+                                   std::optional<double> fixed_tau2, bool with_tau2_ci) {
+  if (auto msg = opt.validate(); !msg.empty()) return fail(errc::model_bad_options, msg);
+  if (auto bad = check_effects(yi, vi); !bad) return unexpected(bad.error());
+  const std::size_t k = yi.size();
+  if (k == 0) return fail(errc::model_too_few_studies, "no studies to pool");
+  const double kd = static_cast<double>(k);
+  const double level = opt.level;
+
+  pool_result r;
+  r.k = k;
+  r.measure = measure;
+  r.level = level;
+  r.options = opt;
+  r.yi.assign(yi.begin(), yi.end());
+  r.vi.assign(vi.begin(), vi.end());
+
+  // ---- common effect: w = 1/v --------------------------------------------------------------
+  double sw = 0, sw2 = 0, swy = 0;
+  for (std::size_t i = 0; i < k; ++i) {
+    const double w = 1 / vi[i];
+    sw += w;
+    sw2 += w * w;
+    swy += w * yi[i];
+  }
+  const double mu_ce = swy / sw;
+  r.common = infer(mu_ce, std::sqrt(1 / sw), level, k_nan);
+  r.weight_common.resize(k);
+  double q = 0;
+  for (std::size_t i = 0; i < k; ++i) {
+    const double w = 1 / vi[i];
+    r.weight_common[i] = 100 * w / sw;
+    q += w * (yi[i] - mu_ce) * (yi[i] - mu_ce);
+  }
+
+  // ---- heterogeneity -------------------------------------------------------------------------
+  auto& h = r.heterogeneity;
+  h.df = kd - 1;
+  if (k >= 2) {
+    h.Q = std::max(0.0, q);
+    h.p = pchisq_upper(h.Q, h.df);
+    h.I2 = h.Q > 0 ? std::max(0.0, 100 * (h.Q - h.df) / h.Q) : 0.0;
+    h.H2 = h.Q / h.df;
+    // Typical within-study variance (Higgins & Thompson 2002, eq. 9) = (k-1) / tr P at w = 1/v.
+    h.typical_v = h.df * sw / (sw * sw - sw2);
+  } else {
+    h.Q = 0;
+    h.p = h.I2 = h.H2 = h.typical_v = k_nan;
+  }
+
+  // ---- tau^2 ---------------------------------------------------------------------------------
+  intercept_model model(yi, vi);
+  double tau2 = 0;
+  if (fixed_tau2) {
+    tau2 = *fixed_tau2;
+    h.tau2_se = k_nan;
+  } else if (k >= 2) {
+    auto est = estimate_tau2(model, opt.tau2, opt.control);
+    if (!est) return unexpected(est.error());
+    tau2 = est->tau2;
+    h.tau2_se = est->se;
+    h.tau2_iterations = est->iterations;
+    for (auto& n : est->notes) r.notes.push_back(std::move(n));
+  } else {
+    h.tau2_se = k_nan;
+    r.notes.push_back(
+        "one study: tau^2 is not estimable and set to 0; both models give the "
+        "study's own estimate");
+  }
+  h.tau2 = tau2;
+  h.tau = std::sqrt(tau2);
+  if (k >= 2) {
+    h.I2_tau2 = 100 * tau2 / (h.typical_v + tau2);
+    h.H2_tau2 = tau2 / h.typical_v + 1;
+  } else {
+    h.I2_tau2 = h.H2_tau2 = k_nan;
+  }
+  if (k >= 2 && !fixed_tau2 && with_tau2_ci) {
+    auto ci = qprofile_tau2_ci(model, level, opt.control);
+    if (!ci) return unexpected(ci.error());
+    h.tau2_ci_lower = ci->lower;
+    h.tau2_ci_upper = ci->upper;
+    h.tau2_ci_null_set = ci->null_set;
+    h.tau_ci_lower = std::sqrt(ci->lower);
+    h.tau_ci_upper = std::sqrt(ci->upper);
+    h.I2_ci_lower = 100 * ci->lower / (h.typical_v + ci->lower);
+    h.I2_ci_upper = 100 * ci->upper / (h.typical_v + ci->upper);
+    h.H2_ci_lower = ci->lower / h.typical_v + 1;
+    h.H2_ci_upper = ci->upper / h.typical_v + 1;
+  } else {
+    h.tau2_ci_lower = h.tau2_ci_upper = h.tau_ci_lower = h.tau_ci_upper = k_nan;
+    h.I2_ci_lower = h.I2_ci_upper = h.H2_ci_lower = h.H2_ci_upper = k_nan;
+  }
+
+  // ---- random effects: w* = 1/(v + tau^2) ----------------------------------------------------
+  double swr = 0, swry = 0;
+  for (std::size_t i = 0; i < k; ++i) {
+    const double w = 1 / (vi[i] + tau2);
+    swr += w;
+    swry += w * yi[i];
+  }
+  const double mu_re = swry / swr;
+  double se_re = std::sqrt(1 / swr);
+  r.weight_random.resize(k);
+  double rss = 0;
+  for (std::size_t i = 0; i < k; ++i) {
+    const double w = 1 / (vi[i] + tau2);
+    r.weight_random[i] = 100 * w / swr;
+    rss += w * (yi[i] - mu_re) * (yi[i] - mu_re);
+  }
+  auto& re = r.random;
+  if (opt.ci == ci_method::hksj && k >= 2) {
+    // Knapp & Hartung (2003); Sidik & Jonkman (2002): SE scaled by sqrt(q),
+    // q = sum w* (y - mu)^2 / (k - 1); metafor sets q = 0 when that sum is below machine eps.
+    const double s2w = rss <= std::numeric_limits<double>::epsilon() ? 0.0 : rss / (kd - 1);
+    if (s2w == 0) {
+      r.notes.push_back("HKSJ: all estimates coincide, so the scaled SE is 0 (as metafor)");
+    }
+    se_re *= std::sqrt(s2w);
+    static_cast<model_estimate&>(re) = infer(mu_re, se_re, level, kd - 1);
+  } else {
+    if (opt.ci == ci_method::hksj) {
+      r.notes.push_back("HKSJ needs k >= 2: with one study the Wald interval is shown");
+    }
+    static_cast<model_estimate&>(re) = infer(mu_re, se_re, level, k_nan);
+  }
+  re.method = opt.tau2;
+  re.ci = (opt.ci == ci_method::hksj && k >= 2) ? ci_method::hksj : ci_method::z;
+
+  // ---- prediction interval: mu +- c sqrt(SE^2 + tau^2) ----------------------------------------
+  pi_method pim = opt.pi;
+  if (pim == pi_method::follow_test)
+    pim = re.ci == ci_method::hksj ? pi_method::t_k1 : pi_method::z;
+  re.pi = pim;
+  const double alpha = 1 - level / 100;
+  double crit = k_nan;
+  re.pi_df = k_nan;
+  switch (pim) {
+    case pi_method::z:
+      crit = qnorm_upper(alpha / 2);
+      break;
+    case pi_method::t_k1:
+      re.pi_df = kd - 1;
+      break;
+    case pi_method::t_k2:
+      re.pi_df = std::max(1.0, kd - 2);  // df floored at 1, as metafor's predtype = "Riley"
+      break;
+    case pi_method::none:
+    case pi_method::follow_test:
+      break;
+  }
+  if (!std::isnan(re.pi_df)) crit = re.pi_df > 0 ? qt_upper(alpha / 2, re.pi_df) : k_nan;
+  const double pi_half = crit * std::sqrt(re.se * re.se + tau2);
+  re.pi_lower = pim == pi_method::none ? k_nan : mu_re - pi_half;
+  re.pi_upper = pim == pi_method::none ? k_nan : mu_re + pi_half;
+
+  // ---- which model leads ---------------------------------------------------------------------
+  switch (opt.model) {
+    case model_choice::common:
+      r.primary = model_kind::common;
+      r.model_reason = "common-effect model as requested";
+      break;
+    case model_choice::random:
+      r.primary = model_kind::random;
+      r.model_reason = "random-effects model as requested";
+      break;
+    case model_choice::both:
+      r.primary = model_kind::random;
+      r.model_reason = "both models reported; random effects listed first";
+      break;
+    case model_choice::auto_i2: {
+      const double i2 = r.reported_i2();
+      const auto def = opt.i2 == i2_definition::q_based ? "Q-based" : "\u03c4\u00b2-based";
+      if (k < 2 || std::isnan(i2)) {
+        r.primary = model_kind::common;
+        r.model_reason = "auto rule: one study, so the common-effect model";
+      } else if (i2 < opt.auto_i2_threshold) {
+        r.primary = model_kind::common;
+        r.model_reason = fmt::format(
+            "auto rule: I\u00b2 ({}) = {:.1f}% is below {:g}%, so the common-effect model", def, i2,
+            opt.auto_i2_threshold);
+      } else {
+        r.primary = model_kind::random;
+        r.model_reason = fmt::format(
+            "auto rule: I\u00b2 ({}) = {:.1f}% is at least {:g}%, so the random-effects model", def,
+            i2, opt.auto_i2_threshold);
+      }
+      break;
+    }
+  }
+  return r;
+}
+
+double pool_result::reported_i2() const {
+  return options.i2 == i2_definition::q_based ? heterogeneity.I2 : heterogeneity.I2_tau2;
+}
+
+expected<pool_result> pool(const study_table& studies, const pool_options& options) {
+  auto r = pool_effects(studies.yi, studies.vi, options, studies.measure, std::nullopt);
+  if (!r) return r;
+  r->study = studies.study;
+  return r;
+}
+
+expected<pool_result> pool(std::span<const double> yi, std::span<const double> vi,
+                           const pool_options& options, effect_measure measure) {
+  return pool_effects(yi, vi, options, measure, std::nullopt);
+}
+
+}  // namespace srma

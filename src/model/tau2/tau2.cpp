@@ -1,0 +1,105 @@
+// Dispatch over the tau^2 estimators, the generalised-Q root finder they share with the
+// Q-profile CI, and the public intercept-only entry points.
+#include "srma/model/tau2.hpp"
+
+#include <fmt/format.h>
+
+#include <array>
+#include <cmath>
+
+#include "srma/util/distributions.hpp"
+#include "srma/util/error_ids.hpp"
+#include "srma/util/text.hpp"
+#include "tau2/estimators.hpp"
+
+namespace srma {
+namespace {
+
+constexpr std::array<tau2_method, 8> k_methods = {
+    tau2_method::dl, tau2_method::reml, tau2_method::ml, tau2_method::pm,
+    tau2_method::hs, tau2_method::sj,   tau2_method::he, tau2_method::eb};
+constexpr std::array<std::string_view, 8> k_codes = {"DL", "REML", "ML", "PM",
+                                                     "HS", "SJ",   "HE", "EB"};
+
+}  // namespace
+
+std::string_view tau2_method_code(tau2_method m) {
+  for (std::size_t i = 0; i < k_methods.size(); ++i)
+    if (k_methods[i] == m) return k_codes[i];
+  return "?";
+}
+
+std::optional<tau2_method> parse_tau2_method(std::string_view code) {
+  for (std::size_t i = 0; i < k_methods.size(); ++i)
+    if (detail::iequals(k_codes[i], code)) return k_methods[i];
+  return std::nullopt;
+}
+
+std::span<const tau2_method> all_tau2_methods() { return k_methods; }
+
+namespace detail {
+
+expected<tau2_estimate> estimate_tau2_impl(const linear_model& m, tau2_method method,
+                                           const tau2_control& c) {
+  if (m.k() <= m.p()) {
+    return fail(errc::model_too_few_studies,
+                fmt::format("tau^2 cannot be estimated from k = {} studies with {} coefficient(s); "
+                            "at least {} studies are needed",
+                            m.k(), m.p(), m.p() + 1));
+  }
+  switch (method) {
+    case tau2_method::dl:
+      return estimate_dl(m);
+    case tau2_method::reml:
+      return estimate_reml(m, c);
+    case tau2_method::ml:
+      return estimate_ml(m, c);
+    case tau2_method::pm:
+      return estimate_pm(m, c);
+    case tau2_method::hs:
+      return estimate_hs(m);
+    case tau2_method::sj:
+      return estimate_sj(m);
+    case tau2_method::he:
+      return estimate_he(m);
+    case tau2_method::eb:
+      return estimate_eb(m, c);
+  }
+  return fail(errc::model_unknown_estimator, "unknown tau^2 estimator");
+}
+
+expected<double> solve_generalised_q(const linear_model& m, double target, double lo,
+                                     const tau2_control& c) {
+  // Q is convex and decreasing in tau^2, so from a point left of the root (Q > target) each
+  // Newton step lands left of the root again and the iterates increase monotonically to it.
+  const double scale = m.typical_v();
+  double x = lo;
+  for (int it = 0; it < c.max_iter; ++it) {
+    const auto [q, slope] = m.rss_and_slope(x);
+    const double f = q - target;
+    if (f <= 0) return x;  // reached (rounding can land exactly on or past the root)
+    if (!(slope < 0)) break;
+    const double step = -f / slope;
+    x += step;
+    if (step <= c.rel_tol * 1e-2 * (x + scale)) return x;
+  }
+  return fail(errc::model_no_convergence,
+              fmt::format("the search for tau^2 with Q(tau^2) = {:.6g} did not converge", target));
+}
+
+}  // namespace detail
+
+expected<tau2_estimate> estimate_tau2(std::span<const double> yi, std::span<const double> vi,
+                                      tau2_method method, const tau2_control& control) {
+  if (yi.size() != vi.size())
+    return fail(errc::input_length_mismatch, "yi and vi differ in length");
+  intercept_model m(yi, vi);
+  return detail::estimate_tau2_impl(m, method, control);
+}
+
+expected<tau2_estimate> estimate_tau2(const linear_model& model, tau2_method method,
+                                      const tau2_control& control) {
+  return detail::estimate_tau2_impl(model, method, control);
+}
+
+}  // namespace srma

@@ -1,0 +1,92 @@
+// Influence diagnostics and Baujat coordinates for the intercept-only model, following metafor's
+// influence.rma.uni() and baujat.rma() (Viechtbauer & Cheung 2010; Baujat et al. 2002).
+//
+// With mu the full fit, mu_(-i), tau2_(-i), Var(mu_(-i)) and s2w_(-i) (the Knapp-Hartung factor,
+// 1 under Wald inference) from the fit without study i, and h_i = w_i / sum w the hat value:
+//   rstudent_i = (y_i - mu_(-i)) / sqrt(s2w_(-i) (v_i + tau2_(-i)) + Var(mu_(-i)))
+//   DFFITS_i   = (mu - mu_(-i)) / sqrt(s2w_(-i) h_i (tau2_(-i) + v_i))
+//   DFBETAS_i  = (mu - mu_(-i)) / sqrt(s2w_(-i) / sum_j 1/(v_j + tau2_(-i)))   (all k studies)
+//   Cook's D_i = (mu - mu_(-i))^2 / Var(mu),   covratio_i = Var(mu_(-i)) / Var(mu).
+#include "srma/sensitivity/influence.hpp"
+
+#include <fmt/format.h>
+
+#include <cmath>
+#include <limits>
+
+#include "refit.hpp"
+#include "srma/util/distributions.hpp"
+#include "srma/util/error_ids.hpp"
+#include "srma/util/parallel.hpp"
+
+namespace srma {
+
+expected<influence_result> influence(const study_table& studies, const pool_options& options) {
+  const std::size_t k = studies.k();
+  if (k < 2) {
+    return fail(errc::model_too_few_studies,
+                fmt::format("influence diagnostics need at least 2 studies (k = {})", k));
+  }
+  auto full = pool(studies, options);
+  if (!full) return unexpected(full.error());
+  influence_result out;
+  out.model = detail::refit_model(*full);
+  out.full = std::move(*full);
+  const bool common = out.model == model_kind::common;
+  const model_estimate& fe =
+      common ? out.full.common : static_cast<const model_estimate&>(out.full.random);
+  const double mu = fe.estimate;
+  const double var_mu = fe.se * fe.se;
+  const double tau2 = common ? 0.0 : out.full.heterogeneity.tau2;
+  const auto& weights = common ? out.full.weight_common : out.full.weight_random;
+  const bool hksj = !common && out.full.random.ci == ci_method::hksj;
+  const double kd = static_cast<double>(k);
+
+  out.studies.resize(k);
+  std::vector<std::optional<error>> errors(k);
+  detail::parallel_for(k, [&](std::size_t i) {
+    std::vector<double> y, v;
+    detail::all_but(studies.yi, studies.vi, i, y, v);
+    auto r = pool_effects(y, v, options, effect_measure::generic, std::nullopt, false);
+    if (!r) {
+      errors[i] = r.error();
+      return;
+    }
+    const model_estimate& e = common ? r->common : static_cast<const model_estimate&>(r->random);
+    const double tau2_del = common ? 0.0 : r->heterogeneity.tau2;
+    const double mu_del = e.estimate;
+    const double var_del = e.se * e.se;  // includes the KH factor under HKSJ
+    // s2w of the fit without i: its KH-scaled variance over its unscaled one (1 under Wald).
+    double s2w = 1;
+    double sw_del = 0;
+    for (double vj : v) sw_del += 1 / (vj + tau2_del);
+    if (hksj && k - 1 >= 2) s2w = var_del * sw_del;
+    const double vi = studies.vi[i];
+    study_influence& s = out.studies[i];
+    s.study = studies.study[i];
+    s.tau2_del = tau2_del;
+    s.QE_del = r->heterogeneity.Q;
+    s.weight = weights[i];
+    s.hat = weights[i] / 100;  // h_i = w_i / sum w for the intercept-only model
+    double resid = studies.yi[i] - mu_del;
+    if (std::fabs(resid) < 100 * std::numeric_limits<double>::epsilon()) resid = 0;
+    s.rstudent = resid / std::sqrt(vi * s2w + var_del + tau2_del * s2w);
+    s.dffits = (mu - mu_del) / std::sqrt(s2w * s.hat * (tau2_del + vi));
+    double sw_all = 0;
+    for (double vj : studies.vi) sw_all += 1 / (vj + tau2_del);
+    s.dfbetas = (mu - mu_del) / std::sqrt(s2w / sw_all);
+    s.cook_d = (mu - mu_del) * (mu - mu_del) / var_mu;
+    s.cov_r = var_del / var_mu;
+    s.baujat_x = (studies.yi[i] - mu) * (studies.yi[i] - mu) / (tau2 + vi);
+    s.baujat_y = (mu_del - mu) * (mu_del - mu) / var_del;
+    // metafor's flags (p = 1 coefficient, m = 1 tested).
+    s.influential = std::fabs(s.dffits) > 3 * std::sqrt(1 / (kd - 1)) ||
+                    detail::pchisq_lower(s.cook_d, 1) > 0.5 || s.hat > 3 / kd ||
+                    std::fabs(s.dfbetas) > 1;
+  });
+  for (auto& e : errors)
+    if (e) return unexpected(std::move(*e));
+  return out;
+}
+
+}  // namespace srma

@@ -1,0 +1,225 @@
+// Permutation tests (metafor's permutest.rma.uni), parallel and with per-permutation RNG streams.
+#include "srma/sensitivity/permtest.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cmath>
+#include <limits>
+#include <map>
+#include <numeric>
+#include <random>
+#include <thread>
+
+#include "srma/model/linear_model.hpp"
+#include "srma/model/tau2.hpp"
+#include "srma/util/error_ids.hpp"
+#include "srma/util/parallel.hpp"
+
+namespace srma {
+namespace {
+
+// SplitMix64 (Steele, Lea & Flood 2014): derives an independent seed for each permutation.
+std::uint64_t splitmix64(std::uint64_t x) {
+  x += 0x9E3779B97F4A7C15ull;
+  x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ull;
+  x = (x ^ (x >> 27)) * 0x94D049BB133111EBull;
+  return x ^ (x >> 31);
+}
+
+// Statistics of one fit: intercept-only z/t, or per-coefficient z/t and QM.
+struct fit_stats {
+  std::vector<double> coef_stat;
+  double qm = 0;
+  bool ok = false;
+};
+
+double count_ge(const std::vector<double>& perm, double observed, double tol) {
+  std::size_t n = 0, c = 0;
+  for (double x : perm) {
+    if (std::isnan(x)) continue;
+    ++n;
+    if (x >= observed - tol) ++c;
+  }
+  return n ? static_cast<double>(c) / static_cast<double>(n) : std::nan("");
+}
+
+// The z (or t) statistic of the intercept-only model on (y, v): the whole refit a permutation
+// needs, without building a pool_result (allocation-free apart from the estimator's notes).
+expected<double> intercept_statistic(std::span<const double> y, std::span<const double> v,
+                                     const pool_options& options, bool common) {
+  double tau2 = 0;
+  if (!common && y.size() >= 2) {
+    intercept_model m(y, v);
+    auto est = estimate_tau2(m, options.tau2, options.control);
+    if (!est) return unexpected(est.error());
+    tau2 = est->tau2;
+  }
+  double sw = 0, swy = 0;
+  for (std::size_t i = 0; i < y.size(); ++i) {
+    const double w = 1 / (v[i] + tau2);
+    sw += w;
+    swy += w * y[i];
+  }
+  const double mu = swy / sw;
+  double var = 1 / sw;
+  if (!common && options.ci == ci_method::hksj && y.size() >= 2) {
+    double rss = 0;
+    for (std::size_t i = 0; i < y.size(); ++i) rss += (y[i] - mu) * (y[i] - mu) / (v[i] + tau2);
+    var *= rss <= std::numeric_limits<double>::epsilon() ? 0.0
+                                                         : rss / static_cast<double>(y.size() - 1);
+  }
+  return mu / std::sqrt(var);
+}
+
+}  // namespace
+
+expected<permtest_result> permutation_test(std::span<const double> yi, std::span<const double> vi,
+                                           const design_matrix* design, const pool_options& options,
+                                           const permtest_options& perm) {
+  const std::size_t k = yi.size();
+  if (k < 2)
+    return fail(errc::model_too_few_studies, "a permutation test needs at least 2 studies");
+  const bool common = options.model == model_choice::common;
+  const std::size_t p = design ? design->cols() : 1;
+
+  auto fit = [&](std::span<const double> y, const design_matrix* d) -> expected<fit_stats> {
+    fit_stats s;
+    if (!d) {
+      auto z = intercept_statistic(y, vi, options, common);
+      if (!z) return unexpected(z.error());
+      s.coef_stat = {*z};
+    } else {
+      auto r = metareg(y, vi, *d, options);
+      if (!r) return unexpected(r.error());
+      for (const auto& c : r->coefficients) s.coef_stat.push_back(c.statistic);
+      s.qm = r->QM.statistic;
+    }
+    s.ok = true;
+    return s;
+  };
+
+  auto observed = fit(yi, design);
+  if (!observed) return unexpected(observed.error());
+
+  // Distinct rows of the design: permuting identical rows gives the same data (metafor counts
+  // distinct permutations of the multiset of rows for its exact test).
+  std::vector<std::size_t> row_class(k, 0);
+  double exact_count = 0;
+  if (!design) {
+    exact_count = std::ldexp(1.0, static_cast<int>(std::min<std::size_t>(k, 1000)));
+  } else {
+    std::map<std::vector<double>, std::size_t> classes;
+    std::vector<double> mult;
+    for (std::size_t i = 0; i < k; ++i) {
+      std::vector<double> row;
+      for (std::size_t j = 0; j < p; ++j) row.push_back(design->at(i, j));
+      auto [it, inserted] = classes.emplace(row, classes.size());
+      row_class[i] = it->second;
+    }
+    // k! / prod(m_c!) in logs.
+    double lg = std::lgamma(static_cast<double>(k) + 1);
+    std::vector<double> counts(classes.size(), 0);
+    for (auto c : row_class) counts[c] += 1;
+    for (double m : counts) lg -= std::lgamma(m + 1);
+    exact_count = std::round(std::exp(lg));
+  }
+  permtest_result out;
+  out.seed = perm.seed;
+  out.exact = perm.exact || exact_count <= static_cast<double>(perm.iterations);
+  if (out.exact && exact_count > static_cast<double>(perm.max_exact)) {
+    if (perm.exact) {
+      return fail(errc::model_too_many_permutations,
+                  fmt::format("an exact permutation test needs {:.3g} refits, more than the limit "
+                              "of {}; use random permutations (--iter N)",
+                              exact_count, perm.max_exact));
+    }
+    out.exact = false;
+  }
+  const std::size_t n = out.exact ? static_cast<std::size_t>(exact_count) : perm.iterations;
+  out.iterations = n;
+
+  // Enumerate exact row orders up front (distinct permutations of the class sequence).
+  std::vector<std::vector<std::size_t>> orders;
+  if (out.exact && design) {
+    std::vector<std::size_t> seq(row_class);
+    std::sort(seq.begin(), seq.end());
+    do {
+      orders.push_back(seq);
+    } while (std::next_permutation(seq.begin(), seq.end()));
+  }
+  // Representative original row of each class, to rebuild designs from class sequences.
+  std::vector<std::size_t> class_row;
+  if (design) {
+    class_row.assign(*std::max_element(row_class.begin(), row_class.end()) + 1, 0);
+    for (std::size_t i = k; i-- > 0;) class_row[row_class[i]] = i;
+  }
+
+  std::vector<std::vector<double>> stats(n);
+  std::vector<double> qm(n, std::nan(""));
+  std::atomic<std::size_t> done{0};
+  const auto caller = std::this_thread::get_id();
+  auto last_report = std::chrono::steady_clock::now();
+  detail::parallel_for(n, [&](std::size_t it) {
+    std::vector<double> y(yi.begin(), yi.end());
+    design_matrix d;
+    if (!design) {
+      if (out.exact) {
+        for (std::size_t i = 0; i < k; ++i)
+          if ((it >> i) & 1u) y[i] = -y[i];
+      } else if (it > 0) {  // the first permutation is the observed data
+        std::mt19937_64 rng(splitmix64(perm.seed ^ splitmix64(it)));
+        for (std::size_t i = 0; i < k; ++i)
+          if (rng() & 1u) y[i] = -y[i];
+      }
+    } else {
+      std::vector<std::size_t> rows(k);
+      if (out.exact) {
+        for (std::size_t i = 0; i < k; ++i) rows[i] = class_row[orders[it][i]];
+      } else {
+        std::iota(rows.begin(), rows.end(), 0);
+        if (it > 0) {
+          std::mt19937_64 rng(splitmix64(perm.seed ^ splitmix64(it)));
+          std::shuffle(rows.begin(), rows.end(), rng);
+        }
+      }
+      d = *design;
+      for (std::size_t j = 0; j < p; ++j)
+        for (std::size_t i = 0; i < k; ++i) d.values[j * k + i] = design->at(rows[i], j);
+    }
+    auto r = fit(y, design ? &d : nullptr);
+    if (r) {
+      stats[it] = std::move(r->coef_stat);
+      qm[it] = r->qm;
+    }
+    const std::size_t finished = done.fetch_add(1, std::memory_order_relaxed) + 1;
+    if (perm.progress && std::this_thread::get_id() == caller) {
+      const auto now = std::chrono::steady_clock::now();
+      if (now - last_report > std::chrono::milliseconds(100)) {
+        last_report = now;
+        perm.progress(finished, n);
+      }
+    }
+  });
+  if (perm.progress) perm.progress(n, n);
+
+  const double tol = std::sqrt(std::numeric_limits<double>::epsilon());
+  out.names = design ? design->names : std::vector<std::string>{"intercept"};
+  for (std::size_t j = 0; j < p; ++j) {
+    std::vector<double> col;
+    for (const auto& s : stats) col.push_back(s.empty() ? std::nan("") : std::fabs(s[j]));
+    out.coefficient_p.push_back(count_ge(col, std::fabs(observed->coef_stat[j]), tol));
+  }
+  if (design && p > 1) {
+    out.observed_statistic = observed->qm;
+    out.p = count_ge(qm, observed->qm, tol);
+  } else {
+    out.observed_statistic = observed->coef_stat[0];
+    out.p = out.coefficient_p[0];
+  }
+  return out;
+}
+
+}  // namespace srma

@@ -1,0 +1,23 @@
+// Shared pieces of the sensitivity analyses that refit the model on subsets (private).
+#pragma once
+
+#include <span>
+#include <vector>
+
+#include "srma/model/pool.hpp"
+#include "srma/sensitivity/refit_summary.hpp"
+
+namespace srma::detail {
+
+/// The model an analysis refits: the full analysis' primary model, fixed for all refits.
+model_kind refit_model(const pool_result& full);
+
+/// The studies of (yi, vi) without study `skip`, into y and v (reused buffers).
+void all_but(std::span<const double> yi, std::span<const double> vi, std::size_t skip,
+             std::vector<double>& y, std::vector<double>& v);
+
+/// Fits `model` on (yi, vi) with `options` (no tau^2 CI) and summarises it.
+expected<refit_summary> refit(std::span<const double> yi, std::span<const double> vi,
+                              const pool_options& options, model_kind model);
+
+}  // namespace srma::detail

@@ -1,7 +1,0 @@
-#include "srma/version.hpp"
-
-namespace srma {
-
-std::string_view version() { return SRMA_VERSION; }
-
-}  // namespace srma
