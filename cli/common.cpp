@@ -8,8 +8,31 @@
 
 namespace srma::cli {
 
-int report_error(const error& e) {
-  fmt::print(stderr, "srma: error: {}\n", e.what());
+namespace {
+
+// Library messages speak of data and options; the command line adds which of its flags changes
+// the outcome, from the error id and the value the error is about (error::subject). A plan
+// (srma run) names the same choices by its own keys (docs/plan.md), so its errors get the plan
+// key instead.
+std::string option_hint(const error& e, hint_style style) {
+  const bool plan = style == hint_style::plan;
+  if (e.id == errc::input_ambiguous_columns && !e.subject.empty()) {
+    return plan ? fmt::format("; choose one with effect = \"{}\" in [data]", e.subject)
+                : fmt::format("; choose one with --effect, e.g. --effect {}", e.subject);
+  }
+  if (e.id == errc::input_measure_mismatch) return plan ? " (measure in [data])" : " (--measure)";
+  if (e.id == errc::input_bad_moderator && !e.subject.empty()) {
+    return plan ? fmt::format(" (factors = [\"{}\"])", e.subject)
+                : fmt::format(" (--factor {})", e.subject);
+  }
+  if (e.id == errc::model_too_many_permutations) return plan ? " (iterations = N)" : " (--iter N)";
+  return {};
+}
+
+}  // namespace
+
+int report_error(const error& e, hint_style style) {
+  fmt::print(stderr, "srma: error: {}{}\n", e.what(), option_hint(e, style));
   const auto fam = e.family();
   if (fam == "csv" || fam == "input" || fam == "plan" || fam == "review") return exit_code::input;
   if (fam == "model") return exit_code::model;

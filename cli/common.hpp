@@ -22,8 +22,12 @@ enum exit_code : int {
   output = 5,  // srma.output.*, srma.plot.*
 };
 
-/// Prints `e` to stderr and returns its exit code.
-int report_error(const error& e);
+/// Whose words an error's option hint uses: the command line's flags or a plan's keys.
+enum class hint_style { flags, plan };
+
+/// Prints "srma: error: [id] ..." with the option hint for the id, and returns the exit code of
+/// the id's family.
+int report_error(const error& e, hint_style style = hint_style::flags);
 
 /// The options every analysis subcommand takes: input file, effect columns and pooling.
 struct analysis_args {

@@ -21,7 +21,7 @@ struct run_args {
 
 int run_run(const run_args& args) {
   auto p = read_plan(args.plan);
-  if (!p) return report_error(p.error());
+  if (!p) return report_error(p.error(), hint_style::plan);
   run_options o;
   o.output_dir = args.output;
   o.timestamp = args.timestamp;
@@ -36,7 +36,7 @@ int run_run(const run_args& args) {
     };
   }
   auto r = run_plan(*p, o);
-  if (!r) return report_error(r.error());
+  if (!r) return report_error(r.error(), hint_style::plan);
   for (const auto& w : r->warnings) fmt::print(stderr, "srma: warning: {}\n", w);
   std::fflush(stderr);
   std::size_t ran = 0;

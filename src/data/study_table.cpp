@@ -225,11 +225,10 @@ expected<study_table> make_study_table(const csv_table& csv, const read_options&
   } else if (found.size() > 1) {
     std::vector<std::string> labels;
     for (auto* s : found) labels.emplace_back(s->label);
-    return fail(errc::input_ambiguous_columns,
-                fmt::format("the header holds several effect column sets ({}); choose one with "
-                            "--effect, e.g. --effect {}",
-                            fmt::join(labels, " / "), labels.front()),
-                {csv.source, csv.header_line, 0});
+    return fail(
+        errc::input_ambiguous_columns,
+        fmt::format("the header holds several effect column sets ({})", fmt::join(labels, " / ")),
+        {csv.source, csv.header_line, 0}, std::string(labels.front()));
   } else {
     // No complete set: say what is missing from the nearest one, if any effect column is present.
     std::string hint;
@@ -268,7 +267,7 @@ expected<study_table> make_study_table(const csv_table& csv, const read_options&
   effect_measure measure = effect_measure::generic;
   auto conflict = [&](std::string_view allowed) -> unexpected {
     return fail(errc::input_measure_mismatch,
-                fmt::format("--measure {} does not fit the columns {}; this input allows {}",
+                fmt::format("measure {} does not fit the columns {}; this input allows {}",
                             measure_code(*options.measure), chosen->label, allowed),
                 {csv.source, csv.header_line, 0});
   };

@@ -77,11 +77,11 @@ expected<design_matrix> build_design(const study_table& studies, std::span<const
       const std::size_t i = *first_text;
       return fail(errc::input_bad_moderator,
                   fmt::format("moderator '{}' of study '{}' is '{}', not a number, while {} of "
-                              "the {} studies have numbers; correct the value, or give "
-                              "--factor {} (plan: factors) to treat the column as categorical",
+                              "the {} studies have numbers; correct the value, or declare the "
+                              "column a factor to treat it as categorical",
                               studies.attribute_names[a], studies.study[i], detail::trim(col[i]),
-                              numbers, d.rows, studies.attribute_names[a]),
-                  where(i));
+                              numbers, d.rows),
+                  where(i), studies.attribute_names[a]);
     }
     const bool categorical = declared || first_text.has_value();
     if (!categorical) {

@@ -202,7 +202,7 @@ expected<std::string> render_with_cairo(const plot::drawing& d, plot::image_form
   if (w < 1 || h < 1 || w > 32767 || h > 32767) {
     return fail(errc::plot_render_failed,
                 fmt::format("could not render the PNG: {} x {} pixels at {:g} dpi; each side "
-                            "must be between 1 and 32767 pixels (lower --dpi)",
+                            "must be between 1 and 32767 pixels (lower the dpi)",
                             w, h, dpi));
   }
   cairo_surface_t* surface =

@@ -44,7 +44,7 @@ expected<image_format> format_from_path(std::string_view path) {
 
 std::string render_options::validate() const {
   if (!(dpi >= 10 && dpi <= 2400)) {
-    return fmt::format("--dpi is {:g}, but must be between 10 and 2400", dpi);
+    return fmt::format("dpi is {:g}, but must be between 10 and 2400", dpi);
   }
   return "";
 }

@@ -133,7 +133,7 @@ expected<permtest_result> permutation_test(std::span<const double> yi, std::span
     if (perm.exact) {
       return fail(errc::model_too_many_permutations,
                   fmt::format("an exact permutation test needs {:.3g} refits, more than the limit "
-                              "of {}; use random permutations (--iter N)",
+                              "of {}; use random permutations instead",
                               exact_count, perm.max_exact));
     }
     out.exact = false;

@@ -81,8 +81,9 @@ TEST(metareg_test, bad_moderators_are_errors_with_their_position) {
   t.attributes[1][3] = "5 2";
   EXPECT_EQ(build_design(t, ablat).error().what(),
             "[srma.input.E215] bcg.csv:5:8: moderator 'ablat' of study 'Hart' is '5 2', not a "
-            "number, while 12 of the 13 studies have numbers; correct the value, or give --factor "
-            "ablat (plan: factors) to treat the column as categorical");
+            "number, while 12 of the 13 studies have numbers; correct the value, or declare the "
+            "column a factor to treat it as categorical");
+  EXPECT_EQ(build_design(t, ablat).error().subject, "ablat");
   auto declared = build_design(t, ablat, ablat);
   ASSERT_TRUE(declared) << declared.error().what();
   EXPECT_EQ(declared->cols(), 9u);  // intercept + 8 of the 9 distinct values

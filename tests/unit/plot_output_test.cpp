@@ -132,7 +132,7 @@ TEST(plot_output_test, blank_drawing_renders_blank_png) {
 TEST(plot_output_test, invalid_dpi_and_oversized_png_are_errors) {
   auto low = render(sample(), image_format::png, {.dpi = 1});
   ASSERT_FALSE(low);
-  EXPECT_EQ(low.error().what(), "[srma.plot.E504] --dpi is 1, but must be between 10 and 2400");
+  EXPECT_EQ(low.error().what(), "[srma.plot.E504] dpi is 1, but must be between 10 and 2400");
   auto huge = render(drawing(20000, 100), image_format::png, {.dpi = 300});
   ASSERT_FALSE(huge);
   EXPECT_EQ(huge.error().id, "srma.plot.E506");

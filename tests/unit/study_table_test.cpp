@@ -168,7 +168,11 @@ TEST(study_table_test, unknown_and_ambiguous_column_sets) {
             "'hr|or|rr,lower,upper' but 'upper' is missing.");
   EXPECT_EQ(error_of("study,yi,vi,sei\nA,1,2,3\n"),
             "[srma.input.E202] s.csv:1: the header holds several effect column sets (yi,sei / "
-            "yi,vi); choose one with --effect, e.g. --effect yi,sei");
+            "yi,vi)");
+  // The first set is the error's subject: the command line turns it into "--effect yi,sei".
+  auto ambiguous = from_text("study,yi,vi,sei\nA,1,2,3\n");
+  ASSERT_FALSE(ambiguous);
+  EXPECT_EQ(ambiguous.error().subject, "yi,sei");
   EXPECT_EQ(error_of("study,hr,or,lower,upper\nA,1,1,0.5,2\n"),
             "[srma.input.E202] s.csv:1: columns 'hr' and 'or' both name the ratio: keep one of "
             "them");
@@ -178,7 +182,7 @@ TEST(study_table_test, unknown_and_ambiguous_column_sets) {
   ASSERT_EQ(chosen->attribute_names.size(), 1u);  // sei is kept as an attribute
   EXPECT_EQ(error_of("study,events_t,n_t,events_c,n_c\nA,1,10,2,10\n",
                      {.measure = effect_measure::mean_difference}),
-            "[srma.input.E206] s.csv:1: --measure MD does not fit the columns "
+            "[srma.input.E206] s.csv:1: measure MD does not fit the columns "
             "events_t,n_t,events_c,n_c; this input allows OR, RR or RD");
 }
 

@@ -43,6 +43,10 @@ struct error {
   std::string id;       ///< Stable id, e.g. "srma.csv.E101"; see srma/util/error_ids.hpp.
   std::string message;  ///< What is wrong and what was expected, without id or location.
   error_location where;
+  /// The value the message is about, when one value matters to the caller (a column set to
+  /// choose, a column to declare categorical): the command line builds its option hints from
+  /// the id and this value (cli/common.cpp), so library messages need not name any flag.
+  std::string subject;
 
   /// "[id] file:line:column: message", omitting the parts that are not set.
   [[nodiscard]] std::string what() const;
@@ -101,9 +105,10 @@ class expected<void> {
 
 /// Builds an error result. Example: `return srma::fail(srma::errc::model_too_few_studies, "k = 1
 /// ...");`
-[[nodiscard]] inline unexpected fail(std::string id, std::string message,
-                                     error_location where = {}) {
-  return unexpected(srma::error{std::move(id), std::move(message), std::move(where)});
+[[nodiscard]] inline unexpected fail(std::string id, std::string message, error_location where = {},
+                                     std::string subject = {}) {
+  return unexpected(
+      srma::error{std::move(id), std::move(message), std::move(where), std::move(subject)});
 }
 
 }  // namespace srma
