@@ -1,0 +1,183 @@
+// Single statistics on arrays (see tests.hpp). The dicts repeat the keys of the library's bias
+// JSON (src/report/json_sensitivity.cpp), whose per-test helpers are not public: the Python test
+// suite checks that both agree key for key and number for number.
+#include "tests.hpp"
+
+#include <fmt/format.h>
+#include <pybind11/stl.h>
+
+#include "convert.hpp"
+#include "errors.hpp"
+#include "srma/bias/fail_safe_n.hpp"
+#include "srma/bias/rank_test.hpp"
+#include "srma/bias/regression_test.hpp"
+#include "srma/bias/trim_and_fill.hpp"
+#include "srma/model/qprofile.hpp"
+#include "srma/model/tau2.hpp"
+#include "srma/util/check.hpp"
+#include "srma/util/error_ids.hpp"
+
+namespace srma::bindings {
+namespace {
+
+namespace py = pybind11;
+
+// As regression_json in src/report/json_sensitivity.cpp.
+py::dict regression_dict(const regression_test& t) {
+  py::dict d;
+  d["predictor"] = std::string(to_string(t.predictor));
+  d["mixed"] = t.mixed;
+  d["bias"] = number(t.bias);
+  d["se"] = number(t.se);
+  d["statistic"] = number(t.statistic);
+  d["df"] = number(t.df);
+  d["p"] = number(t.p);
+  d["limit_estimate"] = number(t.limit_estimate);
+  d["limit_ci_lower"] = number(t.limit_ci_lower);
+  d["limit_ci_upper"] = number(t.limit_ci_upper);
+  return d;
+}
+
+py::dict egger(py::handle yi, py::handle vi, const pool_options& o, bool mixed) {
+  const auto y = to_doubles(yi, "yi");
+  const auto v = to_doubles(vi, "vi");
+  return regression_dict(unwrap(egger_test(y, v, o, mixed)));
+}
+
+py::dict peters(py::handle yi, py::handle vi, py::handle n, const pool_options& o, bool mixed) {
+  const auto y = to_doubles(yi, "yi");
+  const auto v = to_doubles(vi, "vi");
+  const auto sizes = to_doubles(n, "n");
+  return regression_dict(unwrap(peters_test(y, v, sizes, o, mixed)));
+}
+
+// As the "begg" object of the bias JSON.
+py::dict begg(py::handle yi, py::handle vi) {
+  const auto y = to_doubles(yi, "yi");
+  const auto v = to_doubles(vi, "vi");
+  const rank_test r = unwrap(begg_test(y, v));
+  py::dict d;
+  d["tau"] = number(r.tau);
+  d["p"] = number(r.p);
+  d["exact"] = r.exact;
+  return d;
+}
+
+// As the "trimfill" object of the bias JSON.
+py::dict trimfill(py::handle yi, py::handle vi, const pool_options& o, const std::string& estimator,
+                  const std::optional<std::string>& side) {
+  const auto y = to_doubles(yi, "yi");
+  const auto v = to_doubles(vi, "vi");
+  const auto e = parse_trimfill_estimator(estimator);
+  if (!e) raise(errc::cli_bad_value, fmt::format("estimator='{}': expected L0 or R0", estimator));
+  std::optional<funnel_side> s;
+  if (side) {
+    s = parse_funnel_side(*side);
+    if (!s) raise(errc::cli_bad_value, fmt::format("side='{}': expected left or right", *side));
+  }
+  const trimfill_result t = unwrap(trim_and_fill(y, v, o, *e, s));
+  py::list filled;
+  for (std::size_t i = 0; i < t.filled_yi.size(); ++i) {
+    py::dict f;
+    f["yi"] = number(t.filled_yi[i]);
+    f["vi"] = number(t.filled_vi[i]);
+    filled.append(f);
+  }
+  py::dict d;
+  d["estimator"] = std::string(to_string(t.estimator));
+  d["k0"] = t.k0;
+  d["se_k0"] = number(t.se_k0);
+  d["side"] = std::string(to_string(t.side));
+  d["estimate"] = number(t.estimate.estimate);
+  d["se"] = number(t.estimate.se);
+  d["ci_lower"] = number(t.estimate.ci_lower);
+  d["ci_upper"] = number(t.estimate.ci_upper);
+  d["p"] = number(t.estimate.p);
+  d["tau2"] = number(t.tau2);
+  d["filled"] = filled;
+  return d;
+}
+
+// As the "failsafe" object of the bias JSON.
+py::dict failsafe(py::handle yi, py::handle vi, double alpha) {
+  const auto y = to_doubles(yi, "yi");
+  const auto v = to_doubles(vi, "vi");
+  const failsafe_result f = unwrap(failsafe_n(y, v, alpha));
+  py::dict d;
+  d["alpha"] = f.alpha;
+  d["rosenthal"] = number(f.rosenthal);
+  d["orwin"] = number(f.orwin);
+  d["rosenberg"] = number(f.rosenberg);
+  return d;
+}
+
+tau2_control control_of(const std::optional<double>& rel_tol, const std::optional<int>& max_iter) {
+  tau2_control c;
+  if (rel_tol) c.rel_tol = *rel_tol;
+  if (max_iter) c.max_iter = *max_iter;
+  if (!(c.rel_tol > 0) || c.max_iter < 1) {
+    raise(errc::cli_bad_value, "the iteration control needs rel_tol > 0 and max_iter >= 1");
+  }
+  return c;
+}
+
+py::dict tau2(py::handle yi, py::handle vi, const std::string& method,
+              const std::optional<double>& rel_tol, const std::optional<int>& max_iter) {
+  const auto y = to_doubles(yi, "yi");
+  const auto v = to_doubles(vi, "vi");
+  const auto m = parse_tau2_method(method);
+  if (!m) {
+    raise(errc::cli_bad_value,
+          fmt::format("method='{}': expected DL, REML, ML, PM, HS, SJ, HE or EB", method));
+  }
+  const tau2_control c = control_of(rel_tol, max_iter);
+  // The library's estimate_tau2(yi, vi) checks only the lengths (a negative or NaN vi gives a
+  // number); check as pool() does, with the same ids and messages.
+  unwrap(check_effects(y, v));
+  const tau2_estimate e = unwrap(estimate_tau2(y, v, *m, c));
+  py::dict d;
+  d["method"] = std::string(tau2_method_code(*m));
+  d["tau2"] = number(e.tau2);
+  d["se"] = number(e.se);
+  d["iterations"] = e.iterations;
+  d["at_zero_by_ll_check"] = e.at_zero_by_ll_check;
+  d["notes"] = py::cast(e.notes);
+  return d;
+}
+
+py::dict qprofile(py::handle yi, py::handle vi, double level, const std::optional<double>& rel_tol,
+                  const std::optional<int>& max_iter) {
+  const auto y = to_doubles(yi, "yi");
+  const auto v = to_doubles(vi, "vi");
+  if (!(level > 0 && level < 100)) {
+    raise(errc::cli_bad_value,
+          fmt::format("level={}: the confidence level must lie strictly between 0 and 100", level));
+  }
+  unwrap(check_effects(y, v));  // as for tau2: the library checks only the lengths
+  const tau2_interval ci = unwrap(qprofile_tau2_ci(y, v, level, control_of(rel_tol, max_iter)));
+  py::dict d;
+  d["level"] = level;
+  d["lower"] = number(ci.lower);
+  d["upper"] = number(ci.upper);
+  d["null_set"] = ci.null_set;
+  return d;
+}
+
+}  // namespace
+
+void register_tests(py::module_& m) {
+  m.def("egger_test", &egger, py::arg("yi"), py::arg("vi"), py::arg("options"),
+        py::arg("mixed") = false);
+  m.def("peters_test", &peters, py::arg("yi"), py::arg("vi"), py::arg("n"), py::arg("options"),
+        py::arg("mixed") = false);
+  m.def("begg_test", &begg, py::arg("yi"), py::arg("vi"));
+  m.def("trim_and_fill", &trimfill, py::arg("yi"), py::arg("vi"), py::arg("options"),
+        py::arg("estimator") = "L0", py::arg("side") = py::none());
+  m.def("failsafe_n", &failsafe, py::arg("yi"), py::arg("vi"), py::arg("alpha") = 0.05);
+  m.def("estimate_tau2", &tau2, py::arg("yi"), py::arg("vi"), py::arg("method") = "REML",
+        py::arg("rel_tol") = py::none(), py::arg("max_iter") = py::none());
+  m.def("qprofile_tau2_ci", &qprofile, py::arg("yi"), py::arg("vi"), py::arg("level") = 95.0,
+        py::arg("rel_tol") = py::none(), py::arg("max_iter") = py::none());
+}
+
+}  // namespace srma::bindings

@@ -1,0 +1,574 @@
+# File: srma/_api.py
+#
+# The functions of srma for Python. Each takes the studies in any of these forms:
+#   - two array-likes yi, vi (effects on the analysis scale and their sampling variances),
+#   - an srma.Studies from srma.read_studies(path, measure=...) or srma.as_studies(...),
+#   - a CSV file name (read as `srma pool FILE` reads it),
+#   - a pandas DataFrame or a dict of columns (written to CSV text in memory and read by the same
+#     C++ reader, so every column set the command line reads works: hr/lower/upper, loghr/se,
+#     yi/sei, yi/vi, oe/v, 2x2 counts, means),
+# plus the pooling options of the command line as keyword arguments, and returns a result object
+# (srma/_results.py) with the fields of the command line's --json output.
+#
+# Example:
+#
+#   import srma
+#   fit = srma.pool([-0.89, -1.59, -1.35, -1.44], [0.33, 0.19, 0.42, 0.02], method="DL")
+#   print(fit.random.estimate, fit.heterogeneity.I2)
+#   studies = srma.read_studies("examples/bcg/bcg.csv", measure="RR")
+#   print(srma.metareg(studies, mods=["ablat"]).summary())
+"""Analyses, single tests and figures of srma for Python."""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+import os
+from collections.abc import Mapping
+from typing import Any, Sequence
+
+from . import _srma
+from ._results import (
+    BiasResult,
+    CumulativeResult,
+    GoshResult,
+    InfluenceResult,
+    Leave1outResult,
+    MetaregResult,
+    PermtestResult,
+    PoolResult,
+    Result,
+    SubgroupResult,
+    TestResult,
+)
+
+Studies = _srma.Studies
+Drawing = _srma.Drawing
+
+# Keyword arguments that say how to read the studies (srma::read_options, plus labels for
+# arrays) and how to pool them (srma::pool_options; None = the preset's value).
+_READ_KEYS = ("labels", "measure", "effect", "ci_level", "exclude_missing")
+_POOL_KEYS = (
+    "preset", "model", "method", "hksj", "pi", "i2", "level", "auto_i2", "common_tau2",
+    "rel_tol", "max_iter",
+)
+
+
+# ---- Studies -------------------------------------------------------------------------------
+
+
+def read_studies(
+    path: str | os.PathLike,
+    *,
+    measure: str | None = None,
+    effect: str | None = None,
+    ci_level: float = 95,
+    exclude_missing: bool = False,
+) -> Studies:
+    """Reads the studies of a CSV file, as ``srma pool FILE`` does.
+
+    measure: HR, OR, RR, RD, MD, SMD or GEN (default: from the columns; OR for 2x2 counts, MD
+    for means). effect: the column set when several are present ("hr,lower,upper", "loghr,se",
+    "yi,sei", "yi,vi", "oe,v", "2x2", "means"). ci_level: level of reported CIs when there is no
+    ci_level column. exclude_missing: leave out (and list) studies whose effect columns are all
+    empty instead of raising srma.Error (srma.input.E204).
+    """
+    return _srma.read_studies(
+        os.fspath(path), measure=measure, effect=effect, ci_level=ci_level,
+        exclude_missing=exclude_missing,
+    )
+
+
+def _csv_cell(x: Any) -> str:
+    """One cell of an in-memory CSV: numbers in full precision (repr round-trips a double),
+    None and NaN empty (a missing value)."""
+    if x is None:
+        return ""
+    if isinstance(x, float) or type(x).__name__.startswith("float"):
+        x = float(x)
+        return "" if math.isnan(x) else repr(x)
+    return str(x)
+
+
+def _mapping_to_csv(columns: Mapping) -> str:
+    """CSV text of a dict of equally long columns {name: values}."""
+    names = [str(n) for n in columns]
+    values = [list(v) if not isinstance(v, str) else [v] for v in columns.values()]
+    lengths = {len(v) for v in values}
+    if len(lengths) > 1:
+        sizes = ", ".join(f"{n}: {len(v)}" for n, v in zip(names, values))
+        raise ValueError(f"the columns differ in length ({sizes})")
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(names)
+    for row in zip(*values):
+        writer.writerow([_csv_cell(x) for x in row])
+    return out.getvalue()
+
+
+def _is_dataframe(x: Any) -> bool:
+    return hasattr(x, "to_csv") and hasattr(x, "columns") and hasattr(x, "index")
+
+
+def _dataframe_to_csv(df: Any) -> str:
+    """CSV text of a pandas DataFrame. pandas writes floats with repr, so every double
+    round-trips; missing values become empty cells. A named index (e.g. set_index("study")) is
+    written as a column, a default index is not."""
+    named_index = any(n is not None for n in getattr(df.index, "names", [None]))
+    return df.to_csv(index=named_index, na_rep="", lineterminator="\n")
+
+
+def as_studies(
+    data: Any,
+    vi: Any = None,
+    *,
+    labels: Sequence[str] | None = None,
+    measure: str | None = None,
+    effect: str | None = None,
+    ci_level: float = 95,
+    exclude_missing: bool = False,
+) -> Studies:
+    """The studies of `data` as an srma.Studies.
+
+    data is one of: yi (with `vi`: array-likes of effects on the analysis scale and their
+    sampling variances; `labels` optional, default "Study 1", ...), an srma.Studies (returned as
+    it is), a CSV file name, a pandas DataFrame or a dict of columns. DataFrames and dicts are
+    written to CSV text in memory and read by the same reader as files, so they take the same
+    columns (study, hr/lower/upper, loghr/se, yi/sei, yi/vi, oe/v, events_t/n_t/events_c/n_c,
+    m1/sd1/n1/m2/sd2/n2, and any other column as a study attribute); error locations then name
+    "<DataFrame>" (or "<dict>") with line = row position + 2 (line 1 is the header).
+    """
+    read = dict(measure=measure, effect=effect, ci_level=ci_level,
+                exclude_missing=exclude_missing)
+    if vi is not None:
+        if effect is not None or exclude_missing or ci_level != 95:
+            raise TypeError("effect, ci_level and exclude_missing apply to tables, not to yi, vi")
+        return _srma.studies_from_arrays(
+            data, vi, labels=None if labels is None else [str(x) for x in labels],
+            measure=measure,
+        )
+    if labels is not None:
+        raise TypeError("labels apply to yi, vi arrays; tables have a 'study' column")
+    if isinstance(data, Studies):
+        if measure is not None or effect is not None or exclude_missing or ci_level != 95:
+            raise TypeError(
+                "measure, effect, ci_level and exclude_missing apply when reading; these studies "
+                "were read already (pass them to srma.read_studies)"
+            )
+        return data
+    if isinstance(data, (str, os.PathLike)):
+        return read_studies(data, **read)
+    if _is_dataframe(data):
+        return _srma.parse_studies(_dataframe_to_csv(data), "<DataFrame>", **read)
+    if isinstance(data, Mapping):
+        return _srma.parse_studies(_mapping_to_csv(data), "<dict>", **read)
+    raise TypeError(
+        f"expected yi and vi arrays, srma.Studies, a CSV file name, a pandas DataFrame or a dict "
+        f"of columns; got {type(data).__name__}"
+        + (" without vi" if hasattr(data, "__len__") else "")
+    )
+
+
+def _split(function: str, options: dict) -> tuple[dict, dict]:
+    """Splits keyword arguments into reading and pooling options; unknown ones are a TypeError."""
+    unknown = [k for k in options if k not in _READ_KEYS and k not in _POOL_KEYS]
+    if unknown:
+        raise TypeError(
+            f"{function}() got unexpected keyword argument(s) {', '.join(map(repr, unknown))}; "
+            f"reading options: {', '.join(_READ_KEYS)}; pooling options: {', '.join(_POOL_KEYS)}"
+        )
+    read = {k: v for k, v in options.items() if k in _READ_KEYS}
+    pool_opts = {k: v for k, v in options.items() if k in _POOL_KEYS}
+    return read, pool_opts
+
+
+def _prepare(function: str, data: Any, vi: Any, options: dict):
+    """The studies and the pooling options of a call."""
+    read, pool_opts = _split(function, options)
+    return as_studies(data, vi, **read), pool_options(**pool_opts)
+
+
+def pool_options(
+    *,
+    preset: str | None = None,
+    model: str | None = None,
+    method: str | None = None,
+    hksj: bool | None = None,
+    pi: str | None = None,
+    i2: str | None = None,
+    level: float = 95,
+    auto_i2: float = 20,
+    common_tau2: bool = False,
+    rel_tol: float | None = None,
+    max_iter: int | None = None,
+):
+    """The pooling options (srma::pool_options), as the command line builds them: the preset's
+    defaults, then every option given (None keeps the preset's value). See srma.pool."""
+    return _srma.pool_options(
+        preset=preset, model=model, method=method, hksj=hksj, pi=pi, i2=i2, level=level,
+        auto_i2=auto_i2, common_tau2=common_tau2, rel_tol=rel_tol, max_iter=max_iter,
+    )
+
+
+# ---- Analyses ------------------------------------------------------------------------------
+
+
+def pool(
+    data: Any,
+    vi: Any = None,
+    *,
+    by: str | None = None,
+    labels: Sequence[str] | None = None,
+    measure: str | None = None,
+    effect: str | None = None,
+    ci_level: float = 95,
+    exclude_missing: bool = False,
+    method: str | None = None,
+    hksj: bool | None = None,
+    model: str | None = None,
+    level: float = 95,
+    preset: str | None = None,
+    pi: str | None = None,
+    i2: str | None = None,
+    auto_i2: float = 20,
+    common_tau2: bool = False,
+    rel_tol: float | None = None,
+    max_iter: int | None = None,
+) -> PoolResult | SubgroupResult:
+    """Pools the studies: common-effect and random-effects models, heterogeneity, prediction
+    interval; with `by`, a subgroup analysis. The result has the fields of ``srma pool --json``.
+
+    Studies: `data` and `vi` as in srma.as_studies (arrays yi, vi; srma.Studies; a CSV file; a
+    DataFrame; a dict of columns), read with `labels`, `measure`, `effect`, `ci_level`,
+    `exclude_missing`.
+
+    Pooling (the command line's options; None = the preset's value):
+      method       tau^2 estimator: REML (default), DL, ML, PM, HS, SJ, HE, EB   (--tau2)
+      hksj         True: Hartung-Knapp-Sidik-Jonkman CI (t, k-1 df); False: Wald z   (--hksj)
+      model        "both" (default), "random", "common", or "auto" (common effect when I^2 is
+                   below `auto_i2` percent, else random effects)                  (--model)
+      level        confidence level in percent (95)                               (--level)
+      preset       defaults of another tool: "srma", "metafor", "meta", "revman5" (--preset)
+      pi           prediction interval: "t" (k-1 df), "t2", "z", "test", "none"   (--pi)
+      i2           I^2 used in summaries and by model="auto": "Q" or "tau2"       (--i2)
+      auto_i2      threshold (percent) of model="auto" (20)                       (--auto-i2)
+      common_tau2  with `by`: one tau^2 shared by all subgroups                   (--common-tau2)
+      rel_tol, max_iter  iteration control of the iterative estimators
+
+    Raises srma.Error for invalid data or options (e.g. srma.input.E205, srma.cli.E401).
+    """
+    studies = as_studies(data, vi, labels=labels, measure=measure, effect=effect,
+                         ci_level=ci_level, exclude_missing=exclude_missing)
+    opts = pool_options(
+        preset=preset, model=model, method=method, hksj=hksj, pi=pi, i2=i2, level=level,
+        auto_i2=auto_i2, common_tau2=common_tau2, rel_tol=rel_tol, max_iter=max_iter,
+    )
+    impl = _srma.pool(studies, opts, by)
+    return SubgroupResult(impl) if by is not None else PoolResult(impl)
+
+
+def leave1out(data: Any, vi: Any = None, **options: Any) -> Leave1outResult:
+    """Leave-one-out analysis: the model the full analysis leads with, refitted without each
+    study (``srma leave1out --json``). Options: those of srma.pool."""
+    studies, opts = _prepare("leave1out", data, vi, options)
+    return Leave1outResult(_srma.leave1out(studies, opts))
+
+
+def cumulative(
+    data: Any, vi: Any = None, *, order: str | None = None, **options: Any
+) -> CumulativeResult:
+    """Cumulative meta-analysis: studies added one at a time in the order of column `order`
+    (e.g. "year"; None: input order), refitting after each (``srma cumulative --order``).
+    Options: those of srma.pool."""
+    studies, opts = _prepare("cumulative", data, vi, options)
+    return CumulativeResult(_srma.cumulative(studies, opts, order or ""))
+
+
+def influence(data: Any, vi: Any = None, **options: Any) -> InfluenceResult:
+    """Influence diagnostics (externally standardised residuals, DFFITS, Cook's distance,
+    covariance ratio, ...) and Baujat coordinates (``srma influence --json``). Options: those of
+    srma.pool."""
+    studies, opts = _prepare("influence", data, vi, options)
+    return InfluenceResult(_srma.influence(studies, opts))
+
+
+def bias(
+    data: Any,
+    vi: Any = None,
+    *,
+    estimator: str = "L0",
+    side: str | None = None,
+    n: str | None = None,
+    alpha: float = 0.05,
+    **options: Any,
+) -> BiasResult:
+    """Small-study effects, all at once (``srma bias --json``): Egger's test (classical and
+    mixed-effects), Peters' test (when sample sizes exist), Begg's rank test, trim-and-fill and
+    fail-safe N.
+
+    estimator: trim-and-fill's "L0" or "R0"; side: "left" or "right" (default: from the sign of
+    Egger's slope, as metafor); n: column of total sample sizes for Peters' test (default:
+    n_t + n_c or n1 + n2 when the input has them); alpha: of the fail-safe N. Other options:
+    those of srma.pool.
+    """
+    studies, opts = _prepare("bias", data, vi, options)
+    return BiasResult(_srma.bias(studies, opts, estimator, side, n, alpha))
+
+
+def _names(value: str | Sequence[str] | None) -> list[str]:
+    """Column names from a list or from "a,b" (the command line's comma-separated form)."""
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [x.strip() for x in value.split(",") if x.strip()]
+    return [str(x) for x in value]
+
+
+def metareg(
+    data: Any,
+    vi: Any = None,
+    *,
+    mods: str | Sequence[str],
+    factors: str | Sequence[str] = (),
+    **options: Any,
+) -> MetaregResult:
+    """Mixed-effects meta-regression on the moderator columns `mods` (``srma metareg --mods``).
+
+    A moderator is categorical when none of its values is a number, or when named in `factors`.
+    The model is random effects unless model="common". Options: those of srma.pool.
+    """
+    studies, opts = _prepare("metareg", data, vi, options)
+    return MetaregResult(_srma.metareg(studies, opts, _names(mods), _names(factors)))
+
+
+def permutation_test(
+    data: Any,
+    vi: Any = None,
+    *,
+    mods: str | Sequence[str] | None = None,
+    factors: str | Sequence[str] = (),
+    iterations: int = 1000,
+    exact: bool = False,
+    seed: int = 1,
+    **options: Any,
+) -> PermtestResult:
+    """Permutation test of the pooled effect (no `mods`: sign flips) or of meta-regression
+    coefficients (``srma permtest``): `iterations` random permutations from `seed`, or every one
+    with exact=True. Options: those of srma.pool."""
+    studies, opts = _prepare("permutation_test", data, vi, options)
+    return PermtestResult(
+        _srma.permutation_test(studies, opts, _names(mods), _names(factors), iterations, exact,
+                               seed)
+    )
+
+
+def gosh(
+    data: Any,
+    vi: Any = None,
+    *,
+    max_subsets: int = 1_000_000,
+    seed: int = 1,
+    **options: Any,
+) -> GoshResult:
+    """GOSH: the model fitted to every subset of the studies (2^k - 1 when at most
+    `max_subsets`, else that many random subsets from `seed`). Options: those of srma.pool."""
+    studies, opts = _prepare("gosh", data, vi, options)
+    return GoshResult(_srma.gosh(studies, opts, max_subsets, seed))
+
+
+# ---- Single statistics on yi, vi -----------------------------------------------------------
+
+
+def _effects(function: str, data: Any, vi: Any, options: dict):
+    """yi, vi (arrays, or those of a table) and the pooling options of a single test."""
+    read, pool_opts = _split(function, options)
+    if vi is None or read:
+        studies = as_studies(data, vi, **read)
+        return studies.yi, studies.vi, pool_options(**pool_opts), studies
+    return data, vi, pool_options(**pool_opts), None
+
+
+def egger_test(data: Any, vi: Any = None, *, mixed: bool = False, **options: Any) -> TestResult:
+    """Egger's regression test: classical (weighted least squares, t with k-2 df; the pooling
+    options do not matter) or, with mixed=True, the meta-regression on the SE with the model's
+    estimator and test. Fields as "egger" of ``srma bias --json``."""
+    yi, vi, opts, _ = _effects("egger_test", data, vi, options)
+    return TestResult(_srma.egger_test(yi, vi, opts, mixed))
+
+
+def peters_test(
+    data: Any, vi: Any = None, *, n: Any = None, mixed: bool = False, **options: Any
+) -> TestResult:
+    """Peters' test: Egger's regression on 1/n. `n`: total sample sizes (default: those of a
+    table with 2x2 counts or means). Fields as "peters" of ``srma bias --json``."""
+    yi, vi, opts, studies = _effects("peters_test", data, vi, options)
+    if n is None:
+        n = None if studies is None else studies.sample_size
+        if n is None:
+            raise TypeError("peters_test() needs n, the total sample size of each study")
+    return TestResult(_srma.peters_test(yi, vi, n, opts, mixed))
+
+
+def begg_test(data: Any, vi: Any = None, **read: Any) -> TestResult:
+    """Begg and Mazumdar's rank correlation test: fields tau, p, exact ("begg" of
+    ``srma bias --json``)."""
+    yi, vi, _, _ = _effects("begg_test", data, vi, read)
+    return TestResult(_srma.begg_test(yi, vi))
+
+
+def trim_and_fill(
+    data: Any,
+    vi: Any = None,
+    *,
+    estimator: str = "L0",
+    side: str | None = None,
+    **options: Any,
+) -> TestResult:
+    """Trim-and-fill (Duval & Tweedie) with the L0 or R0 estimator around the model of the
+    options (random effects unless model="common"). Fields as "trimfill" of
+    ``srma bias --json``."""
+    yi, vi, opts, _ = _effects("trim_and_fill", data, vi, options)
+    return TestResult(_srma.trim_and_fill(yi, vi, opts, estimator, side))
+
+
+def failsafe_n(data: Any, vi: Any = None, *, alpha: float = 0.05, **read: Any) -> TestResult:
+    """Fail-safe numbers of Rosenthal, Orwin and Rosenberg (metafor's fsn()). Fields as
+    "failsafe" of ``srma bias --json``."""
+    yi, vi, _, _ = _effects("failsafe_n", data, vi, read)
+    return TestResult(_srma.failsafe_n(yi, vi, alpha))
+
+
+def estimate_tau2(
+    data: Any,
+    vi: Any = None,
+    *,
+    method: str = "REML",
+    rel_tol: float | None = None,
+    max_iter: int | None = None,
+    **read: Any,
+) -> TestResult:
+    """The between-study variance tau^2 by `method` (DL, REML, ML, PM, HS, SJ, HE, EB): fields
+    method, tau2, se, iterations, at_zero_by_ll_check, notes."""
+    yi, vi, _, _ = _effects("estimate_tau2", data, vi, read)
+    return TestResult(_srma.estimate_tau2(yi, vi, method, rel_tol, max_iter))
+
+
+def qprofile_tau2_ci(
+    data: Any,
+    vi: Any = None,
+    *,
+    level: float = 95,
+    rel_tol: float | None = None,
+    max_iter: int | None = None,
+    **read: Any,
+) -> TestResult:
+    """The Q-profile confidence interval for tau^2 (Viechtbauer 2007): fields level, lower,
+    upper, null_set."""
+    yi, vi, _, _ = _effects("qprofile_tau2_ci", data, vi, read)
+    return TestResult(_srma.qprofile_tau2_ci(yi, vi, level, rel_tol, max_iter))
+
+
+# ---- Figures -------------------------------------------------------------------------------
+
+
+def _save(d: Drawing, path: str | os.PathLike | None, dpi: float) -> Drawing:
+    if path is not None:
+        d.save(os.fspath(path), dpi=dpi)
+    return d
+
+
+def forest(
+    data: Any,
+    path: str | os.PathLike | None = None,
+    *,
+    columns: str | Sequence[str] = (),
+    sort: str = "none",
+    pi: bool | str = False,
+    stats: bool = True,
+    title: str = "",
+    favours: str | Sequence[str] | None = None,
+    xlim: tuple[float, float] | None = None,
+    ref: float | None = None,
+    xlab: str | None = None,
+    decimals: int | None = None,
+    font_size: float = 9,
+    width: float | str | None = None,
+    height: float | str | None = None,
+    dpi: float = 150,
+    by: str | None = None,
+    **options: Any,
+) -> Drawing:
+    """A forest plot (``srma forest``), written to `path` (.svg, .pdf, .png) when given.
+
+    data: a result of srma.pool (with or without `by`), srma.leave1out or srma.cumulative, or
+    studies in any form srma.pool takes (then pooled with `options` and `by` first).
+    columns: study attributes shown left of the plot (e.g. ["year"]); sort: "none", "effect",
+    "weight" or a column; pi: True adds the prediction interval row (a method such as "t2"
+    also chooses it when pooling here); stats: heterogeneity and test lines; favours:
+    "left|right" or a pair; xlim: axis limits on the display scale; ref: reference line; xlab:
+    axis title ("" none); decimals; font_size in points; width/height in points or with a
+    unit ("7in", "180mm"); dpi of PNG output. Returns the srma.Drawing.
+    """
+    if isinstance(data, Result):
+        if options or by is not None:
+            raise TypeError("pooling options and by apply when forest() pools the studies, "
+                            "not to a result")
+        if isinstance(pi, str):
+            raise TypeError("pi='<method>' applies when forest() pools the studies; the result "
+                            "has its prediction interval already (pass pi=True)")
+        fit = data
+    else:
+        if isinstance(pi, str):
+            options["pi"] = pi
+        fit = pool(data, by=by, **options)
+    d = _srma.forest_plot(
+        fit._impl, columns=_names(columns), sort=sort, pi=bool(pi), stats=stats, title=title,
+        favours=favours, xlim=xlim, ref=ref, xlab=xlab, decimals=decimals, font_size=font_size,
+        width=width, height=height, dpi=dpi,
+    )
+    return _save(d, path, dpi)
+
+
+def funnel(
+    data: Any,
+    path: str | os.PathLike | None = None,
+    *,
+    contours: Sequence[float] = (),
+    pseudo_ci: bool = True,
+    egger: bool = False,
+    trimfill: str | None = None,
+    title: str = "",
+    xlim: tuple[float, float] | None = None,
+    se_max: float | None = None,
+    xlab: str | None = None,
+    font_size: float = 9,
+    width: float | str | None = None,
+    height: float | str | None = None,
+    dpi: float = 150,
+    **options: Any,
+) -> Drawing:
+    """A funnel plot (``srma funnel``), written to `path` (.svg, .pdf, .png) when given.
+
+    data: a result of srma.pool (without `by`) or studies in any form srma.pool takes (pooled
+    with `options` first). contours: significance contours around the null (e.g. [90, 95, 99]);
+    pseudo_ci: the pseudo confidence region; egger: Egger's regression line; trimfill: "L0" or
+    "R0" adds the imputed studies as open circles; the rest as srma.forest. Returns the
+    srma.Drawing.
+    """
+    if isinstance(data, Result):
+        if options:
+            raise TypeError("pooling options apply when funnel() pools the studies, not to a "
+                            "result")
+        if not isinstance(data, PoolResult):
+            raise TypeError(f"funnel() needs a result of srma.pool without by, not "
+                            f"{type(data).__name__}")
+        fit = data
+    else:
+        fit = pool(data, **options)
+    d = _srma.funnel_plot(
+        fit._impl, contours=[float(c) for c in contours], pseudo_ci=pseudo_ci, egger=egger,
+        trimfill=trimfill, title=title, xlim=xlim, se_max=se_max, xlab=xlab,
+        font_size=font_size, width=width, height=height, dpi=dpi,
+    )
+    return _save(d, path, dpi)
