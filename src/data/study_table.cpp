@@ -183,12 +183,15 @@ study_table study_table::subset(std::span<const std::size_t> rows) const {
   return out;
 }
 
-expected<study_table> make_study_table(const csv_table& csv, const read_options& options) {
-  if (!(options.ci_level > 0 && options.ci_level < 100)) {
-    return fail(
-        errc::input_bad_ci_level,
-        fmt::format("CI level is {}, but must lie between 0 and 100 (e.g. 95)", options.ci_level));
+std::string read_options::validate() const {
+  if (!(ci_level > 0 && ci_level < 100)) {
+    return fmt::format("CI level is {}, but must lie between 0 and 100 (e.g. 95)", ci_level);
   }
+  return {};
+}
+
+expected<study_table> make_study_table(const csv_table& csv, const read_options& options) {
+  if (auto msg = options.validate(); !msg.empty()) return fail(errc::input_bad_ci_level, msg);
   // 1. Which effect column set does the header hold?
   const column_set* chosen = nullptr;
   std::vector<int> cols;

@@ -13,6 +13,7 @@
 #include "regression_model.hpp"
 #include "srma/model/linear_model.hpp"
 #include "srma/util/distributions.hpp"
+#include "srma/util/check.hpp"
 #include "srma/util/error_ids.hpp"
 #include "srma/util/text.hpp"
 #include "tau2/estimators.hpp"
@@ -121,9 +122,10 @@ expected<design_matrix> build_design(const study_table& studies, std::span<const
 expected<metareg_result> metareg(std::span<const double> yi, std::span<const double> vi,
                                  const design_matrix& design, const pool_options& options) {
   if (auto msg = options.validate(); !msg.empty()) return fail(errc::model_bad_options, msg);
+  if (auto ok = check_effects(yi, vi); !ok) return unexpected(ok.error());
   const std::size_t k = yi.size();
   const std::size_t p = design.cols();
-  if (vi.size() != k || design.rows != k) {
+  if (design.rows != k || design.values.size() != k * p) {
     return fail(errc::input_length_mismatch,
                 "yi, vi and the design have different numbers of studies");
   }

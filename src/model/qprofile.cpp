@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "srma/util/distributions.hpp"
+#include "srma/util/check.hpp"
 #include "srma/util/error_ids.hpp"
 #include "tau2/estimators.hpp"
 
@@ -13,6 +14,12 @@ namespace srma {
 
 expected<tau2_interval> qprofile_tau2_ci(const linear_model& m, double level_percent,
                                          const tau2_control& c) {
+  if (!(level_percent > 0 && level_percent < 100)) {
+    return fail(errc::model_bad_options,
+                fmt::format("the level is {}, but must lie between 0 and 100 (e.g. 95)",
+                            level_percent));
+  }
+  if (auto msg = c.validate(); !msg.empty()) return fail(errc::model_bad_options, msg);
   if (m.k() <= m.p()) {
     return fail(errc::model_too_few_studies,
                 fmt::format("a CI for tau^2 needs more than {} studies (k = {})", m.p(), m.k()));
@@ -40,8 +47,7 @@ expected<tau2_interval> qprofile_tau2_ci(const linear_model& m, double level_per
 
 expected<tau2_interval> qprofile_tau2_ci(std::span<const double> yi, std::span<const double> vi,
                                          double level_percent, const tau2_control& control) {
-  if (yi.size() != vi.size())
-    return fail(errc::input_length_mismatch, "yi and vi differ in length");
+  if (auto ok = check_effects(yi, vi); !ok) return unexpected(ok.error());
   intercept_model m(yi, vi);
   return qprofile_tau2_ci(m, level_percent, control);
 }

@@ -404,8 +404,14 @@ expected<void> write_files(const std::string& dir,
 }  // namespace
 }  // namespace detail
 
+std::string run_options::validate() const {
+  if (output_dir.empty()) return "the output folder is empty; name a folder for the report";
+  return {};
+}
+
 expected<run_summary> run_plan(const plan& p, const run_options& options) {
   using namespace detail;
+  if (auto msg = options.validate(); !msg.empty()) return fail(errc::output_unwritable, msg);
   run_context ctx(p, options);
   auto main = ctx.load(p.data_file);
   if (!main) return unexpected(main.error());

@@ -16,6 +16,7 @@
 
 #include "srma/model/linear_model.hpp"
 #include "srma/model/tau2.hpp"
+#include "srma/util/check.hpp"
 #include "srma/util/error_ids.hpp"
 #include "srma/util/parallel.hpp"
 
@@ -66,11 +67,18 @@ void heterogeneity(fit_row& r, const sums& s, bool common, double tau2) {
 
 }  // namespace
 
+std::string gosh_options::validate() const {
+  if (max_subsets < 1) return "max_subsets is 0, but at least one subset must be fitted";
+  return {};
+}
+
 expected<gosh_result> gosh(std::span<const double> yi, std::span<const double> vi,
                            const pool_options& options, const gosh_options& gopts) {
+  if (auto ok = check_effects(yi, vi); !ok) return unexpected(ok.error());
   const std::size_t k = yi.size();
   if (k < 2) return fail(errc::model_too_few_studies, "GOSH needs at least 2 studies");
   if (auto msg = options.validate(); !msg.empty()) return fail(errc::model_bad_options, msg);
+  if (auto msg = gopts.validate(); !msg.empty()) return fail(errc::model_bad_options, msg);
   gosh_result out;
   out.k = k;
   out.model = options.model == model_choice::common ? model_kind::common : model_kind::random;

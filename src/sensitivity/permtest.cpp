@@ -15,6 +15,7 @@
 
 #include "srma/model/linear_model.hpp"
 #include "srma/model/tau2.hpp"
+#include "srma/util/check.hpp"
 #include "srma/util/error_ids.hpp"
 #include "srma/util/parallel.hpp"
 
@@ -76,10 +77,23 @@ expected<double> intercept_statistic(std::span<const double> y, std::span<const 
 
 }  // namespace
 
+std::string permtest_options::validate() const {
+  if (iterations < 1) return "iterations is 0, but at least one permutation is needed";
+  if (max_exact < 1) return "max_exact is 0, but must be at least 1";
+  return {};
+}
+
 expected<permtest_result> permutation_test(std::span<const double> yi, std::span<const double> vi,
                                            const design_matrix* design, const pool_options& options,
                                            const permtest_options& perm) {
+  if (auto ok = check_effects(yi, vi); !ok) return unexpected(ok.error());
+  if (auto msg = options.validate(); !msg.empty()) return fail(errc::model_bad_options, msg);
+  if (auto msg = perm.validate(); !msg.empty()) return fail(errc::model_bad_options, msg);
   const std::size_t k = yi.size();
+  if (design && design->rows != k) {
+    return fail(errc::input_length_mismatch,
+                fmt::format("the design has {} rows for {} studies", design->rows, k));
+  }
   if (k < 2)
     return fail(errc::model_too_few_studies, "a permutation test needs at least 2 studies");
   const bool common = options.model == model_choice::common;

@@ -65,10 +65,13 @@ enum class missing_policy {
 
 /// Options for turning a CSV table into studies.
 struct read_options {
-  std::optional<effect_measure> measure;  ///< --measure; default follows the input kind.
+  std::optional<effect_measure> measure;  ///< Default: follows the input kind.
   std::optional<input_kind> kind;         ///< Choose among several complete column sets.
   double ci_level = 95;                   ///< Level of reported CIs when no ci_level column.
   missing_policy missing = missing_policy::error;
+
+  /// "" when usable, else what is wrong (ci_level strictly between 0 and 100).
+  [[nodiscard]] std::string validate() const;
 };
 
 /// The studies of one meta-analysis.

@@ -58,6 +58,9 @@ enum class tau2_method {
 struct tau2_control {
   double rel_tol = 1e-12;  ///< Stop when |step| <= rel_tol * (tau^2 + typical v).
   int max_iter = 1000;
+
+  /// "" when usable, else what is wrong (rel_tol in (0, 1), max_iter >= 1).
+  [[nodiscard]] std::string validate() const;
 };
 
 /// A tau^2 estimate with its standard error (as metafor prints it) and convergence details.

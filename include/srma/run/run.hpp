@@ -31,6 +31,9 @@ struct run_options {
   bool timestamp = false;  ///< Add the date and time of the run (breaks byte-identical output).
   /// Called with (what, done, total) during long analyses (GOSH, permutation tests).
   std::function<void(std::string_view, std::size_t, std::size_t)> progress;
+
+  /// "" when usable, else what is wrong (an output folder must be named).
+  [[nodiscard]] std::string validate() const;
 };
 
 /// A published number compared with srma's result.

@@ -30,6 +30,9 @@ struct gosh_options {
   std::uint64_t seed = 1;               ///< For random subsets.
   /// Called now and then with (done, total) from the calling thread (progress bars).
   std::function<void(std::size_t, std::size_t)> progress;
+
+  /// "" when usable, else what is wrong (max_subsets >= 1).
+  [[nodiscard]] std::string validate() const;
 };
 
 struct gosh_result {

@@ -36,6 +36,9 @@ struct permtest_options {
   std::size_t max_exact = 10'000'000;  ///< Largest exact test run without `exact`.
   /// Called now and then with (done, total) from the calling thread (progress bars).
   std::function<void(std::size_t, std::size_t)> progress;
+
+  /// "" when usable, else what is wrong (iterations >= 1, max_exact >= 1).
+  [[nodiscard]] std::string validate() const;
 };
 
 struct permtest_result {

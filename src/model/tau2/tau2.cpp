@@ -8,6 +8,7 @@
 #include <cmath>
 
 #include "srma/util/distributions.hpp"
+#include "srma/util/check.hpp"
 #include "srma/util/error_ids.hpp"
 #include "srma/util/text.hpp"
 #include "tau2/estimators.hpp"
@@ -36,6 +37,14 @@ std::optional<tau2_method> parse_tau2_method(std::string_view code) {
 }
 
 std::span<const tau2_method> all_tau2_methods() { return k_methods; }
+
+std::string tau2_control::validate() const {
+  if (!(rel_tol > 0 && rel_tol < 1)) {
+    return fmt::format("the relative tolerance is {}, but must be in (0, 1)", rel_tol);
+  }
+  if (max_iter < 1) return fmt::format("max_iter is {}, but must be at least 1", max_iter);
+  return {};
+}
 
 namespace detail {
 
@@ -91,14 +100,14 @@ expected<double> solve_generalised_q(const linear_model& m, double target, doubl
 
 expected<tau2_estimate> estimate_tau2(std::span<const double> yi, std::span<const double> vi,
                                       tau2_method method, const tau2_control& control) {
-  if (yi.size() != vi.size())
-    return fail(errc::input_length_mismatch, "yi and vi differ in length");
+  if (auto ok = check_effects(yi, vi); !ok) return unexpected(ok.error());
   intercept_model m(yi, vi);
-  return detail::estimate_tau2_impl(m, method, control);
+  return estimate_tau2(m, method, control);
 }
 
 expected<tau2_estimate> estimate_tau2(const linear_model& model, tau2_method method,
                                       const tau2_control& control) {
+  if (auto msg = control.validate(); !msg.empty()) return fail(errc::model_bad_options, msg);
   return detail::estimate_tau2_impl(model, method, control);
 }
 
