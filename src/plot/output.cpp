@@ -27,6 +27,14 @@ std::string_view image_format_name(image_format f) {
   return "svg";
 }
 
+std::string_view to_string(image_format f) { return image_format_name(f); }
+
+std::optional<image_format> parse_image_format(std::string_view text) {
+  for (auto f : {image_format::svg, image_format::pdf, image_format::png})
+    if (detail::iequals(image_format_name(f), text)) return f;
+  return std::nullopt;
+}
+
 expected<image_format> format_from_path(std::string_view path) {
   const auto slash = path.find_last_of('/');
   const auto name = slash == std::string_view::npos ? path : path.substr(slash + 1);

@@ -174,9 +174,9 @@ plot::forest_content forest_content_for(const run_context& ctx, const study_tabl
   plot::forest_content c;
   for (const auto& col : ctx.p.forest_columns)
     if (t.attribute_index(col) >= 0) c.columns.push_back(col);
-  if (ctx.p.sort == "effect") c.sort = plot::forest_sort::effect;
-  if (ctx.p.sort == "weight") c.sort = plot::forest_sort::weight;
-  if (ctx.p.sort == "year" && t.attribute_index("year") >= 0) {
+  if (ctx.p.sort == figure_sort::effect) c.sort = plot::forest_sort::effect;
+  if (ctx.p.sort == figure_sort::weight) c.sort = plot::forest_sort::weight;
+  if (ctx.p.sort == figure_sort::year && t.attribute_index("year") >= 0) {
     c.sort = plot::forest_sort::column;
     c.sort_column = "year";
   }
@@ -479,7 +479,7 @@ expected<void> influence_section(run_context& ctx, const plan_analysis& a, const
 expected<void> bias_section(run_context& ctx, const plan_analysis& a, const prepared& pr,
                             doc_section& s, nlohmann::json& j) {
   bias_options b;
-  b.estimator = a.trimfill == "R0" ? trimfill_estimator::r0 : trimfill_estimator::l0;
+  b.estimator = a.trimfill;
   auto r = small_study_bias(*pr.studies, pr.options, b);
   if (!r) return unexpected(r.error());
   j["result"] = to_json(*r);
@@ -532,9 +532,9 @@ expected<void> bias_section(run_context& ctx, const plan_analysis& a, const prep
   text += fmt::format(
       " Trim-and-fill ({}) imputed {} stud{} on the {} side; the adjusted estimate was {}. "
       "Fail-safe N: {:g} (Rosenthal), {:g} (Orwin), {:g} (Rosenberg).",
-      a.trimfill, r->trimfill.k0, r->trimfill.k0 == 1 ? "y" : "ies", to_string(r->trimfill.side),
-      effect_text(m, r->trimfill.estimate, r->full.level), r->failsafe.rosenthal, r->failsafe.orwin,
-      r->failsafe.rosenberg);
+      to_string(a.trimfill), r->trimfill.k0, r->trimfill.k0 == 1 ? "y" : "ies",
+      to_string(r->trimfill.side), effect_text(m, r->trimfill.estimate, r->full.level),
+      r->failsafe.rosenthal, r->failsafe.orwin, r->failsafe.rosenberg);
   paragraph(s, text);
   for (const auto& w : r->warnings) notice(s, w);
   if (block) s.blocks.push_back(std::move(*block));

@@ -393,8 +393,8 @@ doc_section methods_section(run_context& ctx, effect_measure measure,
             "Small-study effects and publication bias were assessed with a {}funnel plot{}, "
             "Egger's regression test {}, Begg and Mazumdar's rank correlation test {}, the "
             "trim-and-fill method ({} estimator) {} and fail-safe numbers {}.",
-            a.contours.empty() ? "" : "contour-enhanced ", contour, egger, begg, a.trimfill,
-            trimfill, fsn));
+            a.contours.empty() ? "" : "contour-enhanced ", contour, egger, begg,
+            to_string(a.trimfill), trimfill, fsn));
       } break;
       case analysis_type::metareg:
         extra.push_back(fmt::format("Mixed-effects meta-regression {} examined {}.",

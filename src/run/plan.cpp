@@ -211,14 +211,9 @@ expected<plan_analysis> read_analysis(const toml::table& t, std::size_t index,
                     index + 1),
         {file, a.line, 0});
   }
-  bool found = false;
-  for (const auto& [e, name] : k_types) {
-    if (detail::iequals(name, type)) {
-      a.type = e;
-      found = true;
-    }
-  }
-  if (!found) {
+  const auto parsed = parse_analysis_type(type);
+  if (parsed) a.type = *parsed;
+  if (!parsed) {
     return r.invalid("type", fmt::format("is '{}'; expected one of: pool, subgroup, subset, "
                                          "leave1out, cumulative, influence, bias, metareg, gosh, "
                                          "permtest",
@@ -262,10 +257,13 @@ expected<plan_analysis> read_analysis(const toml::table& t, std::size_t index,
       SRMA_TRY(r.get("funnel", a.funnel));
       SRMA_TRY(r.get("contours", a.contours));
       SRMA_TRY(r.get("egger_line", a.egger_line));
-      SRMA_TRY(r.get("trimfill", a.trimfill));
-      a.trimfill = detail::to_upper(a.trimfill);
-      if (a.trimfill != "L0" && a.trimfill != "R0")
-        return r.invalid("trimfill", fmt::format("is '{}'; expected L0 or R0", a.trimfill));
+      std::optional<std::string> trimfill;
+      SRMA_TRY(r.get("trimfill", trimfill));
+      if (trimfill) {
+        auto e = parse_trimfill_estimator(*trimfill);
+        if (!e) return r.invalid("trimfill", fmt::format("is '{}'; expected L0 or R0", *trimfill));
+        a.trimfill = *e;
+      }
       for (double c : a.contours)
         if (!(c > 0 && c < 100)) return r.invalid("contours", "must lie between 0 and 100");
       break;
@@ -334,6 +332,52 @@ std::string_view analysis_type_name(analysis_type t) {
   for (const auto& [e, name] : k_types)
     if (e == t) return name;
   return "?";
+}
+
+std::string_view to_string(analysis_type t) { return analysis_type_name(t); }
+
+std::optional<analysis_type> parse_analysis_type(std::string_view text) {
+  for (const auto& [e, name] : k_types)
+    if (detail::iequals(name, text)) return e;
+  return std::nullopt;
+}
+
+std::string_view to_string(check_model m) {
+  switch (m) {
+    case check_model::common:
+      return "common";
+    case check_model::random:
+      return "random";
+    case check_model::primary:
+      break;
+  }
+  return "primary";
+}
+
+std::optional<check_model> parse_check_model(std::string_view text) {
+  for (auto m : {check_model::primary, check_model::common, check_model::random})
+    if (detail::iequals(to_string(m), text)) return m;
+  return std::nullopt;
+}
+
+std::string_view to_string(figure_sort s) {
+  switch (s) {
+    case figure_sort::effect:
+      return "effect";
+    case figure_sort::weight:
+      return "weight";
+    case figure_sort::year:
+      return "year";
+    case figure_sort::none:
+      break;
+  }
+  return "none";
+}
+
+std::optional<figure_sort> parse_figure_sort(std::string_view text) {
+  for (auto s : {figure_sort::none, figure_sort::effect, figure_sort::weight, figure_sort::year})
+    if (detail::iequals(to_string(s), text)) return s;
+  return std::nullopt;
 }
 
 std::string plan::resolve(const std::string& file) const {
@@ -450,7 +494,7 @@ expected<plan> parse_plan(std::string_view text, const std::string& path) {
         if (!pr)
           return r.invalid(
               "preset", fmt::format("is '{}'; expected srma, metafor, meta or revman5", *preset));
-        p.preset = *preset;
+        p.preset = *pr;
         p.model = preset_options(*pr);
       }
       std::optional<model_choice> m;
@@ -483,11 +527,17 @@ expected<plan> parse_plan(std::string_view text, const std::string& path) {
     return unexpected(t.error());
   } else if (*t) {
     table_reader r(**t, "[figures]", path);
-    SRMA_TRY(r.get("formats", p.formats));
-    for (auto& f : p.formats) {
-      f = detail::to_lower(f);
-      if (f != "svg" && f != "pdf" && f != "png")
-        return r.invalid("formats", fmt::format("contains '{}'; expected svg, pdf and/or png", f));
+    std::optional<std::vector<std::string>> formats;
+    SRMA_TRY(r.get("formats", formats));
+    if (formats) {
+      p.formats.clear();
+      for (const auto& f : *formats) {
+        auto fmt_ = plot::parse_image_format(f);
+        if (!fmt_)
+          return r.invalid("formats",
+                           fmt::format("contains '{}'; expected svg, pdf and/or png", f));
+        p.formats.push_back(*fmt_);
+      }
     }
     SRMA_TRY(r.get("dpi", p.dpi));
     if (!(p.dpi >= 30 && p.dpi <= 1200)) return r.invalid("dpi", "must lie between 30 and 1200");
@@ -501,10 +551,15 @@ expected<plan> parse_plan(std::string_view text, const std::string& path) {
       p.favours_left = favours[0];
       p.favours_right = favours[1];
     }
-    SRMA_TRY(r.get("sort", p.sort));
-    if (p.sort != "none" && p.sort != "effect" && p.sort != "weight" && p.sort != "year")
-      return r.invalid("sort",
-                       fmt::format("is '{}'; expected none, effect, weight or year", p.sort));
+    std::optional<std::string> sort;
+    SRMA_TRY(r.get("sort", sort));
+    if (sort) {
+      auto s = parse_figure_sort(*sort);
+      if (!s)
+        return r.invalid("sort",
+                         fmt::format("is '{}'; expected none, effect, weight or year", *sort));
+      p.sort = *s;
+    }
     SRMA_TRY(r.finish({"formats", "dpi", "columns", "favours", "sort"}));
   }
   // [characteristics]
@@ -579,7 +634,8 @@ expected<plan> parse_plan(std::string_view text, const std::string& path) {
       plan_check c;
       c.line = r.line();
       SRMA_TRY(r.get("analysis", c.analysis));
-      SRMA_TRY(r.get("model", c.model));
+      std::optional<std::string> model;
+      SRMA_TRY(r.get("model", model));
       SRMA_TRY(r.get("subgroup", c.subgroup));
       SRMA_TRY(r.get("estimate", c.estimate));
       SRMA_TRY(r.get("ci_lower", c.ci_lower));
@@ -589,10 +645,13 @@ expected<plan> parse_plan(std::string_view text, const std::string& path) {
       SRMA_TRY(r.get("source", c.source));
       SRMA_TRY(r.finish({"analysis", "model", "subgroup", "estimate", "ci_lower", "ci_upper", "i2",
                          "decimals", "source"}));
-      if (c.model.empty()) c.model = "primary";
-      if (c.model != "primary" && c.model != "common" && c.model != "random")
-        return r.invalid("model",
-                         fmt::format("is '{}'; expected primary, common or random", c.model));
+      if (model) {
+        auto m = parse_check_model(*model);
+        if (!m)
+          return r.invalid("model",
+                           fmt::format("is '{}'; expected primary, common or random", *model));
+        c.model = *m;
+      }
       const bool known = std::any_of(p.analyses.begin(), p.analyses.end(),
                                      [&](const plan_analysis& a) { return a.id == c.analysis; });
       if (!known) {

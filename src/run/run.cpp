@@ -106,19 +106,18 @@ expected<doc_block> run_context::figure(const plot::drawing& d, const std::strin
   const std::string base = fmt::format("figures/figure-{}-{}", n, stem);
   plot::render_options ro;
   ro.dpi = p.dpi;
-  for (const auto& f : p.formats) {
-    const std::string file = base + "." + f;
-    if (f == "svg") {
+  for (const auto f : p.formats) {
+    const std::string file = fmt::format("{}.{}", base, plot::image_format_name(f));
+    if (f == plot::image_format::svg) {
       files[file] = b.figure.svg;
     } else {
-      auto bytes =
-          plot::render(d, f == "pdf" ? plot::image_format::pdf : plot::image_format::png, ro);
+      auto bytes = plot::render(d, f, ro);
       if (!bytes) return unexpected(bytes.error());
       files[file] = std::move(*bytes);
     }
     b.figure.files.push_back(file);
   }
-  if (std::find(p.formats.begin(), p.formats.end(), "svg") == p.formats.end()) {
+  if (std::find(p.formats.begin(), p.formats.end(), plot::image_format::svg) == p.formats.end()) {
     files[base + ".svg"] = b.figure.svg;  // the Markdown report links the SVG
   }
   b.figure.file = base + ".svg";
@@ -184,7 +183,7 @@ check_outcome evaluate_check(const run_context& ctx, const plan_check& c) {
   check_outcome o;
   o.check = c;
   const pool_result* r = nullptr;
-  std::string which = c.model;
+  check_model which = c.model;
   if (auto it = ctx.pooled.find(c.analysis); it != ctx.pooled.end()) r = &it->second;
   if (auto it = ctx.subgrouped.find(c.analysis); it != ctx.subgrouped.end()) {
     if (c.subgroup.empty()) {
@@ -196,17 +195,19 @@ check_outcome evaluate_check(const run_context& ctx, const plan_check& c) {
         o.reason = fmt::format("subgroup '{}' not found", c.subgroup);
         return o;
       }
-      if (which == "primary")
-        which = it->second.primary == model_kind::common ? "common" : "random";
+      if (which == check_model::primary)
+        which =
+            it->second.primary == model_kind::common ? check_model::common : check_model::random;
     }
   }
   if (!r) {
     o.reason = fmt::format("analysis '{}' did not run", c.analysis);
     return o;
   }
-  const model_estimate& e = which == "common"   ? r->common
-                            : which == "random" ? static_cast<const model_estimate&>(r->random)
-                                                : r->primary_estimate();
+  const model_estimate& e = which == check_model::common ? r->common
+                            : which == check_model::random
+                                ? static_cast<const model_estimate&>(r->random)
+                                : r->primary_estimate();
   const auto m = r->measure;
   auto fmt_num = [&](double x) { return format_fixed(x, c.decimals); };
   std::vector<std::string> pub, rep;
@@ -481,12 +482,12 @@ expected<run_summary> run_plan(const plan& p, const run_options& options) {
     for (const auto& c : p.checks) {
       auto o = evaluate_check(ctx, c);
       const std::string what = c.subgroup.empty() ? c.analysis : c.analysis + ": " + c.subgroup;
-      t.rows.push_back({what, c.model, o.published, o.reproduced,
+      t.rows.push_back({what, std::string(to_string(c.model)), o.published, o.reproduced,
                         o.passed ? "yes" : (o.reason.empty() ? "no" : "no (" + o.reason + ")"),
                         c.source});
       cj.push_back({{"analysis", c.analysis},
                     {"subgroup", c.subgroup},
-                    {"model", c.model},
+                    {"model", to_string(c.model)},
                     {"published", o.published},
                     {"reproduced", o.reproduced},
                     {"passed", o.passed},

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "srma/util/error_ids.hpp"
+
 namespace srma {
 namespace {
 
@@ -59,7 +61,8 @@ TEST(plan_test, reads_every_table) {
   EXPECT_EQ(p->reading.missing, missing_policy::exclude);
   EXPECT_EQ(p->model.model, model_choice::auto_i2);
   EXPECT_EQ(p->model.tau2, tau2_method::dl);
-  EXPECT_EQ(p->formats, (std::vector<std::string>{"svg", "png"}));
+  EXPECT_EQ(p->formats,
+            (std::vector<plot::image_format>{plot::image_format::svg, plot::image_format::png}));
   EXPECT_EQ(p->favours_left, "Favours PTR");
   ASSERT_EQ(p->analyses.size(), 4u);
   EXPECT_EQ(p->analyses[0].id, "overall");
@@ -70,7 +73,7 @@ TEST(plan_test, reads_every_table) {
   EXPECT_EQ(p->analyses[3].contours, (std::vector<double>{90, 95, 99}));
   EXPECT_EQ(p->analyses[0].line, 19);
   ASSERT_EQ(p->checks.size(), 1u);
-  EXPECT_EQ(p->checks[0].model, "primary");
+  EXPECT_EQ(p->checks[0].model, check_model::primary);
   EXPECT_DOUBLE_EQ(*p->checks[0].estimate, 0.48);
 }
 
@@ -133,6 +136,40 @@ TEST(plan_test, where_and_toml_syntax_errors) {
   const auto e = error_of("[data]\nfile = \"a.csv\n");
   EXPECT_EQ(e.substr(0, 36), "[srma.plan.E702] dir/plan.toml:2:14:");
   EXPECT_EQ(read_plan("/nonexistent/plan.toml").error().id, "srma.plan.E701");
+}
+
+TEST(plan_test, plan_choices_are_enums_with_one_name_each) {
+  for (auto t :
+       {analysis_type::pool, analysis_type::subgroup, analysis_type::subset,
+        analysis_type::leave1out, analysis_type::cumulative, analysis_type::influence,
+        analysis_type::bias, analysis_type::metareg, analysis_type::gosh, analysis_type::permtest})
+    EXPECT_EQ(parse_analysis_type(to_string(t)), t);
+  for (auto m : {check_model::primary, check_model::common, check_model::random})
+    EXPECT_EQ(parse_check_model(to_string(m)), m);
+  for (auto s : {figure_sort::none, figure_sort::effect, figure_sort::weight, figure_sort::year})
+    EXPECT_EQ(parse_figure_sort(to_string(s)), s);
+  for (auto f : {plot::image_format::svg, plot::image_format::pdf, plot::image_format::png})
+    EXPECT_EQ(plot::parse_image_format(to_string(f)), f);
+  EXPECT_FALSE(parse_analysis_type("forest"));
+  EXPECT_FALSE(parse_figure_sort("alphabetical"));
+  auto p = parse_plan(R"([data]
+file = "x.csv"
+[figures]
+formats = ["PNG"]
+sort = "Weight"
+[[analysis]]
+type = "bias"
+trimfill = "r0"
+)",
+                      "plan.toml");
+  ASSERT_TRUE(p) << p.error().what();
+  EXPECT_EQ(p->formats, std::vector<plot::image_format>{plot::image_format::png});
+  EXPECT_EQ(p->sort, figure_sort::weight);
+  EXPECT_EQ(p->analyses[0].trimfill, trimfill_estimator::r0);
+  auto bad = parse_plan(
+      "[data]\nfile = \"x.csv\"\n[[analysis]]\ntype = \"bias\"\ntrimfill = \"L1\"\n", "plan.toml");
+  ASSERT_FALSE(bad);
+  EXPECT_EQ(bad.error().id, errc::plan_bad_choice);
 }
 
 }  // namespace

@@ -26,6 +26,10 @@ enum class image_format { svg, pdf, png };
 
 /// "svg", "pdf" or "png".
 [[nodiscard]] std::string_view image_format_name(image_format f);
+/// Same as image_format_name (the uniform name every enum has).
+[[nodiscard]] std::string_view to_string(image_format f);
+/// Parses "svg", "pdf" or "png" (case-insensitive).
+[[nodiscard]] std::optional<image_format> parse_image_format(std::string_view text);
 
 /// The format of a file name from its extension (case-insensitive).
 ///

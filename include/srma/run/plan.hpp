@@ -37,8 +37,10 @@
 #include <string_view>
 #include <vector>
 
+#include "srma/bias/trim_and_fill.hpp"
 #include "srma/data/study_table.hpp"
 #include "srma/model/pool_options.hpp"
+#include "srma/plot/output.hpp"
 #include "srma/util/expected.hpp"
 
 namespace srma {
@@ -57,6 +59,26 @@ enum class analysis_type {
 };
 
 [[nodiscard]] std::string_view analysis_type_name(analysis_type t);
+/// The plan's name of an analysis type ("pool", "subgroup", ...); same as analysis_type_name.
+[[nodiscard]] std::string_view to_string(analysis_type t);
+/// Parses a plan's `type` value.
+[[nodiscard]] std::optional<analysis_type> parse_analysis_type(std::string_view text);
+
+/// Which model's estimate a [[check]] compares.
+enum class check_model {
+  primary,  ///< The model the analysis leads with (the default).
+  common,
+  random,
+};
+/// "primary", "common" or "random".
+[[nodiscard]] std::string_view to_string(check_model m);
+[[nodiscard]] std::optional<check_model> parse_check_model(std::string_view text);
+
+/// Order of the studies in the report's forest plots ([figures] sort).
+enum class figure_sort { none, effect, weight, year };
+/// "none", "effect", "weight" or "year".
+[[nodiscard]] std::string_view to_string(figure_sort s);
+[[nodiscard]] std::optional<figure_sort> parse_figure_sort(std::string_view text);
 
 /// One [[analysis]] entry. Unset optional model settings inherit the plan's [model].
 struct plan_analysis {
@@ -72,25 +94,25 @@ struct plan_analysis {
   std::optional<ci_method> ci;
   std::optional<pi_method> pi;
   std::optional<bool> common_tau2;
-  bool prediction_interval = false;     ///< Show the prediction interval row in forest plots.
-  std::string by;                       ///< subgroup
-  std::string order;                    ///< cumulative
-  std::vector<std::string> mods;        ///< metareg, permtest
-  std::vector<std::string> factors;     ///< metareg, permtest
-  bool funnel = true;                   ///< bias: draw the funnel plot
-  std::vector<double> contours;         ///< bias: contour-enhanced funnel levels, e.g. 90, 95, 99
-  bool egger_line = true;               ///< bias: Egger's line in the funnel plot
-  std::string trimfill = "L0";          ///< bias: L0 or R0
-  std::size_t iterations = 1000;        ///< permtest
-  bool exact = false;                   ///< permtest
-  std::uint64_t seed = 1;               ///< permtest, gosh
-  std::size_t max_subsets = 1'000'000;  ///< gosh
+  bool prediction_interval = false;  ///< Show the prediction interval row in forest plots.
+  std::string by;                    ///< subgroup
+  std::string order;                 ///< cumulative
+  std::vector<std::string> mods;     ///< metareg, permtest
+  std::vector<std::string> factors;  ///< metareg, permtest
+  bool funnel = true;                ///< bias: draw the funnel plot
+  std::vector<double> contours;      ///< bias: contour-enhanced funnel levels, e.g. 90, 95, 99
+  bool egger_line = true;            ///< bias: Egger's line in the funnel plot
+  trimfill_estimator trimfill = trimfill_estimator::l0;  ///< bias
+  std::size_t iterations = 1000;                         ///< permtest
+  bool exact = false;                                    ///< permtest
+  std::uint64_t seed = 1;                                ///< permtest, gosh
+  std::size_t max_subsets = 1'000'000;                   ///< gosh
 };
 
 /// A published result the plan's analysis should reproduce ([[check]]).
 struct plan_check {
   std::string analysis;  ///< Analysis id.
-  std::string model;     ///< "common", "random" or "primary" (default).
+  check_model model = check_model::primary;
   std::string subgroup;  ///< For subgroup analyses: the level whose estimate is checked.
   std::optional<double> estimate, ci_lower, ci_upper;  ///< On the display scale (e.g. HR).
   std::optional<double> i2;                            ///< Percent (the plan's I² definition).
@@ -112,13 +134,14 @@ struct plan {
   std::string experimental, control, outcome;
   // [model]
   pool_options model;
-  std::string preset = "srma";
+  srma::preset preset = srma::preset::srma;
   // [figures]
-  std::vector<std::string> formats = {"svg", "pdf", "png"};
+  std::vector<plot::image_format> formats = {plot::image_format::svg, plot::image_format::pdf,
+                                             plot::image_format::png};
   double dpi = 300;
   std::vector<std::string> forest_columns;
   std::string favours_left, favours_right;
-  std::string sort = "none";
+  figure_sort sort = figure_sort::none;
   // [characteristics]: the study table (Table 1)
   std::vector<std::string> characteristics;  ///< Columns; empty = every non-effect column.
   // [prisma]
