@@ -4,8 +4,16 @@
 # (tests/package/ builds such a consumer against an installed tree).
 include(CMakePackageConfigHelpers)
 
+# The headers of components that were not built (figures, plans) are left out with them.
+set(_srma_header_excludes "")
+foreach(_c plot run)
+  get_property(_built GLOBAL PROPERTY SRMA_COMPONENT_${_c}_TARGETS)
+  if(NOT _built)
+    list(APPEND _srma_header_excludes PATTERN "${_c}" EXCLUDE)
+  endif()
+endforeach()
 install(DIRECTORY "${PROJECT_SOURCE_DIR}/include/srma" DESTINATION "${CMAKE_INSTALL_INCLUDEDIR}"
-        COMPONENT devel FILES_MATCHING PATTERN "*.hpp")
+        COMPONENT devel FILES_MATCHING PATTERN "*.hpp" ${_srma_header_excludes})
 
 # One export set per component, so that loading core never reads the targets of plot or run.
 get_property(SRMA_BUILT_COMPONENTS GLOBAL PROPERTY SRMA_COMPONENTS)

@@ -55,6 +55,11 @@ function(srma_add_component name)
     set_target_properties(${target} PROPERTIES
       OUTPUT_NAME srma_${name} EXPORT_NAME ${name}${suffix}
       VERSION ${PROJECT_VERSION} SOVERSION ${PROJECT_VERSION_MAJOR})
+    if(kind STREQUAL "SHARED")
+      # An installed libsrma_plot.so finds libsrma_report.so and libsrma_core.so beside itself,
+      # also when the program that loads it does not link them directly (--as-needed drops them).
+      set_target_properties(${target} PROPERTIES INSTALL_RPATH "\$ORIGIN")
+    endif()
     set_property(GLOBAL APPEND PROPERTY SRMA_COMPONENT_${name}_TARGETS ${target})
   endforeach()
   set_property(GLOBAL APPEND PROPERTY SRMA_COMPONENTS ${name})
