@@ -180,9 +180,6 @@ analysis<permtest_result> run_permtest(const study_table& s, const pool_options&
                                        const std::vector<std::string>& factors,
                                        std::size_t iterations, bool exact, std::uint64_t seed,
                                        std::size_t max_exact) {
-  if (iterations < 2) {
-    raise(errc::cli_bad_value, fmt::format("iterations={}: expected at least 2", iterations));
-  }
   permtest_options p;
   p.iterations = iterations;
   p.exact = exact;
@@ -197,7 +194,6 @@ analysis<permtest_result> run_permtest(const study_table& s, const pool_options&
 
 gosh_analysis run_gosh(const study_table& s, const pool_options& o, std::size_t max_subsets,
                        std::uint64_t seed) {
-  if (max_subsets < 1) raise(errc::cli_bad_value, "max_subsets=0: expected at least 1");
   gosh_options g;
   g.max_subsets = max_subsets;
   g.seed = seed;

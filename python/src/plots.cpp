@@ -265,7 +265,6 @@ plot::gosh_plot_options gosh_options_of(const gosh_analysis& a, const py::object
 
 plot::drawing gosh_plot(const gosh_analysis& a, const py::object& highlight,
                         const std::string& title, std::size_t bin_above, bool histograms) {
-  if (bin_above < 1) raise(errc::plot_bad_options, "bin_above=0: expected at least 1");
   return unwrap(
       plot::draw_gosh(a.result, gosh_options_of(a, highlight, title, bin_above, histograms)));
 }
