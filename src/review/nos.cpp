@@ -148,6 +148,19 @@ std::string_view to_string(ahrq_standard s) {
   return "unknown";
 }
 
+std::optional<nos_class> parse_nos_class(std::string_view text) {
+  for (auto c : {nos_class::high, nos_class::moderate, nos_class::low, nos_class::unknown})
+    if (detail::iequals(to_string(c), text)) return c;
+  return std::nullopt;
+}
+
+std::optional<ahrq_standard> parse_ahrq_standard(std::string_view text) {
+  for (auto a :
+       {ahrq_standard::good, ahrq_standard::fair, ahrq_standard::poor, ahrq_standard::unknown})
+    if (detail::iequals(to_string(a), text)) return a;
+  return std::nullopt;
+}
+
 std::string nos_options::validate() const {
   if (high_from < 1 || high_from > 9) {
     return fmt::format("high_from is {}, but must be 1–9", high_from);

@@ -143,7 +143,20 @@ TEST(estimators_test, enum_names_round_trip) {
   EXPECT_EQ(parse_trimfill_estimator("r0"), trimfill_estimator::r0);
   EXPECT_FALSE(parse_trimfill_estimator("L1"));
   EXPECT_FALSE(parse_funnel_side("up"));
-  for (auto m : all_tau2_methods()) EXPECT_EQ(parse_tau2_method(tau2_method_code(m)), m);
+  for (auto m : all_tau2_methods()) EXPECT_EQ(parse_tau2_method(to_string(m)), m);
+  for (auto m : {model_kind::common, model_kind::random})
+    EXPECT_EQ(parse_model_kind(to_string(m)), m);
+  for (auto m :
+       {model_choice::common, model_choice::random, model_choice::both, model_choice::auto_i2})
+    EXPECT_EQ(parse_model_choice(to_string(m)), m);
+  for (auto m : {ci_method::z, ci_method::hksj}) EXPECT_EQ(parse_ci_method(to_string(m)), m);
+  for (auto p : {preset::srma, preset::metafor, preset::meta, preset::revman5})
+    EXPECT_EQ(parse_preset(to_string(p)), p);
+  for (auto m : {missing_policy::error, missing_policy::exclude})
+    EXPECT_EQ(parse_missing_policy(to_string(m)), m);
+  for (auto m : {effect_measure::hazard_ratio, effect_measure::odds_ratio,
+                 effect_measure::risk_ratio, effect_measure::mean_difference})
+    EXPECT_EQ(parse_measure(to_string(m)), m);
 }
 
 // ---- the shared checks, through every public function that takes arrays ----------------------

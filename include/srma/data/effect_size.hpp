@@ -38,6 +38,8 @@ enum class effect_measure {
 [[nodiscard]] bool is_ratio(effect_measure m);
 /// Parses a code ("hr", "OR", "smd", ...), case-insensitively.
 [[nodiscard]] std::optional<effect_measure> parse_measure(std::string_view code);
+/// Same as measure_code (the uniform name every enum has).
+[[nodiscard]] inline std::string_view to_string(effect_measure m) { return measure_code(m); }
 /// The value of "no effect" on the display scale: 1 for ratios, 0 otherwise.
 [[nodiscard]] double null_value(effect_measure m);
 /// Maps an analysis-scale value to the display scale (exp for ratio measures).

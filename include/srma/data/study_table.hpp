@@ -45,6 +45,10 @@ enum class input_kind { ratio_ci, log_hr_se, yi_sei, yi_vi, oe_v, two_by_two, me
 /// Parses "hr,lower,upper", "loghr,se", "yi,sei", "yi,vi", "oe,v", "2x2", "means" (or the
 /// column lists of the last two).
 [[nodiscard]] std::optional<input_kind> parse_input_kind(std::string_view text);
+/// Same as input_kind_columns (the uniform name every enum has).
+[[nodiscard]] inline std::string_view to_string(input_kind kind) {
+  return input_kind_columns(kind);
+}
 
 /// True for the name of a column that carries effect data in some recognised column set (hr,
 /// lower, upper, ci_level, loghr, se, yi, vi, oe, v, events_t, ..., m1, sd1, n1, ...).
@@ -62,6 +66,17 @@ enum class missing_policy {
   error,    ///< Stop with srma.input.E204 (the default).
   exclude,  ///< Leave the study out and list it in `study_table::excluded`.
 };
+
+/// "error" or "exclude" (a plan's [data] missing).
+[[nodiscard]] inline std::string_view to_string(missing_policy m) {
+  return m == missing_policy::error ? "error" : "exclude";
+}
+/// Parses "error" or "exclude" (exact, lower case).
+[[nodiscard]] inline std::optional<missing_policy> parse_missing_policy(std::string_view text) {
+  if (text == "error") return missing_policy::error;
+  if (text == "exclude") return missing_policy::exclude;
+  return std::nullopt;
+}
 
 /// Options for turning a CSV table into studies.
 struct read_options {

@@ -80,4 +80,12 @@ struct pool_options {
 [[nodiscard]] std::string_view i2_definition_name(i2_definition d);
 [[nodiscard]] std::optional<i2_definition> parse_i2_definition(std::string_view name);
 
+// The uniform spelling: one to_string/parse pair per enum (the *_name functions above are the
+// same names under their older spelling).
+[[nodiscard]] inline std::string_view to_string(preset p) { return preset_name(p); }
+[[nodiscard]] inline std::string_view to_string(model_choice m) { return model_choice_name(m); }
+[[nodiscard]] inline std::string_view to_string(ci_method m) { return ci_method_name(m); }
+[[nodiscard]] inline std::string_view to_string(pi_method m) { return pi_method_name(m); }
+[[nodiscard]] inline std::string_view to_string(i2_definition d) { return i2_definition_name(d); }
+
 }  // namespace srma

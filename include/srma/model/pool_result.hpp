@@ -11,7 +11,9 @@
 //   if (r) fmt::print("{}", srma::full_report(*r));
 #pragma once
 
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "srma/data/effect_size.hpp"
@@ -63,6 +65,17 @@ struct heterogeneity_stats {
 
 /// Which model the results lead with.
 enum class model_kind { common, random };
+
+/// "common" or "random".
+[[nodiscard]] inline std::string_view to_string(model_kind m) {
+  return m == model_kind::common ? "common" : "random";
+}
+/// Parses "common" or "random" (exact, lower case).
+[[nodiscard]] inline std::optional<model_kind> parse_model_kind(std::string_view text) {
+  if (text == "common") return model_kind::common;
+  if (text == "random") return model_kind::random;
+  return std::nullopt;
+}
 
 struct pool_result {
   std::size_t k = 0;

@@ -51,6 +51,8 @@ enum class tau2_method {
 [[nodiscard]] std::string_view tau2_method_code(tau2_method m);
 /// Parses a code case-insensitively.
 [[nodiscard]] std::optional<tau2_method> parse_tau2_method(std::string_view code);
+/// Same as tau2_method_code (the uniform name every enum has).
+[[nodiscard]] inline std::string_view to_string(tau2_method m) { return tau2_method_code(m); }
 /// Every estimator, in a fixed order (for tests and documentation).
 [[nodiscard]] std::span<const tau2_method> all_tau2_methods();
 

@@ -39,6 +39,10 @@ enum class ahrq_standard { good, fair, poor, unknown };
 [[nodiscard]] std::string_view to_string(nos_class c);
 /// "Good", "Fair", "Poor", "unknown".
 [[nodiscard]] std::string_view to_string(ahrq_standard s);
+/// Parses "high", "moderate", "low" or "unknown" (case-insensitive).
+[[nodiscard]] std::optional<nos_class> parse_nos_class(std::string_view text);
+/// Parses "Good", "Fair", "Poor" or "unknown" (case-insensitive).
+[[nodiscard]] std::optional<ahrq_standard> parse_ahrq_standard(std::string_view text);
 
 /// Thresholds on the NOS total. The default is the seed review's (Xiao et al. 2025): total ≥ 6
 /// is high quality, anything lower is low. Set `moderate_from` for three classes.

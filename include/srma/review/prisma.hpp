@@ -71,6 +71,8 @@ enum class prisma_box {
 [[nodiscard]] std::string_view prisma_box_label(prisma_box box);
 /// The box whose field id is `id` (ASCII case ignored), if any.
 [[nodiscard]] std::optional<prisma_box> parse_prisma_box(std::string_view id);
+/// Same as prisma_box_id (the uniform name every enum has).
+[[nodiscard]] inline std::string_view to_string(prisma_box box) { return prisma_box_id(box); }
 /// True for the boxes that hold (name, n) lists rather than one count.
 [[nodiscard]] bool is_prisma_list(prisma_box box);
 
