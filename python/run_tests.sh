@@ -20,9 +20,9 @@
 #   PYTHON                      interpreter (default /usr/bin/python3, the one Debian's packages
 #                               are installed for; else python3 on PATH)
 #   CMAKE_BUILD_PARALLEL_LEVEL  compile jobs (default 2)
-#   SRMA_PY_BUILD_DIR           CMake build folder (default python/build/cmake, kept between runs
-#                               so that a rerun compiles only what changed; delete it for a clean
-#                               build)
+#   SRMA_PY_BUILD_DIR           CMake build folder (default python/build/cmake-<python tag>, kept
+#                               between runs so that a rerun compiles only what changed; delete it
+#                               for a clean build)
 #   SRMA_CLI                    the srma program for the side-by-side tests (default
 #                               /work/main/build/srma; those tests are skipped when it is absent)
 # Arguments are passed on to pytest.
@@ -62,7 +62,8 @@ if ((${#missing[@]})); then
 fi
 
 export CMAKE_BUILD_PARALLEL_LEVEL="${CMAKE_BUILD_PARALLEL_LEVEL:-2}"
-export SRMA_PY_BUILD_DIR="${SRMA_PY_BUILD_DIR:-$here/build/cmake}"
+tag="$("$PYTHON" -c 'import sys; print(sys.implementation.cache_tag)')"  # e.g. cpython-311
+export SRMA_PY_BUILD_DIR="${SRMA_PY_BUILD_DIR:-$here/build/cmake-$tag}"
 
 site="$(mktemp -d "${TMPDIR:-/tmp}/srma-python.XXXXXX")"
 trap 'rm -rf "$site"' EXIT

@@ -49,7 +49,8 @@ pool_options make_pool_options(const std::optional<std::string>& preset_arg,
   o.common_tau2 = common_tau2;
   if (rel_tol) o.control.rel_tol = *rel_tol;
   if (max_iter) o.control.max_iter = *max_iter;
-  if (auto msg = o.validate(); !msg.empty()) raise(errc::cli_bad_value, msg);
+  // Values out of range get the library's id for invalid options, as pool() would report them.
+  if (auto msg = o.validate(); !msg.empty()) raise(errc::model_bad_options, msg);
   return o;
 }
 

@@ -3,9 +3,9 @@
 // Keyword arguments -> library options, with the command line's rules: a preset gives the
 // defaults (srma, metafor, meta, revman5; docs/presets.md), then every option given explicitly
 // overrides it; `level` and `auto_i2` are always set (95 and 20 unless given), as the CLI does.
-// A value that is not among those accepted raises srma.Error with the CLI's id srma.cli.E401, and
-// options that fail pool_options::validate() do too, so the same mistake gets the same id in
-// Python and on the command line.
+// A name that is not among those accepted (method="XYZ", preset="stata") raises srma.Error with
+// the CLI's id srma.cli.E401, so the same mistake gets the same id in Python and on the command
+// line; a value out of range (level=100) gets the library's srma.model.E300, as pool() gives it.
 //
 // Example (Python):
 //

@@ -2,7 +2,8 @@
 #
 # Library errors arrive in Python as srma.Error (a ValueError) with the error's stable id, its
 # message and location as attributes, and str() equal to error::what(): "[id] file:line:col:
-# message". Argument values that are not accepted carry the command line's id srma.cli.E401.
+# message". Names that are not accepted carry the command line's id srma.cli.E401, values out of
+# range the library's srma.model.E300.
 import pickle
 
 import numpy as np
@@ -63,8 +64,7 @@ def test_array_errors():
 def test_option_values_carry_the_cli_id():
     for kwargs, words in [({"method": "XYZ"}, "DL, REML"), ({"preset": "stata"}, "metafor"),
                           ({"model": "mixed"}, "common, random"), ({"pi": "q"}, "t2"),
-                          ({"i2": "H"}, "tau2"), ({"measure": "XX"}, "SMD"),
-                          ({"level": 100}, "between 0 and 100")]:
+                          ({"i2": "H"}, "tau2"), ({"measure": "XX"}, "SMD")]:
         e = raises_id("srma.cli.E401", srma.pool, BCG, **kwargs)
         assert words in e.message, e.message
     raises_id("srma.cli.E401", srma.bias, BCG, estimator="Q0")
@@ -90,6 +90,10 @@ def test_model_errors():
 
 def test_library_option_checks():
     yi, vi = [0.1, 0.3, 0.2, 0.5], [0.01, 0.02, 0.03, 0.02]
+    e = raises_id("srma.model.E300", srma.pool, yi, vi, level=100)
+    assert "between 0 and 100" in e.message
+    raises_id("srma.model.E300", srma.pool, yi, vi, auto_i2=101)
+    raises_id("srma.model.E300", srma.leave1out, yi, vi, max_iter=0)
     raises_id("srma.model.E300", srma.qprofile_tau2_ci, yi, vi, level=100)
     raises_id("srma.model.E300", srma.estimate_tau2, yi, vi, rel_tol=0)
     raises_id("srma.model.E300", srma.permutation_test, yi, vi, iterations=0)
