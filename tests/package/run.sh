@@ -8,7 +8,8 @@
 #   1. srma is configured (Release, shared libraries on, no tests or benchmarks) and built in
 #      BUILD_DIR/srma, or, given SRMA_BUILD_TREE, that already-built tree is used instead (ctest
 #      passes srma's own build to save time; it must have been configured with shared libraries and
-#      install rules, and without sanitizers). Then `cmake --install` into BUILD_DIR/prefix.
+#      install rules, and without sanitizers). Then `cmake --install` into BUILD_DIR/staging,
+#      moved to BUILD_DIR/prefix: everything below also shows that the prefix is relocatable.
 #   2. The prefix holds the umbrella header, the static and shared core library, the CLI and the
 #      package configuration; the umbrella header includes every core and report header and no
 #      figure or plan header; libsrma_core.so needs no Cairo, Pango, toml++ or OpenSSL.
@@ -24,9 +25,12 @@
 #      - examples/cpp/ built on its own against the prefix; its ctest compares the output with
 #        the committed golden file.
 #      - components/: what find_package(srma ...) defines for each request, and that it fails,
-#        with a message saying why, for a component whose dependency is disabled (the control
-#        that shows the disabled-dependency check above can fail), an unknown component and an
-#        incompatible version.
+#        with a message saying why, for a component whose dependency is disabled or missing (the
+#        control that shows the disabled-dependency check above can fail), an unknown component
+#        and an incompatible version.
+#   4. A statistics-only install (no figures, plans, CLI or shared libraries; configured where
+#      Cairo, toml++, OpenSSL and CLI11 cannot be found) holds no figure or plan header or
+#      library; examples/cpp builds against it; find_package says which components it lacks.
 # Exits 0 when every check passes, else 1 with a message naming the failed check.
 set -euo pipefail
 
@@ -129,9 +133,15 @@ else
     -DSRMA_BUILD_TESTS=OFF -DSRMA_BUILD_BENCH=OFF -DSRMA_BUILD_SHARED=ON
   run_logged "$work/srma.build.log" cmake --build "$tree" -j"$jobs"
 fi
-rm -rf "$prefix"
-run_logged "$work/install.log" cmake --install "$tree" --prefix "$prefix"
-pass "cmake --install into $prefix"
+# Installed elsewhere and then moved, so that every consumer below also shows the prefix is
+# relocatable (no file may hold the path it was installed to).
+staging="$work/staging"
+rm -rf "$prefix" "$staging"
+run_logged "$work/install.log" cmake --install "$tree" --prefix "$staging"
+mv "$staging" "$prefix"
+stale=$(grep -rl "$staging" "$prefix" || true)
+[ -z "$stale" ] || fail "installed files hold the install path $staging: $stale"
+pass "cmake --install, then moved to $prefix"
 
 # ---- 2. What the prefix holds ------------------------------------------------------------------
 libdir=lib
@@ -250,10 +260,48 @@ components 0 "checks passed" "-DREQUEST=0.1.0" \
 components 0 "checks passed" "-DREQUEST=COMPONENTS;core;OPTIONAL_COMPONENTS;holography" \
   "-DEXPECT=srma::core" "-DEXPECT_FOUND=core" "-DEXPECT_NOT_FOUND=holography"
 components 1 "dependency PkgConfig could not be found" "-DREQUEST=COMPONENTS;plot" -DCMAKE_DISABLE_FIND_PACKAGE_PkgConfig=ON
+PKG_CONFIG_LIBDIR=/nonexistent PKG_CONFIG_PATH= \
+  components 1 "component 'plot' needs the pkg-config modules cairo, cairo-svg" "-DREQUEST=COMPONENTS;plot"
 components 1 "dependency tomlplusplus could not be found" "-DREQUEST=COMPONENTS;run" -DCMAKE_DISABLE_FIND_PACKAGE_tomlplusplus=ON
 components 1 "unknown component 'holography'" "-DREQUEST=COMPONENTS;core;holography"
 components 1 "srmaConfig\.cmake, version: 0\.1\.0" "-DREQUEST=0.2;COMPONENTS;core"
 components 1 "srmaConfig\.cmake, version: 0\.1\.0" "-DREQUEST=1.0;COMPONENTS;core"
 pass "find_package(srma ...): $n_comp requests define what they should or fail with the reason"
+
+# ---- 4. A statistics-only install ------------------------------------------------------------
+# srma configured without figures, plans, CLI and shared libraries, on a machine where Cairo
+# (pkg-config), toml++, OpenSSL and CLI11 cannot be found: it builds and installs core and report
+# only, leaves the figure and plan headers out, and the umbrella header and examples/cpp work
+# against it.
+core_tree="$work/srma-core-only"
+core_prefix="$work/prefix-core-only"
+run_logged "$work/srma-core-only.configure.log" cmake -S "$src" -B "$core_tree" \
+  -DCMAKE_BUILD_TYPE=Release -DSRMA_BUILD_PLOT=OFF -DSRMA_BUILD_RUN=OFF -DSRMA_BUILD_CLI=OFF \
+  -DSRMA_BUILD_TESTS=OFF -DSRMA_BUILD_BENCH=OFF -DSRMA_BUILD_SHARED=OFF \
+  "${without_figure_deps[@]}" -DCMAKE_DISABLE_FIND_PACKAGE_CLI11=ON
+run_logged "$work/srma-core-only.build.log" cmake --build "$core_tree" -j"$jobs"
+rm -rf "$core_prefix"
+run_logged "$work/install-core-only.log" cmake --install "$core_tree" --prefix "$core_prefix"
+for f in include/srma/srma.hpp include/srma/report/text_report.hpp "$libdir/libsrma_core.a" \
+  "$libdir/libsrma_report.a"; do
+  [ -e "$core_prefix/$f" ] || fail "the statistics-only prefix has no $f"
+done
+for f in include/srma/plot include/srma/run "$libdir/libsrma_plot.a" "$libdir/libsrma_core.so" bin/srma; do
+  [ ! -e "$core_prefix/$f" ] || fail "the statistics-only prefix holds $f"
+done
+configure_consumer examples-core-only "$src/examples/cpp" -DCMAKE_PREFIX_PATH="$core_prefix" \
+  "${without_figure_deps[@]}"
+build_consumer examples-core-only
+run_logged "$work/examples-core-only.ctest.log" ctest --test-dir "$work/examples-core-only" --output-on-failure
+grep -q "100% tests passed" "$work/examples-core-only.ctest.log" || fail "examples/cpp (statistics-only prefix): no test ran"
+prefix=$core_prefix  # for the components checks
+components 0 "checks passed" "-DREQUEST=0.1" "${without_figure_deps[@]}" \
+  "-DEXPECT=srma::core;srma::report" "-DEXPECT_FOUND=core;report" \
+  "-DEXPECT_ABSENT=srma::core_shared;srma::report_shared;srma::plot;srma::run"
+components 1 "this srma was built without component 'plot' \\(built: core, report\\)" "-DREQUEST=COMPONENTS;plot"
+components 1 "component 'run' needs 'plot', which this srma was built without" "-DREQUEST=COMPONENTS;report;run"
+components 0 "checks passed" "-DREQUEST=COMPONENTS;report;OPTIONAL_COMPONENTS;plot" \
+  "-DEXPECT=srma::report" "-DEXPECT_FOUND=report" "-DEXPECT_NOT_FOUND=plot" "-DEXPECT_ABSENT=srma::plot"
+pass "a statistics-only install (core, report; static only) without Cairo, toml++, OpenSSL or CLI11; examples/cpp builds against it"
 
 echo "package: all $checks checks passed in $((SECONDS - start)) s"
