@@ -38,6 +38,9 @@ const std::map<std::string, std::string>& reference_texts() {
       {"hksj",
        "Hartung J, Knapp G. A refined method for the meta-analysis of controlled clinical "
        "trials with binary outcome. Stat Med. 2001;20:3875-3889."},
+      {"knapp2003",
+       "Knapp G, Hartung J. Improved tests for a random effects meta-regression with a single "
+       "covariate. Stat Med. 2003;22:2693-2710."},
       {"sidik2002",
        "Sidik K, Jonkman JN. A simple confidence interval for meta-analysis. Stat "
        "Med. 2002;21:3153-3159."},
@@ -396,10 +399,16 @@ doc_section methods_section(run_context& ctx, effect_measure measure,
             a.contours.empty() ? "" : "contour-enhanced ", contour, egger, begg,
             to_string(a.trimfill), trimfill, fsn));
       } break;
-      case analysis_type::metareg:
-        extra.push_back(fmt::format("Mixed-effects meta-regression {} examined {}.",
-                                    refs.cite("metareg"), fmt::join(a.mods, ", ")));
-        break;
+      case analysis_type::metareg: {
+        const std::string c = refs.cite("metareg");
+        const bool knha = a.ci.value_or(m.ci) == ci_method::hksj;
+        extra.push_back(fmt::format(
+            "Mixed-effects meta-regression {} examined {}{}.", c, fmt::join(a.mods, ", "),
+            knha ? fmt::format(", with the Knapp-Hartung adjustment of the coefficients' "
+                               "standard errors and t and F tests {}",
+                               refs.cite("knapp2003"))
+                 : std::string()));
+      } break;
       case analysis_type::gosh:
         extra.push_back(
             fmt::format("A GOSH plot {} displayed the pooled estimate and I\u00b2 of "

@@ -28,8 +28,10 @@ pool_options metafor(tau2_method m, bool hksj = false) {
   return o;
 }
 
-// Reference: /work/shared/methods/pooling.md §2 "BCG reference values", metafor 3.8-1,
-// rma(yi, vi, method = M, control = list(threshold = 1e-12, tol = 1e-12)), printed digits.
+// Reference: metafor 3.8-1 on dat.bcg (escalc(measure = "RR")), rma(yi, vi, method = M,
+// control = list(threshold = 1e-12, tol = 1e-12)), printed digits; the same fits at full
+// precision are the cases bcg_RR_<M>_z of tests/validation/data/bcg.json
+// (tools/make_reference_pool.R).
 TEST(pool_test, bcg_tau2_estimators_match_metafor_printed_values) {
   struct row {
     tau2_method m;

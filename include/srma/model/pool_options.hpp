@@ -30,7 +30,8 @@ enum class model_choice {
 /// Inference for the random-effects mean.
 enum class ci_method {
   z,     ///< Wald-type: normal quantiles (metafor test = "z"; meta "classic"; RevMan).
-  hksj,  ///< Hartung-Knapp-Sidik-Jonkman: scaled SE and t(k-1) (metafor test = "knha").
+  hksj,  ///< Hartung-Knapp-Sidik-Jonkman (Hartung & Knapp 2001; Sidik & Jonkman 2002): scaled
+         ///< SE and t(k-1) (metafor test = "knha"); in meta-regression Knapp & Hartung 2003.
 };
 
 /// Distribution of the prediction interval mu +- c sqrt(SE^2 + tau^2).

@@ -29,7 +29,8 @@ namespace srma {
 enum class tau2_method {
   /// DerSimonian & Laird (1986): max(0, (Q - (k-p)) / tr P).
   dl,
-  /// Restricted maximum likelihood (Raudenbush 2009): root of y'PPy = tr P, Fisher scoring
+  /// Restricted maximum likelihood (Harville 1977; Viechtbauer 2005): root of y'PPy = tr P, Fisher
+  /// scoring
   /// from the HE estimate, checked against the likelihood at tau^2 = 0.
   reml,
   /// Maximum likelihood (Hardy & Thompson 1996): root of y'PPy = tr W, Fisher scoring.
