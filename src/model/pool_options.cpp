@@ -17,9 +17,8 @@ std::string pool_options::validate() const {
     return fmt::format("the I^2 threshold of the auto rule is {}, but must lie in [0, 100]",
                        auto_i2_threshold);
   }
-  if (!(control.rel_tol > 0) || control.max_iter < 1) {
-    return "the iteration control needs rel_tol > 0 and max_iter >= 1";
-  }
+  // One rule for the iteration control, wherever it is used (tau2_control::validate).
+  if (auto msg = control.validate(); !msg.empty()) return "iteration control: " + msg;
   return "";
 }
 

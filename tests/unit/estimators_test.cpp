@@ -214,6 +214,11 @@ TEST(estimators_test, options_are_validated_before_any_work) {
   EXPECT_TRUE(gosh_options{}.validate().empty());
   EXPECT_TRUE(permtest_options{}.validate().empty());
   EXPECT_TRUE(tau2_control{}.validate().empty());
+  // pool_options checks its iteration control by the same rule as the estimators.
+  pool_options loose;
+  loose.control.rel_tol = 5;
+  EXPECT_EQ(loose.validate(), "iteration control: " + loose.control.validate());
+  EXPECT_EQ(pool(y, v, loose).error().id, errc::model_bad_options);
 }
 
 TEST(estimators_test, too_few_studies_are_counted_in_the_message) {
