@@ -47,7 +47,7 @@ namespace {
 // `srma forest --pi data.csv` takes data.csv as the --pi value and reports only that FILE is
 // missing.
 template <class Parse>
-CLI::Validator named_value(Parse parse, std::string expected) {
+CLI::Validator named_value(Parse parse, const std::string& expected) {
   return CLI::Validator(
       [parse, expected](std::string& s) {
         return parse(s) ? std::string() : fmt::format("got '{}'; {}", s, expected);

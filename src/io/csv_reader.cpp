@@ -86,7 +86,7 @@ expected<csv_table> parse_csv(std::string_view text, std::string source) {
   }
 
   csv_table table;
-  table.source = source;
+  table.source = std::move(source);
   table.separator = detect_separator(text);
   const char sep = table.separator;
 
@@ -165,34 +165,34 @@ expected<csv_table> parse_csv(std::string_view text, std::string source) {
                   fmt::format("unexpected character '{}' after a closing quote; a quote inside a "
                               "quoted field must be doubled (\"\")",
                               c),
-                  {source, line, static_cast<int>(rec.fields.size()) + 1});
+                  {table.source, line, static_cast<int>(rec.fields.size()) + 1});
     }
     if (!after_quote) field += c;
     ++i;
   }
   if (in_quotes) {
     return fail(errc::csv_unterminated_quote, "quoted field is never closed: a '\"' is missing",
-                {source, quote_line, static_cast<int>(rec.fields.size()) + 1});
+                {table.source, quote_line, static_cast<int>(rec.fields.size()) + 1});
   }
   if (!field.empty() || !rec.fields.empty() || after_quote) end_record();
 
   if (records.empty()) {
     return fail(errc::csv_empty, "the file is empty: expected a header row naming the columns",
-                {source, 0, 0});
+                {table.source, 0, 0});
   }
   table.header_line = records.front().line;
   for (std::size_t j = 0; j < records.front().fields.size(); ++j) {
     std::string name{detail::trim(records.front().fields[j])};
     if (name.empty()) {
       return fail(errc::csv_bad_column_name, "column name is empty: every column needs a name",
-                  {source, table.header_line, static_cast<int>(j) + 1});
+                  {table.source, table.header_line, static_cast<int>(j) + 1});
     }
     for (std::size_t prev = 0; prev < table.header.size(); ++prev) {
       if (detail::iequals(table.header[prev], name)) {
         return fail(errc::csv_bad_column_name,
                     fmt::format("column name '{}' appears twice (columns {} and {})", name,
                                 prev + 1, j + 1),
-                    {source, table.header_line, static_cast<int>(j) + 1});
+                    {table.source, table.header_line, static_cast<int>(j) + 1});
       }
     }
     table.header.push_back(std::move(name));
@@ -206,7 +206,7 @@ expected<csv_table> parse_csv(std::string_view text, std::string source) {
       return fail(
           errc::csv_field_count,
           fmt::format("row has {} fields, but the header has {} columns", fields.size(), ncol),
-          {source, records[r].line, 0});
+          {table.source, records[r].line, 0});
     }
     for (auto& f : fields) f = std::string(detail::trim(f));
     table.rows.push_back(csv_row{std::move(fields), records[r].line});

@@ -240,7 +240,9 @@ std::vector<std::string> wrap_text(const plot::text_measurer& m, std::string_vie
     while (j < text.size() && text[j] != ' ') ++j;
     if (j == i) break;
     const std::string word(text.substr(i, j - i));
-    const std::string candidate = line.empty() ? word : line + " " + word;
+    std::string candidate = line;
+    if (!candidate.empty()) candidate += ' ';
+    candidate += word;
     if (line.empty() || m.measure(candidate, st).width <= max_width) {
       line = candidate;
     } else {

@@ -298,10 +298,10 @@ expected<drawing> funnel_layout::run() {
     rect panel;
     double total_w = 0, total_h = 0, legend_x = 0, y_label_right = 0, y_title_x = 0;
   };
-  auto place = [&](double pw_, double ph_) {
+  auto place = [&](double panel_w, double panel_h) {
     geometry g;
-    g.se = se_axis_for(ph_);
-    g.x = x_axis_for(pw_, g.se.hi);
+    g.se = se_axis_for(panel_h);
+    g.x = x_axis_for(panel_w, g.se.hi);
     double ylab_w = 0;
     for (const auto& l : g.se.labels) ylab_w = std::max(ylab_w, width(l, small_));
     const double y_title_h = o_.se_title.empty() ? 0 : small_e.ascent + small_e.descent + fs * 0.6;
@@ -313,14 +313,14 @@ expected<drawing> funnel_layout::run() {
       top = std::max(top, margin + title_e.ascent + title_e.descent + fs * 1.3);
     // The first x tick label is centred on its tick; keep it inside the canvas.
     if (!g.x.labels.empty()) {
-      const double first = (g.x.ticks.front() - g.x.lo) / (g.x.hi - g.x.lo) * pw_;
+      const double first = (g.x.ticks.front() - g.x.lo) / (g.x.hi - g.x.lo) * panel_w;
       panel_x = std::max(panel_x, margin + width(g.x.labels.front(), small_) / 2 - first);
     }
-    g.panel = {panel_x, top, pw_, ph_};
+    g.panel = {panel_x, top, panel_w, panel_h};
     g.x.x0 = panel_x;
-    g.x.x1 = panel_x + pw_;
+    g.x.x1 = panel_x + panel_w;
     g.se.x0 = top;
-    g.se.x1 = top + ph_;
+    g.se.x1 = top + panel_h;
     g.legend_x = g.panel.right() + fs * 1.5;
     double right = g.legend_x + legend_w;
     if (!g.x.labels.empty()) {

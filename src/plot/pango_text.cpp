@@ -45,14 +45,18 @@ layout_metrics measure_pango_layout(PangoLayout* layout) {
 // program that lays out one word with Pango, so it is not ours to fix. Only allocations made
 // inside libfontconfig are suppressed; a Pango or GLib object that srma failed to release is
 // allocated elsewhere and still reported. Without LeakSanitizer nothing calls this function.
-extern "C" const char* __lsan_default_suppressions();   // NOLINT(bugprone-reserved-identifier)
-extern "C" const char* __lsan_default_suppressions() {  // NOLINT(bugprone-reserved-identifier)
+extern "C" const char*
+__lsan_default_suppressions();  // NOLINT(bugprone-reserved-identifier,readability-identifier-naming)
+extern "C" const char*
+__lsan_default_suppressions() {  // NOLINT(bugprone-reserved-identifier,readability-identifier-naming)
   return "leak:libfontconfig.so\n";
 }
 
 // Without this, LeakSanitizer prints the list of suppressed leaks on stderr at exit, which would
 // change the standard error of every command that draws text (and the goldens that check it).
-extern "C" const char* __lsan_default_options();   // NOLINT(bugprone-reserved-identifier)
-extern "C" const char* __lsan_default_options() {  // NOLINT(bugprone-reserved-identifier)
+extern "C" const char*
+__lsan_default_options();  // NOLINT(bugprone-reserved-identifier,readability-identifier-naming)
+extern "C" const char*
+__lsan_default_options() {  // NOLINT(bugprone-reserved-identifier,readability-identifier-naming)
   return "print_suppressions=0";
 }

@@ -62,7 +62,7 @@ struct run_context {
   std::string headline;
   std::string prisma_sha256;
 
-  run_context(const plan& plan_, const run_options& o) : p(plan_), options(o) {}
+  run_context(const plan& the_plan, const run_options& o) : p(the_plan), options(o) {}
 
   /// Loads a data file once (errors other than "no estimates" stop the run).
   expected<const loaded_data*> load(const std::string& file_as_written);

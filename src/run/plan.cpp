@@ -532,11 +532,11 @@ expected<plan> parse_plan(std::string_view text, const std::string& path) {
     if (formats) {
       p.formats.clear();
       for (const auto& f : *formats) {
-        auto fmt_ = plot::parse_image_format(f);
-        if (!fmt_)
+        auto parsed = plot::parse_image_format(f);
+        if (!parsed)
           return r.invalid("formats",
                            fmt::format("contains '{}'; expected svg, pdf and/or png", f));
-        p.formats.push_back(*fmt_);
+        p.formats.push_back(*parsed);
       }
     }
     SRMA_TRY(r.get("dpi", p.dpi));

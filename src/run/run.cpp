@@ -292,24 +292,24 @@ expected<std::optional<doc_section>> prisma_section(run_context& ctx) {
       if (d.box == box) source = "derived: " + d.explanation;
     t.rows.push_back({label, std::to_string(*v), source});
   };
-  using B = review::prisma_box;
-  row("Records identified from databases", full.database_results, B::database_results);
-  row("Records identified from registers", full.register_results, B::register_results);
-  row("Duplicate records removed", full.duplicates, B::duplicates);
+  using box = review::prisma_box;
+  row("Records identified from databases", full.database_results, box::database_results);
+  row("Records identified from registers", full.register_results, box::register_results);
+  row("Duplicate records removed", full.duplicates, box::duplicates);
   row("Records marked as ineligible by automation tools", full.excluded_automatic,
-      B::excluded_automatic);
-  row("Records removed for other reasons", full.excluded_other, B::excluded_other);
-  row("Records screened", full.records_screened, B::records_screened);
-  row("Records excluded", full.records_excluded, B::records_excluded);
-  row("Reports sought for retrieval", full.dbr_sought_reports, B::dbr_sought_reports);
-  row("Reports not retrieved", full.dbr_notretrieved_reports, B::dbr_notretrieved_reports);
-  row("Reports assessed for eligibility", full.dbr_assessed, B::dbr_assessed);
+      box::excluded_automatic);
+  row("Records removed for other reasons", full.excluded_other, box::excluded_other);
+  row("Records screened", full.records_screened, box::records_screened);
+  row("Records excluded", full.records_excluded, box::records_excluded);
+  row("Reports sought for retrieval", full.dbr_sought_reports, box::dbr_sought_reports);
+  row("Reports not retrieved", full.dbr_notretrieved_reports, box::dbr_notretrieved_reports);
+  row("Reports assessed for eligibility", full.dbr_assessed, box::dbr_assessed);
   for (const auto& r : full.dbr_excluded)
     t.rows.push_back({"Reports excluded: " + r.name, std::to_string(r.n), "given"});
-  row("Studies included in review", full.new_studies, B::new_studies);
-  row("Reports of included studies", full.new_reports, B::new_reports);
-  row("Total studies included in review", full.total_studies, B::total_studies);
-  row("Studies included in meta-analysis", full.total_studies_ma, B::total_studies_ma);
+  row("Studies included in review", full.new_studies, box::new_studies);
+  row("Reports of included studies", full.new_reports, box::new_reports);
+  row("Total studies included in review", full.total_studies, box::total_studies);
+  row("Studies included in meta-analysis", full.total_studies_ma, box::total_studies_ma);
   t.note = fmt::format("From {}; boxes marked derived follow from the others.", ctx.p.prisma_file);
   s.blocks.push_back(ctx.table(std::move(t), "prisma"));
   ctx.results["prisma"] = {
