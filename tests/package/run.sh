@@ -260,7 +260,7 @@ components 0 "checks passed" "-DREQUEST=0.1.0" \
 components 0 "checks passed" "-DREQUEST=COMPONENTS;core;OPTIONAL_COMPONENTS;holography" \
   "-DEXPECT=srma::core" "-DEXPECT_FOUND=core" "-DEXPECT_NOT_FOUND=holography"
 components 1 "dependency PkgConfig could not be found" "-DREQUEST=COMPONENTS;plot" -DCMAKE_DISABLE_FIND_PACKAGE_PkgConfig=ON
-PKG_CONFIG_LIBDIR=/nonexistent PKG_CONFIG_PATH= \
+PKG_CONFIG_LIBDIR=/nonexistent PKG_CONFIG_PATH='' \
   components 1 "component 'plot' needs the pkg-config modules cairo, cairo-svg" "-DREQUEST=COMPONENTS;plot"
 components 1 "dependency tomlplusplus could not be found" "-DREQUEST=COMPONENTS;run" -DCMAKE_DISABLE_FIND_PACKAGE_tomlplusplus=ON
 components 1 "unknown component 'holography'" "-DREQUEST=COMPONENTS;core;holography"
