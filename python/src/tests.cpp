@@ -1,6 +1,5 @@
-// Single statistics on arrays (see tests.hpp). The dicts repeat the keys of the library's bias
-// JSON (src/report/json_sensitivity.cpp), whose per-test helpers are not public: the Python test
-// suite checks that both agree key for key and number for number.
+// Single statistics on arrays (see tests.hpp). The single tests return the library's JSON forms
+// (srma/report/json.hpp), the same objects as in the bias JSON.
 #include "tests.hpp"
 
 #include <fmt/format.h>
@@ -14,6 +13,7 @@
 #include "srma/bias/trim_and_fill.hpp"
 #include "srma/model/qprofile.hpp"
 #include "srma/model/tau2.hpp"
+#include "srma/report/json.hpp"
 #include "srma/util/error_ids.hpp"
 
 namespace srma::bindings {
@@ -21,50 +21,29 @@ namespace {
 
 namespace py = pybind11;
 
-// As regression_json in src/report/json_sensitivity.cpp.
-py::dict regression_dict(const regression_test& t) {
-  py::dict d;
-  d["predictor"] = std::string(to_string(t.predictor));
-  d["mixed"] = t.mixed;
-  d["bias"] = number(t.bias);
-  d["se"] = number(t.se);
-  d["statistic"] = number(t.statistic);
-  d["df"] = number(t.df);
-  d["p"] = number(t.p);
-  d["limit_estimate"] = number(t.limit_estimate);
-  d["limit_ci_lower"] = number(t.limit_ci_lower);
-  d["limit_ci_upper"] = number(t.limit_ci_upper);
-  return d;
-}
-
-py::dict egger(py::handle yi, py::handle vi, const pool_options& o, bool mixed) {
+py::object egger(py::handle yi, py::handle vi, const pool_options& o, bool mixed) {
   const auto y = to_doubles(yi, "yi");
   const auto v = to_doubles(vi, "vi");
-  return regression_dict(unwrap(egger_test(y, v, o, mixed)));
+  return to_python(to_json(unwrap(egger_test(y, v, o, mixed))));
 }
 
-py::dict peters(py::handle yi, py::handle vi, py::handle n, const pool_options& o, bool mixed) {
+py::object peters(py::handle yi, py::handle vi, py::handle n, const pool_options& o, bool mixed) {
   const auto y = to_doubles(yi, "yi");
   const auto v = to_doubles(vi, "vi");
   const auto sizes = to_doubles(n, "n");
-  return regression_dict(unwrap(peters_test(y, v, sizes, o, mixed)));
+  return to_python(to_json(unwrap(peters_test(y, v, sizes, o, mixed))));
 }
 
 // As the "begg" object of the bias JSON.
-py::dict begg(py::handle yi, py::handle vi) {
+py::object begg(py::handle yi, py::handle vi) {
   const auto y = to_doubles(yi, "yi");
   const auto v = to_doubles(vi, "vi");
-  const rank_test r = unwrap(begg_test(y, v));
-  py::dict d;
-  d["tau"] = number(r.tau);
-  d["p"] = number(r.p);
-  d["exact"] = r.exact;
-  return d;
+  return to_python(to_json(unwrap(begg_test(y, v))));
 }
 
 // As the "trimfill" object of the bias JSON.
-py::dict trimfill(py::handle yi, py::handle vi, const pool_options& o, const std::string& estimator,
-                  const std::optional<std::string>& side) {
+py::object trimfill(py::handle yi, py::handle vi, const pool_options& o,
+                    const std::string& estimator, const std::optional<std::string>& side) {
   const auto y = to_doubles(yi, "yi");
   const auto v = to_doubles(vi, "vi");
   const auto e = parse_trimfill_estimator(estimator);
@@ -74,40 +53,14 @@ py::dict trimfill(py::handle yi, py::handle vi, const pool_options& o, const std
     s = parse_funnel_side(*side);
     if (!s) raise(errc::cli_bad_value, fmt::format("side='{}': expected left or right", *side));
   }
-  const trimfill_result t = unwrap(trim_and_fill(y, v, o, *e, s));
-  py::list filled;
-  for (std::size_t i = 0; i < t.filled_yi.size(); ++i) {
-    py::dict f;
-    f["yi"] = number(t.filled_yi[i]);
-    f["vi"] = number(t.filled_vi[i]);
-    filled.append(f);
-  }
-  py::dict d;
-  d["estimator"] = std::string(to_string(t.estimator));
-  d["k0"] = t.k0;
-  d["se_k0"] = number(t.se_k0);
-  d["side"] = std::string(to_string(t.side));
-  d["estimate"] = number(t.estimate.estimate);
-  d["se"] = number(t.estimate.se);
-  d["ci_lower"] = number(t.estimate.ci_lower);
-  d["ci_upper"] = number(t.estimate.ci_upper);
-  d["p"] = number(t.estimate.p);
-  d["tau2"] = number(t.tau2);
-  d["filled"] = filled;
-  return d;
+  return to_python(to_json(unwrap(trim_and_fill(y, v, o, *e, s))));
 }
 
 // As the "failsafe" object of the bias JSON.
-py::dict failsafe(py::handle yi, py::handle vi, double alpha) {
+py::object failsafe(py::handle yi, py::handle vi, double alpha) {
   const auto y = to_doubles(yi, "yi");
   const auto v = to_doubles(vi, "vi");
-  const failsafe_result f = unwrap(failsafe_n(y, v, alpha));
-  py::dict d;
-  d["alpha"] = f.alpha;
-  d["rosenthal"] = number(f.rosenthal);
-  d["orwin"] = number(f.orwin);
-  d["rosenberg"] = number(f.rosenberg);
-  return d;
+  return to_python(to_json(unwrap(failsafe_n(y, v, alpha))));
 }
 
 // The iteration control (the library validates it: srma.model.E300).

@@ -40,7 +40,9 @@ json model_json(const pool_result& full, model_kind model) {
           {"ci_method", std::string(ci_method_name(full.random.ci))}};
 }
 
-json regression_json(const regression_test& t) {
+}  // namespace
+
+json to_json(const regression_test& t) {
   return {{"predictor", to_string(t.predictor)},
           {"mixed", t.mixed},
           {"bias", num(t.bias)},
@@ -53,7 +55,33 @@ json regression_json(const regression_test& t) {
           {"limit_ci_upper", num(t.limit_ci_upper)}};
 }
 
-}  // namespace
+json to_json(const rank_test& r) {
+  return {{"tau", num(r.tau)}, {"p", num(r.p)}, {"exact", r.exact}};
+}
+
+json to_json(const trimfill_result& t) {
+  json filled = json::array();
+  for (std::size_t i = 0; i < t.filled_yi.size(); ++i)
+    filled.push_back({{"yi", num(t.filled_yi[i])}, {"vi", num(t.filled_vi[i])}});
+  return {{"estimator", to_string(t.estimator)},
+          {"k0", t.k0},
+          {"se_k0", num(t.se_k0)},
+          {"side", to_string(t.side)},
+          {"estimate", num(t.estimate.estimate)},
+          {"se", num(t.estimate.se)},
+          {"ci_lower", num(t.estimate.ci_lower)},
+          {"ci_upper", num(t.estimate.ci_upper)},
+          {"p", num(t.estimate.p)},
+          {"tau2", num(t.tau2)},
+          {"filled", std::move(filled)}};
+}
+
+json to_json(const failsafe_result& f) {
+  return {{"alpha", f.alpha},
+          {"rosenthal", num(f.rosenthal)},
+          {"orwin", num(f.orwin)},
+          {"rosenberg", num(f.rosenberg)}};
+}
 
 json to_json(const leave1out_result& r) {
   json j = model_json(r.full, r.model);
@@ -105,29 +133,12 @@ json to_json(const bias_result& r) {
   json j = model_json(r.full, r.model);
   j["k"] = r.k;
   j["measure"] = std::string(measure_code(r.full.measure));
-  j["egger"] = regression_json(r.egger);
-  j["egger_mixed"] = regression_json(r.egger_mixed);
-  if (r.peters) j["peters"] = regression_json(*r.peters);
-  j["begg"] = {{"tau", num(r.begg.tau)}, {"p", num(r.begg.p)}, {"exact", r.begg.exact}};
-  const auto& t = r.trimfill;
-  json filled = json::array();
-  for (std::size_t i = 0; i < t.filled_yi.size(); ++i)
-    filled.push_back({{"yi", num(t.filled_yi[i])}, {"vi", num(t.filled_vi[i])}});
-  j["trimfill"] = {{"estimator", to_string(t.estimator)},
-                   {"k0", t.k0},
-                   {"se_k0", num(t.se_k0)},
-                   {"side", to_string(t.side)},
-                   {"estimate", num(t.estimate.estimate)},
-                   {"se", num(t.estimate.se)},
-                   {"ci_lower", num(t.estimate.ci_lower)},
-                   {"ci_upper", num(t.estimate.ci_upper)},
-                   {"p", num(t.estimate.p)},
-                   {"tau2", num(t.tau2)},
-                   {"filled", std::move(filled)}};
-  j["failsafe"] = {{"alpha", r.failsafe.alpha},
-                   {"rosenthal", num(r.failsafe.rosenthal)},
-                   {"orwin", num(r.failsafe.orwin)},
-                   {"rosenberg", num(r.failsafe.rosenberg)}};
+  j["egger"] = to_json(r.egger);
+  j["egger_mixed"] = to_json(r.egger_mixed);
+  if (r.peters) j["peters"] = to_json(*r.peters);
+  j["begg"] = to_json(r.begg);
+  j["trimfill"] = to_json(r.trimfill);
+  j["failsafe"] = to_json(r.failsafe);
   j["warnings"] = r.warnings;
   return j;
 }

@@ -39,6 +39,15 @@ namespace srma {
 /// {k, model, egger{}, egger_mixed{}, peters{} (when sizes exist), begg{}, trimfill{},
 /// failsafe{}, warnings[]}.
 [[nodiscard]] nlohmann::json to_json(const bias_result& r);
+/// {predictor, mixed, bias, se, statistic, df, p, limit_estimate, limit_ci_lower,
+/// limit_ci_upper}: Egger's or Peters' test, as in the bias JSON.
+[[nodiscard]] nlohmann::json to_json(const regression_test& t);
+/// {tau, p, exact}: Begg's test.
+[[nodiscard]] nlohmann::json to_json(const rank_test& r);
+/// {estimator, k0, se_k0, side, estimate, se, ci_lower, ci_upper, p, tau2, filled[]{yi, vi}}.
+[[nodiscard]] nlohmann::json to_json(const trimfill_result& t);
+/// {alpha, rosenthal, orwin, rosenberg}.
+[[nodiscard]] nlohmann::json to_json(const failsafe_result& f);
 /// {k, p, coefficients[]{name, estimate, se, statistic, p, ci_lower, ci_upper, df}, QM{statistic,
 /// df1, df2, p}, QE{Q, df, p}, tau2, tau2_se, I2_tau2, H2_tau2, R2}.
 [[nodiscard]] nlohmann::json to_json(const metareg_result& r);
