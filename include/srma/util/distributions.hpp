@@ -1,4 +1,9 @@
-// Distribution functions used by the statistics (private). Thin wrappers over Boost.Math with a
+// File: srma/util/distributions.hpp
+//
+// Installed because layers above util use it, but not API: it lives in namespace srma::detail
+// (STYLE.md, habit 1) and may change without notice.
+//
+// Distribution functions used by the statistics. Thin wrappers over Boost.Math with a
 // policy that returns NaN/Inf instead of throwing, so no exception leaves the library.
 //
 // Quantiles depend only on (degrees of freedom, probability), and a fit needs the same few

@@ -1,4 +1,9 @@
-// parallel_for: runs body(i) for i in [0, n) on the machine's cores (private). Work that is
+// File: srma/util/parallel.hpp
+//
+// Installed because layers above util use it, but not API: it lives in namespace srma::detail
+// (STYLE.md, habit 1) and may change without notice.
+//
+// parallel_for: runs body(i) for i in [0, n) on the machine's cores. Work that is
 // independent per index (refits in leave-one-out, influence, permutations, GOSH subsets) uses it;
 // below `min_parallel` items it runs inline, where threads would cost more than they save.
 #pragma once

@@ -1,4 +1,9 @@
-// Small string helpers shared by the readers and report writers (private).
+// File: srma/util/text.hpp
+//
+// Small string helpers shared by the readers and report writers: trimming, case-insensitive
+// comparison, missing-value tokens, XML escaping, number parsing.
+// Installed because layers above util use it, but not API: it lives in namespace srma::detail
+// (STYLE.md, habit 1) and may change without notice.
 #pragma once
 
 #include <algorithm>
