@@ -165,20 +165,6 @@ expected<pool_options> analysis_args::pooling() const {
   return o;
 }
 
-expected<void> set_favours(const std::string& favours, plot::forest_options& o) {
-  if (favours.empty()) return {};
-  const auto bar = favours.find('|');
-  if (bar == std::string::npos || favours.find('|', bar + 1) != std::string::npos) {
-    return fail(srma::errc::plot_bad_options,
-                fmt::format("--favours '{}': expected two labels separated by '|', e.g. "
-                            "\"Favours treatment|Favours control\"",
-                            favours));
-  }
-  o.favours_left = favours.substr(0, bar);
-  o.favours_right = favours.substr(bar + 1);
-  return {};
-}
-
 expected<study_table> load_studies(const analysis_args& args) {
   auto ro = args.reading();
   if (!ro) return unexpected(ro.error());

@@ -37,7 +37,7 @@ struct forest_args : analysis_args {
 
 expected<void> apply_plot_options(const forest_args& args, plot::forest_options& o) {
   if (!args.title.empty()) o.title = args.title;
-  if (auto f = set_favours(args.favours, o); !f) return f;
+  if (auto f = o.set_favours(args.favours); !f) return f;
   if (!args.xlim.empty()) {
     o.axis_min = args.xlim[0];
     o.axis_max = args.xlim[1];
@@ -78,16 +78,7 @@ int run_forest(forest_args& args) {
   content.prediction_interval = show_pi;
   content.heterogeneity = !args.no_stats;
   content.overall_test = !args.no_stats;
-  if (args.sort == "none") {
-    content.sort = plot::forest_sort::none;
-  } else if (args.sort == "effect") {
-    content.sort = plot::forest_sort::effect;
-  } else if (args.sort == "weight") {
-    content.sort = plot::forest_sort::weight;
-  } else {
-    content.sort = plot::forest_sort::column;
-    content.sort_column = args.sort;
-  }
+  content.sort_by(args.sort);
 
   expected<plot::forest_plot> fp = fail(srma::errc::plot_bad_data, "no analysis");
   std::vector<std::string> notes;

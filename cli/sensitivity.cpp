@@ -52,7 +52,7 @@ expected<void> check_outputs(const sensitivity_args& args) {
 // A forest plot of refits with the --title and --favours of the command line.
 expected<plot::drawing> refit_figure(plot::forest_plot fp, const sensitivity_args& args) {
   if (!args.title.empty()) fp.options.title = args.title;
-  if (auto f = set_favours(args.favours, fp.options); !f) return unexpected(f.error());
+  if (auto f = fp.options.set_favours(args.favours); !f) return unexpected(f.error());
   return plot::draw_forest(fp.rows, fp.options);
 }
 

@@ -60,17 +60,7 @@ double length_of(const py::object& value, double dpi, const char* name) {
 void set_favours(const py::object& favours, plot::forest_options& o) {
   if (favours.is_none()) return;
   if (py::isinstance<py::str>(favours)) {
-    const auto text = favours.cast<std::string>();
-    if (text.empty()) return;
-    const auto bar = text.find('|');
-    if (bar == std::string::npos || text.find('|', bar + 1) != std::string::npos) {
-      raise(errc::plot_bad_options,
-            fmt::format("favours='{}': expected two labels separated by '|', e.g. \"Favours "
-                        "treatment|Favours control\", or a pair of strings",
-                        text));
-    }
-    o.favours_left = text.substr(0, bar);
-    o.favours_right = text.substr(bar + 1);
+    unwrap(o.set_favours(favours.cast<std::string>()));
     return;
   }
   const auto pair = favours.cast<std::vector<std::string>>();
@@ -96,16 +86,7 @@ plot::forest_content content_of(const std::vector<std::string>& columns, const s
   c.prediction_interval = pi;
   c.heterogeneity = stats;
   c.overall_test = stats;
-  if (sort == "none") {
-    c.sort = plot::forest_sort::none;
-  } else if (sort == "effect") {
-    c.sort = plot::forest_sort::effect;
-  } else if (sort == "weight") {
-    c.sort = plot::forest_sort::weight;
-  } else {
-    c.sort = plot::forest_sort::column;  // a column name; forest_from checks it (E503)
-    c.sort_column = sort;
-  }
+  c.sort_by(sort);  // a column name is checked by forest_from (E503)
   return c;
 }
 

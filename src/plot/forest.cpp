@@ -24,6 +24,21 @@
 
 namespace srma::plot {
 
+expected<void> forest_options::set_favours(std::string_view left_bar_right) {
+  if (left_bar_right.empty()) return {};
+  const auto bar = left_bar_right.find('|');
+  if (bar == std::string_view::npos ||
+      left_bar_right.find('|', bar + 1) != std::string_view::npos) {
+    return fail(errc::plot_bad_options,
+                fmt::format("favours '{}': expected two labels separated by '|', e.g. "
+                            "\"Favours treatment|Favours control\"",
+                            left_bar_right));
+  }
+  favours_left = std::string(left_bar_right.substr(0, bar));
+  favours_right = std::string(left_bar_right.substr(bar + 1));
+  return {};
+}
+
 std::string forest_options::validate() const {
   const bool log = is_ratio(measure);
   if (!(font_size >= 4 && font_size <= 40)) {

@@ -13,6 +13,34 @@
 #include "srma/util/text.hpp"
 
 namespace srma::plot {
+
+void forest_content::sort_by(std::string_view key) {
+  sort_column.clear();
+  if (key == "none") {
+    sort = forest_sort::none;
+  } else if (key == "effect") {
+    sort = forest_sort::effect;
+  } else if (key == "weight") {
+    sort = forest_sort::weight;
+  } else {
+    sort = forest_sort::column;
+    sort_column = std::string(key);
+  }
+}
+
+std::string_view to_string(forest_sort s) {
+  switch (s) {
+    case forest_sort::effect:
+      return "effect";
+    case forest_sort::weight:
+      return "weight";
+    case forest_sort::column:
+      return "column";
+    case forest_sort::none:
+      break;
+  }
+  return "none";
+}
 namespace {
 
 constexpr double na = std::numeric_limits<double>::quiet_NaN();

@@ -27,6 +27,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "srma/data/effect_size.hpp"
@@ -91,6 +92,10 @@ struct forest_options {
 
   /// "" when valid, else what is wrong.
   [[nodiscard]] std::string validate() const;
+
+  /// Sets both favours labels from "left|right" (the command line's --favours, a plan's pair);
+  /// "" leaves them as they are. Errors: srma.plot.E504 unless there is exactly one '|'.
+  [[nodiscard]] expected<void> set_favours(std::string_view left_bar_right);
 };
 
 /// Lays out and draws a forest plot.

@@ -17,6 +17,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "srma/data/study_table.hpp"
@@ -43,7 +44,14 @@ struct forest_content {
   bool prediction_interval = false;  ///< Add the prediction interval row (random-effects model).
   bool heterogeneity = true;         ///< Heterogeneity lines.
   bool overall_test = true;          ///< Test for the overall effect (and subgroup differences).
+
+  /// Sets the order from one word: "none", "effect", "weight", or else the name of a column
+  /// (forest_from checks that it exists: srma.plot.E503).
+  void sort_by(std::string_view key);
 };
+
+/// "none", "effect", "weight" or "column".
+[[nodiscard]] std::string_view to_string(forest_sort s);
 
 /// Rows plus the options that describe them (measure, level, column and weight titles).
 struct forest_plot {
