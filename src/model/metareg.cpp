@@ -12,8 +12,8 @@
 
 #include "regression_model.hpp"
 #include "srma/model/linear_model.hpp"
-#include "srma/util/distributions.hpp"
 #include "srma/util/check.hpp"
+#include "srma/util/distributions.hpp"
 #include "srma/util/error_ids.hpp"
 #include "srma/util/text.hpp"
 #include "tau2/estimators.hpp"

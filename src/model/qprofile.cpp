@@ -5,8 +5,8 @@
 
 #include <fmt/format.h>
 
-#include "srma/util/distributions.hpp"
 #include "srma/util/check.hpp"
+#include "srma/util/distributions.hpp"
 #include "srma/util/error_ids.hpp"
 #include "tau2/estimators.hpp"
 
@@ -15,9 +15,9 @@ namespace srma {
 expected<tau2_interval> qprofile_tau2_ci(const linear_model& m, double level_percent,
                                          const tau2_control& c) {
   if (!(level_percent > 0 && level_percent < 100)) {
-    return fail(errc::model_bad_options,
-                fmt::format("the level is {}, but must lie between 0 and 100 (e.g. 95)",
-                            level_percent));
+    return fail(
+        errc::model_bad_options,
+        fmt::format("the level is {}, but must lie between 0 and 100 (e.g. 95)", level_percent));
   }
   if (auto msg = c.validate(); !msg.empty()) return fail(errc::model_bad_options, msg);
   if (m.k() <= m.p()) {

@@ -7,8 +7,8 @@
 #include <array>
 #include <cmath>
 
-#include "srma/util/distributions.hpp"
 #include "srma/util/check.hpp"
+#include "srma/util/distributions.hpp"
 #include "srma/util/error_ids.hpp"
 #include "srma/util/text.hpp"
 #include "tau2/estimators.hpp"
