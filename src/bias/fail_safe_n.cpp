@@ -15,6 +15,7 @@
 #include "srma/util/error_ids.hpp"
 
 namespace srma {
+
 expected<failsafe_result> failsafe_n(std::span<const double> yi, std::span<const double> vi,
                                      double alpha) {
   if (auto ok = check_effects(yi, vi); !ok) return unexpected(ok.error());

@@ -17,6 +17,7 @@ std::string bias_options::validate() const {
   if (!(alpha > 0 && alpha < 1)) return fmt::format("alpha is {}, but must be in (0, 1)", alpha);
   return {};
 }
+
 expected<bias_result> small_study_bias(const study_table& studies, const pool_options& options,
                                        const bias_options& bias) {
   if (auto msg = bias.validate(); !msg.empty()) return fail(errc::model_bad_options, msg);

@@ -11,7 +11,7 @@
 //             + 27 L0^2 + 17 L0 - 18 k L0^2 - 18 k L0 + 6 k^2 L0] / 24;
 //        R0 = k - g - 1,   g = the largest r_i over d_i < 0 (so k - g is the run of the largest
 //             ranks all on the right),   SE(R0) = sqrt(2 max(R0, 0) + 2);
-//   4. k0 = max(0, detail::round_half_even(L0 or R0)), at most k - 1;
+//   4. k0 = max(0, L0 or R0 rounded half to even, as R), at most k - 1;
 // until k0 repeats (at most 100 iterations). The k0 largest are then mirrored around theta,
 // y* = s (2 theta - y_(i)) with the same v_(i), and the model is refitted on the k + k0 studies
 // with Wald inference (metafor's default for the filled model).
