@@ -49,6 +49,7 @@
 #include "srma/sensitivity/leave1out.hpp"
 #include "srma/sensitivity/permtest.hpp"
 #include "srma/sensitivity/refit_summary.hpp"
+#include "srma/survival/hr_from_summary.hpp"
 #include "srma/util/check.hpp"
 #include "srma/util/distributions.hpp"
 #include "srma/util/error_ids.hpp"
