@@ -34,7 +34,8 @@ std::string option_hint(const error& e, hint_style style) {
 int report_error(const error& e, hint_style style) {
   fmt::print(stderr, "srma: error: {}{}\n", e.what(), option_hint(e, style));
   const auto fam = e.family();
-  if (fam == "csv" || fam == "input" || fam == "plan" || fam == "review") return exit_code::input;
+  if (fam == "csv" || fam == "input" || fam == "plan" || fam == "review" || fam == "survival")
+    return exit_code::input;
   if (fam == "model") return exit_code::model;
   if (fam == "output" || fam == "plot") return exit_code::output;
   if (fam == "cli") return exit_code::usage;
@@ -64,7 +65,8 @@ void analysis_args::add_to(CLI::App& app) {
                  "OR for 2x2 counts, MD for means)");
   app.add_option("--effect", effect,
                  "Which effect columns to use when several sets are present: "
-                 "hr,lower,upper | loghr,se | yi,sei | yi,vi | oe,v | 2x2 | means");
+                 "hr,lower,upper | loghr,se | yi,sei | yi,vi | oe,v | 2x2 | means | hr_summaries "
+                 "(each row its own hazard-ratio set)");
   model_opt = app.add_option("--model", model, "common | random | both | auto (default: both)")
                   ->check(named_value(parse_model_choice, "expected common, random, both or auto"));
   app.add_option("--auto-i2", auto_i2,
@@ -109,7 +111,7 @@ expected<read_options> analysis_args::reading() const {
     if (!k) {
       return fail(srma::errc::cli_bad_value,
                   fmt::format("--effect {}: unknown column set; expected hr,lower,upper, loghr,se, "
-                              "yi,sei, yi,vi, oe,v, 2x2 or means",
+                              "yi,sei, yi,vi, oe,v, 2x2, means or hr_summaries",
                               effect));
     }
     r.kind = *k;

@@ -63,6 +63,12 @@ void add_pool_command(CLI::App& app, std::function<int()>& action) {
   args->add_to(*cmd);
   cmd->add_option("--by", args->by, "Column that defines subgroups (e.g. location)");
   cmd->add_flag("--json", args->json, "Print one JSON object (docs/json-schema.md)");
+  cmd->footer(
+      "Hazard ratios may be given in a different form per row; each row uses the most reliable "
+      "column set it fills: hr,lower,upper[,level] | loghr,se | oe,v | o_t,e_t,o_c,e_c | "
+      "chisq with v,direction or oe | hr,p[,p_test] | p,events,n_t,n_c,direction | "
+      "p,events_t,events_c,direction (optional hr_source names the route; docs/cli.md). With "
+      "--json, input.studies[] gives each study's route (source), O - E and V.");
   cmd->callback([args, &action] { action = [args] { return run_pool(*args); }; });
 }
 

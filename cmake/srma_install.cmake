@@ -6,10 +6,16 @@ include(CMakePackageConfigHelpers)
 
 # The headers of components that were not built (figures, plans) are left out with them.
 set(_srma_header_excludes "")
-foreach(_c plot run)
+# component -> its header folders
+set(_srma_dirs_plot plot)
+set(_srma_dirs_run run)
+set(_srma_dirs_project records project)
+foreach(_c plot run project)
   get_property(_built GLOBAL PROPERTY SRMA_COMPONENT_${_c}_TARGETS)
   if(NOT _built)
-    list(APPEND _srma_header_excludes PATTERN "${_c}" EXCLUDE)
+    foreach(_d ${_srma_dirs_${_c}})
+      list(APPEND _srma_header_excludes PATTERN "${_d}" EXCLUDE)
+    endforeach()
   endif()
 endforeach()
 install(DIRECTORY "${PROJECT_SOURCE_DIR}/include/srma" DESTINATION "${CMAKE_INSTALL_INCLUDEDIR}"

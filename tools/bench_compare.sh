@@ -26,8 +26,8 @@ echo "  REML + Q-profile CI + PI, BCG k = 11: $(fmt_s "$(srma_time bm_pool_reml_
 for k in 10 100 1000 10000 100000; do echo "  simulated k = $k: $(fmt_s "$(srma_time bm_pool_reml_k/$k)")"; done
 echo "  exact permutation test, 2^11 REML refits: $(fmt_s "$(srma_time bm_permtest_exact_k11/real_time "$json2")")"
 if ! command -v Rscript >/dev/null || ! Rscript -e 'library(metafor)' >/dev/null 2>&1; then
-  echo "metafor not installed: skipping the comparison"; exit 0
-fi
+  echo "metafor not installed: skipping the comparison"
+else
 echo "metafor $(Rscript -e 'cat(as.character(packageVersion("metafor")))' 2>/dev/null) (rma + confint + predict):"
 Rscript tools/bench_metafor.R "$ks" "$with_perm" 2>/dev/null | tail -n +2 | while IFS=, read -r case k secs; do
   if [ "$case" = bcg11 ]; then s=$(srma_time bm_pool_reml_k11);
@@ -49,4 +49,25 @@ PY
   fi
   python3 -c "print(f'  {\"$case\"} k = {$k}: metafor {$secs:.4g} s, srma {$s:.3g} s, ratio {$secs/$s:,.0f}x')"
 done
+fi
 rm -f "$json" "$json2"
+
+# Survival: srma's Cox / two-arm analysis / reconstruction vs R survival on data of the same size.
+[ -x "$build/bench/survival_bench" ] || cmake --build "$build" --target survival_bench >/dev/null
+json3=$(mktemp)
+"$build/bench/survival_bench" --benchmark_min_time=0.5 --benchmark_format=json >"$json3" 2>/dev/null
+echo "srma survival (Google Benchmark):"
+for n in 100 1000; do
+  echo "  2 x $n patients: Cox $(fmt_s "$(srma_time bm_cox_efron/$n "$json3")"); Cox + log-rank + KM + medians + RMST $(fmt_s "$(srma_time bm_km_analysis/$n "$json3")"); Guyot reconstruction of both arms + Cox $(fmt_s "$(srma_time bm_reconstruct_and_cox/$n "$json3")")"
+done
+if command -v Rscript >/dev/null && Rscript -e 'library(survival)' >/dev/null 2>&1; then
+  echo "R survival $(Rscript -e 'cat(as.character(packageVersion("survival")))' 2>/dev/null):"
+  Rscript tools/bench_survival.R 100,1000 2>/dev/null | tail -n +2 | while IFS=, read -r case n secs; do
+    if [ "$case" = cox ]; then s=$(srma_time bm_cox_efron/$n "$json3"); what="coxph";
+    else s=$(srma_time bm_km_analysis/$n "$json3"); what="coxph + survdiff + survfit + summary"; fi
+    python3 -c "print(f'  2 x {$n} patients, {\"$what\"}: R {$secs*1e3:.3g} ms, srma {$s*1e3:.3g} ms, ratio {$secs/$s:,.0f}x')"
+  done
+else
+  echo "R survival not installed: skipping the survival comparison"
+fi
+rm -f "$json3"

@@ -19,6 +19,7 @@
 #include "plots.hpp"
 #include "srma/util/version.hpp"
 #include "studies.hpp"
+#include "survival.hpp"
 #include "tests.hpp"
 
 PYBIND11_MODULE(_srma, m) {
@@ -30,5 +31,6 @@ PYBIND11_MODULE(_srma, m) {
   b::register_studies(m);
   b::register_analyses(m);
   b::register_tests(m);
+  b::register_survival(m);
   b::register_plots(m);
 }

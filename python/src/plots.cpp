@@ -1,9 +1,10 @@
-// Forest, funnel and GOSH figures (see plots.hpp).
+// Forest, funnel, GOSH and Kaplan-Meier figures (see plots.hpp).
 #include "plots.hpp"
 
 #include <fmt/format.h>
 #include <pybind11/stl.h>
 
+#include <algorithm>
 #include <cmath>
 #include <optional>
 #include <string>
@@ -17,9 +18,11 @@
 #include "srma/plot/forest_rows.hpp"
 #include "srma/plot/funnel.hpp"
 #include "srma/plot/gosh_plot.hpp"
+#include "srma/plot/km_plot.hpp"
 #include "srma/plot/output.hpp"
 #include "srma/plot/refit_forest.hpp"
 #include "srma/util/error_ids.hpp"
+#include "survival.hpp"
 
 namespace srma::bindings {
 namespace {
@@ -250,6 +253,129 @@ plot::drawing gosh_plot(const gosh_analysis& a, const py::object& highlight,
       plot::draw_gosh(a.result, gosh_options_of(a, highlight, title, bin_above, histograms)));
 }
 
+// ---- Kaplan-Meier figure (as run_plot in cli/km.cpp)
+// ---------------------------------------------
+
+// The figure's layers, axes and sizes, as the CLI's km plot options (plus those it leaves at
+// their defaults).
+struct km_look {
+  bool ci = false;
+  bool risk_table = true;
+  bool censor_ticks = true;
+  bool digitised_points = true;
+  bool legend = true;
+  bool statistics = true;
+  bool percent = false;
+  std::optional<double> time_step;
+  std::optional<double> time_max;
+  std::string time_title;
+  std::string survival_title;
+  std::string risk_table_title;
+  std::string title;
+  double font_size = 9;
+  py::object width = py::none();
+  py::object height = py::none();
+  double dpi = 300;
+};
+
+// The figure of patient data or of a two-arm analysis: one curve per arm (the analysis' two arms
+// first, treatment then control), the points digitised for an arm overlaid (those of a
+// reconstruction, then those given in `digitised`, which win), and the HR and log-rank p when
+// there are two arms to compare.
+plot::drawing km_plot(const py::object& source, const std::optional<std::string>& treatment,
+                      const std::optional<std::string>& control,
+                      const std::vector<std::pair<std::string, digitised_curve>>& digitised,
+                      const std::string& ties, const km_look& l) {
+  check_dpi(l.dpi);
+  if (treatment.has_value() != control.has_value()) {
+    raise(errc::cli_bad_value, "give both treatment and control (or neither)");
+  }
+  const auto tie_rule = parse_cox_ties(ties);
+  if (!tie_rule)
+    raise(errc::cli_bad_value, fmt::format("ties='{}': expected efron or breslow", ties));
+
+  std::optional<km_analysis> analysis;
+  const patient_data* ipd = nullptr;
+  if (py::isinstance<km_hr_fit>(source)) {
+    if (treatment) {
+      throw py::type_error(
+          "km_plot(): treatment and control are those of the analysis; give them only with "
+          "patient data");
+    }
+    const auto& fit = source.cast<const km_hr_fit&>();
+    ipd = &fit.ipd;
+    analysis = fit.analysis;
+  } else if (py::isinstance<patient_data>(source)) {
+    ipd = &source.cast<const patient_data&>();
+  } else {
+    throw py::type_error("km_plot(): expected srma.SurvivalData or the result of srma.km_hr");
+  }
+  const survival_data& data = ipd->data;
+
+  std::vector<std::pair<std::string, clean_points>> points = ipd->digitised;
+  for (const auto& [name, curve] : digitised) {
+    if (!data.arm_index(name)) {
+      std::string arms;
+      for (const auto& n : data.arm_names)
+        arms += fmt::format("{}'{}'", arms.empty() ? "" : ", ", n);
+      raise(errc::survival_unknown_arm,
+            fmt::format("digitised: the arm '{}' is not in the data; its arms are {}", name, arms));
+    }
+    points.emplace_back(name, unwrap(clean_curve(curve)));
+  }
+
+  km_options km;
+  plot::km_plot_content content;
+  std::vector<std::size_t> order;
+  if (treatment) {
+    km_analysis_options o;
+    o.cox.ties = *tie_rule;
+    py::gil_scoped_release release;
+    analysis = unwrap(analyse_two_arms(data, *treatment, *control, o));
+  }
+  if (analysis) {
+    km = analysis->options.km;
+    content.cox = analysis->cox;
+    content.logrank = analysis->logrank;
+    content.treatment = analysis->treatment;
+    content.control = analysis->control;
+    order = {*data.arm_index(analysis->treatment), *data.arm_index(analysis->control)};
+  }
+  for (std::size_t i = 0; i < data.arm_names.size(); ++i)
+    if (std::find(order.begin(), order.end(), i) == order.end()) order.push_back(i);
+  for (const std::size_t i : order) {
+    const auto sample = arm_of(data, i);
+    plot::km_arm_curve arm{
+        data.arm_names[i], unwrap(kaplan_meier(sample.time, sample.event, km)), {}, {}};
+    for (const auto& [name, p] : points) {
+      if (data.arm_index(name) != i) continue;
+      arm.digitised_time = p.time;
+      arm.digitised_survival = p.survival;
+    }
+    content.arms.push_back(std::move(arm));
+  }
+
+  plot::km_plot_options o;
+  o.ci_bands = l.ci;
+  o.risk_table = l.risk_table;
+  o.censor_ticks = l.censor_ticks;
+  o.digitised_points = l.digitised_points;
+  o.legend = l.legend;
+  o.statistics = l.statistics;
+  o.percent = l.percent;
+  o.time_step = l.time_step;
+  o.time_max = l.time_max;
+  o.time_title = l.time_title;
+  o.survival_title = l.survival_title;
+  o.risk_table_title = l.risk_table_title;
+  o.title = l.title;
+  o.font_size = l.font_size;
+  if (!l.width.is_none()) o.width = length_of(l.width, l.dpi, "width");
+  if (!l.height.is_none()) o.height = length_of(l.height, l.dpi, "height");
+  py::gil_scoped_release release;
+  return unwrap(plot::draw_km_plot(content, o));
+}
+
 // ---- Output ------------------------------------------------------------------------------------
 
 py::bytes render_as(const plot::drawing& d, const std::string& format, double dpi) {
@@ -308,6 +434,35 @@ void register_plots(py::module_& m) {
         return plot::gosh_caption(a.result, gosh_options_of(a, highlight, "", 20000, true));
       },
       py::arg("fit"), py::arg("highlight") = py::none());
+  m.def(
+      "km_plot",
+      [](const py::object& source, const std::optional<std::string>& treatment,
+         const std::optional<std::string>& control,
+         const std::vector<std::pair<std::string, digitised_curve>>& digitised,
+         const std::string& ties, bool ci, bool risk_table, bool censor_ticks,
+         bool digitised_points, bool legend, bool statistics, bool percent,
+         std::optional<double> time_step, std::optional<double> time_max,
+         const std::string& time_title, const std::string& survival_title,
+         const std::string& risk_table_title, const std::string& title, double font_size,
+         const py::object& width, const py::object& height, double dpi) {
+        const km_look l{ci,       risk_table, censor_ticks,   digitised_points,
+                        legend,   statistics, percent,        time_step,
+                        time_max, time_title, survival_title, risk_table_title,
+                        title,    font_size,  width,          height,
+                        dpi};
+        return km_plot(source, treatment, control, digitised, ties, l);
+      },
+      py::arg("source"), py::kw_only(), py::arg("treatment") = py::none(),
+      py::arg("control") = py::none(),
+      py::arg("digitised") = std::vector<std::pair<std::string, digitised_curve>>{},
+      py::arg("ties") = "efron", py::arg("ci") = false, py::arg("risk_table") = true,
+      py::arg("censor_ticks") = true, py::arg("digitised_points") = true, py::arg("legend") = true,
+      py::arg("statistics") = true, py::arg("percent") = false, py::arg("time_step") = py::none(),
+      py::arg("time_max") = py::none(), py::arg("time_title") = "Time",
+      py::arg("survival_title") = "Survival probability",
+      py::arg("risk_table_title") = "Number at risk", py::arg("title") = "",
+      py::arg("font_size") = 9.0, py::arg("width") = py::none(), py::arg("height") = py::none(),
+      py::arg("dpi") = 300.0);
 }
 
 }  // namespace srma::bindings

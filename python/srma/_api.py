@@ -572,3 +572,321 @@ def funnel(
         font_size=font_size, width=width, height=height, dpi=dpi,
     )
     return _save(d, path, dpi)
+
+
+# ---- Survival: patient data, Kaplan-Meier, Cox and log-rank, reconstruction ------------------
+
+SurvivalData = _srma.SurvivalData
+
+
+def read_ipd(path: str | os.PathLike) -> SurvivalData:
+    """Reads patient data from a CSV file with the columns arm, time, event (also accepted:
+    group for arm, status for event; names in any case and order; other columns are ignored),
+    as ``srma km hr FILE`` reads it. Raises srma.Error (srma.survival.E901) at file:line:column
+    for a missing column, a time that is not a finite number >= 0, an event other than 0 or 1,
+    an empty arm label or no rows."""
+    return _srma.read_ipd(os.fspath(path))
+
+
+def ipd_from_arrays(arm: Any, time: Any, event: Any) -> SurvivalData:
+    """Patient data from one arm label, follow-up time and event (1) or censoring (0) per
+    patient: lists, tuples, numpy arrays or pandas Series of equal length. Arms are numbered in
+    order of first appearance. A None or NaN raises srma.Error (srma.survival.E901) naming its
+    index, e.g. "ipd_from_arrays: time[3] is nan, but must be a finite number >= 0"."""
+    return _srma.ipd_from_arrays(arm, time, event)
+
+
+def as_ipd(data: Any) -> SurvivalData:
+    """The patient data of `data`: an srma.SurvivalData (returned as it is), a reconstruction
+    (its .ipd), a CSV file name (srma.read_ipd), or a pandas DataFrame or dict of columns arm,
+    time, event (read as CSV text by the same reader as files; errors name "<DataFrame>" or
+    "<dict>" with line = row position + 2)."""
+    if isinstance(data, SurvivalData):
+        return data
+    if isinstance(data, ReconstructionResult):
+        return data.ipd
+    if isinstance(data, (str, os.PathLike)):
+        return read_ipd(data)
+    if _is_dataframe(data):
+        return _srma.parse_ipd(_dataframe_to_csv(data), "<DataFrame>")
+    if isinstance(data, Mapping):
+        return _srma.parse_ipd(_mapping_to_csv(data), "<dict>")
+    raise TypeError(
+        f"expected patient data: srma.SurvivalData, a reconstruction, a CSV file name, a pandas "
+        f"DataFrame or a dict of columns arm, time, event; got {type(data).__name__}"
+    )
+
+
+class KaplanMeierResult(Result):
+    """A Kaplan-Meier estimate (srma.kaplan_meier), number for number as R's
+    ``survfit(Surv(time, event) ~ 1, conf.type = conf_type, conf.int = level)``.
+
+    Fields: n, events, level, conf_type, median (a Record: estimate, lower, upper; None when
+    not reached). The curve at each distinct time as numpy arrays: time, n_risk, n_event,
+    n_censor, surv, std_err (Greenwood SE of -log S), lower, upper (NaN where R has NA); lists
+    (None for NaN) in to_dict(). rmst(tau) and survival_at(t) evaluate the curve.
+    """
+
+    def _array(self, name: str):
+        return self._impl.array(name)
+
+    time = property(lambda self: self._array("time"), doc="Distinct times, increasing")
+    n_risk = property(lambda self: self._array("n_risk"), doc="At risk just before each time")
+    n_event = property(lambda self: self._array("n_event"), doc="Events at each time")
+    n_censor = property(lambda self: self._array("n_censor"), doc="Censored at each time")
+    surv = property(lambda self: self._array("surv"), doc="S(t) at each time")
+    std_err = property(lambda self: self._array("std_err"),
+                       doc="Greenwood SE of -log S (R's fit$std.err)")
+    lower = property(lambda self: self._array("lower"), doc="Pointwise lower confidence limit")
+    upper = property(lambda self: self._array("upper"), doc="Pointwise upper confidence limit")
+
+    def json(self) -> dict:
+        """The fields as a plain dict (the same as to_dict())."""
+        return self.to_dict()
+
+    def rmst(self, tau: float) -> tuple[float, float]:
+        """The restricted mean survival time to `tau` and its SE, (rmst, se), as R's
+        ``print(fit, rmean = tau)``."""
+        return self._impl.rmst(float(tau))
+
+    def survival_at(self, t: Any):
+        """S(t): a float for a number, a numpy array for an array-like of times."""
+        return self._impl.survival_at(t)
+
+
+class KmHrResult(Result):
+    """The two-arm analysis of srma.km_hr: the fields of ``srma km hr --json`` (treatment,
+    control, ties, level, n, events, hr, ci_lower, ci_upper, loghr, se, wald, likelihood_ratio,
+    score, loglik, iterations, logrank, arms, tau; with reconstruction and source when the
+    patients were rebuilt from curves, as ``srma km hr --arm ...``); summary() is its text."""
+
+    def json(self) -> dict:
+        """The fields as a plain dict, equal to ``srma km hr --json`` (the same as to_dict())."""
+        return self.to_dict()
+
+    @property
+    def ipd(self) -> SurvivalData:
+        """The patient data analysed."""
+        return self._impl.ipd
+
+    @property
+    def curves(self) -> list[KaplanMeierResult]:
+        """The Kaplan-Meier estimates of the treatment and the control arm."""
+        return [KaplanMeierResult(self._impl.curve(i)) for i in (0, 1)]
+
+    def plot(self, path: str | os.PathLike | None = None, **options: Any) -> Drawing:
+        """The Kaplan-Meier figure with this HR and log-rank p (see srma.km_plot)."""
+        return km_plot(self, path=path, **options)
+
+
+class ReconstructionResult(Result):
+    """Patient data rebuilt from digitised Kaplan-Meier curves (srma.km_reconstruct): field
+    arms, as "arms" of ``srma km reconstruct --json`` (per arm: n, events, events_reported,
+    max_abs_error, cleaning, at_risk, warnings); summary() is what that command prints; ipd the
+    rebuilt patients (ipd.to_csv() is the file it writes)."""
+
+    def json(self) -> dict:
+        """The fields as a plain dict (the same as to_dict())."""
+        return self.to_dict()
+
+    @property
+    def ipd(self) -> SurvivalData:
+        """The reconstructed patients of all arms, usable by srma.km_hr and srma.km_plot."""
+        return self._impl.ipd
+
+    def plot(self, path: str | os.PathLike | None = None, **options: Any) -> Drawing:
+        """The rebuilt curves over the digitised points (see srma.km_plot)."""
+        return km_plot(self, path=path, **options)
+
+    def __repr__(self) -> str:
+        arms = ", ".join(f"{a['arm']} ({a['n']} patients, {a['events']:g} events)"
+                         for a in self._data["arms"])
+        return f"<srma.ReconstructionResult: {arms}>"
+
+
+def kaplan_meier(time: Any, event: Any, *, level: float = 0.95,
+                 conf_type: str = "log") -> KaplanMeierResult:
+    """The Kaplan-Meier estimate of one sample with Greenwood SEs, pointwise CIs at `level` (a
+    fraction, e.g. 0.95) on the `conf_type` scale ("log", R's default; "log-log"; "plain"), and
+    the median with its CI (quantile.survfit's rules).
+
+    time, event: array-likes (lists, numpy arrays, pandas Series) of follow-up times (finite,
+    >= 0) and 1 (event) / 0 (censored). For one arm of patient data:
+    ``srma.kaplan_meier(*ipd.arm_data("Placebo"))``.
+    """
+    return KaplanMeierResult(_srma.kaplan_meier(time, event, level=level, conf_type=conf_type))
+
+
+def km_hr(
+    ipd: Any,
+    treatment: str,
+    control: str,
+    *,
+    ties: str = "efron",
+    tau: float | None = None,
+    level: float = 0.95,
+) -> KmHrResult:
+    """Cox model (HR of `treatment` vs `control`, Wald CI; Wald, likelihood-ratio and score
+    tests), log-rank test and, per arm, n, events, the median with its CI and, with `tau`, the
+    restricted mean survival time to tau (``srma km hr``).
+
+    ipd: patient data as srma.as_ipd takes them (srma.SurvivalData, a reconstruction, a CSV file
+    name, a DataFrame). Arms are matched exactly, else ignoring case; an arm not in the data
+    raises srma.Error srma.survival.E902. ties: "efron" (R's default) or "breslow"; level: the
+    CIs' level as a fraction (0.95), as R's conf.int (the command line's --level is in percent).
+    """
+    data = as_ipd(ipd)
+    return KmHrResult(_srma.km_hr(data, str(treatment), str(control), ties=ties,
+                                  tau=None if tau is None else float(tau), level=level))
+
+
+_ARM_KEYS = ("name", "points", "at_risk", "events", "n")
+
+
+def _curve_of(points: Any, arm: str):
+    """Digitised points: a CSV file (time,survival), a DataFrame or dict of columns, or a pair
+    (time, survival) of array-likes."""
+    if isinstance(points, _srma.DigitisedCurve):
+        return points
+    if isinstance(points, (str, os.PathLike)):
+        return _srma.read_digitised_curve(os.fspath(points))
+    if _is_dataframe(points):
+        return _srma.parse_digitised_curve(_dataframe_to_csv(points), "<DataFrame>")
+    if isinstance(points, Mapping):
+        return _srma.parse_digitised_curve(_mapping_to_csv(points), "<dict>")
+    if isinstance(points, (tuple, list)) and len(points) == 2:
+        return _srma.digitised_curve_from_arrays(points[0], points[1], arm)
+    raise TypeError(
+        f"points of arm '{arm}': expected a CSV file name (time,survival), a DataFrame, a dict "
+        f"of columns or a pair (time, survival) of arrays; got {type(points).__name__}"
+    )
+
+
+def _at_risk_of(at_risk: Any, arm: str):
+    """Numbers at risk: None, a CSV file (time,nar), a DataFrame or dict of columns, or a pair
+    (time, n) of array-likes."""
+    if at_risk is None or isinstance(at_risk, _srma.AtRiskTable):
+        return at_risk
+    if isinstance(at_risk, (str, os.PathLike)):
+        return _srma.read_at_risk(os.fspath(at_risk))
+    if _is_dataframe(at_risk):
+        return _srma.parse_at_risk(_dataframe_to_csv(at_risk), "<DataFrame>")
+    if isinstance(at_risk, Mapping):
+        return _srma.parse_at_risk(_mapping_to_csv(at_risk), "<dict>")
+    if isinstance(at_risk, (tuple, list)) and len(at_risk) == 2:
+        return _srma.at_risk_from_arrays(at_risk[0], at_risk[1], arm)
+    raise TypeError(
+        f"at_risk of arm '{arm}': expected None, a CSV file name (time,nar), a DataFrame, a "
+        f"dict of columns or a pair (time, n) of arrays; got {type(at_risk).__name__}"
+    )
+
+
+def _count(value: Any, what: str) -> float | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not hasattr(value, "__float__"):
+        raise TypeError(f"{what}: expected a number or None; got {type(value).__name__}")
+    return float(value)
+
+
+def km_reconstruct(arms: Sequence[Mapping], *, max_adjustments: int = 1000) -> ReconstructionResult:
+    """Patient data rebuilt from digitised Kaplan-Meier curves by Guyot et al.'s algorithm (BMC
+    Med Res Methodol 2012;12:9), each arm on its own, as ``srma km reconstruct``.
+
+    arms: one dict per arm with the keys
+      name     the arm's label (required; each arm its own)
+      points   the points read off the figure (required): a CSV file with columns time,
+               survival (survival as a fraction or in percent), a DataFrame or dict of such
+               columns, or a pair (time, survival) of array-likes
+      at_risk  the numbers at risk printed under the figure: a CSV file with columns time, nar,
+               a DataFrame or dict, a pair (time, n) of array-likes, or None
+      events   the total events reported for the arm, or None
+      n        the patients at time 0 when there is no at-risk table, or None
+    max_adjustments bounds the censoring adjustments per at-risk interval.
+
+    Raises srma.Error: srma.survival.E904 (points; located in a file, else naming the index),
+    E905 (numbers at risk), E907 (neither at_risk nor n, events above n), srma.cli.E401 (no
+    arm, an arm given twice). The result's ipd feeds srma.km_hr and srma.km_plot.
+    """
+    if isinstance(arms, Mapping):
+        raise TypeError("arms: expected a list of dicts, one per arm")
+    given = []
+    for i, arm in enumerate(arms):
+        if not isinstance(arm, Mapping):
+            raise TypeError(f"arms[{i}]: expected a dict with keys {', '.join(_ARM_KEYS)}; got "
+                            f"{type(arm).__name__}")
+        unknown = [k for k in arm if k not in _ARM_KEYS]
+        if unknown:
+            raise TypeError(f"arms[{i}]: unknown key(s) {', '.join(map(repr, unknown))}; keys: "
+                            f"{', '.join(_ARM_KEYS)}")
+        for key in ("name", "points"):
+            if key not in arm:
+                raise TypeError(f"arms[{i}] has no '{key}'")
+        name = str(arm["name"])
+        given.append({
+            "name": name,
+            "points": _curve_of(arm["points"], name),
+            "at_risk": _at_risk_of(arm.get("at_risk"), name),
+            "events": _count(arm.get("events"), f"arms[{i}]['events']"),
+            "n": _count(arm.get("n"), f"arms[{i}]['n']"),
+        })
+    return ReconstructionResult(_srma.km_reconstruct(given, max_adjustments=max_adjustments))
+
+
+def km_plot(
+    data: Any,
+    treatment: str | None = None,
+    control: str | None = None,
+    digitised: Mapping | Sequence | None = None,
+    *,
+    path: str | os.PathLike | None = None,
+    ties: str = "efron",
+    ci: bool = False,
+    risk_table: bool = True,
+    censor_ticks: bool = True,
+    digitised_points: bool = True,
+    legend: bool = True,
+    statistics: bool = True,
+    percent: bool = False,
+    time_step: float | None = None,
+    time_max: float | None = None,
+    time_title: str = "Time",
+    survival_title: str = "Survival probability",
+    risk_table_title: str = "Number at risk",
+    title: str = "",
+    font_size: float = 9,
+    width: float | str | None = None,
+    height: float | str | None = None,
+    dpi: float = 300,
+) -> Drawing:
+    """The Kaplan-Meier figure (``srma km plot``): a step curve per arm with censoring ticks,
+    optional confidence bands, the numbers at risk under the time axis and, with two arms to
+    compare, the HR and log-rank p. Written to `path` (.svg, .pdf, .png) when given.
+
+    data: the result of srma.km_hr (its arms and statistics), a reconstruction (its curves over
+    the digitised points), or patient data as srma.as_ipd takes them; with patient data,
+    `treatment` and `control` add the HR (Cox model with `ties`) and the log-rank p.
+    digitised: points read off a published figure per arm, {arm: points} or [(arm, points)],
+    points as in srma.km_reconstruct. Options as the command line's: ci (--ci), risk_table
+    (False: --no-risk-table), censor_ticks, percent, time_step, time_max, time_title, title;
+    and survival_title, risk_table_title, digitised_points, legend, statistics, font_size,
+    width/height (points or "7in", "180mm"), dpi (PNG resolution, 300 as the CLI).
+    """
+    if isinstance(data, KmHrResult):
+        source = data._impl
+    else:
+        source = as_ipd(data)
+    pairs = []
+    if digitised is not None:
+        items = digitised.items() if isinstance(digitised, Mapping) else digitised
+        for arm, points in items:
+            pairs.append((str(arm), _curve_of(points, str(arm))))
+    d = _srma.km_plot(
+        source, treatment=treatment, control=control, digitised=pairs, ties=ties, ci=ci,
+        risk_table=risk_table, censor_ticks=censor_ticks, digitised_points=digitised_points,
+        legend=legend, statistics=statistics, percent=percent, time_step=time_step,
+        time_max=time_max, time_title=time_title, survival_title=survival_title,
+        risk_table_title=risk_table_title, title=title, font_size=font_size, width=width,
+        height=height, dpi=dpi,
+    )
+    return _save(d, path, dpi)

@@ -2,10 +2,15 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <array>
 #include <cmath>
+#include <limits>
 #include <map>
+#include <utility>
 
+#include "srma/data/hr_from_summary.hpp"
+#include "srma/util/distributions.hpp"
 #include "srma/util/error_ids.hpp"
 #include "srma/util/text.hpp"
 
@@ -117,6 +122,8 @@ class row_reader {
 
   const std::string& field(int col) const { return csv_.rows[row_].fields[col]; }
   error_location where(int col) const { return csv_.where(row_, col); }
+  const std::string& name(int col) const { return csv_.header[col]; }
+  bool decimal_comma() const { return decimal_comma_; }
 
  private:
   const csv_table& csv_;
@@ -129,10 +136,854 @@ unexpected at_row(const error& e, error_location where) {
   return unexpected(error{e.id, e.message, std::move(where)});
 }
 
+// ---------------------------------------------------------------------------------------------
+// Hazard ratios: several column sets per file, chosen row by row (Tierney et al. 2007, Trials
+// 8:16; Parmar, Torri & Stewart 1998). The conversions are in hr_from_summary.cpp; here each row
+// is validated column by column, so every error names the cell it is about.
+
+// The most reliable first (Tierney 2007; /work/shared/methods/survival.md section 0).
+constexpr std::array<hr_method, 8> k_hr_sets = {
+    hr_method::ci,
+    hr_method::loghr_se,
+    hr_method::oe_v,
+    hr_method::observed_expected,
+    hr_method::logrank_chisq,
+    hr_method::p_value,
+    hr_method::p_events,
+    hr_method::p_arm_events,
+};
+
+std::string_view hr_set_label(hr_method m) {
+  switch (m) {
+    case hr_method::ci:
+      return "hr,lower,upper";
+    case hr_method::loghr_se:
+      return "loghr,se";
+    case hr_method::oe_v:
+      return "oe,v";
+    case hr_method::observed_expected:
+      return "o_t,e_t,o_c,e_c";
+    case hr_method::logrank_chisq:
+      return "chisq,v|oe,direction";
+    case hr_method::p_value:
+      return "hr,p";
+    case hr_method::p_events:
+      return "p,events,n_t,n_c,direction";
+    case hr_method::p_arm_events:
+      return "p,events_t,events_c,direction";
+    case hr_method::km_reconstruction:
+    case hr_method::ipd:
+      break;
+  }
+  return "";
+}
+
+// The input kind of a file whose studies all come by route m, when there is one.
+std::optional<input_kind> legacy_kind(hr_method m) {
+  if (m == hr_method::ci) return input_kind::ratio_ci;
+  if (m == hr_method::loghr_se) return input_kind::log_hr_se;
+  if (m == hr_method::oe_v) return input_kind::oe_v;
+  return std::nullopt;
+}
+
+// A set's label in messages: the older input-kind label where one exists, so single-set files
+// read as before.
+std::string set_label(hr_method m) {
+  if (auto k = legacy_kind(m)) return std::string(input_kind_columns(*k));
+  return std::string(hr_set_label(m));
+}
+
+// Column names that only hazard-ratio sets use (beyond the older sets' names).
+constexpr std::array<std::string_view, 10> k_hr_only_columns = {
+    "level", "o_t", "e_t", "o_c", "e_c", "chisq", "direction", "p", "p_test", "events"};
+
+// The columns of a hazard-ratio file (-1 when absent).
+struct hr_columns {
+  int hr = -1, lower = -1, upper = -1, level = -1, loghr = -1, se = -1, oe = -1, v = -1;
+  int o_t = -1, e_t = -1, o_c = -1, e_c = -1, chisq = -1, direction = -1;
+  int p = -1, p_test = -1, events = -1, n_t = -1, n_c = -1, events_t = -1, events_c = -1;
+  int source = -1;
+};
+
+hr_columns locate_hr_columns(const csv_table& csv) {
+  hr_columns c;
+  c.hr = csv.find_column("hr");
+  c.lower = csv.find_column("lower");
+  c.upper = csv.find_column("upper");
+  c.level = csv.find_column("level");
+  if (c.level < 0) c.level = csv.find_column("ci_level");
+  c.loghr = csv.find_column("loghr");
+  c.se = csv.find_column("se");
+  c.oe = csv.find_column("oe");
+  c.v = csv.find_column("v");
+  c.o_t = csv.find_column("o_t");
+  c.e_t = csv.find_column("e_t");
+  c.o_c = csv.find_column("o_c");
+  c.e_c = csv.find_column("e_c");
+  c.chisq = csv.find_column("chisq");
+  c.direction = csv.find_column("direction");
+  c.p = csv.find_column("p");
+  c.p_test = csv.find_column("p_test");
+  c.events = csv.find_column("events");
+  c.n_t = csv.find_column("n_t");
+  c.n_c = csv.find_column("n_c");
+  c.events_t = csv.find_column("events_t");
+  c.events_c = csv.find_column("events_c");
+  c.source = csv.find_column("hr_source");
+  return c;
+}
+
+// The columns of set m that the header has, in the order of its label.
+std::vector<int> set_columns(hr_method m, const hr_columns& c) {
+  std::vector<int> cols;
+  switch (m) {
+    case hr_method::ci:
+      cols = {c.hr, c.lower, c.upper};
+      break;
+    case hr_method::loghr_se:
+      cols = {c.loghr, c.se};
+      break;
+    case hr_method::oe_v:
+      cols = {c.oe, c.v};
+      break;
+    case hr_method::observed_expected:
+      cols = {c.o_t, c.e_t, c.o_c, c.e_c};
+      break;
+    case hr_method::logrank_chisq:
+      cols = {c.chisq, c.v, c.oe, c.direction};
+      break;
+    case hr_method::p_value:
+      cols = {c.hr, c.p};
+      break;
+    case hr_method::p_events:
+      cols = {c.p, c.events, c.n_t, c.n_c, c.direction};
+      break;
+    case hr_method::p_arm_events:
+      cols = {c.p, c.events_t, c.events_c, c.direction};
+      break;
+    case hr_method::km_reconstruction:
+    case hr_method::ipd:
+      break;
+  }
+  std::erase(cols, -1);
+  return cols;
+}
+
+bool set_present(hr_method m, const hr_columns& c) {
+  if (m == hr_method::logrank_chisq)
+    return c.chisq >= 0 && (c.oe >= 0 || (c.v >= 0 && c.direction >= 0));
+  const auto cols = set_columns(m, c);
+  const std::size_t want = m == hr_method::ci                                                  ? 3
+                           : m == hr_method::observed_expected || m == hr_method::p_arm_events ? 4
+                           : m == hr_method::p_events                                          ? 5
+                                                                                               : 2;
+  return cols.size() == want;
+}
+
+bool filled(const row_reader& row, int col) { return col >= 0 && !row.missing(col); }
+
+bool set_filled(hr_method m, const hr_columns& c, const row_reader& row) {
+  if (m == hr_method::logrank_chisq) {
+    return filled(row, c.chisq) &&
+           (filled(row, c.oe) || (filled(row, c.v) && filled(row, c.direction)));
+  }
+  for (int col : set_columns(m, c))
+    if (!filled(row, col)) return false;
+  return true;
+}
+
+bool set_touched(hr_method m, const hr_columns& c, const row_reader& row) {
+  for (int col : set_columns(m, c))
+    if (filled(row, col)) return true;
+  return false;
+}
+
+// The columns a row must fill to use set m, in order (for the log-rank chi-square: chisq with
+// V and the direction when the row has begun those or has no O - E column, else chisq with O - E).
+std::vector<int> set_required(hr_method m, const hr_columns& c, const row_reader& row) {
+  if (m == hr_method::logrank_chisq) {
+    const bool with_v =
+        c.v >= 0 && c.direction >= 0 && (c.oe < 0 || filled(row, c.v) || filled(row, c.direction));
+    if (with_v) return {c.chisq, c.v, c.direction};
+    return {c.chisq, c.oe};
+  }
+  return set_columns(m, c);
+}
+
+// A reported number and the range of values that round to it: half a unit of its last written
+// digit, but at least half a unit of its second significant digit (so "0.0264" is taken as
+// 0.0264 +- 0.0005, like "0.026"; "0.03" as +- 0.005; "1.1" as +- 0.05). Counts are exact.
+struct reported {
+  double x = 0, lo = 0, hi = 0;
+};
+
+double rounding_half_width(std::string_view text, double x) {
+  text = detail::trim(text);
+  while (!text.empty() && (text.front() == '+' || text.front() == '-')) text.remove_prefix(1);
+  int exponent = 0;
+  if (auto e = text.find_first_of("eE"); e != std::string_view::npos) {
+    const auto tail = text.substr(e + 1);
+    if (auto v = detail::parse_double(tail)) exponent = static_cast<int>(*v);
+    text = text.substr(0, e);
+  }
+  int decimals = 0;
+  if (auto dot = text.find_first_of(".,"); dot != std::string_view::npos)
+    decimals = static_cast<int>(text.size() - dot - 1);
+  const double written = 0.5 * std::pow(10.0, exponent - decimals);
+  if (x == 0 || !std::isfinite(x)) return written;
+  const double second_digit = 0.5 * std::pow(10.0, std::floor(std::log10(std::fabs(x))) - 1);
+  return std::max(written, second_digit);
+}
+
+reported rounded(const row_reader& row, int col, double x) {
+  const double h = rounding_half_width(row.field(col), x);
+  return {x, x - h, x + h};
+}
+
+reported exact(double x) { return {x, x, x}; }
+
+// One set's reading of a row: the conversion, its z = ln HR / SE and the range of z over the
+// rounding of the reported numbers (evaluated at the corners of the box of rounded inputs).
+struct set_eval {
+  hr_method method = hr_method::ci;
+  hr_summary s;
+  double z = 0, z_lo = 0, z_hi = 0;
+  std::vector<std::string> notes;
+};
+
+template <class F>
+void set_z_range(set_eval& e, const std::vector<reported>& in, F f) {
+  e.z = e.s.loghr / e.s.se;
+  e.z_lo = e.z;
+  e.z_hi = e.z;
+  std::vector<double> x(in.size());
+  for (unsigned mask = 0; mask < (1u << in.size()); ++mask) {
+    for (std::size_t i = 0; i < in.size(); ++i) x[i] = (mask >> i) & 1u ? in[i].hi : in[i].lo;
+    const double z = f(x);
+    if (std::isnan(z)) continue;
+    e.z_lo = std::min(e.z_lo, z);
+    e.z_hi = std::max(e.z_hi, z);
+  }
+}
+
+// Contradiction between two sets of one row: their z ranges neither overlap nor come within 5%
+// of the larger |z| (room for a log-rank or score p beside a Wald CI, the small inconsistency
+// Tierney 2007 accepts).
+bool contradicts(const set_eval& a, const set_eval& b) {
+  const double gap = std::max(a.z_lo, b.z_lo) - std::min(a.z_hi, b.z_hi);
+  return gap > 0.05 * std::max(std::fabs(a.z), std::fabs(b.z));
+}
+
+expected<hr_direction> read_direction(const row_reader& row, int col) {
+  auto d = parse_hr_direction(row.field(col));
+  if (!d) {
+    return fail(errc::input_out_of_range,
+                fmt::format("column '{}' is '{}': expected favours_treatment or favours_control "
+                            "(or treatment, research, control)",
+                            row.name(col), detail::trim(row.field(col))),
+                row.where(col));
+  }
+  return *d;
+}
+
+// A two-sided p-value strictly between 0 and 1, or a bound "< x" (used as x: the SE is then
+// overstated, which is conservative; Tierney 2007).
+expected<reported> read_p(const row_reader& row, int col, std::vector<std::string>& notes) {
+  const std::string_view text = detail::trim(row.field(col));
+  std::string_view number = text;
+  bool bound = false;
+  if (!number.empty() && number.front() == '<') {
+    bound = true;
+    number.remove_prefix(1);
+    if (!number.empty() && number.front() == '=') number.remove_prefix(1);
+    number = detail::trim(number);
+  } else if (!number.empty() && number.front() == '>') {
+    return fail(errc::input_out_of_range,
+                fmt::format("column '{}' is '{}': a lower bound on p says nothing about the size "
+                            "of the effect; give the p-value or another column set",
+                            row.name(col), text),
+                row.where(col));
+  }
+  auto p = detail::parse_double(number, row.decimal_comma());
+  if (!p) {
+    return fail(errc::input_not_a_number,
+                fmt::format("column '{}' is '{}': expected a number (a two-sided p-value, or a "
+                            "bound such as < 0.001)",
+                            row.name(col), text),
+                row.where(col));
+  }
+  if (!(*p > 0 && *p < 1)) {
+    return fail(errc::input_out_of_range,
+                fmt::format("column '{}' is {}, but a p-value must lie strictly between 0 and 1 "
+                            "(p = 0 or 1 says nothing about the size of the effect)",
+                            row.name(col), text),
+                row.where(col));
+  }
+  const double h = rounding_half_width(number, *p);
+  if (bound) {
+    notes.push_back(fmt::format("p {} was used as p = {}, which overstates the SE (conservative)",
+                                text, number));
+    return reported{*p, std::numeric_limits<double>::min(), *p};
+  }
+  return reported{*p, *p - h, std::min(*p + h, 1.0)};
+}
+
+// A count of events that must be > 0 (a p-value route needs events in both arms).
+expected<double> read_events(const row_reader& row, int col) {
+  return row.positive(col, "a number of events");
+}
+
+double sign_of(hr_direction d) { return d == hr_direction::favours_research ? -1.0 : 1.0; }
+
+// `check_only`: the set only checks the row's chosen set, so an HR of 1 beside a p-value (no SE,
+// but a z of 0 up to rounding) is compared instead of refused.
+expected<set_eval> evaluate_set(hr_method m, const row_reader& row, const hr_columns& c,
+                                double default_level, bool check_only = false) {
+  set_eval e;
+  e.method = m;
+  auto adopt = [&](expected<hr_summary> s, int col) -> expected<void> {
+    if (!s) return at_row(s.error(), row.where(col));
+    for (auto& n : s->notes) e.notes.push_back(std::move(n));
+    s->notes.clear();
+    e.s = std::move(*s);
+    return {};
+  };
+  switch (m) {
+    case hr_method::ci: {
+      auto ratio = row.positive(c.hr, "a ratio");
+      if (!ratio) return unexpected(ratio.error());
+      auto lower = row.positive(c.lower, "a CI bound of a ratio");
+      if (!lower) return unexpected(lower.error());
+      auto upper = row.positive(c.upper, "a CI bound of a ratio");
+      if (!upper) return unexpected(upper.error());
+      if (!(*lower < *upper)) {
+        return fail(errc::input_out_of_range,
+                    fmt::format("lower CI bound {} is not below the upper bound {}",
+                                row.field(c.lower), row.field(c.upper)),
+                    row.where(c.lower));
+      }
+      double level = default_level;
+      if (filled(row, c.level)) {
+        auto lv = row.number(c.level);
+        if (!lv) return unexpected(lv.error());
+        level = *lv < 1 ? *lv * 100 : *lv;  // accept 0.95 as well as 95
+        if (!(level > 0 && level < 100)) {
+          return fail(errc::input_bad_ci_level,
+                      fmt::format("column '{}' is {}: expected a level such as 95 or 0.95",
+                                  row.name(c.level), row.field(c.level)),
+                      row.where(c.level));
+        }
+      }
+      const double zl = detail::qnorm_upper((1 - level / 100) / 2);
+      if (*ratio < *lower || *ratio > *upper) {
+        // Kept as a warning (the estimate and SE still follow from the numbers as given).
+        e.notes.push_back(
+            fmt::format("the ratio {} lies outside its own CI [{}, {}]; check the extraction",
+                        row.field(c.hr), row.field(c.lower), row.field(c.upper)));
+        // Parmar eq. 7, as hr_from_ci, which refuses an HR outside its CI.
+        auto s =
+            hr_from_loghr_se(std::log(*ratio), (std::log(*upper) - std::log(*lower)) / (2 * zl));
+        if (auto ok = adopt(std::move(s), c.hr); !ok) return unexpected(ok.error());
+        e.s.method = hr_method::ci;
+      } else if (auto ok = adopt(hr_from_ci(*ratio, *lower, *upper, level), c.hr); !ok) {
+        return unexpected(ok.error());
+      }
+      set_z_range(e,
+                  {rounded(row, c.hr, *ratio), rounded(row, c.lower, *lower),
+                   rounded(row, c.upper, *upper)},
+                  [zl](const std::vector<double>& x) {
+                    return std::log(x[0]) / ((std::log(x[2]) - std::log(x[1])) / (2 * zl));
+                  });
+      break;
+    }
+    case hr_method::loghr_se: {
+      auto y = row.number(c.loghr);
+      if (!y) return unexpected(y.error());
+      auto se = row.positive(c.se, "a standard error");
+      if (!se) return unexpected(se.error());
+      if (auto ok = adopt(hr_from_loghr_se(*y, *se), c.loghr); !ok) return unexpected(ok.error());
+      set_z_range(e, {rounded(row, c.loghr, *y), rounded(row, c.se, *se)},
+                  [](const std::vector<double>& x) { return x[0] / x[1]; });
+      break;
+    }
+    case hr_method::oe_v: {
+      auto oe = row.number(c.oe);
+      if (!oe) return unexpected(oe.error());
+      auto v = row.positive(c.v, "the log-rank variance V");
+      if (!v) return unexpected(v.error());
+      if (auto ok = adopt(hr_from_oe_v(*oe, *v), c.oe); !ok) return unexpected(ok.error());
+      set_z_range(e, {rounded(row, c.oe, *oe), rounded(row, c.v, *v)},
+                  [](const std::vector<double>& x) { return x[0] / std::sqrt(x[1]); });
+      break;
+    }
+    case hr_method::observed_expected: {
+      double x[4];
+      const int cols[4] = {c.o_t, c.e_t, c.o_c, c.e_c};
+      for (int i = 0; i < 4; ++i) {
+        auto v = row.positive(
+            cols[i], i % 2 == 0 ? "an observed number of events" : "an expected number of events");
+        if (!v) return unexpected(v.error());
+        x[i] = *v;
+      }
+      if (auto ok = adopt(hr_from_observed_expected(x[0], x[1], x[2], x[3]), c.o_t); !ok)
+        return unexpected(ok.error());
+      // Parmar eq. 3 and 5; observed counts are exact, expected numbers rounded.
+      set_z_range(e,
+                  {exact(x[0]), rounded(row, c.e_t, x[1]), exact(x[2]), rounded(row, c.e_c, x[3])},
+                  [](const std::vector<double>& v) {
+                    return std::log((v[0] / v[1]) / (v[2] / v[3])) / std::sqrt(1 / v[1] + 1 / v[3]);
+                  });
+      break;
+    }
+    case hr_method::logrank_chisq: {
+      auto chisq = row.number(c.chisq);
+      if (!chisq) return unexpected(chisq.error());
+      if (!(*chisq >= 0)) {
+        return fail(errc::input_out_of_range,
+                    fmt::format("column '{}' is {}, but a chi-square must be >= 0",
+                                row.name(c.chisq), row.field(c.chisq)),
+                    row.where(c.chisq));
+      }
+      std::optional<hr_direction> dir;
+      if (filled(row, c.direction)) {
+        auto d = read_direction(row, c.direction);
+        if (!d) return unexpected(d.error());
+        dir = *d;
+      }
+      std::optional<double> oe;
+      if (filled(row, c.oe)) {
+        auto o = row.number(c.oe);
+        if (!o) return unexpected(o.error());
+        oe = *o;
+      }
+      if (oe && dir && *oe != 0 && (*oe < 0) != (*dir == hr_direction::favours_research)) {
+        return fail(errc::input_out_of_range,
+                    fmt::format("column '{}' is '{}', but O - E = {} (column '{}') favours the {} "
+                                "arm",
+                                row.name(c.direction), detail::trim(row.field(c.direction)),
+                                row.field(c.oe), row.name(c.oe),
+                                *oe < 0 ? "research (treatment)" : "control"),
+                    row.where(c.direction));
+      }
+      if (filled(row, c.v) && (dir || oe)) {
+        auto v = row.positive(c.v, "the log-rank variance V");
+        if (!v) return unexpected(v.error());
+        const hr_direction d =
+            dir ? *dir : (*oe < 0 ? hr_direction::favours_research : hr_direction::favours_control);
+        if (auto ok = adopt(hr_from_logrank_chisq(*chisq, *v, d), c.chisq); !ok)
+          return unexpected(ok.error());
+      } else {
+        if (*chisq == 0) {
+          return fail(errc::input_out_of_range,
+                      fmt::format("column '{}' is {}: with O - E alone a chi-square of 0 gives "
+                                  "no variance; give V (column 'v')",
+                                  row.name(c.chisq), row.field(c.chisq)),
+                      row.where(c.chisq));
+        }
+        if (*oe == 0) {
+          return fail(errc::input_out_of_range,
+                      fmt::format("column '{}' is {}, but a chi-square of {} needs O - E != 0",
+                                  row.name(c.oe), row.field(c.oe), row.field(c.chisq)),
+                      row.where(c.oe));
+        }
+        if (auto ok = adopt(hr_from_logrank_chisq_oe(*chisq, *oe), c.chisq); !ok)
+          return unexpected(ok.error());
+      }
+      // |z| = sqrt(chi^2), the sign from the direction.
+      const double sign = e.s.loghr < 0 ? -1.0 : 1.0;
+      set_z_range(e, {rounded(row, c.chisq, *chisq)},
+                  [sign](const std::vector<double>& x) { return sign * std::sqrt(x[0]); });
+      break;
+    }
+    case hr_method::p_value: {
+      auto ratio = row.positive(c.hr, "a ratio");
+      if (!ratio) return unexpected(ratio.error());
+      if (*ratio == 1 && check_only) {
+        // The sign of z is unknown: z lies within +-|z| of the p-value, rounding included.
+        auto p = read_p(row, c.p, e.notes);
+        if (!p) return unexpected(p.error());
+        e.z_hi = detail::qnorm_upper(p->lo / 2);
+        e.z_lo = -e.z_hi;
+        e.z = 0;
+        return e;
+      }
+      if (*ratio == 1) {
+        return fail(errc::input_out_of_range,
+                    fmt::format("column '{}' is {}: an HR of 1 with a p-value gives no standard "
+                                "error (0 / 0); give its CI",
+                                row.name(c.hr), row.field(c.hr)),
+                    row.where(c.hr));
+      }
+      auto p = read_p(row, c.p, e.notes);
+      if (!p) return unexpected(p.error());
+      if (filled(row, c.p_test)) {
+        const std::string t = detail::to_lower(detail::trim(row.field(c.p_test)));
+        if (t == "logrank" || t == "log-rank" || t == "log_rank") {
+          e.notes.push_back(
+              "the p-value is a log-rank test's beside the HR of a model: a small "
+              "inconsistency, accepted (Tierney 2007)");
+        } else if (t != "wald") {
+          return fail(errc::input_out_of_range,
+                      fmt::format("column '{}' is '{}': expected logrank or wald",
+                                  row.name(c.p_test), detail::trim(row.field(c.p_test))),
+                      row.where(c.p_test));
+        }
+      }
+      if (auto ok = adopt(hr_from_p(*ratio, p->x), c.p); !ok) return unexpected(ok.error());
+      set_z_range(e, {rounded(row, c.hr, *ratio), *p}, [](const std::vector<double>& x) {
+        return (std::log(x[0]) < 0 ? -1.0 : 1.0) * detail::qnorm_upper(x[1] / 2);
+      });
+      break;
+    }
+    case hr_method::p_events:
+    case hr_method::p_arm_events: {
+      auto p = read_p(row, c.p, e.notes);
+      if (!p) return unexpected(p.error());
+      auto d = read_direction(row, c.direction);
+      if (!d) return unexpected(d.error());
+      if (m == hr_method::p_events) {
+        auto events = read_events(row, c.events);
+        if (!events) return unexpected(events.error());
+        auto nt = row.positive(c.n_t, "a group size");
+        if (!nt) return unexpected(nt.error());
+        auto nc = row.positive(c.n_c, "a group size");
+        if (!nc) return unexpected(nc.error());
+        if (*events > *nt + *nc) {
+          return fail(errc::input_out_of_range,
+                      fmt::format("column '{}' is {}, but events cannot exceed the {} patients "
+                                  "randomised ('{}' + '{}')",
+                                  row.name(c.events), row.field(c.events), *nt + *nc,
+                                  row.name(c.n_t), row.name(c.n_c)),
+                      row.where(c.events));
+        }
+        if (auto ok = adopt(hr_from_p_events(p->x, *events, *nt, *nc, *d), c.p); !ok)
+          return unexpected(ok.error());
+      } else {
+        auto et = read_events(row, c.events_t);
+        if (!et) return unexpected(et.error());
+        auto ec = read_events(row, c.events_c);
+        if (!ec) return unexpected(ec.error());
+        for (auto [ev, n, x] :
+             {std::tuple{c.events_t, c.n_t, *et}, std::tuple{c.events_c, c.n_c, *ec}}) {
+          if (!filled(row, n)) continue;
+          auto size = row.positive(n, "a group size");
+          if (!size) return unexpected(size.error());
+          if (x > *size) {
+            return fail(errc::input_out_of_range,
+                        fmt::format("column '{}' is {}, but events cannot exceed '{}' = {}",
+                                    row.name(ev), row.field(ev), row.name(n), row.field(n)),
+                        row.where(ev));
+          }
+        }
+        if (auto ok = adopt(hr_from_p_arm_events(p->x, *et, *ec, *d), c.p); !ok)
+          return unexpected(ok.error());
+      }
+      const double sign = sign_of(*d);
+      set_z_range(e, {*p}, [sign](const std::vector<double>& x) {
+        return sign * detail::qnorm_upper(x[0] / 2);
+      });
+      break;
+    }
+    case hr_method::km_reconstruction:
+    case hr_method::ipd:
+      break;  // not column sets: only named by hr_source
+  }
+  return e;
+}
+
+// How a hazard-ratio file is read: its sets (most reliable first) and the columns they consume.
+struct hr_plan {
+  hr_columns cols;
+  std::vector<hr_method> sets;
+  std::vector<int> consumed;
+  std::optional<input_kind> forced;  ///< The kind the caller chose (one set only).
+};
+
+hr_plan make_hr_plan(const hr_columns& c, std::vector<hr_method> sets,
+                     std::optional<input_kind> forced) {
+  hr_plan plan;
+  plan.cols = c;
+  plan.sets = std::move(sets);
+  plan.forced = forced;
+  auto use = [&](int col) {
+    if (col >= 0 &&
+        std::find(plan.consumed.begin(), plan.consumed.end(), col) == plan.consumed.end())
+      plan.consumed.push_back(col);
+  };
+  for (auto m : plan.sets) {
+    for (int col : set_columns(m, c)) use(col);
+    if (m == hr_method::ci) use(c.level);
+    if (m == hr_method::p_value || m == hr_method::p_events || m == hr_method::p_arm_events)
+      use(c.p_test);
+    if (m == hr_method::p_arm_events) {
+      use(c.n_t);
+      use(c.n_c);
+    }
+  }
+  use(c.source);
+  return plan;
+}
+
+// Decides whether `csv` is read as hazard ratios. `found`: the complete older column sets.
+expected<std::optional<hr_plan>> hr_route(const csv_table& csv, const read_options& options,
+                                          const std::vector<const column_set*>& found,
+                                          const std::vector<std::vector<int>>& found_cols) {
+  const hr_columns c = locate_hr_columns(csv);
+  std::vector<hr_method> present;
+  for (auto m : k_hr_sets)
+    if (set_present(m, c)) present.push_back(m);
+  using plan_or_none = std::optional<hr_plan>;
+  if (present.empty()) return plan_or_none();
+  if (options.measure && *options.measure != effect_measure::hazard_ratio) return plan_or_none();
+  if (std::find(present.begin(), present.end(), hr_method::ci) != present.end() &&
+      csv.find_column("level") >= 0 && csv.find_column("ci_level") >= 0) {
+    return fail(errc::input_ambiguous_columns,
+                "columns 'level' and 'ci_level' both give the CI level: keep one of them",
+                {csv.source, csv.header_line, 0});
+  }
+  if (options.kind) {
+    if (*options.kind == input_kind::hr_summaries)
+      return plan_or_none(make_hr_plan(c, present, std::nullopt));
+    std::optional<hr_method> m;
+    if (*options.kind == input_kind::ratio_ci && c.hr >= 0) m = hr_method::ci;
+    if (*options.kind == input_kind::log_hr_se) m = hr_method::loghr_se;
+    if (*options.kind == input_kind::oe_v) m = hr_method::oe_v;
+    if (m && std::find(present.begin(), present.end(), *m) != present.end())
+      return plan_or_none(make_hr_plan(c, {*m}, options.kind));
+    return plan_or_none();  // another set chosen: read as before
+  }
+  // Other effect sets beside the hazard-ratio ones: say so rather than guess. Under --measure HR
+  // 2x2 counts, means and OR/RR columns cannot be meant; yi, vi|sei could be a log HR. Arm
+  // counts (events_t, n_t, events_c, n_c) beside a column only hazard ratios use (hr, loghr, oe,
+  // o_t, ..., chisq, hr_source) are the counts of a hazard-ratio file, not a 2x2 table; beside
+  // p and direction alone they are ambiguous.
+  bool hr_only_column = false;
+  for (int col : {c.hr, c.loghr, c.oe, c.o_t, c.e_t, c.o_c, c.e_c, c.chisq, c.source})
+    hr_only_column = hr_only_column || col >= 0;
+  std::vector<std::string> labels;
+  bool other = false, only_counts_or_means = true;
+  for (std::size_t s = 0; s < found.size(); ++s) {
+    labels.emplace_back(found[s]->label);
+    const auto k = found[s]->kind;
+    const bool is_hr =
+        k == input_kind::log_hr_se || k == input_kind::oe_v ||
+        (k == input_kind::ratio_ci && detail::iequals(csv.header[found_cols[s][0]], "hr"));
+    if (is_hr) continue;
+    const bool yi = k == input_kind::yi_sei || k == input_kind::yi_vi;
+    if (options.measure && !yi) continue;
+    if (k == input_kind::two_by_two && hr_only_column) continue;
+    other = true;
+    if (yi) only_counts_or_means = false;
+  }
+  if (other) {
+    bool newer = false;
+    for (auto m : present) {
+      if (!legacy_kind(m)) {
+        labels.emplace_back(hr_set_label(m));
+        newer = true;
+      }
+    }
+    return fail(
+        errc::input_ambiguous_columns,
+        fmt::format("the header holds several effect column sets ({}){}", fmt::join(labels, " / "),
+                    newer && only_counts_or_means
+                        ? " (with --measure HR the hazard-ratio sets are read, row by row)"
+                        : ""),
+        {csv.source, csv.header_line, 0}, labels.front());
+  }
+  return plan_or_none(make_hr_plan(c, present, std::nullopt));
+}
+
+unexpected contradiction(const row_reader& row, const hr_columns& c, const set_eval& chosen,
+                         const set_eval& other) {
+  const auto mine = set_columns(chosen.method, c);
+  const auto theirs = set_columns(other.method, c);
+  int col = theirs.front();
+  for (int t : theirs) {
+    if (std::find(mine.begin(), mine.end(), t) == mine.end()) {
+      col = t;
+      break;
+    }
+  }
+  return fail(
+      errc::input_out_of_range,
+      fmt::format("column '{}' is {}, but the row's {} give z = {:.2f} (two-sided p = {:.2g}) "
+                  "and its {} give z = {:.2f}: expected values that agree within the "
+                  "rounding of the reported numbers",
+                  row.name(col), detail::trim(row.field(col)), hr_set_label(chosen.method),
+                  chosen.z, detail::p_two_sided_z(chosen.z), hr_set_label(other.method), other.z),
+      row.where(col));
+}
+
+expected<study_table> make_hr_table(const csv_table& csv, const read_options& options,
+                                    const hr_plan& plan) {
+  const hr_columns& c = plan.cols;
+  study_table out;
+  out.source = csv.source;
+  out.measure = effect_measure::hazard_ratio;
+  out.kind = plan.forced.value_or(input_kind::hr_summaries);
+  const int label_col = csv.find_column("study");
+  std::vector<int> attr_cols;
+  for (std::size_t j = 0; j < csv.header.size(); ++j) {
+    const int col = static_cast<int>(j);
+    if (col == label_col ||
+        std::find(plan.consumed.begin(), plan.consumed.end(), col) != plan.consumed.end())
+      continue;
+    attr_cols.push_back(col);
+  }
+  for (int col : attr_cols) {
+    out.attribute_names.push_back(csv.header[col]);
+    out.attribute_columns.push_back(col + 1);
+  }
+  out.attributes.resize(attr_cols.size());
+  if (label_col < 0) {
+    out.notices.push_back(fmt::format(
+        "{}: no 'study' column; studies are labelled by their line numbers", csv.source));
+  }
+  if (csv.rows.empty()) {
+    return fail(errc::input_no_studies, "the file has a header but no studies",
+                {csv.source, csv.header_line, 0});
+  }
+  std::vector<std::string> labels;
+  for (auto m : plan.sets) labels.push_back(set_label(m));
+
+  const bool decimal_comma = csv.separator != ',';
+  std::map<std::string, int> label_lines;
+  std::vector<hr_method> routes;  // the set each analysed row used
+  for (std::size_t r = 0; r < csv.rows.size(); ++r) {
+    row_reader row(csv, r, decimal_comma);
+    const int line = csv.rows[r].line;
+    std::string label;
+    if (label_col >= 0) {
+      label = std::string(detail::trim(row.field(label_col)));
+      if (label.empty()) {
+        return fail(errc::input_empty_label, "column 'study' is empty: every study needs a label",
+                    row.where(label_col));
+      }
+    } else {
+      label = fmt::format("Line {}", line);
+    }
+    if (auto it = label_lines.find(label); it != label_lines.end()) {
+      return fail(errc::input_duplicate_label,
+                  fmt::format("study label '{}' already used on line {}: labels must be unique",
+                              label, it->second),
+                  row.where(label_col >= 0 ? label_col : 0));
+    }
+    label_lines.emplace(label, line);
+
+    // The sets this row fills, most reliable first.
+    std::vector<hr_method> full;
+    for (auto m : plan.sets)
+      if (set_filled(m, c, row)) full.push_back(m);
+    if (full.empty()) {
+      const hr_method* partial = nullptr;
+      for (const auto& m : plan.sets) {
+        if (set_touched(m, c, row)) {
+          partial = &m;
+          break;
+        }
+      }
+      if (!partial) {
+        if (options.missing == missing_policy::exclude) {
+          out.excluded.push_back(
+              {label, line,
+               fmt::format("no estimate: columns {} are empty", fmt::join(labels, " / "))});
+          continue;
+        }
+        if (plan.sets.size() == 1) {
+          auto v = row.number(set_required(plan.sets[0], c, row).front());
+          return unexpected(v.error());
+        }
+        return fail(errc::input_missing_value,
+                    fmt::format("the row fills none of the hazard-ratio column sets ({}): "
+                                "expected the numbers of one of them",
+                                fmt::join(labels, "; ")),
+                    row.where(set_columns(plan.sets[0], c).front()));
+      }
+      for (int col : set_required(*partial, c, row)) {
+        if (filled(row, col)) continue;
+        return fail(errc::input_missing_value,
+                    fmt::format("column '{}' is empty: expected a number{}", csv.header[col],
+                                plan.sets.size() == 1
+                                    ? std::string()
+                                    : fmt::format(" to complete {}", hr_set_label(*partial))),
+                    row.where(col));
+      }
+    }
+
+    auto chosen = evaluate_set(full.front(), row, c, options.ci_level);
+    if (!chosen) return unexpected(chosen.error());
+    for (std::size_t i = 1; i < full.size(); ++i) {
+      auto other = evaluate_set(full[i], row, c, options.ci_level, true);
+      if (!other) return unexpected(other.error());
+      if (contradicts(*chosen, *other)) return contradiction(row, c, *chosen, *other);
+    }
+    std::string source(to_string(full.front()));
+    if (filled(row, c.source)) {
+      const auto text = detail::trim(row.field(c.source));
+      auto m = parse_hr_method(text);
+      if (!m) {
+        std::vector<std::string_view> names;
+        for (auto k : k_hr_sets) names.push_back(to_string(k));
+        names.push_back(to_string(hr_method::km_reconstruction));
+        names.push_back(to_string(hr_method::ipd));
+        return fail(errc::input_out_of_range,
+                    fmt::format("column '{}' is '{}': expected the name of a route ({})",
+                                csv.header[c.source], text, fmt::join(names, ", ")),
+                    row.where(c.source));
+      }
+      source = std::string(to_string(*m));
+    }
+    for (const auto& n : chosen->notes) {
+      out.notices.push_back(fmt::format("{}:{}: study '{}': {}", csv.source, line, label, n));
+    }
+    const hr_summary& s = chosen->s;
+    // Routes through the SE keep vi = SE^2, routes through V keep vi = 1/V (as the older readers).
+    const bool via_se = full.front() == hr_method::ci || full.front() == hr_method::loghr_se ||
+                        full.front() == hr_method::p_value;
+    const double vi = via_se ? s.se * s.se : 1 / s.v;
+    if (!std::isfinite(s.loghr) || !std::isfinite(vi) || !(vi > 0)) {
+      return fail(errc::input_out_of_range,
+                  fmt::format("study '{}' gives a non-finite estimate or variance", label),
+                  row.where(set_columns(full.front(), c).front()));
+    }
+    out.study.push_back(label);
+    out.yi.push_back(s.loghr);
+    out.vi.push_back(vi);
+    out.line.push_back(line);
+    out.hr_source.push_back(source);
+    out.o_minus_e.push_back(s.o_minus_e);
+    out.v.push_back(s.v);
+    routes.push_back(full.front());
+    for (std::size_t a = 0; a < attr_cols.size(); ++a) {
+      out.attributes[a].push_back(row.field(attr_cols[a]));
+    }
+  }
+  for (const auto& x : out.excluded) {
+    out.notices.push_back(
+        fmt::format("{}:{}: study '{}' left out: {}", csv.source, x.line, x.study, x.reason));
+  }
+  if (out.k() == 0) {
+    return fail(errc::input_no_studies, "no study has an estimate to analyse",
+                {csv.source, csv.header_line, 0});
+  }
+  // One older route for every study: the file reads as that input kind, as before.
+  if (!plan.forced) {
+    const hr_method first = routes.front();
+    bool one = legacy_kind(first).has_value();
+    for (std::size_t i = 0; i < routes.size() && one; ++i)
+      one = routes[i] == first && out.hr_source[i] == to_string(first);
+    if (one) out.kind = *legacy_kind(first);
+  }
+  return out;
+}
+
 }  // namespace
 
 bool is_effect_column_name(std::string_view name) {
   if (detail::iequals(name, "ci_level")) return true;
+  for (auto n : k_hr_only_columns)
+    if (detail::iequals(n, name)) return true;
   for (const auto& set : column_sets())
     for (const auto& slot : set.slots)
       for (auto n : slot)
@@ -141,6 +992,7 @@ bool is_effect_column_name(std::string_view name) {
 }
 
 std::string_view input_kind_columns(input_kind kind) {
+  if (kind == input_kind::hr_summaries) return "hr_summaries";
   for (const auto& s : column_sets())
     if (s.kind == kind) return s.label;
   return "";
@@ -150,6 +1002,7 @@ std::optional<input_kind> parse_input_kind(std::string_view text) {
   std::string t = detail::to_lower(detail::trim(text));
   if (t == "2x2") return input_kind::two_by_two;
   if (t == "means") return input_kind::means;
+  if (t == "hr_summaries") return input_kind::hr_summaries;
   if (t == "hr,lower,upper" || t == "or,lower,upper" || t == "rr,lower,upper" || t == "ratio")
     return input_kind::ratio_ci;
   for (const auto& s : column_sets())
@@ -177,6 +1030,9 @@ study_table study_table::subset(std::span<const std::size_t> rows) const {
     out.vi.push_back(vi.at(r));
     out.line.push_back(line.at(r));
     if (!sample_size.empty()) out.sample_size.push_back(sample_size.at(r));
+    if (!hr_source.empty()) out.hr_source.push_back(hr_source.at(r));
+    if (!o_minus_e.empty()) out.o_minus_e.push_back(o_minus_e.at(r));
+    if (!v.empty()) out.v.push_back(v.at(r));
     for (std::size_t a = 0; a < attributes.size(); ++a)
       out.attributes[a].push_back(attributes[a][r]);
   }
@@ -208,6 +1064,12 @@ expected<study_table> make_study_table(const csv_table& csv, const read_options&
     }
     found.push_back(&set);
     found_cols.push_back(idx);
+  }
+  // Hazard ratios: every hazard-ratio set the header holds, chosen row by row.
+  {
+    auto route = hr_route(csv, options, found, found_cols);
+    if (!route) return unexpected(route.error());
+    if (*route) return make_hr_table(csv, options, **route);
   }
   if (options.kind) {
     for (std::size_t s = 0; s < found.size(); ++s) {
@@ -304,6 +1166,8 @@ expected<study_table> make_study_table(const csv_table& csv, const read_options&
           measure != effect_measure::std_mean_difference)
         return conflict("MD or SMD");
       break;
+    case input_kind::hr_summaries:
+      break;  // not in column_sets(): read by make_hr_table
   }
   out.measure = measure;
 
@@ -476,6 +1340,8 @@ expected<study_table> make_study_table(const csv_table& csv, const read_options&
         n_total = v[2] + v[5];
         break;
       }
+      case input_kind::hr_summaries:
+        break;
     }
     if (!std::isfinite(e.yi) || !std::isfinite(e.vi) || !(e.vi > 0)) {
       return fail(errc::input_out_of_range,

@@ -248,6 +248,7 @@ expected<pool_result> pool(const study_table& studies, const pool_options& optio
   auto r = pool_effects(studies.yi, studies.vi, options, studies.measure, std::nullopt);
   if (!r) return r;
   r->study = studies.study;
+  r->source = studies.hr_source;
   return r;
 }
 

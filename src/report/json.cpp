@@ -69,6 +69,7 @@ json to_json(const pool_result& r) {
                        {"vi", num(r.vi[i])},
                        {"weight_common", num(r.weight_common[i])},
                        {"weight_random", num(r.weight_random[i])}});
+    if (r.source.size() == r.k) studies.back()["source"] = r.source[i];
   }
   j["studies"] = std::move(studies);
   j["common"] = estimate_json(r.common, r.measure);
@@ -129,11 +130,24 @@ json input_json(const study_table& t) {
   for (const auto& e : t.excluded) {
     ex.push_back({{"study", e.study}, {"line", e.line}, {"reason", e.reason}});
   }
-  return {{"source", t.source},
-          {"measure", std::string(measure_code(t.measure))},
-          {"input", std::string(input_kind_columns(t.kind))},
-          {"excluded", std::move(ex)},
-          {"notices", t.notices}};
+  json j = {{"source", t.source},
+            {"measure", std::string(measure_code(t.measure))},
+            {"input", std::string(input_kind_columns(t.kind))},
+            {"excluded", std::move(ex)},
+            {"notices", t.notices}};
+  // Hazard-ratio input: how each study's ln HR was obtained, with its log-rank form.
+  if (!t.hr_source.empty()) {
+    json studies = json::array();
+    for (std::size_t i = 0; i < t.k(); ++i) {
+      studies.push_back({{"study", t.study[i]},
+                         {"line", t.line[i]},
+                         {"source", t.hr_source[i]},
+                         {"o_minus_e", num(t.o_minus_e[i])},
+                         {"v", num(t.v[i])}});
+    }
+    j["studies"] = std::move(studies);
+  }
+  return j;
 }
 
 }  // namespace srma

@@ -1,7 +1,9 @@
 // Text reports of pool_result and subgroup_analysis: what a user pastes into a paper.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
+#include <functional>
 
 #include "srma/model/pool_result.hpp"
 #include "srma/model/subgroup.hpp"
@@ -135,16 +137,30 @@ std::string full_report(const pool_result& res) {
                          ? std::string("effect (as given)")
                          : fmt::format("{} ({})", measure_name(m), measure_code(m)),
                      scale);
-  text_table t({align::left, align::right, align::left, align::right, align::right});
-  t.add_row({"Study", effect_label(m), ci_header(res.level), "Weight common", "Weight random"});
+  // When the studies' hazard ratios came by different routes, a column says which (Tierney 2007
+  // ranks them; a reader weighs a reconstructed HR differently from a reported one).
+  const bool routes =
+      res.source.size() == res.k && std::adjacent_find(res.source.begin(), res.source.end(),
+                                                       std::not_equal_to<>()) != res.source.end();
+  std::vector<align> cols = {align::left, align::right, align::left, align::right, align::right};
+  std::vector<std::string> head = {"Study", effect_label(m), ci_header(res.level), "Weight common",
+                                   "Weight random"};
+  if (routes) {
+    cols.push_back(align::left);
+    head.emplace_back("HR from");
+  }
+  text_table t(cols);
+  t.add_row(head);
   t.add_rule();
   const double z = z_for_level(res.level);
   for (std::size_t i = 0; i < res.k; ++i) {
     const double se = std::sqrt(res.vi[i]);
-    t.add_row({res.study.empty() ? fmt::format("Study {}", i + 1) : res.study[i],
-               format_effect(m, res.yi[i]),
-               format_interval(m, res.yi[i] - z * se, res.yi[i] + z * se),
-               format_percent(res.weight_common[i]), format_percent(res.weight_random[i])});
+    std::vector<std::string> row = {
+        res.study.empty() ? fmt::format("Study {}", i + 1) : res.study[i],
+        format_effect(m, res.yi[i]), format_interval(m, res.yi[i] - z * se, res.yi[i] + z * se),
+        format_percent(res.weight_common[i]), format_percent(res.weight_random[i])};
+    if (routes) row.push_back(res.source[i]);
+    t.add_row(row);
   }
   out += t.render();
   out += "\n";

@@ -16,6 +16,7 @@
 #include "srma/plot/drawing.hpp"
 #include "srma/run/plan.hpp"
 #include "srma/run/run.hpp"
+#include "srma/survival/km_analysis.hpp"
 
 namespace srma::detail {
 
@@ -44,6 +45,13 @@ class references {
   std::vector<std::string> keys_;
 };
 
+/// A [[km]] study of the plan with its reconstruction and fit.
+struct km_study {
+  const plan_km* spec = nullptr;
+  std::vector<digitised_arm> input;  ///< The arms as read (points drawn in the check figure).
+  km_from_curves result;
+};
+
 struct run_context {
   const plan& p;
   const run_options& options;
@@ -61,6 +69,7 @@ struct run_context {
   std::vector<analysis_outcome> outcomes;
   std::string headline;
   std::string prisma_sha256;
+  std::vector<km_study> km;  ///< The plan's [[km]] studies, once the [data] file is loaded.
 
   run_context(const plan& the_plan, const run_options& o) : p(the_plan), options(o) {}
 
@@ -75,6 +84,11 @@ struct run_context {
   /// Writes a CSV of `t` to tables/ without showing it (supplementary data).
   void supplementary_csv(const doc_table& t, const std::string& stem);
 };
+
+/// Reconstructs and fits each [[km]] study and writes its row into `csv` (km_studies.cpp).
+expected<void> apply_km_studies(run_context& ctx, csv_table& csv);
+/// The report section of the [[km]] studies, if any.
+expected<std::optional<doc_section>> km_section(run_context& ctx);
 
 /// Builds the sections of the analyses (analyses.cpp), in report order.
 expected<void> add_analysis_sections(run_context& ctx);

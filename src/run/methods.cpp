@@ -119,6 +119,13 @@ const std::map<std::string, std::string>& reference_texts() {
        "Tierney JF, Stewart LA, Ghersi D, Burdett S, Sydes MR. Practical methods for "
        "incorporating summary time-to-event data into meta-analysis. Trials. "
        "2007;8:16."},
+      {"parmar",
+       "Parmar MKB, Torri V, Stewart L. Extracting summary statistics to perform meta-analyses "
+       "of the published literature for survival endpoints. Stat Med. 1998;17:2815-2834."},
+      {"guyot",
+       "Guyot P, Ades AE, Ouwens MJNM, Welton NJ. Enhanced secondary analysis of survival data: "
+       "reconstructing the data from published Kaplan-Meier survival curves. BMC Med Res "
+       "Methodol. 2012;12:9."},
       {"hedges",
        "Hedges LV. Distribution theory for Glass's estimator of effect size and related "
        "estimators. J Educ Stat. 1981;6:107-128."},
@@ -173,6 +180,60 @@ std::string estimator_name(tau2_method m) {
       return "the empirical Bayes method";
   }
   return "";
+}
+
+// What a study's ln HR was obtained from, by route (hr_method names,
+// srma/data/hr_from_summary.hpp).
+std::string hr_route_phrase(std::string_view source) {
+  static const std::map<std::string_view, std::string_view> phrases = {
+      {"ci", "the hazard ratio and its confidence interval"},
+      {"loghr_se", "the reported log hazard ratio and its standard error"},
+      {"oe_v", "the log-rank observed minus expected events (O - E) and their variance (V)"},
+      {"observed_expected", "the observed and expected events in each arm"},
+      {"logrank_chisq", "the log-rank chi-square and the direction of the effect"},
+      {"p_value", "the hazard ratio and its two-sided p-value"},
+      {"p_events", "the p-value, the total number of events and the numbers randomised"},
+      {"p_arm_events", "the p-value and the number of events in each arm"},
+      {"ipd", "a Cox model fitted to individual patient data"},
+  };
+  auto it = phrases.find(source);
+  return it == phrases.end() ? std::string(source) : std::string(it->second);
+}
+
+std::string and_list(const std::vector<std::string>& items) {
+  if (items.size() <= 1) return items.empty() ? std::string() : items[0];
+  std::vector<std::string> head(items.begin(), items.end() - 1);
+  return fmt::format("{} and {}", fmt::join(head, ", "), items.back());
+}
+
+// "Log hazard ratios ... were obtained from the hazard ratio and its confidence interval for A
+// and B; from ... for C." when the studies of the main data file came by different routes (or
+// by a route other than the older single column sets), citing Parmar 1998 and Tierney 2007, and
+// Guyot 2012 for curves reconstructed into patient data.
+std::string hr_routes_text(run_context& ctx) {
+  auto md = ctx.load(ctx.p.data_file);
+  if (!md || !(*md)->studies) return {};
+  const study_table& t = *(*md)->studies;
+  if (t.hr_source.empty() || t.kind != input_kind::hr_summaries) return {};
+  std::vector<std::string> order;  // routes in order of first appearance
+  std::map<std::string, std::vector<std::string>> studies;
+  for (std::size_t i = 0; i < t.k(); ++i) {
+    if (!studies.count(t.hr_source[i])) order.push_back(t.hr_source[i]);
+    studies[t.hr_source[i]].push_back(t.study[i]);
+  }
+  const std::string c = ctx.refs.cite({"parmar", "tierney"});
+  std::vector<std::string> parts;
+  for (const auto& route : order) {
+    std::string what = route == "km_reconstruction"
+                           ? "patient data reconstructed from the published Kaplan-Meier curves " +
+                                 ctx.refs.cite("guyot") + " and fitted with a Cox model"
+                           : hr_route_phrase(route);
+    parts.push_back(fmt::format("from {} for {}", what, and_list(studies[route])));
+  }
+  return fmt::format(
+      " Each study's log hazard ratio and its variance were obtained from what the study "
+      "reported {}: {}.",
+      c, fmt::join(parts, "; "));
 }
 
 }  // namespace
@@ -264,6 +325,9 @@ doc_section methods_section(run_context& ctx, effect_measure measure,
               "small-sample correction " +
               c + ".";
         }
+        break;
+      case input_kind::hr_summaries:
+        first += hr_routes_text(ctx);
         break;
       default:
         break;

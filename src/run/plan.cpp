@@ -6,6 +6,7 @@
 #include <toml++/toml.h>
 
 #include <algorithm>
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -111,6 +112,8 @@ class table_reader {
   }
 
   bool has(std::string_view key) const { return t_.contains(key); }
+  // Marks a key as read by the caller (a nested table read on its own).
+  void skip(std::string_view key) { used_.insert(std::string(key)); }
   int line_of(std::string_view key) const {
     const toml::node* n = t_.get(key);
     return n ? static_cast<int>(n->source().begin.line) : line();
@@ -664,18 +667,105 @@ expected<plan> parse_plan(std::string_view text, const std::string& path) {
       p.checks.push_back(std::move(c));
     }
   }
+  // [[km]] with its [[km.arm]] tables
+  if (const toml::node* n = root.get("km")) {
+    if (!n->is_array_of_tables()) {
+      return fail(errc::plan_wrong_type, "km must be written as [[km]] tables",
+                  {path, static_cast<int>(n->source().begin.line), 0});
+    }
+    const auto& arr = *n->as_array();
+    for (std::size_t i = 0; i < arr.size(); ++i) {
+      const auto& t = *arr[i].as_table();
+      table_reader r(t, fmt::format("[[km]] #{}", i + 1), path);
+      plan_km k;
+      k.line = r.line();
+      SRMA_TRY(r.get("study", k.study));
+      SRMA_TRY(r.get("treatment", k.treatment));
+      SRMA_TRY(r.get("control", k.control));
+      std::string ties = "efron";
+      SRMA_TRY(r.get("ties", ties));
+      SRMA_TRY(r.get("tau", k.tau));
+      SRMA_TRY(r.get("time_title", k.time_title));
+      SRMA_TRY(r.get("time_step", k.time_step));
+      const toml::node* arms = t.get("arm");
+      r.skip("arm");  // read below, table by table
+      SRMA_TRY(r.finish(
+          {"study", "treatment", "control", "ties", "tau", "time_title", "time_step", "arm"}));
+      for (const char* key : {"study", "treatment", "control"}) {
+        if (!r.has(key))
+          return fail(errc::plan_missing_key,
+                      fmt::format("[[km]] #{} needs {} = \"...\" (keys: study, treatment, "
+                                  "control, and one [[km.arm]] per arm)",
+                                  i + 1, key),
+                      {path, k.line, 0});
+      }
+      auto tie = parse_cox_ties(ties);
+      if (!tie) return r.invalid("ties", fmt::format("is '{}'; expected efron or breslow", ties));
+      k.ties = *tie;
+      if (k.tau && !(*k.tau > 0)) return r.invalid("tau", "must be a number > 0");
+      if (k.time_step && !(*k.time_step > 0)) return r.invalid("time_step", "must be a number > 0");
+      if (!arms || !arms->is_array_of_tables()) {
+        return fail(errc::plan_missing_key,
+                    fmt::format("[[km]] #{} ({}) needs one [[km.arm]] table per arm, each with "
+                                "name and points (and at_risk, events or n)",
+                                i + 1, k.study),
+                    {path, k.line, 0});
+      }
+      const auto& arm_arr = *arms->as_array();
+      for (std::size_t j = 0; j < arm_arr.size(); ++j) {
+        table_reader ar(*arm_arr[j].as_table(), fmt::format("[[km.arm]] #{} of {}", j + 1, k.study),
+                        path);
+        plan_km_arm a;
+        a.line = ar.line();
+        SRMA_TRY(ar.get("name", a.name));
+        SRMA_TRY(ar.get("points", a.points));
+        SRMA_TRY(ar.get("at_risk", a.at_risk));
+        SRMA_TRY(ar.get("events", a.events));
+        SRMA_TRY(ar.get("n", a.n));
+        SRMA_TRY(ar.finish({"name", "points", "at_risk", "events", "n"}));
+        if (a.name.empty() || a.points.empty())
+          return fail(errc::plan_missing_key,
+                      fmt::format("[[km.arm]] #{} of {} needs name = \"...\" and points = "
+                                  "\"<time,survival>.csv\"",
+                                  j + 1, k.study),
+                      {path, a.line, 0});
+        if (a.events && !(*a.events >= 0 && *a.events == std::floor(*a.events)))
+          return ar.invalid("events", "must be a whole number >= 0");
+        if (a.n && !(*a.n > 0 && *a.n == std::floor(*a.n)))
+          return ar.invalid("n", "must be a whole number > 0");
+        k.arms.push_back(std::move(a));
+      }
+      for (const auto* role : {&k.treatment, &k.control}) {
+        const bool found = std::any_of(k.arms.begin(), k.arms.end(),
+                                       [&](const plan_km_arm& a) { return a.name == *role; });
+        if (!found)
+          return r.invalid(
+              role == &k.treatment ? "treatment" : "control",
+              fmt::format("is '{}', which is not the name of a [[km.arm]] of {}", *role, k.study));
+      }
+      for (const auto& other : p.km) {
+        if (other.study == k.study)
+          return fail(errc::plan_duplicate_id,
+                      fmt::format("[[km]] study '{}' is given twice (lines {} and {})", k.study,
+                                  other.line, k.line),
+                      {path, k.line, 0});
+      }
+      p.km.push_back(std::move(k));
+    }
+  }
   // Top level: only the known tables.
   for (const auto& [k, v] : root) {
     static const std::set<std::string, std::less<>> known = {
         "review", "data",    "model",    "figures", "characteristics",
-        "prisma", "quality", "analysis", "check"};
+        "prisma", "quality", "analysis", "check",   "km"};
     if (!known.count(k.str())) {
-      return fail(errc::plan_unknown_key,
-                  fmt::format("unknown table or key '{}'; the plan's tables are: review, data, "
-                              "model, figures, characteristics, prisma, quality, analysis, check",
-                              k.str()),
-                  {path, static_cast<int>(k.source().begin.line),
-                   static_cast<int>(k.source().begin.column)});
+      return fail(
+          errc::plan_unknown_key,
+          fmt::format("unknown table or key '{}'; the plan's tables are: review, data, "
+                      "model, figures, characteristics, prisma, quality, analysis, check, km",
+                      k.str()),
+          {path, static_cast<int>(k.source().begin.line),
+           static_cast<int>(k.source().begin.column)});
     }
   }
   return p;

@@ -4,10 +4,13 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 #include <ctime>
 #include <filesystem>
 #include <fstream>
+#include <functional>
+#include <map>
 #include <sstream>
 
 #include "context.hpp"
@@ -67,6 +70,9 @@ expected<const loaded_data*> run_context::load(const std::string& file_as_writte
   d.name = file_as_written;
   d.sha256 = sha256_hex(bytes);
   d.csv = std::move(*csv);
+  if (path == p.resolve(p.data_file) && km.empty()) {
+    if (auto applied = apply_km_studies(*this, d.csv); !applied) return unexpected(applied.error());
+  }
   auto t = make_study_table(d.csv, p.reading);
   if (t) {
     d.excluded = t->excluded;
@@ -151,11 +157,34 @@ std::optional<doc_table> characteristics_table(const run_context& ctx, const loa
   } else {
     for (std::size_t j = 0; j < d.csv.header.size(); ++j) {
       const auto& h = d.csv.header[j];
-      if (iequals(h, "study") || is_effect_column_name(h)) continue;
+      if (iequals(h, "study") || iequals(h, "hr_source") || is_effect_column_name(h)) continue;
       cols.push_back(static_cast<int>(j));
     }
   }
-  if (cols.empty()) return std::nullopt;
+  // How each study's hazard ratio was obtained, when the routes differ (the route names of
+  // hr_method in words; the methods paragraph cites the sources of each route).
+  std::map<std::string, std::string> route;
+  if (d.studies && d.studies->hr_source.size() == d.studies->k()) {
+    const auto& src = d.studies->hr_source;
+    if (std::adjacent_find(src.begin(), src.end(), std::not_equal_to<>()) != src.end()) {
+      static const std::map<std::string, std::string, std::less<>> words = {
+          {"ci", "HR with CI"},
+          {"loghr_se", "ln HR with SE"},
+          {"oe_v", "log-rank O - E and V"},
+          {"observed_expected", "observed and expected events"},
+          {"logrank_chisq", "log-rank chi-square"},
+          {"p_value", "HR with p-value"},
+          {"p_events", "p-value and events"},
+          {"p_arm_events", "p-value and events per arm"},
+          {"km_reconstruction", "Kaplan-Meier curves (reconstructed)"},
+          {"ipd", "patient data"}};
+      for (std::size_t i = 0; i < src.size(); ++i) {
+        auto w = words.find(src[i]);
+        route[d.studies->study[i]] = w != words.end() ? w->second : src[i];
+      }
+    }
+  }
+  if (cols.empty() && route.empty()) return std::nullopt;
   doc_table t;
   t.caption = "Characteristics of the included studies";
   const int label = d.csv.find_column("study");
@@ -168,10 +197,18 @@ std::optional<doc_table> characteristics_table(const run_context& ctx, const loa
       if (!is_missing_token(row.fields[j]) && !parse_double(row.fields[j])) numeric = false;
     t.right_align.push_back(numeric);
   }
+  if (!route.empty()) {
+    t.header.emplace_back("HR from");
+    t.right_align.push_back(false);
+  }
   for (const auto& row : d.csv.rows) {
     std::vector<std::string> r;
     r.push_back(label >= 0 ? row.fields[label] : fmt::format("line {}", row.line));
     for (int j : cols) r.push_back(row.fields[j].empty() ? "\u2013" : row.fields[j]);
+    if (!route.empty()) {
+      auto it = label >= 0 ? route.find(std::string(detail::trim(row.fields[label]))) : route.end();
+      r.push_back(it != route.end() ? it->second : "\u2013");
+    }
     t.rows.push_back(std::move(r));
   }
   t.note = fmt::format("From {}; \u2013 = empty in the data file, NR = not reported.", d.name);
@@ -453,6 +490,9 @@ expected<run_summary> run_plan(const plan& p, const run_options& options) {
   auto nos = nos_section(ctx, md);
   if (!nos) return unexpected(nos.error());
   if (*nos) doc.sections.push_back(std::move(**nos));
+  auto km_s = km_section(ctx);
+  if (!km_s) return unexpected(km_s.error());
+  if (*km_s) doc.sections.push_back(std::move(**km_s));
   // Missing estimates: say which studies and how to enter them.
   if (!md.excluded.empty()) {
     doc_section s{"Studies without an estimate", "missing", 3, {}};

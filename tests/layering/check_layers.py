@@ -20,7 +20,7 @@ import sys
 
 RANK = {
     "util": 0, "io": 1, "data": 2, "model": 3, "sensitivity": 4, "bias": 4, "survival": 4,
-    "review": 5, "report": 6, "plot": 7, "run": 8, "cli": 9, "web": 9,
+    "review": 5, "records": 5, "report": 6, "plot": 7, "project": 7, "run": 8, "cli": 9, "web": 9,
 }
 INCLUDE = re.compile(r'^\s*#\s*include\s+"([^"]+)"')
 

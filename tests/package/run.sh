@@ -162,12 +162,12 @@ while read -r h; do
   rel=${h#"$prefix/include/"}
   case "$rel" in
     srma/srma.hpp) ;;
-    srma/plot/* | srma/run/*)
-      ! grep -q "#include \"$rel\"" "$umbrella" || fail "srma/srma.hpp includes $rel (figures and plans stay out)" ;;
+    srma/plot/* | srma/run/* | srma/records/* | srma/project/*)
+      ! grep -q "#include \"$rel\"" "$umbrella" || fail "srma/srma.hpp includes $rel (figures, plans and the review project stay out)" ;;
     *) grep -q "^#include \"$rel\"" "$umbrella" || fail "srma/srma.hpp does not include $rel" ;;
   esac
 done < <(find "$prefix/include/srma" -name '*.hpp' | sort)
-pass "srma/srma.hpp includes every core and report header and no plot or run header"
+pass "srma/srma.hpp includes every core and report header and no plot, run, records or project header"
 
 needed=$(readelf -d "$prefix/$libdir/libsrma_core.so" | grep NEEDED) || fail "readelf failed on libsrma_core.so"
 no_figure_libraries "libsrma_core.so's NEEDED entries" "$needed"
@@ -255,8 +255,12 @@ components 0 "checks passed" "-DREQUEST=0.1;COMPONENTS;core" "${without_figure_d
 components 0 "checks passed" "-DREQUEST=0.1;REQUIRED;COMPONENTS;report" "${without_figure_deps[@]}" \
   "-DEXPECT=srma::core;srma::report;srma::report_shared" "-DEXPECT_ABSENT=srma::plot;srma::run"
 components 0 "checks passed" "-DREQUEST=0.1.0" \
-  "-DEXPECT=srma::core;srma::report;srma::plot;srma::run;srma::run_shared" \
-  "-DEXPECT_FOUND=core;report;plot;run"
+  "-DEXPECT=srma::core;srma::report;srma::plot;srma::project;srma::project_shared;srma::run;srma::run_shared" \
+  "-DEXPECT_FOUND=core;report;plot;project;run"
+components 0 "checks passed" "-DREQUEST=COMPONENTS;project" -DCMAKE_DISABLE_FIND_PACKAGE_tomlplusplus=ON \
+  "-DEXPECT=srma::core;srma::report;srma::project" "-DEXPECT_FOUND=project" \
+  "-DEXPECT_ABSENT=srma::plot;srma::run;PkgConfig::CAIRO"
+components 1 "dependency pugixml could not be found" "-DREQUEST=COMPONENTS;project" -DCMAKE_DISABLE_FIND_PACKAGE_pugixml=ON
 components 0 "checks passed" "-DREQUEST=COMPONENTS;core;OPTIONAL_COMPONENTS;holography" \
   "-DEXPECT=srma::core" "-DEXPECT_FOUND=core" "-DEXPECT_NOT_FOUND=holography"
 components 1 "dependency PkgConfig could not be found" "-DREQUEST=COMPONENTS;plot" -DCMAKE_DISABLE_FIND_PACKAGE_PkgConfig=ON
@@ -277,6 +281,7 @@ core_tree="$work/srma-core-only"
 core_prefix="$work/prefix-core-only"
 run_logged "$work/srma-core-only.configure.log" cmake -S "$src" -B "$core_tree" \
   -DCMAKE_BUILD_TYPE=Release -DSRMA_BUILD_PLOT=OFF -DSRMA_BUILD_RUN=OFF -DSRMA_BUILD_CLI=OFF \
+  -DSRMA_BUILD_PROJECT=OFF \
   -DSRMA_BUILD_TESTS=OFF -DSRMA_BUILD_BENCH=OFF -DSRMA_BUILD_SHARED=OFF \
   "${without_figure_deps[@]}" -DCMAKE_DISABLE_FIND_PACKAGE_CLI11=ON
 run_logged "$work/srma-core-only.build.log" cmake --build "$core_tree" -j"$jobs"
@@ -286,7 +291,8 @@ for f in include/srma/srma.hpp include/srma/report/text_report.hpp "$libdir/libs
   "$libdir/libsrma_report.a"; do
   [ -e "$core_prefix/$f" ] || fail "the statistics-only prefix has no $f"
 done
-for f in include/srma/plot include/srma/run "$libdir/libsrma_plot.a" "$libdir/libsrma_core.so" bin/srma; do
+for f in include/srma/plot include/srma/run include/srma/records "$libdir/libsrma_plot.a" \
+  "$libdir/libsrma_project.a" "$libdir/libsrma_core.so" bin/srma; do
   [ ! -e "$core_prefix/$f" ] || fail "the statistics-only prefix holds $f"
 done
 configure_consumer examples-core-only "$src/examples/cpp" -DCMAKE_PREFIX_PATH="$core_prefix" \

@@ -1,8 +1,8 @@
-// Hazard ratios from published summaries (srma/survival/hr_from_summary.hpp). Expected values are
+// Hazard ratios from published summaries (srma/data/hr_from_summary.hpp). Expected values are
 // computed independently of srma's Boost.Math quantiles with Python's statistics.NormalDist
 // (Python 3.11), from the formulas of Parmar et al. 1998 and Tierney et al. 2007; each test gives
 // the expression. KEYNOTE-189 (Gandhi et al. 2018, NEJM 378:2078): OS HR 0.49, 95% CI 0.38-0.64.
-#include "srma/survival/hr_from_summary.hpp"
+#include "srma/data/hr_from_summary.hpp"
 
 #include <gtest/gtest.h>
 
@@ -72,6 +72,36 @@ TEST(hr_from_summary_test, logrank_forms) {
   EXPECT_REL(chi_up->loghr, -chi->loghr, estimate);
 }
 
+TEST(hr_from_summary_test, reported_log_hr_and_chisq_with_o_minus_e) {
+  auto r = hr_from_loghr_se(-0.41, 0.21);
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->method, hr_method::loghr_se);
+  EXPECT_REL(r->v, 1 / (0.21 * 0.21), estimate);              // 1 / se**2
+  EXPECT_REL(r->o_minus_e, -0.41 / (0.21 * 0.21), estimate);  // ln HR / se**2
+  // V = (O - E)**2 / chisq = 21**2 / 6.64; ln HR = -21 / V; SE = 1 / sqrt(V)
+  auto c = hr_from_logrank_chisq_oe(6.64, -21.0);
+  ASSERT_TRUE(c);
+  EXPECT_EQ(c->method, hr_method::logrank_chisq);
+  EXPECT_REL(c->v, 66.41566265060241, estimate);
+  EXPECT_REL(c->loghr, -0.3161904761904762, estimate);
+  EXPECT_REL(c->se, 0.1227057021592869, estimate);
+  EXPECT_EQ(hr_from_logrank_chisq_oe(0, -21).error().id, errc::input_out_of_range);
+  EXPECT_EQ(hr_from_logrank_chisq_oe(6.64, 0).error().id, errc::input_out_of_range);
+  EXPECT_EQ(hr_from_loghr_se(0.1, 0).error().id, errc::input_out_of_range);
+}
+
+TEST(hr_from_summary_test, directions_parse_in_several_spellings) {
+  for (auto t : {"favours_research", "favours_treatment", "Favours treatment", "favors-research",
+                 "treatment", "RESEARCH"})
+    EXPECT_EQ(parse_hr_direction(t), hr_direction::favours_research) << t;
+  for (auto t : {"favours_control", "favors control", "Control"})
+    EXPECT_EQ(parse_hr_direction(t), hr_direction::favours_control) << t;
+  EXPECT_FALSE(parse_hr_direction("up"));
+  EXPECT_FALSE(parse_hr_direction(""));
+  for (auto d : {hr_direction::favours_research, hr_direction::favours_control})
+    EXPECT_EQ(parse_hr_direction(to_string(d)), d);
+}
+
 TEST(hr_from_summary_test, p_value_with_event_counts) {
   // V = 120 * 100 * 200 / 300**2; ln HR = -NormalDist().inv_cdf(0.99) * sqrt(V) / V
   auto s = hr_from_p_events(0.02, 120, 100, 200, hr_direction::favours_research);
@@ -119,9 +149,9 @@ TEST(hr_from_summary_test, impossible_inputs_are_errors) {
 }
 
 TEST(hr_from_summary_test, method_names_round_trip) {
-  for (auto m : {hr_method::ci, hr_method::oe_v, hr_method::observed_expected,
+  for (auto m : {hr_method::ci, hr_method::loghr_se, hr_method::oe_v, hr_method::observed_expected,
                  hr_method::logrank_chisq, hr_method::p_value, hr_method::p_events,
-                 hr_method::p_arm_events, hr_method::km_reconstruction})
+                 hr_method::p_arm_events, hr_method::km_reconstruction, hr_method::ipd})
     EXPECT_EQ(parse_hr_method(to_string(m)), m);
   EXPECT_FALSE(parse_hr_method("digitiser"));
 }

@@ -103,7 +103,7 @@ TEST(plan_test, unknown_keys_and_wrong_types_name_the_line) {
   EXPECT_EQ(error_of("[data]\nfile = \"a.csv\"\n[extras]\nx = 1\n"),
             "[srma.plan.E703] dir/plan.toml:3:2: unknown table or key 'extras'; the plan's "
             "tables are: review, data, model, figures, characteristics, prisma, quality, "
-            "analysis, check");
+            "analysis, check, km");
 }
 
 TEST(plan_test, invalid_values_and_missing_keys) {

@@ -13,9 +13,23 @@
 //   events_t, n_t, events_c, n_c          2x2 counts -> log OR (default), log RR or RD
 //   m1, sd1, n1, m2, sd2, n2              means -> MD (default) or Hedges' g (SMD)
 //
-// and the label column `study`. Nothing is dropped silently: a study left out of the analysis
-// (a double-zero 2x2 table under OR/RR, or a missing estimate when the caller allows it) is
-// listed in `excluded` with the reason.
+// and the label column `study`. A hazard-ratio file may hold several hazard-ratio column sets
+// and each row uses the most reliable one it fills (srma/data/hr_from_summary.hpp, Tierney 2007):
+//
+//   hr, lower, upper [, level|ci_level]   HR with its CI at any level
+//   loghr, se                             ln HR with its SE
+//   oe, v                                 log-rank O - E and V
+//   o_t, e_t, o_c, e_c                    observed and expected events per arm
+//   chisq, v|oe [, direction]             log-rank chi-square (direction needed with v)
+//   hr, p [, p_test]                      HR with a two-sided p-value (logrank|wald)
+//   p, events, n_t, n_c, direction        p-value, total events, numbers randomised
+//   p, events_t, events_c, direction      p-value and events per arm
+//
+// with an optional `hr_source` column naming the route (an hr_method name such as
+// km_reconstruction). A row that fills two sets is checked: their z statistics must agree within
+// the rounding of the reported numbers. Nothing is dropped silently: a study left out of the
+// analysis (a double-zero 2x2 table under OR/RR, or a missing estimate when the caller allows
+// it) is listed in `excluded` with the reason.
 //
 // Example:
 //
@@ -37,13 +51,16 @@
 
 namespace srma {
 
-/// Which set of effect columns the input uses.
-enum class input_kind { ratio_ci, log_hr_se, yi_sei, yi_vi, oe_v, two_by_two, means };
+/// Which set of effect columns the input uses. `hr_summaries`: hazard-ratio input whose studies
+/// do not all come by one route of ratio_ci (hr), log_hr_se or oe_v (sets mixed row by row, a
+/// newer set such as hr,p, or an `hr_source` naming another route); the route of each study is
+/// in `study_table::hr_source`.
+enum class input_kind { ratio_ci, log_hr_se, yi_sei, yi_vi, oe_v, two_by_two, means, hr_summaries };
 
 /// The column names of an input kind as users write them, e.g. "hr|or|rr,lower,upper".
 [[nodiscard]] std::string_view input_kind_columns(input_kind kind);
 /// Parses "hr,lower,upper", "loghr,se", "yi,sei", "yi,vi", "oe,v", "2x2", "means" (or the
-/// column lists of the last two).
+/// column lists of the last two) and "hr_summaries" (every hazard-ratio set, row by row).
 [[nodiscard]] std::optional<input_kind> parse_input_kind(std::string_view text);
 /// Same as input_kind_columns (the uniform name every enum has).
 [[nodiscard]] inline std::string_view to_string(input_kind kind) {
@@ -51,7 +68,9 @@ enum class input_kind { ratio_ci, log_hr_se, yi_sei, yi_vi, oe_v, two_by_two, me
 }
 
 /// True for the name of a column that carries effect data in some recognised column set (hr,
-/// lower, upper, ci_level, loghr, se, yi, vi, oe, v, events_t, ..., m1, sd1, n1, ...).
+/// lower, upper, ci_level, level, loghr, se, yi, vi, oe, v, events_t, ..., m1, sd1, n1, ...,
+/// o_t, e_t, o_c, e_c, chisq, direction, p, p_test, events). Not `hr_source`, which only names
+/// the route.
 [[nodiscard]] bool is_effect_column_name(std::string_view name);
 
 /// A row of the input that is not analysed, and why.
@@ -99,6 +118,11 @@ struct study_table {
   std::vector<double> vi;           ///< Sampling variances, > 0.
   std::vector<int> line;            ///< Source line of each study (0 when built in memory).
   std::vector<double> sample_size;  ///< Total n per study (2x2 and means input), else empty.
+  /// Hazard-ratio input only (else empty): per study the route of its ln HR (an hr_method name,
+  /// srma/data/hr_from_summary.hpp) and the log-rank form O - E = V ln HR, V = 1 / SE^2.
+  std::vector<std::string> hr_source;
+  std::vector<double> o_minus_e;
+  std::vector<double> v;
   std::vector<std::string> attribute_names;          ///< Other input columns, in file order.
   std::vector<int> attribute_columns;                ///< Their 1-based column numbers in the file.
   std::vector<std::vector<std::string>> attributes;  ///< attributes[a][i]: column a, study i.
@@ -114,10 +138,17 @@ struct study_table {
 
 /// Recognises the effect columns of `csv` and computes (yi, vi) for every row.
 ///
+/// A file is read as hazard ratios when it holds a complete hazard-ratio set and `measure` is
+/// unset or HR; with `kind` = ratio_ci (an `hr` column), log_hr_se or oe_v only that set is read.
+/// Hazard-ratio sets beside other effect sets (e.g. p, events_t, events_c, direction beside a
+/// 2x2 table) are ambiguous (E202) unless `measure` or `kind` says which to read.
+///
 /// Errors (docs/error-codes.md): srma.input.E201 unknown column set, E202 ambiguous column set,
-/// E203 non-numeric value, E204 missing value, E205 value out of range, E206 measure does not fit
-/// the input, E207 duplicate study label, E208 empty study label, E209 no data rows, E210 invalid
-/// 2x2 table, E211 invalid means, E212 invalid ci_level.
+/// E203 non-numeric value, E204 missing value (a row that fills no set, or part of one), E205
+/// value out of range (also p = 0 or 1, events above n, an unknown direction or hr_source, two
+/// sets of a row that contradict each other), E206 measure does not fit the input, E207
+/// duplicate study label, E208 empty study label, E209 no data rows, E210 invalid 2x2 table,
+/// E211 invalid means, E212 invalid ci_level.
 [[nodiscard]] expected<study_table> make_study_table(const csv_table& csv,
                                                      const read_options& options = {});
 

@@ -53,4 +53,17 @@ struct csv_table {
 /// cannot be opened or read.
 [[nodiscard]] expected<csv_table> read_csv(const std::string& path);
 
+/// One field as CSV text: quoted (with inner quotes doubled) when it holds the separator, a
+/// quote, a line break or leading/trailing space; as is otherwise.
+[[nodiscard]] std::string format_csv_field(std::string_view field, char separator = ',');
+
+/// The table as CSV text (header row, then the data rows, each ended by "\n"), with the table's
+/// separator. Reading the text back with parse_csv gives the same header and fields.
+[[nodiscard]] std::string format_csv(const csv_table& table);
+
+/// Writes `format_csv(table)` to `path` through a temporary file in the same folder renamed
+/// over it, so the file is either the old or the new table, never a partial one. Errors:
+/// srma.output.E801 when the folder or file cannot be written.
+[[nodiscard]] expected<void> write_csv(const csv_table& table, const std::string& path);
+
 }  // namespace srma

@@ -84,6 +84,9 @@ struct pool_result {
   pool_options options;  ///< The options used (after resolving defaults).
 
   std::vector<std::string> study;
+  /// How each study's estimate was obtained, for hazard ratios (an hr_method name: "ci",
+  /// "p_value", "km_reconstruction", ...; study_table::hr_source); empty for other input.
+  std::vector<std::string> source;
   std::vector<double> yi, vi;
   std::vector<double> weight_common;  ///< Percent, sums to 100.
   std::vector<double> weight_random;  ///< Percent, sums to 100.

@@ -21,6 +21,8 @@
 #include "srma/sensitivity/influence.hpp"
 #include "srma/sensitivity/leave1out.hpp"
 #include "srma/sensitivity/permtest.hpp"
+#include "srma/survival/km_analysis.hpp"
+#include "srma/survival/km_reconstruct.hpp"
 
 namespace srma {
 
@@ -55,5 +57,14 @@ namespace srma {
 [[nodiscard]] nlohmann::json to_json(const permtest_result& r);
 /// Input notices and excluded studies: {source, measure, input, excluded[], notices[]}.
 [[nodiscard]] nlohmann::json input_json(const study_table& t);
+
+/// {treatment, control, ties, level, n, events, hr, ci_lower, ci_upper, loghr, se, wald{chisq, p},
+/// likelihood_ratio{chisq, p}, score{chisq, p}, loglik[2], iterations, logrank{chisq, p,
+/// o_minus_e, v, observed[2], expected[2], peto_loghr}, arms[]{name, n, events, median,
+/// median_ci_lower, median_ci_upper, rmst, rmst_se}, tau} (srma km hr --json).
+[[nodiscard]] nlohmann::json to_json(const km_analysis& a);
+/// {arm, n, events, events_reported, max_abs_error, cleaning{scale, points_in, points_out, ...,
+/// messages[]}, at_risk[]{time, reported, reconstructed}, warnings[]}.
+[[nodiscard]] nlohmann::json to_json(const arm_reconstruction& r);
 
 }  // namespace srma

@@ -23,6 +23,8 @@
 #include "srma/sensitivity/influence.hpp"
 #include "srma/sensitivity/leave1out.hpp"
 #include "srma/sensitivity/permtest.hpp"
+#include "srma/survival/km_analysis.hpp"
+#include "srma/survival/km_reconstruct.hpp"
 
 namespace srma {
 
@@ -49,5 +51,12 @@ namespace srma {
 [[nodiscard]] std::string brief_report(const review::nos_table& r);
 /// The brief report and one line per study.
 [[nodiscard]] std::string full_report(const review::nos_table& r);
+
+/// Cox model (HR, CI, Wald, likelihood-ratio and score tests), log-rank test, and per arm n,
+/// events, the median with its CI and the RMST when computed (srma km hr).
+[[nodiscard]] std::string full_report(const km_analysis& a);
+/// One arm's reconstruction: patients, events (and those reported), the largest distance between
+/// the rebuilt curve and the points, what cleaning changed, the numbers at risk, warnings.
+[[nodiscard]] std::string full_report(const arm_reconstruction& r);
 
 }  // namespace srma

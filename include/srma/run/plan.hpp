@@ -41,6 +41,7 @@
 #include "srma/data/study_table.hpp"
 #include "srma/model/pool_options.hpp"
 #include "srma/plot/output.hpp"
+#include "srma/survival/cox.hpp"
 #include "srma/util/expected.hpp"
 
 namespace srma {
@@ -121,6 +122,31 @@ struct plan_check {
   int line = 0;
 };
 
+/// One arm of a study's digitised Kaplan-Meier figure ([[km.arm]]).
+struct plan_km_arm {
+  std::string name;              ///< As it should appear in the report.
+  std::string points;            ///< CSV of time,survival read off the figure.
+  std::string at_risk;           ///< CSV of time,nar ("" when the figure has no table).
+  std::optional<double> events;  ///< Total events reported for the arm.
+  std::optional<double> n;       ///< Patients at time 0 (needed without at_risk).
+  int line = 0;
+};
+
+/// A study whose hazard ratio comes from its Kaplan-Meier curves ([[km]]): the arms are
+/// reconstructed (Guyot 2012), a Cox model is fitted, and its ln HR and SE become the study's row
+/// of the [data] file (added when the file has no row with that label).
+struct plan_km {
+  std::string study;      ///< Label of the study row.
+  std::string treatment;  ///< Arm name of the research arm (HR = treatment / control).
+  std::string control;
+  cox_ties ties = cox_ties::efron;
+  std::optional<double> tau;        ///< Horizon of the RMST in the report.
+  std::string time_title = "Time";  ///< Time axis of the check figure, e.g. "Months".
+  std::optional<double> time_step;  ///< Distance between its time breaks.
+  std::vector<plan_km_arm> arms;
+  int line = 0;
+};
+
 struct plan {
   std::string path;  ///< The plan file as given.
   std::string dir;   ///< Its directory: data paths are relative to it.
@@ -152,6 +178,7 @@ struct plan {
 
   std::vector<plan_analysis> analyses;
   std::vector<plan_check> checks;
+  std::vector<plan_km> km;  ///< Studies whose HR is reconstructed from curves.
 
   /// Path of a file named in the plan, relative to the plan's directory.
   [[nodiscard]] std::string resolve(const std::string& file) const;

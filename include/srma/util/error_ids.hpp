@@ -77,6 +77,11 @@ inline constexpr char nos_bad_thresholds[] = "srma.review.E615";
 inline constexpr char nos_no_study_column[] = "srma.review.E616";
 inline constexpr char nos_empty_label[] = "srma.review.E617";
 inline constexpr char nos_duplicate_label[] = "srma.review.E618";
+inline constexpr char records_unknown_format[] = "srma.review.E621";  ///< not RIS, MEDLINE, ...
+inline constexpr char records_malformed[] = "srma.review.E622";       ///< a record: file:line, tag
+inline constexpr char records_unreadable[] = "srma.review.E623";      ///< missing, empty, binary
+inline constexpr char records_bad_xml[] = "srma.review.E624";         ///< XML not well-formed
+inline constexpr char dedup_bad_options[] = "srma.review.E640";       ///< de-duplication settings
 
 // ---- srma.plan: analysis plans -----------------------------------------------------------------
 inline constexpr char plan_unreadable[] = "srma.plan.E701";
@@ -91,5 +96,14 @@ inline constexpr char plan_duplicate_id[] = "srma.plan.E709";
 
 // ---- srma.output: writing reports --------------------------------------------------------------
 inline constexpr char output_unwritable[] = "srma.output.E801";
+
+// ---- srma.survival: patient data, Kaplan-Meier curves, Cox and log-rank ------------------------
+inline constexpr char survival_bad_ipd[] = "srma.survival.E901";      ///< arm,time,event data
+inline constexpr char survival_unknown_arm[] = "srma.survival.E902";  ///< arm not in the data
+inline constexpr char survival_no_events[] = "srma.survival.E903";    ///< estimate infinite
+inline constexpr char survival_bad_points[] = "srma.survival.E904";   ///< digitised points
+inline constexpr char survival_bad_at_risk[] = "srma.survival.E905";  ///< numbers at risk
+inline constexpr char survival_no_convergence[] = "srma.survival.E906";
+inline constexpr char survival_bad_options[] = "srma.survival.E907";
 
 }  // namespace srma::errc

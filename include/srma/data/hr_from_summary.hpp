@@ -1,10 +1,11 @@
-// File: srma/survival/hr_from_summary.hpp
+// File: srma/data/hr_from_summary.hpp
 //
 // A study's log hazard ratio from what its paper reports (Parmar, Torri & Stewart 1998; Tierney
 // et al. 2007): an HR with its CI, an HR with a p-value, log-rank O - E and V, observed and
 // expected events per arm, a log-rank chi-square, or a p-value with event counts. Each route gives
 // ln HR, its SE, and the log-rank form O - E and V (V = 1 / var ln HR, O - E = V ln HR), and names
-// the method, so reports can cite it and sensitivity analyses can drop the weaker routes.
+// the method, so reports can cite it and sensitivity analyses can drop the weaker routes. The
+// study table (srma/data/study_table.hpp) calls these for the hazard-ratio column sets of a CSV.
 // HR = hazard of the research (treatment) arm / hazard of the control arm; O - E is the research
 // arm's. Formulas and their sources are in docs/methods.md ("Hazard ratios from summaries").
 //
@@ -27,6 +28,7 @@ namespace srma {
 /// The route by which a study's ln HR was obtained, most reliable first (Tierney 2007).
 enum class hr_method {
   ci,                 ///< HR with a confidence interval (Parmar eq. 7)
+  loghr_se,           ///< ln HR with its SE, as reported (e.g. from a Cox model)
   oe_v,               ///< log-rank O - E and its variance V (Parmar eq. 4, 6)
   observed_expected,  ///< observed and expected events per arm (Parmar eq. 3, 5)
   logrank_chisq,      ///< log-rank chi-square with O - E or V and the direction
@@ -34,10 +36,11 @@ enum class hr_method {
   p_events,           ///< p-value, total events and the allocation ratio (Tierney 2007)
   p_arm_events,       ///< p-value and events per arm (var ln HR = 1/O_r + 1/O_c)
   km_reconstruction,  ///< patient data reconstructed from Kaplan-Meier curves (Guyot 2012)
+  ipd,                ///< a Cox model fitted by srma to individual patient data
 };
 
-/// "ci", "oe_v", "observed_expected", "logrank_chisq", "p_value", "p_events", "p_arm_events",
-/// "km_reconstruction" (the `hr_source` of a study row).
+/// "ci", "loghr_se", "oe_v", "observed_expected", "logrank_chisq", "p_value", "p_events",
+/// "p_arm_events", "km_reconstruction", "ipd" (the `hr_source` of a study row).
 [[nodiscard]] std::string_view to_string(hr_method m);
 [[nodiscard]] std::optional<hr_method> parse_hr_method(std::string_view text);
 
@@ -46,6 +49,13 @@ enum class hr_direction {
   favours_research,  ///< HR < 1: fewer events than expected in the research arm
   favours_control,   ///< HR > 1
 };
+
+/// "favours_research" or "favours_control".
+[[nodiscard]] std::string_view to_string(hr_direction d);
+/// Case-insensitive; spaces and hyphens count as underscores, "favors" as "favours":
+/// favours_research, favours_treatment, research, treatment -> favours_research;
+/// favours_control, control -> favours_control.
+[[nodiscard]] std::optional<hr_direction> parse_hr_direction(std::string_view text);
 
 /// ln HR with its SE and the log-rank form of the same information.
 struct hr_summary {
@@ -63,6 +73,10 @@ struct hr_summary {
 /// non-positive or non-finite value, L >= U, or an HR outside [L, U]), srma.input.E212 (level).
 [[nodiscard]] expected<hr_summary> hr_from_ci(double hr, double lower, double upper,
                                               double level = 95);
+
+/// From a reported ln HR and its SE: V = 1 / SE^2, O - E = V ln HR.
+/// Errors: srma.input.E205 (ln HR not finite, SE not positive and finite).
+[[nodiscard]] expected<hr_summary> hr_from_loghr_se(double loghr, double se);
 
 /// From an HR and its two-sided p-value (log-rank or Wald): z = Phi^-1(1 - p/2), SE = |ln HR| / z.
 /// Errors: srma.input.E205 (HR not positive and finite, HR = 1, p not in (0, 1)).
@@ -83,6 +97,10 @@ struct hr_summary {
 /// Errors: srma.input.E205 (chi-square negative, V not positive).
 [[nodiscard]] expected<hr_summary> hr_from_logrank_chisq(double chisq, double v,
                                                          hr_direction direction);
+
+/// From the log-rank chi-square with O - E: V = (O - E)^2 / chi^2, the direction is the sign of
+/// O - E. Errors: srma.input.E205 (chi-square not positive and finite, O - E zero or not finite).
+[[nodiscard]] expected<hr_summary> hr_from_logrank_chisq_oe(double chisq, double o_minus_e);
 
 /// From a two-sided p-value, the total number of events and the numbers randomised per arm:
 /// V = O_tot n_r n_c / (n_r + n_c)^2, O - E = +-z sqrt(V) (Tierney 2007; assumes HR near 1).

@@ -2,7 +2,7 @@
 // the paper; Tierney et al. 2007, Trials 8:16). Every route ends in the same pair: ln HR with its
 // SE, and the log-rank form O - E = V ln HR, V = 1 / SE^2, so that inverse-variance and Peto
 // ("O - E and variance") pooling both have what they need.
-#include "srma/survival/hr_from_summary.hpp"
+#include "srma/data/hr_from_summary.hpp"
 
 #include <fmt/format.h>
 
@@ -17,8 +17,9 @@
 namespace srma {
 namespace {
 
-constexpr std::array<std::pair<hr_method, std::string_view>, 8> k_methods = {{
+constexpr std::array<std::pair<hr_method, std::string_view>, 10> k_methods = {{
     {hr_method::ci, "ci"},
+    {hr_method::loghr_se, "loghr_se"},
     {hr_method::oe_v, "oe_v"},
     {hr_method::observed_expected, "observed_expected"},
     {hr_method::logrank_chisq, "logrank_chisq"},
@@ -26,6 +27,7 @@ constexpr std::array<std::pair<hr_method, std::string_view>, 8> k_methods = {{
     {hr_method::p_events, "p_events"},
     {hr_method::p_arm_events, "p_arm_events"},
     {hr_method::km_reconstruction, "km_reconstruction"},
+    {hr_method::ipd, "ipd"},
 }};
 
 bool positive(double x) { return std::isfinite(x) && x > 0; }
@@ -74,6 +76,21 @@ std::optional<hr_method> parse_hr_method(std::string_view text) {
   return std::nullopt;
 }
 
+std::string_view to_string(hr_direction d) {
+  return d == hr_direction::favours_research ? "favours_research" : "favours_control";
+}
+
+std::optional<hr_direction> parse_hr_direction(std::string_view text) {
+  std::string t = detail::to_lower(detail::trim(text));
+  for (char& c : t)
+    if (c == ' ' || c == '-') c = '_';
+  if (t.rfind("favors_", 0) == 0) t = "favours_" + t.substr(7);
+  if (t == "favours_research" || t == "favours_treatment" || t == "research" || t == "treatment")
+    return hr_direction::favours_research;
+  if (t == "favours_control" || t == "control") return hr_direction::favours_control;
+  return std::nullopt;
+}
+
 expected<hr_summary> hr_from_ci(double hr, double lower, double upper, double level) {
   if (!(level > 0 && level < 100)) {
     return fail(errc::input_bad_ci_level,
@@ -104,6 +121,12 @@ expected<hr_summary> hr_from_ci(double hr, double lower, double upper, double le
         left, right));
   }
   return s;
+}
+
+expected<hr_summary> hr_from_loghr_se(double loghr, double se) {
+  if (!std::isfinite(loghr)) return bad(fmt::format("ln HR is {}, but must be finite", loghr));
+  if (!positive(se)) return bad(fmt::format("the SE is {}, but must be finite and > 0", se));
+  return from_loghr_and_v(loghr, 1 / (se * se), hr_method::loghr_se);
 }
 
 expected<hr_summary> hr_from_p(double hr, double p) {
@@ -150,6 +173,20 @@ expected<hr_summary> hr_from_logrank_chisq(double chisq, double v, hr_direction 
   if (!positive(v)) return bad(fmt::format("V is {}, but must be finite and > 0", v));
   // chi^2 = (O - E)^2 / V, so |O - E| = sqrt(chi^2 V) and z = sqrt(chi^2).
   return from_z_and_v(std::sqrt(chisq), v, direction, hr_method::logrank_chisq);
+}
+
+expected<hr_summary> hr_from_logrank_chisq_oe(double chisq, double o_minus_e) {
+  if (!positive(chisq)) {
+    return bad(fmt::format(
+        "the log-rank chi-square is {}, but must be finite and > 0 to give V from O - E", chisq));
+  }
+  if (!std::isfinite(o_minus_e) || o_minus_e == 0) {
+    return bad(fmt::format("O - E is {}, but must be finite and non-zero beside a chi-square of {}",
+                           o_minus_e, chisq));
+  }
+  // chi^2 = (O - E)^2 / V (Tierney 2007), so V = (O - E)^2 / chi^2; ln HR = (O - E) / V.
+  const double v = o_minus_e * o_minus_e / chisq;
+  return from_loghr_and_v(o_minus_e / v, v, hr_method::logrank_chisq);
 }
 
 expected<hr_summary> hr_from_p_events(double p, double events_total, double n_research,
