@@ -81,7 +81,14 @@ inline constexpr char records_unknown_format[] = "srma.review.E621";  ///< not R
 inline constexpr char records_malformed[] = "srma.review.E622";       ///< a record: file:line, tag
 inline constexpr char records_unreadable[] = "srma.review.E623";      ///< missing, empty, binary
 inline constexpr char records_bad_xml[] = "srma.review.E624";         ///< XML not well-formed
-inline constexpr char dedup_bad_options[] = "srma.review.E640";       ///< de-duplication settings
+// Agreement of two reviewers (review/agreement.hpp), NOS item by item (review/nos_items.hpp).
+inline constexpr char agreement_empty[] = "srma.review.E630";
+inline constexpr char agreement_negative_count[] = "srma.review.E631";
+inline constexpr char agreement_bad_level[] = "srma.review.E632";
+inline constexpr char nos_items_missing_columns[] = "srma.review.E633";
+inline constexpr char nos_items_bad_answer[] = "srma.review.E634";
+inline constexpr char nos_items_ambiguous_column[] = "srma.review.E635";
+inline constexpr char dedup_bad_options[] = "srma.review.E640";  ///< de-duplication settings
 
 // ---- srma.plan: analysis plans -----------------------------------------------------------------
 inline constexpr char plan_unreadable[] = "srma.plan.E701";
