@@ -33,10 +33,12 @@ using detail::levenshtein_similarity;
 
 // ---- Thresholds of the rules (review.md §2.1; ASySD's identify_true_matches uses the same
 // scale: title > 0.9 or 0.95, author > 0.75 or 0.9, journal > 0.9). ---------------------------
-constexpr double k_title_certain = 0.95;  // titles that agree (a few typing differences)
-constexpr double k_title_close = 0.90;    // titles that agree up to small wording changes
-constexpr double k_title_similar = 0.85;  // similar enough to show a person
-constexpr double k_authors_ok = 0.75;     // most of the shorter author list found in the other
+constexpr double k_title_certain = 0.95;    // titles that agree (a few typing differences)
+constexpr double k_title_close = 0.90;      // titles that agree up to small wording changes
+constexpr double k_title_similar = 0.85;    // similar enough to show a person
+constexpr double k_title_translated = 0.6;  // titles of a record without authors that the
+                                            // journal, volume and page range place together
+constexpr double k_authors_ok = 0.75;       // most of the shorter author list found in the other
 constexpr double k_authors_strong = 0.90;
 constexpr double k_authors_differ = 0.5;   // below: the author lists disagree
 constexpr double k_field_agrees = 0.90;    // journal, abstract
@@ -46,6 +48,9 @@ constexpr std::size_t k_abstract_letters = 500;
 constexpr std::size_t k_min_abstract = 100;
 // Components up to this size are checked pair by pair for contradictions inside a group.
 constexpr std::size_t k_guard_all_pairs = 200;
+
+// The language of a title, as far as its function words tell (language_of).
+enum class title_language { unknown, english, other };
 
 // The kind of publication a record is, from its type, title, journal and DOI.
 enum class record_kind { article, notice, comment, preprint, conference };
@@ -57,20 +62,35 @@ struct author_key {
   std::vector<std::string> words;  // every word of the name with at least 3 letters
 };
 
+// A journal or meeting name as compared: its key (journal_key) and the key's words.
+struct journal_name {
+  std::string key;
+  std::vector<std::string> words;
+};
+
 // Everything a comparison needs, computed once per record.
 struct features {
-  std::string title;      // normalised title
-  std::string title_key;  // normalised title without spaces
+  std::string title;             // normalised title
+  std::string title_key;         // normalised title without spaces
+  std::string second_title_key;  // the title in another language the record also gives, or ""
+  title_language language = title_language::unknown;
+  bool bracketed = false;  // the whole title in square brackets: translated by the database
   std::vector<std::string> title_numbers;
+  std::vector<std::string> title_part_numbers;  // only the numbers that are words of their own
   std::vector<author_key> authors;
   int year = 0;
   std::string journal;  // normalised, parentheses and stop words removed, words joined by ' '
-  std::vector<std::string> journal_words;
-  std::string volume;      // first run of digits
-  std::string issue;       // first run of digits
-  std::string first_page;  // "s11", "1865", "e0209483"
-  std::string page_text;   // the pages as normalised text, when they are not a page range
-  long first_number = -1;  // first and last page of a plain numeric range ("1865-1876")
+  // Every name the journal field gives (journal_names): the main one first.
+  std::vector<journal_name> journal_names;
+  std::string volume;        // first run of digits
+  std::string issue;         // first run of digits
+  std::string first_page;    // "s11", "1865", "e0209483"
+  std::string last_page;     // "1876" of "1865-1876"; "" without a last page
+  std::string first_digits;  // the digits of the first and last page ("37" of "c37")
+  std::string last_digits;
+  bool page_range_invalid = false;  // the last page is before the first ("2297-2108")
+  std::string page_text;            // the pages as normalised text, when they are not a page range
+  long first_number = -1;           // first and last page of a plain numeric range ("1865-1876")
   long last_number = -1;
   bool page_letter = false;
   bool page_article_number = false;  // six or more digits: an article number, not a page
@@ -118,6 +138,13 @@ std::string without_spaces(std::string_view s) {
   return out;
 }
 
+std::string digits_of(std::string_view s) {
+  std::string out;
+  for (char c : s)
+    if (c >= '0' && c <= '9') out += c;
+  return out;
+}
+
 std::string first_digit_run(std::string_view s, std::size_t max_len) {
   std::size_t i = 0;
   while (i < s.size() && !(s[i] >= '0' && s[i] <= '9')) ++i;
@@ -133,7 +160,7 @@ std::string first_digit_run(std::string_view s, std::size_t max_len) {
 // words, plus "I" after part, phase, type, stage, grade, class, study or trial; sorted. Two
 // records whose titles carry different numbers report different things ("Part 1" and "Part 2",
 // "5-year" and "10-year follow-up").
-std::vector<std::string> title_numbers(std::string_view title) {
+std::vector<std::string> title_numbers(std::string_view title, bool standalone_only = false) {
   static constexpr std::array<std::string_view, 20> k_roman = {
       "i",  "ii",  "iii",  "iv",  "v",  "vi",  "vii",  "viii",  "ix",  "x",
       "xi", "xii", "xiii", "xiv", "xv", "xvi", "xvii", "xviii", "xix", "xx"};
@@ -155,7 +182,9 @@ std::vector<std::string> title_numbers(std::string_view title) {
         break;
       }
       while (run.size() > 1 && run.front() == '0') run.erase(0, 1);
-      out.push_back(std::move(run));
+      // A number inside a word ("p16ink4a", "h1n1") names a thing; standalone_only skips it.
+      const bool in_word = (i > 0 && title[i - 1] != ' ') || (j < title.size() && title[j] != ' ');
+      if (!(standalone_only && in_word)) out.push_back(std::move(run));
       i = j;
     } else {
       ++i;
@@ -182,6 +211,17 @@ std::vector<std::string> title_numbers(std::string_view title) {
   return out;
 }
 
+// Position of `what` (lower-case ASCII) in `s`, ignoring case; npos when absent.
+std::size_t find_ascii_ci(std::string_view s, std::string_view what) {
+  if (what.empty() || s.size() < what.size()) return std::string_view::npos;
+  for (std::size_t i = 0; i + what.size() <= s.size(); ++i) {
+    std::size_t k = 0;
+    while (k < what.size() && std::tolower(static_cast<unsigned char>(s[i + k])) == what[k]) ++k;
+    if (k == what.size()) return i;
+  }
+  return std::string_view::npos;
+}
+
 bool is_journal_stop_word(std::string_view w) {
   static constexpr std::array<std::string_view, 20> k_stop = {
       "the", "of",  "and", "in", "for", "on", "de", "la", "le", "und",
@@ -193,21 +233,22 @@ bool is_journal_stop_word(std::string_view w) {
 // the part before " = " or " : " (parallel titles, subtitles), stop words removed, and for
 // conference series the words that number or date a meeting ("25th", "2019", "Proceedings",
 // "Annual").
-std::string journal_key(std::string_view journal) {
+std::string journal_key(std::string_view journal, bool keep_subtitle = false) {
   std::string j;
   int depth = 0;
   for (char c : journal) {
-    if (c == '(') {
+    if (c == '(' || c == '[') {
       ++depth;
       continue;
     }
-    if (c == ')') {
+    if (c == ')' || c == ']') {
       depth = std::max(0, depth - 1);
       continue;
     }
     if (depth == 0) j += c;
   }
   for (std::string_view sep : {" = ", " : ", ": "}) {
+    if (keep_subtitle && sep != " = ") continue;
     if (const auto pos = j.find(sep); pos != std::string::npos && pos > 0) j.erase(pos);
   }
   const std::string norm = normalize_text(j);
@@ -222,9 +263,124 @@ std::string journal_key(std::string_view journal) {
   return out;
 }
 
+// The names a journal field gives, each as a journal_key: the whole field first; then, when
+// there are several, each parallel title ("Ai zheng = Aizheng = Chinese journal of cancer"),
+// the name with its subtitle ("Clinical Medicine Insights: Circulatory, Respiratory and
+// Pulmonary Medicine", abbreviated from all of it), a name in square brackets ("Gan to Kagaku
+// Ryoho [Japanese Journal of Cancer & Chemotherapy]"), and Embase's journal and meeting of a
+// conference abstract ("Pediatric Nephrology.Conference: 44th Annual Scientific Meeting of the
+// European Society for Paediatric Nephrology").
+std::vector<journal_name> journal_names_of(std::string_view journal) {
+  std::vector<std::string> keys{journal_key(journal)};
+  auto add = [&](std::string key) {
+    if (!key.empty() && std::find(keys.begin(), keys.end(), key) == keys.end())
+      keys.push_back(std::move(key));
+  };
+  std::vector<std::string_view> parts;
+  for (std::size_t start = 0;;) {
+    const auto pos = journal.find(" = ", start);
+    parts.push_back(journal.substr(start, pos == std::string_view::npos ? pos : pos - start));
+    if (pos == std::string_view::npos) break;
+    start = pos + 3;
+  }
+  for (auto part : parts) {
+    const auto conf = find_ascii_ci(part, "conference:");
+    if (conf != std::string_view::npos && conf > 0) {
+      add(journal_key(part.substr(0, conf)));
+      add(journal_key(part.substr(conf + 11)));
+    }
+    add(journal_key(part));
+    add(journal_key(part, true));
+    const auto open = part.find('[');
+    const auto close = part.find(']', open);
+    if (open != std::string_view::npos && close != std::string_view::npos) {
+      std::string inside = journal_key(part.substr(open + 1, close - open - 1));
+      if (inside != "electronic resource") add(std::move(inside));
+    }
+  }
+  std::vector<journal_name> out;
+  if (keys.front().empty()) return out;
+  for (auto& k : keys) {
+    journal_name n;
+    for (auto w : words_of(k)) n.words.emplace_back(w);
+    n.key = std::move(k);
+    out.push_back(std::move(n));
+  }
+  return out;
+}
+
 bool type_is(std::string_view type_lower, std::initializer_list<std::string_view> parts) {
   return std::any_of(parts.begin(), parts.end(),
                      [&](std::string_view p) { return contains(type_lower, p); });
+}
+
+// Where the last parenthesised group of a title starts, when the title ends in it (closed, or
+// cut off before its closing parenthesis); npos when the title does not end in a group.
+std::size_t trailing_group(std::string_view t) {
+  while (!t.empty() && (t.back() == ' ' || t.back() == '.' || t.back() == '"')) t.remove_suffix(1);
+  std::vector<std::size_t> open;
+  std::size_t last_closed = std::string_view::npos;
+  for (std::size_t i = 0; i < t.size(); ++i) {
+    if (t[i] == '(') {
+      open.push_back(i);
+    } else if (t[i] == ')' && !open.empty()) {
+      if (open.size() == 1) last_closed = open.front();
+      open.pop_back();
+    }
+  }
+  if (!open.empty()) return open.front();
+  if (!t.empty() && t.back() == ')') return last_closed;
+  return std::string_view::npos;
+}
+
+// Embase titles a correction "<title> (<journal> (<year>) <volume> (<issue>) (<pages>))": a year
+// in parentheses followed by a number inside the group that ends the title.
+bool has_embase_citation(std::string_view title) {
+  const auto g = trailing_group(title);
+  if (g == std::string_view::npos) return false;
+  const auto inside = title.substr(g + 1);
+  for (std::size_t i = 0; i + 8 <= inside.size(); ++i) {
+    if (inside[i] != '(' || inside[i + 5] != ')') continue;
+    const auto year = inside.substr(i + 1, 4);
+    if (!std::all_of(year.begin(), year.end(), [](char c) { return c >= '0' && c <= '9'; }))
+      continue;
+    if (year[0] != '1' && year[0] != '2') continue;
+    if (inside[i + 6] == ' ' && inside[i + 7] >= '0' && inside[i + 7] <= '9') return true;
+  }
+  return false;
+}
+
+// The title of the article a notice is about, to compare two notices: without the citation
+// after it (Web of Science's "(vol 360, pg 542, 2009)", Embase's "(New England Journal of
+// Medicine (2009) 360 (542-544))", also when cut off) and without the words before it
+// ("Erratum:", "Correction to", "Notice of retraction:").
+std::string notice_subject(std::string_view title) {
+  std::string_view t = title;
+  if (const auto g = trailing_group(t); g != std::string_view::npos && g >= 20) {
+    const auto group = t.substr(g);
+    const bool cut_off = group.find(')') == std::string_view::npos;
+    if (cut_off ||
+        std::any_of(group.begin(), group.end(), [](char c) { return c >= '0' && c <= '9'; }))
+      t = t.substr(0, g);
+  }
+  const std::string norm = normalize_title(t);
+  static constexpr std::array<std::string_view, 20> k_notice_words = {
+      "erratum",     "errata",     "corrigendum", "corrigenda", "correction",
+      "corrections", "author",     "authors",     "publisher",  "publishers",
+      "notice",      "retraction", "retracted",   "expression", "concern",
+      "of",          "to",         "for",         "on",         "article"};
+  const auto words = words_of(norm);
+  std::size_t skip = 0;
+  while (skip < words.size() && skip < 4 &&
+         std::find(k_notice_words.begin(), k_notice_words.end(), words[skip]) !=
+             k_notice_words.end())
+    ++skip;
+  std::string out;
+  for (std::size_t w = skip; w < words.size(); ++w) {
+    if (!out.empty()) out += ' ';
+    out += words[w];
+  }
+  return out;
 }
 
 record_kind kind_of(const bib_record& r, std::string_view title_norm, std::string_view doi,
@@ -251,6 +407,7 @@ record_kind kind_of(const bib_record& r, std::string_view title_norm, std::strin
         return record_kind::notice;
     }
   }
+  if (has_embase_citation(r.title)) return record_kind::notice;
   if (type_is(type, {"comment"})) return record_kind::comment;
   for (std::string_view p :
        {"re:", "re ", "reply", "in reply", "response to", "author reply", "authors reply",
@@ -261,10 +418,13 @@ record_kind kind_of(const bib_record& r, std::string_view title_norm, std::strin
                              "researchsquare", "preprints", "chemrxiv", "psyarxiv"})
     if (contains(journal_norm, p)) return record_kind::preprint;
   // DOI prefixes of preprint servers: bioRxiv/medRxiv (10.1101/ + digits), Research Square,
-  // SSRN, arXiv, Preprints.org.
-  if ((starts_with(doi, "10.1101/") && doi.size() > 8 && doi[8] >= '0' && doi[8] <= '9') ||
-      starts_with(doi, "10.21203/rs.") || starts_with(doi, "10.2139/ssrn") ||
-      starts_with(doi, "10.48550/arxiv") || starts_with(doi, "10.20944/preprints"))
+  // SSRN, arXiv, Preprints.org; unless the record names a journal or meeting that is no
+  // preprint server (SSRN keeps copies of papers published elsewhere, and a database may give
+  // the paper with the copy's DOI).
+  if (journal_norm.empty() &&
+      ((starts_with(doi, "10.1101/") && doi.size() > 8 && doi[8] >= '0' && doi[8] <= '9') ||
+       starts_with(doi, "10.21203/rs.") || starts_with(doi, "10.2139/ssrn") ||
+       starts_with(doi, "10.48550/arxiv") || starts_with(doi, "10.20944/preprints")))
     return record_kind::preprint;
   return record_kind::article;
 }
@@ -284,10 +444,26 @@ bool is_corporate_author(std::string_view name) {
   });
 }
 
+// A text in square brackets after a title that is the title in another language ("Crowdwork:
+// Applying a relational inequality theory [Arbeiten in der Crowd: Perspektiven ...]"), not a
+// note: four words or more, not starting with a word of the notes databases write there
+// ("[Erratum appears in ...]", "[Review]", "[see comments]", "[Abstract No. 0535]").
+bool is_bracket_translation(std::string_view inside) {
+  const std::string norm = normalize_text(inside);
+  const auto words = words_of(norm);
+  if (words.size() < 4) return false;
+  static constexpr std::array<std::string_view, 18> k_note_words = {
+      "erratum",    "errata",    "comment", "comments", "see",        "retracted",
+      "retraction", "published", "update",  "updated",  "corrected",  "reprint",
+      "review",     "abstract",  "article", "note",     "commentary", "electronic"};
+  return std::find(k_note_words.begin(), k_note_words.end(), words[0]) == k_note_words.end();
+}
+
 // The title without the notes databases append in square brackets: Ovid's "[Erratum appears
 // in ...]", "[Review] [108 refs]", "[Spanish]", Embase's "[1]"; also a note cut off before its
-// closing bracket. A title that is all in brackets (a translated title) is kept.
-std::string strip_title_notes(std::string_view title) {
+// closing bracket. A title that is all in brackets (a translated title) is kept. A title in
+// another language in the last brackets goes to `translation` (when given).
+std::string strip_title_notes(std::string_view title, std::string* translation = nullptr) {
   // MEDLINE marks a corrected word with "[corrected]" inside the title.
   std::string owned(title);
   for (std::size_t pos = owned.find("[corrected]"); pos != std::string::npos;
@@ -320,16 +496,72 @@ std::string strip_title_notes(std::string_view title) {
     if (t.back() != ']' && t.find(']', open) != std::string_view::npos) return std::string(t);
     const auto before = t.substr(0, open);
     if (before.find_first_not_of(" .[") == std::string_view::npos) return std::string(t);
+    if (translation != nullptr && translation->empty() && t.back() == ']') {
+      const auto inside = t.substr(open + 1, t.size() - open - 2);
+      if (is_bracket_translation(inside)) *translation = std::string(inside);
+    }
     t = before;
   }
 }
 
+// The language of a normalised title, as far as its function words tell: English, another
+// language, or unknown (no function word, or as many of each).
+title_language language_of(std::string_view title) {
+  static constexpr std::array<std::string_view, 18> k_english = {
+      "the", "of",  "and",   "for",     "with",  "on",     "to",     "by",     "from",
+      "is",  "are", "after", "between", "among", "versus", "during", "within", "an"};
+  // Function words of German, French, Spanish, Italian, Portuguese and Dutch that are no English
+  // words.
+  static constexpr std::array<std::string_view, 62> k_other = {
+      "der",   "und",  "fur", "mit",   "von",   "zur",   "zum", "bei", "eine",  "einer", "des",
+      "dem",   "den",  "auf", "nach",  "uber",  "le",    "les", "et",  "dans",  "pour",  "avec",
+      "une",   "du",   "aux", "sur",   "chez",  "par",   "el",  "los", "las",   "del",   "y",
+      "con",   "para", "por", "una",   "sobre", "entre", "il",  "gli", "della", "delle", "dei",
+      "degli", "di",   "nel", "nella", "os",    "dos",   "em",  "com", "uma",   "um",    "na",
+      "het",   "een",  "en",  "van",   "voor",  "bij",   "op"};
+  int english = 0;
+  int other = 0;
+  for (auto w : words_of(title)) {
+    if (std::find(k_english.begin(), k_english.end(), w) != k_english.end()) ++english;
+    if (std::find(k_other.begin(), k_other.end(), w) != k_other.end()) ++other;
+  }
+  // Titles in other scripts (Cyrillic, Chinese ...) keep their letters after normalisation.
+  std::size_t non_ascii = 0;
+  for (char c : title) non_ascii += (static_cast<unsigned char>(c) & 0x80) != 0 ? 1 : 0;
+  if (non_ascii * 2 > title.size()) return title_language::other;
+  if (english > other) return title_language::english;
+  if (other > english) return title_language::other;
+  return title_language::unknown;
+}
+
 features make_features(const bib_record& r) {
   features f;
-  const std::string title = normalize_title(strip_title_notes(r.title));
+  // Ovid and Embase give the title in the original language after "<ORIGINAL>"; databases put a
+  // translation in brackets after the title. Either is the record's second title.
+  std::string_view raw_title = r.title;
+  std::string second_title;
+  if (const auto pos = find_ascii_ci(raw_title, "<original>"); pos != std::string_view::npos) {
+    second_title = std::string(raw_title.substr(pos + 10));
+    raw_title = raw_title.substr(0, pos);
+  }
+  std::string translation;
+  std::string title = normalize_title(strip_title_notes(raw_title, &translation));
+  if (!translation.empty()) second_title = translation;
+  if (!second_title.empty()) {
+    f.second_title_key = without_spaces(normalize_title(strip_title_notes(second_title)));
+    if (f.second_title_key.size() < 20) f.second_title_key.clear();
+  }
   f.title = title;
   f.title_key = without_spaces(title);
   f.title_numbers = title_numbers(title);
+  f.title_part_numbers = title_numbers(title, true);
+  f.language = language_of(title);
+  {
+    // MEDLINE puts a title it translated into English in square brackets.
+    std::string_view t = raw_title;
+    while (!t.empty() && (t.front() == ' ' || t.front() == '"')) t.remove_prefix(1);
+    f.bracketed = !t.empty() && t.front() == '[';
+  }
   for (const auto& a : r.authors) {
     if (f.authors.size() >= 30) break;
     const std::string n = normalize_author(a);
@@ -348,8 +580,8 @@ features make_features(const bib_record& r) {
   }
   const std::string year = normalize_year(r.year);
   f.year = year.empty() ? 0 : std::stoi(year);
-  f.journal = journal_key(r.journal);
-  for (auto w : words_of(f.journal)) f.journal_words.emplace_back(w);
+  f.journal_names = journal_names_of(r.journal);
+  if (!f.journal_names.empty()) f.journal = f.journal_names.front().key;
   // A volume with a closing bracket before any opening one ("1)") is a fragment of a field an
   // export cut ("61 (10 SUPPL. 1)"), not a volume.
   if (const auto close = r.volume.find(')');
@@ -373,14 +605,20 @@ features make_features(const bib_record& r) {
       f.first_page = first;
       f.page_letter = p > 0;
       f.page_article_number = d - p >= 6;
+      f.first_digits = first.substr(p, d - p);
+      if (const auto dash = pages.find('-'); dash != std::string::npos) {
+        f.last_page = pages.substr(dash + 1);
+        f.last_digits = digits_of(f.last_page);
+      }
       if (p == 0 && d == i && d <= 5) {
         f.first_number = std::stol(first);
-        const auto dash = pages.find('-');
-        const std::string last = dash == std::string::npos ? first : pages.substr(dash + 1);
+        const std::string& last = f.last_page.empty() ? first : f.last_page;
         const bool numeric =
             !last.empty() && last.size() <= 5 &&
             std::all_of(last.begin(), last.end(), [](char c) { return c >= '0' && c <= '9'; });
         f.last_number = numeric ? std::max(f.first_number, std::stol(last)) : f.first_number;
+        // "2297-2108": a typing error in one of the two pages.
+        f.page_range_invalid = numeric && std::stol(last) < f.first_number;
       }
     }
   }
@@ -407,6 +645,14 @@ features make_features(const bib_record& r) {
     if (a.size() >= k_min_abstract) f.abstract_key = std::move(a);
   }
   f.kind = kind_of(r, title, f.doi, f.journal);
+  if (f.kind == record_kind::notice) {
+    // Two notices about one article are compared by the article's title.
+    title = notice_subject(strip_title_notes(raw_title));
+    f.title = title;
+    f.title_key = without_spaces(title);
+    f.title_numbers = title_numbers(title);
+    f.title_part_numbers = title_numbers(title, true);
+  }
   const std::string type = lower_ascii(r.type);
   f.conference_type =
       type_is(type, {"conf", "proceed", "meeting", "congress", "symposium", "cpaper"});
@@ -439,9 +685,23 @@ bool title_is_prefix(const features& a, const features& b) {
 // Titles: Levenshtein similarity of the normalised titles without spaces ("post-treatment",
 // "post treatment" and "posttreatment" are one word). A title that is the start of the other
 // (title_is_prefix) counts 0.9.
-double title_similarity(const features& a, const features& b) {
+double title_similarity(const features& a, const features& b, bool* by_containment = nullptr) {
   double s = levenshtein_similarity(a.title_key, b.title_key);
-  if (s < 0.9 && title_is_prefix(a, b)) s = 0.9;
+  if (s < 0.9 && title_is_prefix(a, b)) {
+    s = 0.9;
+    if (by_containment != nullptr) *by_containment = true;
+  }
+  // A record that also gives its title in another language ("English title [German title]",
+  // "English title <ORIGINAL> French title"): the other record may give only that one.
+  double second = 0;
+  if (s < 1.0 && !a.second_title_key.empty())
+    second = levenshtein_similarity(a.second_title_key, b.title_key);
+  if (s < 1.0 && !b.second_title_key.empty())
+    second = std::max(second, levenshtein_similarity(a.title_key, b.second_title_key));
+  if (second > s) {
+    s = second;
+    if (by_containment != nullptr) *by_containment = false;
+  }
   return s;
 }
 
@@ -531,28 +791,62 @@ bool words_in_order(const std::vector<std::string>& s, const std::vector<std::st
   return true;
 }
 
+// Each word of `s` is a word of `l`, in the same order.
+bool words_contained(const std::vector<std::string>& s, const std::vector<std::string>& l) {
+  std::size_t j = 0;
+  for (const auto& w : s) {
+    while (j < l.size() && l[j] != w) ++j;
+    if (j == l.size()) return false;
+    ++j;
+  }
+  return true;
+}
+
 // Journals: equal keys 1; one an abbreviation of the other (each word of the shorter name is
 // the start of a word of the longer, in order, beginning with the first: "Nat Rev Nephrol" and
 // "Nature Reviews Nephrology", "Lancet Oncology" and "The Lancet Oncology") 0.95; for meetings
 // (both names have "conference", "symposium", ...) the shorter name of at least three words
 // may start anywhere in the longer, after an acronym or ordinal ("ECIS - European Conference
 // on Information Systems") 0.95; else the Levenshtein similarity of the keys.
+//
+// An acronym of the other name's words ("ICIS" and "International Conference on Information
+// Systems", "BMJ" and "British Medical Journal") also counts 0.95. A name all of whose words
+// occur in order in the other ("Praxis" and "Schweizerische Rundschau fur Medizin Praxis")
+// counts at least 0.7: neither agreeing nor differing.
+double name_similarity(const journal_name& a, const journal_name& b) {
+  if (a.key == b.key) return 1.0;
+  const auto& s = a.words.size() <= b.words.size() ? a.words : b.words;
+  const auto& l = a.words.size() <= b.words.size() ? b.words : a.words;
+  if (!s.empty() &&
+      (words_in_order(s, l, 0, true) || (s.size() == l.size() && words_in_order(l, s, 0, true))))
+    return 0.95;
+  if (s.size() >= 3 && std::any_of(s.begin(), s.end(), is_meeting_word) &&
+      std::any_of(l.begin(), l.end(), is_meeting_word))
+    for (std::size_t from = 1; from + s.size() <= l.size(); ++from)
+      if (l[from] == s[0] && words_in_order(s, l, from, true)) return 0.95;
+  if (s.size() == 1 && l.size() >= 3 && s[0].size() == l.size()) {
+    std::string initials;
+    for (const auto& w : l) initials += w[0];
+    if (initials == s[0]) return 0.95;
+  }
+  double sim = levenshtein_similarity(a.key, b.key);
+  if (sim < 0.7 && !s.empty() && s.size() < l.size() &&
+      std::any_of(s.begin(), s.end(), [](const std::string& w) { return w.size() >= 5; }) &&
+      words_contained(s, l))
+    sim = 0.7;
+  return sim;
+}
+
+// The best agreement of any name of one record with any name of the other.
 double journal_similarity(const features& a, const features& b) {
   if (a.journal == b.journal) return 1.0;
-  {
-    const auto& s =
-        a.journal_words.size() <= b.journal_words.size() ? a.journal_words : b.journal_words;
-    const auto& l =
-        a.journal_words.size() <= b.journal_words.size() ? b.journal_words : a.journal_words;
-    if (!s.empty() &&
-        (words_in_order(s, l, 0, true) || (s.size() == l.size() && words_in_order(l, s, 0, true))))
-      return 0.95;
-    if (s.size() >= 3 && std::any_of(s.begin(), s.end(), is_meeting_word) &&
-        std::any_of(l.begin(), l.end(), is_meeting_word))
-      for (std::size_t from = 1; from + s.size() <= l.size(); ++from)
-        if (l[from] == s[0] && words_in_order(s, l, from, true)) return 0.95;
-  }
-  return levenshtein_similarity(a.journal, b.journal);
+  double best = 0;
+  for (const auto& x : a.journal_names)
+    for (const auto& y : b.journal_names) {
+      best = std::max(best, name_similarity(x, y));
+      if (best >= 1.0) return best;
+    }
+  return best;
 }
 
 // ---- The rules ------------------------------------------------------------------------------
@@ -563,7 +857,8 @@ record_comparison compare_features(const features& a, const features& b) {
   record_comparison c;
   const bool has_title = !a.title_key.empty() && !b.title_key.empty();
   const bool has_authors = !a.authors.empty() && !b.authors.empty();
-  const double t = has_title ? title_similarity(a, b) : 0.0;
+  bool title_contained = false;  // one title the start or end of the other, else unlike
+  const double t = has_title ? title_similarity(a, b, &title_contained) : 0.0;
   const double au = has_authors ? author_similarity(a, b) : 0.0;
   if (has_title) c.title = t;
   if (has_authors) c.authors = au;
@@ -598,8 +893,24 @@ record_comparison compare_features(const features& a, const features& b) {
   // of "4-21") locates the article as well.
   if (pages == tri::unknown && !a.page_text.empty() && a.page_text == b.page_text)
     pages = tri::agree;
+  // Both ends of a range agree: the range locates one article.
+  bool range_agrees = pages == tri::agree && !a.last_page.empty() && a.last_page == b.last_page &&
+                      !a.page_range_invalid;
+  // A section letter one database drops ("c37-c42" and "37-42" in Nephron Clinical Practice):
+  // both ends of the range have the same digits.
+  if (pages == tri::differ && a.page_letter != b.page_letter && !a.last_digits.empty() &&
+      a.first_digits == b.first_digits && a.last_digits == b.last_digits &&
+      a.first_digits != a.last_digits) {
+    pages = tri::agree;
+    range_agrees = true;
+  }
   if (pages == tri::differ &&
       (a.page_letter != b.page_letter || a.page_article_number != b.page_article_number))
+    pages = tri::unknown;
+  // A range whose last page is before its first ("2297-2108" and "2097-2108") has a typing
+  // error in one page: the first pages say nothing.
+  if (pages == tri::differ && (a.page_range_invalid || b.page_range_invalid) &&
+      !a.last_page.empty() && a.last_page == b.last_page)
     pages = tri::unknown;
   // Page 1 starts every article of journals that paginate each article on its own.
   if (pages == tri::agree && a.first_number == 1) pages = tri::unknown;
@@ -619,7 +930,12 @@ record_comparison compare_features(const features& a, const features& b) {
   // contradicts when the journal names disagree ("Annals of Internal Medicine" 155 and "ACP
   // Journal Club" 155).
   const bool journals_differ = c.journal && journal < k_journal_differs;
-  if (journals_differ) volume = tri::unknown;
+  // ... unless the whole page range agrees too: volume and range locate one article, and the
+  // names are two names of one journal ("Revista Brasileira de Fisioterapia" and "Brazilian
+  // Journal of Physical Therapy").
+  if (journals_differ && !(range_agrees && volume == tri::agree)) volume = tri::unknown;
+  // The same volume and page range: the article's place in its journal.
+  const bool locator = range_agrees && volume == tri::agree;
   const bool abstract_agrees = c.abstract && abstract >= k_field_agrees;
 
   // Score: weighted mean of what both records have.
@@ -680,7 +996,11 @@ record_comparison compare_features(const features& a, const features& b) {
              match_reason::issue_differs);
   // Numbers are compared only where both titles are complete (not when one is the start or the
   // end of the other).
-  contradict(has_title && a.title_numbers != b.title_numbers && !title_is_prefix(a, b),
+  // Where the volume and the whole page range agree, a number inside a word that differs in
+  // titles that otherwise agree is a typing error ("p6INK4a" and "p16(INK4a)"); a number of its
+  // own ("part 2", "5-year") still tells two reports apart.
+  contradict(has_title && a.title_numbers != b.title_numbers && !title_is_prefix(a, b) &&
+                 !(locator && t >= k_title_certain && a.title_part_numbers == b.title_part_numbers),
              match_reason::title_numbers_differ);
   contradict(has_authors && au < k_authors_differ, match_reason::authors_differ);
   // Journal names vary (translations, abbreviations), so names with little in common
@@ -691,9 +1011,11 @@ record_comparison compare_features(const features& a, const features& b) {
   if (journals_differ && pages == tri::unknown) --contradictions;
 
   // Corroborating fields, each independent of the title and the authors.
-  const int support = (pages == tri::agree) + (volume == tri::agree) + (doi == tri::agree) +
-                      (pmid == tri::agree) + (isbn == tri::agree) + journal_agrees +
-                      abstract_agrees;
+  // The last page of a range counts beside the first: both ends agreeing place an article more
+  // surely than a first page alone.
+  const int support = (pages == tri::agree) + range_agrees + (volume == tri::agree) +
+                      (doi == tri::agree) + (pmid == tri::agree) + (isbn == tri::agree) +
+                      journal_agrees + abstract_agrees;
   const bool short_title =
       has_title && std::min(a.title_key.size(), b.title_key.size()) < k_short_title;
   // Same year: 0; a year apart (online first, print later) or a year missing needs one more
@@ -707,6 +1029,12 @@ record_comparison compare_features(const features& a, const features& b) {
   // sets, merging on these coordinates alone joined different abstracts printed on one page of
   // a supplement and different articles an index gave the same pages. It is a strong link
   // inside a group.
+  // One title translated: in brackets where the other is not (MEDLINE's mark), or the two in
+  // different languages.
+  const bool translated =
+      has_title && (a.bracketed != b.bracketed ||
+                    (a.language != b.language && a.language != title_language::unknown &&
+                     b.language != title_language::unknown));
   const bool coordinates = authors_strong && ydiff == 0 && pages == tri::agree && !a.page_letter &&
                            volume == tri::agree &&
                            (journal_agrees || doi == tri::agree || pmid == tri::agree);
@@ -719,17 +1047,34 @@ record_comparison compare_features(const features& a, const features& b) {
       // A shared DOI or PMID with similar titles ("Hyred: Hybrid Job Recommendation System" and
       // "HYbrid Job Recommendation system"), the same authors and year, and one more field.
       ((doi == tri::agree || pmid == tri::agree) && has_title && t >= k_title_similar &&
-       authors_strong && ydiff == 0 && support >= 2 + short_title);
+       authors_strong && ydiff == 0 && support >= 2 + short_title) ||
+      // Titles that agree, the same year and three corroborating fields (pages, volume and
+      // journal, say): author lists an export garbled ("Davies, Helen E.; Gary," for "Davies
+      // HE, Lee YCG"; "Ornskov" read as "Omskov") need only not contradict.
+      (has_title && t >= k_title_certain && !short_title && ydiff == 0 && support >= 3) ||
+      // The same authors, year, journal, volume and whole page range (first and last page), with
+      // titles that are alike or one a translation ("[Comparison of amoxicillin and cefamandole
+      // ...]" and "Antibiotic prophylaxis in pulmonary surgery ..."): one article. (Different
+      // titles in one language are not enough: an index gave two articles of one author the
+      // same pages.)
+      (locator && ydiff == 0 && c.journal && !journals_differ && has_title &&
+       (authors_strong || !has_authors) && (t >= k_title_translated || translated));
   c.strong = contradiction == match_reason::none &&
              ((has_title && t >= k_title_close && (authors_ok || !has_authors)) || coordinates);
   if (duplicate_evidence && contradiction == match_reason::none) {
     c.decision = match_decision::duplicate;
     return c;
   }
+  // Similar enough to show a person. A title that is only the start or the end of the other
+  // ("Atypical hemolytic uremic syndrome" and "Atypical hemolytic uremic syndrome (HUS) with
+  // hypocomplementemia ...") says little unless the authors agree too; coordinates shared by
+  // titles that are unlike and in one language are abstracts printed on one page.
   const bool similar =
-      duplicate_evidence || (has_title && t >= k_title_similar && !(has_authors && au < 0.3)) ||
+      duplicate_evidence ||
+      (has_title && t >= k_title_similar && !(has_authors && au < 0.3) &&
+       (!title_contained || !has_authors || authors_ok)) ||
       (has_title && t >= 0.7 && abstract_agrees) || doi == tri::agree || pmid == tri::agree ||
-      coordinates ||
+      (coordinates && (!has_title || t >= k_title_translated || translated)) ||
       (!has_title && authors_ok && pages == tri::agree && (volume == tri::agree || ydiff == 0));
   // A preprint, comment or conference record and an article differ in DOI, volume and pages
   // because they are different kinds: only the titles' numbers and the authors count against

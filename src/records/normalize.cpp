@@ -336,6 +336,30 @@ bool parse_page_token(std::string_view t, page_token& out) {
   return true;
 }
 
+bool is_letter_cp(std::int32_t cp) {
+  const auto cat = utf8proc_category(cp);
+  return cat == UTF8PROC_CATEGORY_LU || cat == UTF8PROC_CATEGORY_LL ||
+         cat == UTF8PROC_CATEGORY_LT || cat == UTF8PROC_CATEGORY_LM || cat == UTF8PROC_CATEGORY_LO;
+}
+
+// The next code point of `p` (n bytes) is a letter.
+bool is_letter_after(const utf8proc_uint8_t* p, utf8proc_ssize_t n) {
+  utf8proc_int32_t cp = 0;
+  return utf8proc_iterate(p, n, &cp) > 0 && is_letter_cp(cp);
+}
+
+// The last code point written to `out` is a letter.
+bool is_letter_before(const std::string& out) {
+  std::size_t start = out.size();
+  while (start > 0 && (static_cast<unsigned char>(out[start - 1]) & 0xC0) == 0x80) --start;
+  if (start == 0) return false;
+  --start;
+  utf8proc_int32_t cp = 0;
+  return utf8proc_iterate(reinterpret_cast<const utf8proc_uint8_t*>(out.data() + start),
+                          static_cast<utf8proc_ssize_t>(out.size() - start), &cp) > 0 &&
+         is_letter_cp(cp);
+}
+
 }  // namespace
 
 std::string normalize_text(std::string_view text) {
@@ -360,6 +384,11 @@ std::string normalize_text(std::string_view text) {
     if (len <= 0) break;
     i += len;
     if (is_apostrophe(cp)) continue;
+    // A question mark or replacement character between two letters stands for a letter an
+    // export could not encode ("fran?aises", "anesth?sie"): dropped, so that the word stays one.
+    if ((cp == '?' || cp == 0xFFFD) && !out.empty() && !pending_space && i < n &&
+        is_letter_after(p + i, n - i) && is_letter_before(out))
+      continue;
     const auto cat = utf8proc_category(cp);
     const bool keep = cat == UTF8PROC_CATEGORY_LU || cat == UTF8PROC_CATEGORY_LL ||
                       cat == UTF8PROC_CATEGORY_LT || cat == UTF8PROC_CATEGORY_LM ||
