@@ -446,16 +446,18 @@ bool is_corporate_author(std::string_view name) {
 
 // A text in square brackets after a title that is the title in another language ("Crowdwork:
 // Applying a relational inequality theory [Arbeiten in der Crowd: Perspektiven ...]"), not a
-// note: four words or more, not starting with a word of the notes databases write there
-// ("[Erratum appears in ...]", "[Review]", "[see comments]", "[Abstract No. 0535]").
+// note: five words or more, not starting with a word of the notes databases write there
+// ("[Erratum appears in ...]", "[Review] [108 refs]", "[Epub ahead of print]", "[Research
+// Support, Non-U.S. Gov't]", "[Abstract No. 0535]").
 bool is_bracket_translation(std::string_view inside) {
   const std::string norm = normalize_text(inside);
   const auto words = words_of(norm);
-  if (words.size() < 4) return false;
-  static constexpr std::array<std::string_view, 18> k_note_words = {
-      "erratum",    "errata",    "comment", "comments", "see",        "retracted",
-      "retraction", "published", "update",  "updated",  "corrected",  "reprint",
-      "review",     "abstract",  "article", "note",     "commentary", "electronic"};
+  if (words.size() < 5) return false;
+  static constexpr std::array<std::string_view, 24> k_note_words = {
+      "erratum",   "errata",   "comment",    "comments",   "see",       "retracted",
+      "retraction", "published", "update",   "updated",    "corrected", "reprint",
+      "review",    "abstract", "article",    "note",       "commentary", "electronic",
+      "epub",      "research", "randomized", "randomised", "letter",    "editorial"};
   return std::find(k_note_words.begin(), k_note_words.end(), words[0]) == k_note_words.end();
 }
 

@@ -71,6 +71,12 @@ TEST(records_dedup_test, normalize_text_decodes_folds_and_strips) {
   EXPECT_EQ(normalize_text(" -- ; "), "");
   // A '<' that opens no tag is text (punctuation).
   EXPECT_EQ(normalize_text("p < 0.05"), "p 0 05");
+  // A question mark (or U+FFFD) between letters stands for a letter an export could not encode
+  // (respiratory set, id_0000090: "Annales fran?aises d'anesth?sie et de r?animation"); a
+  // question mark that ends a word stays punctuation.
+  EXPECT_EQ(normalize_text("Annales fran?aises d'anesth?sie"), "annales franaises danesthsie");
+  EXPECT_EQ(normalize_text("Multic\xEF\xBF\xBDntrico"), "multicntrico");
+  EXPECT_EQ(normalize_text("Does it work? Yes"), "does it work yes");
 }
 
 TEST(records_dedup_test, normalize_title_unifies_database_spellings) {
@@ -412,6 +418,230 @@ TEST(records_dedup_test, one_abstract_given_at_two_meetings_is_two_records) {
   b.pages = "S67";
   b.volume = "65";
   expect_decision(compare_records(a, b), match_decision::duplicate, match_reason::none);
+}
+
+TEST(records_dedup_test, translated_titles_merge_on_authors_journal_volume_and_page_range) {
+  // MEDLINE translates a French title into English in brackets; another database gives the
+  // English title of the paper itself (records modelled on the respiratory set, id_0000088 and
+  // id_0000089): the titles have little in common, the place in the journal is the same.
+  const auto english =
+      article("88",
+              "Antibiotic prophylaxis in pulmonary surgery. A controlled double- blind study of "
+              "amoxicillin-clavulanic acid versus cefamandole",
+              {"Train, M.", "Soulard, D.", "Bouyer, L.", "Bizouarn, P."}, "1994",
+              "Ann Fr Anesth Reanim", "13", "280-284");
+  auto medline = english;
+  medline.id = "89";
+  medline.title =
+      "[Comparison of amoxicillin and cefamandole in the prevention of bronchopulmonary "
+      "infection after lung surgery]";
+  medline.journal = "Annales Francaises d Anesthesie et de Reanimation";
+  const auto c = compare_records(english, medline);
+  expect_decision(c, match_decision::duplicate, match_reason::none);
+  EXPECT_LT(*c.title, 0.6);
+  // A title in German and one in English, neither in brackets (digital_work, id_2002416 and
+  // id_0002417): the languages differ.
+  const auto german =
+      article("g", "Review-Artikel: Zum aktuellen Stand des Plattformkapitalismus.",
+              {"Heiland, Heiner"}, "2018", "Industrielle Beziehungen", "25", "128 -- 139");
+  auto translated = german;
+  translated.title = "Review article: The current situation of platform capitalism";
+  translated.authors = {"Heiland, H."};
+  expect_decision(compare_records(german, translated), match_decision::duplicate,
+                  match_reason::none);
+  // The first page alone is not enough: an abstract and another abstract on its page.
+  auto one_page = medline;
+  one_page.pages = "280";
+  auto english_one_page = english;
+  english_one_page.pages = "280";
+  EXPECT_NE(compare_records(english_one_page, one_page).decision, match_decision::duplicate);
+  // Unlike titles in one language are two articles, even where an index gave them the same
+  // volume and pages (digital_work, id_3001679 and id_0001680): not even shown.
+  const auto first =
+      article("p1",
+              "Big Data Analytics in Human Resource Management: Automated "
+              "Decision-Making Processes",
+              {"Durlauf, Maria"}, "2019", "Psychosociological Issues in Human Resource Management",
+              "7", "54-59");
+  auto second = first;
+  second.title = "The Commodification of Digital Labor in the Gig Economy: Online Outsourcing";
+  expect_decision(compare_records(first, second), match_decision::distinct, match_reason::none);
+}
+
+TEST(records_dedup_test, a_second_title_in_brackets_or_after_original_is_compared_too) {
+  // digital_work id_2000018 (English title, German title in brackets) and id_3006779 (German).
+  const auto both =
+      article("a",
+              "Crowdwork: Applying a relational inequality theory [Arbeiten in der Crowd: "
+              "Perspektiven der Theorie relationaler Ungleichheiten in Arbeitsorganisationen]",
+              {"Abendroth, A.-K.", "Reimann, M."}, "2020", "Industrielle Beziehungen", "27", "");
+  const auto german = article("b",
+                              "Arbeiten in der Crowd: Perspektiven der Theorie relationaler "
+                              "Ungleichheiten in Arbeitsorganisationen",
+                              {"Abendroth, Anja-Kristin", "Reimann, Mareike"}, "2020",
+                              "Industrielle Beziehungen", "27", "");
+  const auto c = compare_records(both, german);
+  EXPECT_DOUBLE_EQ(*c.title, 1.0);
+  expect_decision(c, match_decision::duplicate, match_reason::none);
+  // Ovid's "<ORIGINAL>" (respiratory id_0000229): the title in the original language follows.
+  auto ovid = article("o",
+                      "Antibiotic and antiseptic prophylaxis in thoracic surgery. A randomized "
+                      "study. <ORIGINAL> PROPHYLAXIE ANTIBIOTIQUE ET ANTISEPTIQUE EN CHIRURGIE "
+                      "THORACIQUE. ETUDE CONTROLEE",
+                      {"Regnard, J. F."}, "1989", "Pathol Biol", "37", "");
+  auto french = ovid;
+  french.title =
+      "Prophylaxie antibiotique et antiseptique en chirurgie thoracique. Etude controlee";
+  EXPECT_DOUBLE_EQ(*compare_records(ovid, french).title, 1.0);
+  // Notes in brackets are no second title.
+  auto noted = nejm_medline();
+  noted.title += " [Research Support, Non-U.S. Gov't]";
+  auto other = nejm_medline();
+  other.title = "Research support non US govt";
+  EXPECT_LT(*compare_records(noted, other).title, 0.5);
+}
+
+TEST(records_dedup_test, two_notices_about_one_article_merge) {
+  // Embase titles an erratum "<title> (<journal> (<year>) <volume> (<pages>))", Web of Science
+  // "<title> (vol <volume>, pg <page>, <year>)" (haematology, id_0000057 and id_0000058): two
+  // records of one notice, and neither is the article.
+  const auto embase =
+      article("57",
+              "Eculizumab for atypical hemolytic-uremic syndrome (New England "
+              "Journal of Medicine (2009) 360 (542-544))",
+              {"Philipp, T."}, "2009", "New England Journal of Medicine.", "360", "2487-2487");
+  auto wos = embase;
+  wos.id = "58";
+  wos.title = "Eculizumab for Atypical Hemolytic-Uremic Syndrome (vol 360, pg 542, 2009)";
+  wos.journal = "New England Journal of Medicine";
+  expect_decision(compare_records(embase, wos), match_decision::duplicate, match_reason::none);
+  const auto original =
+      article("63", "Eculizumab for Atypical Hemolytic–Uremic Syndrome",
+              {"Nürnberger, Jens", "Philipp, Thomas"}, "2009", "New Engl J Med", "360", "542-544");
+  expect_decision(compare_records(embase, original), match_decision::distinct,
+                  match_reason::notice_and_article);
+  // "Erratum:" before the title, the citation cut off (haematology, id_0000020 and id_0000021).
+  auto cut = wos;
+  cut.title = "Erratum: Eculizumab for atypical hemolytic-uremic syndrome (The New England J";
+  expect_decision(compare_records(cut, wos), match_decision::duplicate, match_reason::none);
+}
+
+TEST(records_dedup_test, journal_names_in_their_many_forms_agree) {
+  auto a = nejm_medline();
+  auto b = nejm_medline();
+  auto journal = [&](const char* x, const char* y) {
+    a.journal = x;
+    b.journal = y;
+    return *compare_records(a, b).journal;
+  };
+  // Parallel titles, a subtitle the abbreviation keeps, a name in brackets (respiratory set).
+  EXPECT_DOUBLE_EQ(journal("Ai zheng = Aizheng = Chinese journal of cancer",
+                           "Chinese Journal of "
+                           "Cancer"),
+                   1.0);
+  EXPECT_DOUBLE_EQ(journal("Clinical Medicine Insights: Circulatory, Respiratory and Pulmonary "
+                           "Medicine",
+                           "Clin Med Insights Circ Respir Pulm Med"),
+                   0.95);
+  EXPECT_DOUBLE_EQ(journal("Gan to Kagaku Ryoho [Japanese Journal of Cancer & Chemotherapy]",
+                           "Japanese journal of cancer and chemotherapy"),
+                   1.0);
+  EXPECT_DOUBLE_EQ(journal("PLoS ONE [Electronic Resource]", "PLoS ONE"), 1.0);
+  // Embase's "<journal>.Conference: <meeting>" (haematology, id_0000167 and id_0000168).
+  EXPECT_DOUBLE_EQ(journal("Journal of Thrombosis and Haemostasis.Conference: 23rd Congress of "
+                           "the International Society on Thrombosis and Haemostasis",
+                           "23rd Congress of the International Society on Thrombosis and "
+                           "Haemostasis"),
+                   1.0);
+  // An acronym of the other's words (stop words aside).
+  EXPECT_DOUBLE_EQ(journal("ICIS : Transforming Society with Digital Innovation",
+                           "International Conference on Information Systems"),
+                   0.95);
+  // A name inside the other is neither agreement nor contradiction.
+  EXPECT_DOUBLE_EQ(journal("Praxis", "Schweizerische Rundschau fur Medizin Praxis"), 0.7);
+  EXPECT_LT(journal("Lancet", "Journal of Hepatology"), 0.5);
+}
+
+TEST(records_dedup_test, page_ranges_a_database_wrote_differently) {
+  // A section letter one database drops (haematology, id_0000149 and id_0000150, Nephron
+  // Clinical Practice c37-c42), here with the years one apart as in those records.
+  const auto with_letter =
+      article("149", "Haemolytic uraemic syndrome", {"Kavanagh, D.", "Goodship, T."}, "2011",
+              "Nephron", "118", "c37-c42");
+  auto without = with_letter;
+  without.year = "2010";
+  without.journal = "Nephron - Clinical Practice.";
+  without.pages = "37-42";
+  expect_decision(compare_records(with_letter, without), match_decision::duplicate,
+                  match_reason::none);
+  // A range whose last page is before its first has a typing error in one page: no
+  // contradiction (haematology, id_0000196 and id_0000197).
+  const auto typo =
+      article("196", "Disease recurrence in paediatric renal transplantation",
+              {"Cochat, P.", "Fargue, S."}, "2009", "Pediatric Nephrology", "24", "2297-2108");
+  auto right = typo;
+  right.pages = "2097-2108";
+  expect_decision(compare_records(typo, right), match_decision::duplicate, match_reason::none);
+  // ... but other pages still differ.
+  right.pages = "1097-1108";
+  expect_decision(compare_records(typo, right), match_decision::uncertain,
+                  match_reason::pages_differ);
+}
+
+TEST(records_dedup_test, garbled_author_lists_need_title_year_and_three_fields) {
+  // "Lee, Y. C. Gary" split into "Gary," by an export (respiratory, id_0000642 and id_0000643):
+  // half of the shorter list found. The title, year, volume, page range and journal agree.
+  const auto a =
+      article("642",
+              "Management of malignant pleural effusions: questions that need "
+              "answers",
+              {"Davies, H. E.", "Lee, Y. C."}, "2013", "Curr Opin Pulm Med", "19", "374-379");
+  auto b = a;
+  b.authors = {"Davies, Helen E.", "Gary,"};
+  b.journal = "Current Opinion in Pulmonary Medicine";
+  const auto c = compare_records(a, b);
+  EXPECT_DOUBLE_EQ(*c.authors, 0.5);
+  expect_decision(c, match_decision::duplicate, match_reason::none);
+  // With only the first page and the journal the authors must agree: a person decides.
+  b.pages = "374";
+  b.volume.clear();
+  expect_decision(compare_records(a, b), match_decision::uncertain, match_reason::weak_evidence);
+}
+
+TEST(records_dedup_test, a_typing_error_in_a_number_inside_a_word_is_no_other_part) {
+  // "p6INK4a" for "p16(INK4a)" (cytology_screening, id_0000908 and id_0000909), with the same
+  // volume and page range.
+  const auto typo = article("908",
+                            "p6INK4a Expression does not predict the outcome of cervical "
+                            "intraepithelial neoplasia grade 1",
+                            {"Guedes, A C", "Brenna, S M F"}, "2007",
+                            "International Journal of Gynecological Cancer", "17", "1099-1103");
+  auto right = typo;
+  right.title =
+      "p16(INK4a) Expression does not predict the outcome of cervical intraepithelial "
+      "neoplasia grade 1";
+  expect_decision(compare_records(typo, right), match_decision::duplicate, match_reason::none);
+  // Without the page range the numbers still differ.
+  right.pages = "1099";
+  expect_decision(compare_records(typo, right), match_decision::uncertain,
+                  match_reason::title_numbers_differ);
+}
+
+TEST(records_dedup_test, a_preprint_doi_with_a_named_venue_is_the_venue_paper) {
+  // SSRN keeps copies of conference papers; a database gave the ICIS paper with the copy's DOI
+  // (digital_work, id_1006976 and id_2006977).
+  auto paper = article("p",
+                       "Gender Wage Gap in Online Gig Economy and Gender Differences in Job "
+                       "Preferences",
+                       {"Liang, Chen", "Hong, Yili", "Gu, Bin"}, "2018",
+                       "International Conference on Information Systems", "", "1--17");
+  auto copy = paper;
+  copy.doi = "10.2139/SSRN.3266249";
+  expect_decision(compare_records(paper, copy), match_decision::duplicate, match_reason::none);
+  // Without a venue the DOI makes it a preprint.
+  copy.journal.clear();
+  expect_decision(compare_records(paper, copy), match_decision::uncertain,
+                  match_reason::preprint_and_article);
 }
 
 TEST(records_dedup_test, a_record_without_a_title_is_shown_not_merged) {
