@@ -2,12 +2,14 @@
 // bibliographic records and times it on 50,000 synthetic records.
 //
 // The labelled sets are those of ../shared/benchmarks/dedup (bib-dedupe's haematology,
-// respiratory, cytology_screening and digital_work; see its README for origin and licence): per
-// set, records.csv (ID, title, year, author joined by " and ", pages, volume, number, ENTRYTYPE,
-// journal, and in digital_work abstract, doi, isbn, booktitle) and duplicate_groups.csv
-// (merged_ids: the IDs of one group joined by ";"; records in no group are unique). Scores are
-// pairwise: every pair of records inside one group is a duplicate pair; precision = TP / (TP +
-// FP), recall = TP / (TP + FN), F1 their harmonic mean.
+// respiratory, cytology_screening and digital_work; see ../shared/benchmarks/README.md for
+// origin and licence): per set, records.csv (ID, title, year, author joined by " and ", pages,
+// volume, number, ENTRYTYPE, journal, and in digital_work abstract, doi, isbn, booktitle) and
+// duplicate_groups.csv (merged_ids: the IDs of one group joined by ";"; records in no group are
+// unique). Scores are pairwise: every pair of records inside one group is a duplicate pair;
+// precision = TP / (TP + FP), recall = TP / (TP + FN), F1 their harmonic mean. A set folder
+// with ASySD's labelled_test_set.csv instead (the Diabetes set of Hair et al. 2023; scored by
+// records, see read_asysd_set) is read too; diabetes_asysd is scored by default when present.
 //
 // The synthetic run perturbs real records the ways databases differ (case, punctuation, dashes,
 // author initials against full names and MEDLINE "Last IN", missing fields, DOI as URL, doi: or
@@ -516,6 +518,7 @@ int main(int argc, char** argv) {
   std::string data_dir;
   std::vector<std::string> sets = {"haematology", "respiratory", "cytology_screening",
                                    "digital_work"};
+  bool sets_given = false;
   bool check = false;
   double min_recall = 0.98;
   double min_precision = 0.995;
@@ -535,9 +538,10 @@ int main(int argc, char** argv) {
     };
     if (a == "--check")
       check = true;
-    else if (a == "--sets")
+    else if (a == "--sets") {
       sets = split(next(), ",");
-    else if (a == "--min-recall")
+      sets_given = true;
+    } else if (a == "--min-recall")
       min_recall = std::stod(next());
     else if (a == "--min-precision")
       min_precision = std::stod(next());
@@ -575,6 +579,8 @@ int main(int argc, char** argv) {
     fmt::print("dedup_score: skipped: no benchmark data at {}\n", data_dir);
     return 77;
   }
+  if (!sets_given && fs::is_directory(fs::path(data_dir) / "diabetes_asysd"))
+    sets.emplace_back("diabetes_asysd");
 
   bool ok = true;
   std::vector<srma::bib_record> pool;

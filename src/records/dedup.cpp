@@ -289,8 +289,8 @@ std::vector<journal_name> journal_names_of(std::string_view journal) {
       add(journal_key(part.substr(0, conf)));
       add(journal_key(part.substr(conf + 11)));
     }
-    add(journal_key(part));
-    add(journal_key(part, true));
+    if (parts.size() > 1) add(journal_key(part));
+    if (part.find(':') != std::string_view::npos) add(journal_key(part, true));
     const auto open = part.find('[');
     const auto close = part.find(']', open);
     if (open != std::string_view::npos && close != std::string_view::npos) {
@@ -454,10 +454,10 @@ bool is_bracket_translation(std::string_view inside) {
   const auto words = words_of(norm);
   if (words.size() < 5) return false;
   static constexpr std::array<std::string_view, 24> k_note_words = {
-      "erratum",   "errata",   "comment",    "comments",   "see",       "retracted",
-      "retraction", "published", "update",   "updated",    "corrected", "reprint",
-      "review",    "abstract", "article",    "note",       "commentary", "electronic",
-      "epub",      "research", "randomized", "randomised", "letter",    "editorial"};
+      "erratum",    "errata",    "comment",    "comments",   "see",        "retracted",
+      "retraction", "published", "update",     "updated",    "corrected",  "reprint",
+      "review",     "abstract",  "article",    "note",       "commentary", "electronic",
+      "epub",       "research",  "randomized", "randomised", "letter",     "editorial"};
   return std::find(k_note_words.begin(), k_note_words.end(), words[0]) == k_note_words.end();
 }
 

@@ -10,16 +10,21 @@
 //      page; ISBN + first page; first author + year + volume; the start of the abstract), so the
 //      work grows about linearly with the number of records; a block larger than
 //      `dedup_options::max_block` is compared within a sliding window over its titles;
-//   3. score each candidate pair field by field (titles, abstracts and journal names by
-//      Levenshtein similarity, journal abbreviations word by word, author last names by
-//      Jaro-Winkler) and decide by rules: a pair is a duplicate when the titles agree, the
-//      authors agree and at least one independent field (pages, volume, DOI, PMID, journal,
-//      abstract, ISBN) corroborates, with nothing contradicting; a contradiction (years more than
-//      one apart, different DOIs, PMIDs, volumes or first pages, different numbers in the titles,
-//      a preprint, comment or conference record against a journal article, other journals
-//      without an agreeing page) leaves at most an uncertain pair, two settle it as distinct; an
-//      erratum, correction or retraction notice never merges with the article; a shared DOI
-//      alone is no proof;
+//   3. score each candidate pair field by field (titles, also a record's second title in
+//      another language, abstracts and journal names by Levenshtein similarity, journal
+//      abbreviations and acronyms word by word over every name a journal field gives, author
+//      last names by Jaro-Winkler) and decide by rules: a pair is a duplicate when the titles
+//      agree, the authors agree and at least one independent field (pages, the last page of a
+//      range, volume, DOI, PMID, journal, abstract, ISBN) corroborates, with nothing
+//      contradicting; titles that agree in the same year with three corroborating fields need
+//      the authors only not to contradict (exports garble author lists); the same authors,
+//      year, journal, volume and whole page range join a title with its translation; a
+//      contradiction (years more than one apart, different DOIs, PMIDs, volumes or first pages,
+//      different numbers in the titles, a preprint, comment or conference record against a
+//      journal article, other journals without an agreeing page) leaves at most an uncertain
+//      pair, two settle it as distinct; an erratum, correction or retraction notice never
+//      merges with the article (two records of one notice merge); a shared DOI alone is no
+//      proof;
 //   4. group: connected components of the duplicate pairs, with a guard against chaining: every
 //      member must itself be a duplicate or a strong match of the group's representative and
 //      have no identity conflict (different DOIs, PMIDs, years, title numbers or kinds) with
@@ -92,9 +97,11 @@ struct record_comparison {
   /// No contradiction, and the titles (or, without a title, the authors, year, volume and first
   /// page) agree: enough to stay in a group whose representative this is.
   bool strong = false;
-  std::optional<double> title;    ///< Levenshtein similarity of the normalised titles
+  std::optional<double> title;    ///< Levenshtein similarity of the normalised titles (or of
+                                  ///< one's title and the other's title in another language)
   std::optional<double> authors;  ///< share of the shorter author list found in the other
-  std::optional<double> journal;  ///< Jaro-Winkler, or 0.95 when one is an abbreviation
+  std::optional<double> journal;  ///< best of any two names: Levenshtein, 0.95 when one is an
+                                  ///< abbreviation or acronym of the other
   std::optional<double> abstract;
   std::optional<int> year_difference;
 };

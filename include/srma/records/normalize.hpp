@@ -9,8 +9,10 @@
 //   text     Unicode NFKC, case folding, diacritics stripped (utf8proc); letters without a
 //            decomposition transliterated (ø o, æ ae, ß ss, ł l); Greek letters spelled out
 //            (β beta); markup (<i>, <sub>) and character references (&amp;, &#946;) decoded;
-//            apostrophes dropped (O'Byrne obyrne); every other punctuation mark, dash variant
-//            (MEDLINE "--", Embase " - ", en and em dashes) and run of white space one space.
+//            apostrophes dropped (O'Byrne obyrne), and a "?" between letters, which stands for
+//            a letter an export could not encode ("fran?aises"); every other punctuation mark,
+//            dash variant (MEDLINE "--", Embase " - ", en and em dashes) and run of white space
+//            one space.
 //   title    text, then a leading English article (a, an, the) dropped.
 //   author   "last initials": "O'Byrne, Paul M", "O'Byrne PM" and "Paul M. O'Byrne" all give
 //            "obyrne pm"; particles and hyphens join the last name ("Le Quintrec" lequintrec).
@@ -33,9 +35,10 @@
 namespace srma {
 
 /// Text for matching: markup and character references decoded, NFKC, case folded, diacritics
-/// stripped, apostrophes dropped, every other run of punctuation, symbols and white space one
-/// space, trimmed. Letters and digits of every script are kept. Invalid UTF-8 bytes are read as
-/// Windows-1252 (the usual encoding of old exports).
+/// stripped, apostrophes dropped, a "?" or U+FFFD between two letters dropped (a letter lost in
+/// an export: "fran?aises" gives "franaises"), every other run of punctuation, symbols and white
+/// space one space, trimmed. Letters and digits of every script are kept. Invalid UTF-8 bytes are
+/// read as Windows-1252 (the usual encoding of old exports).
 ///
 /// **Example**: `normalize_text("Hémolytic–Uremic  Syndrome&nbsp;(aHUS)")` is
 /// `"hemolytic uremic syndrome ahus"`.
