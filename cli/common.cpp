@@ -34,7 +34,8 @@ std::string option_hint(const error& e, hint_style style) {
 int report_error(const error& e, hint_style style) {
   fmt::print(stderr, "srma: error: {}{}\n", e.what(), option_hint(e, style));
   const auto fam = e.family();
-  if (fam == "csv" || fam == "input" || fam == "plan" || fam == "review" || fam == "survival")
+  if (fam == "csv" || fam == "input" || fam == "plan" || fam == "review" || fam == "survival" ||
+      fam == "project")
     return exit_code::input;
   if (fam == "model") return exit_code::model;
   if (fam == "output" || fam == "plot") return exit_code::output;
