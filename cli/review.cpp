@@ -22,13 +22,17 @@
 #include "common.hpp"
 #include "srma/io/csv.hpp"
 #include "srma/io/file.hpp"
+#include "srma/plot/nos_plot.hpp"
 #include "srma/plot/output.hpp"
 #include "srma/plot/prisma.hpp"
 #include "srma/project/dedup.hpp"
+#include "srma/project/extraction.hpp"
 #include "srma/project/prisma.hpp"
 #include "srma/project/project.hpp"
+#include "srma/project/quality.hpp"
 #include "srma/project/records.hpp"
 #include "srma/project/screening.hpp"
+#include "srma/project/tables.hpp"
 #include "srma/util/error_ids.hpp"
 
 namespace srma::cli {
@@ -61,6 +65,12 @@ struct review_args {
   std::string file;
   double level = 95;
   double dpi = 150;
+  // extraction, quality, tables
+  bool consensus = false;
+  std::vector<std::string> fields;
+  int high_from = 6;
+  std::optional<int> moderate_from;
+  std::string figure;
 };
 
 error usage_error(std::string message) {
@@ -620,6 +630,203 @@ int run_reasons(const review_args& a) {
   return exit_code::ok;
 }
 
+// ---- extraction, quality, tables ----------------------------------------------------------------
+
+int run_form(const review_args& a) {
+  auto p = pj::review_project::open(a.project);
+  if (!p) return report_error(p.error());
+  std::vector<pj::form_field> add;
+  for (const auto& f : a.fields) {
+    const auto colon = f.find(':');
+    add.push_back(colon == std::string::npos
+                      ? pj::form_field{f, f}
+                      : pj::form_field{f.substr(0, colon), f.substr(colon + 1)});
+  }
+  auto form = add.empty() ? pj::extraction_form(*p) : pj::add_form_fields(*p, add);
+  if (!form) return report_error(form.error());
+  fmt::print("Extraction form ({} fields):\n", form->size());
+  for (const auto& f : *form) fmt::print("  {:<16} {}\n", f.name, f.label);
+  return exit_code::ok;
+}
+
+int run_extract_export(const review_args& a) {
+  auto p = pj::review_project::open(a.project);
+  if (!p) return report_error(p.error());
+  auto state = pj::extraction_state(*p);
+  if (!state) return report_error(state.error());
+  const auto sheet = pj::extraction_sheet(*state, a.reviewer);
+  if (auto ok = write_file_atomic(a.output, format_csv(sheet)); !ok)
+    return report_error(ok.error());
+  fmt::print("Wrote the extraction sheet of {} for {} studies to {}\n", a.reviewer,
+             sheet.rows.size(), a.output);
+  return exit_code::ok;
+}
+
+int run_extract_import(const review_args& a) {
+  auto p = pj::review_project::open(a.project);
+  if (!p) return report_error(p.error());
+  auto form = pj::extraction_form(*p);
+  if (!form) return report_error(form.error());
+  auto csv = read_csv(a.file);
+  if (!csv) return report_error(csv.error());
+  auto entries = pj::read_extraction_sheet(*csv, *form);
+  if (!entries) return report_error(entries.error());
+  auto n = pj::record_extraction(*p, *entries, a.reviewer, a.consensus, a.file);
+  if (!n) return report_error(n.error());
+  fmt::print("Recorded {} values by {}{}\n", *n, a.reviewer, a.consensus ? " (consensus)" : "");
+  auto state = pj::extraction_state(*p);
+  if (!state) return report_error(state.error());
+  const auto d = state->discrepancies();
+  if (!d.empty()) fmt::print("{} discrepancies: srma review extract discrepancies\n", d.size());
+  return exit_code::ok;
+}
+
+int run_extract_discrepancies(const review_args& a) {
+  auto p = pj::review_project::open(a.project);
+  if (!p) return report_error(p.error());
+  auto state = pj::extraction_state(*p);
+  if (!state) return report_error(state.error());
+  const auto d = state->discrepancies();
+  fmt::print("{} extraction discrepancies\n", d.size());
+  for (const auto& x : d) {
+    std::string values;
+    for (const auto& [who, v] : x.values)
+      values += fmt::format("{}{}: '{}'", values.empty() ? "" : "; ", who, v);
+    fmt::print("  #{} {} / {}: {}\n", x.record, x.study, x.field, values);
+  }
+  return exit_code::ok;
+}
+
+review::nos_options nos_options_of(const review_args& a) {
+  review::nos_options o;
+  o.high_from = a.high_from;
+  o.moderate_from = a.moderate_from;
+  return o;
+}
+
+int run_nos_export(const review_args& a) {
+  auto p = pj::review_project::open(a.project);
+  if (!p) return report_error(p.error());
+  auto q = pj::quality_state(*p, nos_options_of(a));
+  if (!q) return report_error(q.error());
+  const auto sheet = pj::quality_sheet(*q, a.reviewer);
+  if (auto ok = write_file_atomic(a.output, format_csv(sheet)); !ok)
+    return report_error(ok.error());
+  fmt::print("Wrote the NOS sheet of {} for {} studies to {}\n", a.reviewer, sheet.rows.size(),
+             a.output);
+  return exit_code::ok;
+}
+
+int run_nos_import(const review_args& a) {
+  auto p = pj::review_project::open(a.project);
+  if (!p) return report_error(p.error());
+  auto csv = read_csv(a.file);
+  if (!csv) return report_error(csv.error());
+  auto n = pj::record_quality(*p, *csv, a.reviewer, a.consensus);
+  if (!n) return report_error(n.error());
+  fmt::print("Recorded {} NOS answers by {}{}\n", *n, a.reviewer,
+             a.consensus ? " (consensus)" : "");
+  return exit_code::ok;
+}
+
+int run_nos(const review_args& a) {
+  const auto options = nos_options_of(a);
+  if (auto msg = options.validate(); !msg.empty()) return report_error(usage_error(msg));
+  if (!a.figure.empty()) {
+    if (auto f = plot::format_from_path(a.figure); !f) return report_error(f.error());
+  }
+  auto p = pj::review_project::open(a.project);
+  if (!p) return report_error(p.error());
+  auto q = pj::quality_state(*p, options);
+  if (!q) return report_error(q.error());
+  csv_table t;
+  t.header = {"study"};
+  for (const auto item : review::all_nos_items()) t.header.emplace_back(review::to_string(item));
+  for (const char* c : {"selection", "comparability", "outcome", "total", "quality", "ahrq"}) {
+    t.header.emplace_back(c);
+  }
+  auto opt = [](const std::optional<int>& v) { return v ? std::to_string(*v) : std::string(); };
+  for (const auto& s : q->final_table.studies) {
+    csv_row row;
+    row.fields.push_back(s.study);
+    for (const auto item : review::all_nos_items()) {
+      const auto& ans = s.answers.of(item);
+      row.fields.push_back(
+          ans.empty() ? "" : fmt::format("{} ({}*)", ans, review::nos_item_stars(item, ans)));
+    }
+    row.fields.push_back(opt(s.score.selection));
+    row.fields.push_back(opt(s.score.comparability));
+    row.fields.push_back(opt(s.score.outcome));
+    row.fields.push_back(opt(s.score.total));
+    row.fields.emplace_back(review::to_string(s.quality));
+    row.fields.emplace_back(review::to_string(s.ahrq));
+    t.rows.push_back(std::move(row));
+  }
+  std::optional<plot::drawing> fig;
+  if (!a.figure.empty()) {
+    auto d = plot::draw_nos_traffic_light(q->final_table, {});
+    if (!d) return report_error(d.error());
+    fig = std::move(*d);
+  }
+  if (!a.output.empty()) {
+    if (auto ok = write_file_atomic(a.output, format_csv(t)); !ok) return report_error(ok.error());
+  }
+  if (fig) {
+    if (auto ok = plot::save(*fig, a.figure, plot::render_options{.dpi = a.dpi}); !ok) {
+      return report_error(ok.error());
+    }
+  }
+  fmt::print("{}", pj::format_table(t, "md", "Newcastle-Ottawa Scale (final answers)"));
+  for (const auto& d : q->discrepancies) {
+    std::string values;
+    for (const auto& [who, v] : d.answers)
+      values += fmt::format("{}{}: {}", values.empty() ? "" : "; ", who, v);
+    fmt::print(stderr, "srma: warning: NOS discrepancy, #{} {} item {}: {}\n", d.record, d.study,
+               review::to_string(d.item), values);
+  }
+  return exit_code::ok;
+}
+
+int write_table(const csv_table& t, const std::string& path, std::string_view title) {
+  const auto dot = path.rfind('.');
+  const std::string ext = dot == std::string::npos ? "" : path.substr(dot + 1);
+  std::string text;
+  if (ext == "csv") {
+    text = format_csv(t);
+  } else if (ext == "md" || ext == "html") {
+    text = pj::format_table(t, ext, title);
+  } else {
+    return report_error(
+        usage_error(fmt::format("-o {}: the file must end in .csv, .md or .html", path)));
+  }
+  if (auto ok = write_file_atomic(path, text); !ok) return report_error(ok.error());
+  return exit_code::ok;
+}
+
+int run_table1(const review_args& a) {
+  auto p = pj::review_project::open(a.project);
+  if (!p) return report_error(p.error());
+  auto t = pj::table1(*p, nos_options_of(a));
+  if (!t) return report_error(t.error());
+  if (a.output.empty()) {
+    fmt::print("{}", pj::format_table(*t, "md", "Characteristics of included studies"));
+    return exit_code::ok;
+  }
+  if (int rc = write_table(*t, a.output, "Characteristics of included studies"); rc != 0) return rc;
+  fmt::print("Wrote Table 1 ({} studies) to {}\n", t->rows.size(), a.output);
+  return exit_code::ok;
+}
+
+int run_export_analysis(const review_args& a) {
+  auto p = pj::review_project::open(a.project);
+  if (!p) return report_error(p.error());
+  auto t = pj::analysis_table(*p, nos_options_of(a));
+  if (!t) return report_error(t.error());
+  if (auto ok = write_file_atomic(a.output, format_csv(*t)); !ok) return report_error(ok.error());
+  fmt::print("Wrote {} studies to {} (the columns srma pool reads)\n", t->rows.size(), a.output);
+  return exit_code::ok;
+}
+
 void add_project_option(CLI::App* cmd, review_args& a) {
   cmd->add_option("--project", a.project, "Project folder (default: the current folder)");
 }
@@ -717,6 +924,68 @@ void add_review_command(CLI::App& app, std::function<int()>& action) {
   auto* chk = review->add_subcommand("check", "Integrity check and the project's invariants");
   add_project_option(chk, *a);
   bind(chk, run_check);
+
+  auto* form = review->add_subcommand("form", "Show or extend the extraction form");
+  form->add_option("--add", a->fields, "A field to add, NAME or NAME:Label (repeat)");
+  add_project_option(form, *a);
+  bind(form, run_form);
+
+  auto* extract = review->add_subcommand("extract", "Data extraction by two extractors");
+  extract->require_subcommand(1);
+  auto* xexp = extract->add_subcommand("export", "Write an extractor's sheet");
+  xexp->add_option("--reviewer", a->reviewer, "The extractor")->required();
+  xexp->add_option("-o,--output", a->output, "CSV sheet to fill")->required();
+  add_project_option(xexp, *a);
+  bind(xexp, run_extract_export);
+  auto* ximp = extract->add_subcommand("import", "Record an extractor's filled sheet");
+  ximp->add_option("file", a->file, "The filled CSV sheet")->required();
+  ximp->add_option("--reviewer", a->reviewer, "The extractor")->required();
+  ximp->add_flag("--consensus", a->consensus, "The values agreed after discussion");
+  add_project_option(ximp, *a);
+  bind(ximp, run_extract_import);
+  auto* xdis = extract->add_subcommand("discrepancies", "List fields the extractors disagree on");
+  add_project_option(xdis, *a);
+  bind(xdis, run_extract_discrepancies);
+
+  auto add_nos_options = [a](CLI::App* cmd) {
+    cmd->add_option("--high-from", a->high_from,
+                    "NOS total from which quality is high (default 6)");
+    cmd->add_option("--moderate-from", a->moderate_from,
+                    "NOS total from which quality is moderate");
+  };
+  auto* nos =
+      review->add_subcommand("nos", "Newcastle-Ottawa Scale: table and traffic-light figure");
+  nos->add_option("-o,--output", a->output, "CSV table of answers, stars and classes");
+  nos->add_option("--figure", a->figure, "Traffic-light figure: .svg, .pdf or .png");
+  nos->add_option("--dpi", a->dpi, "PNG resolution (default 150)");
+  add_nos_options(nos);
+  add_project_option(nos, *a);
+  bind(nos, run_nos);
+  auto* nexp = nos->add_subcommand("export", "Write a reviewer's NOS sheet");
+  nexp->add_option("--reviewer", a->reviewer, "The reviewer")->required();
+  nexp->add_option("-o,--output", a->output, "CSV sheet to fill")->required();
+  add_project_option(nexp, *a);
+  bind(nexp, run_nos_export);
+  auto* nimp = nos->add_subcommand("import", "Record a reviewer's NOS answers");
+  nimp->add_option("file", a->file, "The filled CSV sheet")->required();
+  nimp->add_option("--reviewer", a->reviewer, "The reviewer")->required();
+  nimp->add_flag("--consensus", a->consensus, "The answers agreed after discussion");
+  add_project_option(nimp, *a);
+  bind(nimp, run_nos_import);
+
+  auto* t1 = review->add_subcommand("table1", "Characteristics of included studies (Table 1)");
+  t1->add_option("-o,--output", a->output,
+                 "table1.csv, .md or .html (default: Markdown on stdout)");
+  add_nos_options(t1);
+  add_project_option(t1, *a);
+  bind(t1, run_table1);
+
+  auto* exa = review->add_subcommand("export-analysis",
+                                     "Write the study CSV that srma pool and srma run read");
+  exa->add_option("-o,--output", a->output, "studies.csv")->required();
+  add_nos_options(exa);
+  add_project_option(exa, *a);
+  bind(exa, run_export_analysis);
 
   auto* reasons = review->add_subcommand("reasons", "List or add full-text exclusion reasons");
   reasons->add_option("--add", a->reasons, "A reason to add (repeat)");

@@ -15,7 +15,7 @@ namespace srma::project {
 namespace {
 
 void note_open(std::vector<std::string>& open, std::size_t n, std::string_view what) {
-  if (n > 0) open.push_back(fmt::format("{} {} {}", n, n == 1 ? "record" : "records", what));
+  if (n > 0) open.push_back(fmt::format("{} record{} {}", n, n == 1 ? "" : "s", what));
 }
 
 }  // namespace
@@ -62,7 +62,7 @@ expected<project_prisma> derive_prisma(const review_project& project) {
   c.excluded_other = 0;
   if (auto pending = dedup->pending(); !pending.empty()) {
     out.open.push_back(
-        fmt::format("{} possible duplicate pairs await a person's verdict", pending.size()));
+        fmt::format("possible duplicate pairs without a person's verdict: {}", pending.size()));
   }
   auto title = stage_outcomes(project, stage::title);
   if (!title) return unexpected(title.error());
@@ -70,9 +70,9 @@ expected<project_prisma> derive_prisma(const review_project& project) {
   c.records_screened = static_cast<long>(ts.records);
   c.records_excluded = static_cast<long>(ts.exclude);
   c.dbr_sought_reports = static_cast<long>(ts.include);
-  note_open(out.open, ts.unscreened, "await a title/abstract decision");
-  note_open(out.open, ts.pending, "await a second title/abstract reviewer");
-  note_open(out.open, ts.conflict, "are in conflict at title/abstract (adjudicate them)");
+  note_open(out.open, ts.unscreened, "without a title/abstract decision");
+  note_open(out.open, ts.pending, "waiting for a second title/abstract reviewer");
+  note_open(out.open, ts.conflict, "in conflict at title/abstract (adjudicate)");
   auto full = stage_outcomes(project, stage::fulltext);
   if (!full) return unexpected(full.error());
   const auto fs = summarise(stage::fulltext, *full);
@@ -81,9 +81,9 @@ expected<project_prisma> derive_prisma(const review_project& project) {
   for (const auto& [reason, n] : fs.reasons)
     c.dbr_excluded.push_back({reason, static_cast<long>(n)});
   c.new_reports = static_cast<long>(fs.include);
-  note_open(out.open, fs.unscreened, "await a full-text decision");
-  note_open(out.open, fs.pending, "await a second full-text reviewer");
-  note_open(out.open, fs.conflict, "are in conflict at full text (adjudicate them)");
+  note_open(out.open, fs.unscreened, "without a full-text decision");
+  note_open(out.open, fs.pending, "waiting for a second full-text reviewer");
+  note_open(out.open, fs.conflict, "in conflict at full text (adjudicate)");
   // Studies: included reports whose extracted `study` field is equal are one study.
   std::map<std::int64_t, std::string> study_of;
   {
