@@ -8,6 +8,7 @@
 
 #include "project_state.hpp"
 #include "srma/project/dedup.hpp"
+#include "srma/project/extraction.hpp"
 #include "srma/project/records.hpp"
 #include "srma/project/screening.hpp"
 
@@ -85,23 +86,12 @@ expected<project_prisma> derive_prisma(const review_project& project) {
   note_open(out.open, fs.pending, "waiting for a second full-text reviewer");
   note_open(out.open, fs.conflict, "in conflict at full text (adjudicate)");
   // Studies: included reports whose extracted `study` field is equal are one study.
-  std::map<std::int64_t, std::string> study_of;
-  {
-    auto st = project.state().db.prepare(
-        "SELECT record, value, role FROM extraction WHERE field = 'study' ORDER BY id");
-    if (!st) return unexpected(st.error());
-    std::map<std::int64_t, std::string> consensus;
-    for (auto row = st->step(); row && *row; row = st->step()) {
-      if (st->text(2) == "consensus") consensus[st->integer(0)] = st->text(1);
-    }
-    study_of = std::move(consensus);
-  }
+  auto extraction = extraction_state(project);
+  if (!extraction) return unexpected(extraction.error());
   std::set<std::string> studies;
-  for (const auto& o : *full) {
-    if (o.result != outcome::include) continue;
-    auto it = study_of.find(o.record);
-    studies.insert(it != study_of.end() && !it->second.empty() ? "s:" + it->second
-                                                               : fmt::format("r:{}", o.record));
+  for (const auto& s : extraction->studies) {
+    const auto label = s.value("study");
+    studies.insert(label.empty() ? fmt::format("r:{}", s.record) : "s:" + label);
   }
   c.new_studies = static_cast<long>(studies.size());
   for (const auto& s : out.open) c.notes.push_back(s);

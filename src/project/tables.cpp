@@ -43,6 +43,11 @@ expected<std::pair<std::vector<form_field>, std::vector<study_row>>> merged_rows
   return std::pair{state->form, std::move(rows)};
 }
 
+std::string get(const std::map<std::string, std::string>& m, const std::string& key) {
+  auto it = m.find(key);
+  return it == m.end() ? std::string() : it->second;
+}
+
 std::string opt(const std::optional<int>& v) { return v ? std::to_string(*v) : std::string(); }
 
 }  // namespace
@@ -58,7 +63,7 @@ expected<csv_table> table1(const review_project& project, const review::nos_opti
   for (const auto& f : form) {
     if (f.name == "study") continue;
     bool any = false;
-    for (const auto& r : rows) any = any || !r.values.at(f.name).empty();
+    for (const auto& r : rows) any = any || !get(r.values, f.name).empty();
     if (any) {
       used.push_back(f.name);
       t.header.push_back(f.label);
@@ -69,7 +74,7 @@ expected<csv_table> table1(const review_project& project, const review::nos_opti
   for (const auto& r : rows) {
     csv_row row;
     row.fields.push_back(r.label);
-    for (const auto& name : used) row.fields.push_back(r.values.at(name));
+    for (const auto& name : used) row.fields.push_back(get(r.values, name));
     row.fields.push_back(r.nos != nullptr ? opt(r.nos->score.total) : std::string());
     row.fields.emplace_back(r.nos != nullptr && r.nos->score.total
                                 ? review::to_string(r.nos->quality)
@@ -98,7 +103,7 @@ expected<csv_table> analysis_table(const review_project& project,
     csv_row row;
     row.fields.push_back(r.label);
     for (const auto& f : form) {
-      if (f.name != "study") row.fields.push_back(r.values.at(f.name));
+      if (f.name != "study") row.fields.push_back(get(r.values, f.name));
     }
     const bool known = r.nos != nullptr;
     row.fields.push_back(known ? opt(r.nos->score.total) : "");

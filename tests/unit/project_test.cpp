@@ -1,0 +1,462 @@
+// The review project (srma/project/): the seed review's flow re-enacted from generated records,
+// append-only storage, schema versions, screening rules, extraction and NOS with two reviewers.
+//
+// Reference numbers: the seed review (Xiao et al. 2025, ../shared/seed/, PRISMA flow: 1525
+// records from PubMed and Embase, 203 duplicates, 1282 excluded on title and abstract, 40 full
+// texts assessed, 29 excluded as single-arm studies, 11 included). The split of the 1525 records
+// between the two databases is not reported; 700 PubMed + 825 Embase is this test's choice.
+#include "srma/project/project.hpp"
+
+#include <gtest/gtest.h>
+#include <sqlite3.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <random>
+#include <set>
+
+#include "srma/project/dedup.hpp"
+#include "srma/project/extraction.hpp"
+#include "srma/project/prisma.hpp"
+#include "srma/project/quality.hpp"
+#include "srma/project/records.hpp"
+#include "srma/project/screening.hpp"
+#include "srma/project/tables.hpp"
+#include "srma/review/prisma.hpp"
+
+namespace {
+
+namespace fs = std::filesystem;
+namespace pj = srma::project;
+
+struct temp_dir {
+  fs::path path;
+  temp_dir() {
+    path =
+        fs::temp_directory_path() /
+        ("srma_project_test_" + std::to_string(::testing::UnitTest::GetInstance()->random_seed()) +
+         "_" + ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(path);
+  }
+  ~temp_dir() { fs::remove_all(path); }
+};
+
+// A generated article: random pseudo-words make titles, names and journals that share nothing
+// by chance, so only the planted duplicates are duplicates.
+struct article {
+  std::string pmid, doi, title, journal, year, volume, first_page, last_page, abstract;
+  std::vector<std::pair<std::string, std::string>> authors;  // surname, initials
+};
+
+class generator {
+ public:
+  explicit generator(unsigned seed) : rng_(seed) {}
+  std::string word() {
+    static const char* cons = "bcdfghklmnprstvz";
+    static const char* vow = "aeiou";
+    std::string w;
+    const int syllables = 2 + static_cast<int>(rng_() % 3);
+    for (int i = 0; i < syllables; ++i) {
+      w += cons[rng_() % 16];
+      w += vow[rng_() % 5];
+    }
+    return w;
+  }
+  std::string cap(std::string w) {
+    w[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(w[0])));
+    return w;
+  }
+  article make(int i) {
+    article a;
+    a.pmid = std::to_string(30000000 + i);
+    a.doi = "10.5555/gen." + std::to_string(i);
+    for (int k = 0; k < 9; ++k) a.title += (k == 0 ? cap(word()) : word()) + (k < 8 ? " " : ".");
+    a.journal = "J " + cap(word()) + " " + cap(word());
+    a.year = std::to_string(1995 + rng_() % 30);
+    a.volume = std::to_string(1 + rng_() % 80);
+    const int p = 1 + static_cast<int>(rng_() % 900);
+    a.first_page = std::to_string(p);
+    a.last_page = std::to_string(p + 5 + static_cast<int>(rng_() % 20));
+    for (int k = 0; k < 3; ++k) {
+      a.authors.emplace_back(cap(word()), std::string(1, static_cast<char>('A' + rng_() % 26)));
+    }
+    for (int k = 0; k < 30; ++k) a.abstract += word() + " ";
+    return a;
+  }
+
+ private:
+  std::mt19937 rng_;
+};
+
+std::string as_medline(const article& a) {
+  std::string s = "\nPMID- " + a.pmid + "\nTI  - " + a.title + "\n";
+  for (const auto& [sur, ini] : a.authors)
+    s += "FAU - " + sur + ", " + ini + "\nAU  - " + sur + " " + ini + "\n";
+  s += "DP  - " + a.year + " Mar\nTA  - " + a.journal + "\nJT  - " + a.journal + "\nVI  - " +
+       a.volume + "\nPG  - " + a.first_page + "-" + a.last_page + "\nLID - " + a.doi +
+       " [doi]\nAB  - " + a.abstract + "\n";
+  return s;
+}
+
+std::string as_embase_ris(const article& a, int accession, bool in_medline) {
+  std::string s =
+      "TY  - JOUR\r\nM3  - Article\r\nY1  - " + a.year + "\r\nT1  - " + a.title + "\r\n";
+  for (const auto& [sur, ini] : a.authors) s += "A1  - " + sur + ", " + ini + ".\r\n";
+  s += "JF  - " + a.journal + "\r\nVL  - " + a.volume + "\r\nSP  - " + a.first_page + "\r\nEP  - " +
+       a.last_page + "\r\nDO  - " + a.doi + "\r\nU2  - L" + std::to_string(accession) + "\r\n";
+  if (in_medline) s += "C5  - " + a.pmid + "\r\nDB  - Medline\r\n";
+  s += "DB  - Embase\r\nN2  - " + a.abstract + "\r\nER  - \r\n\r\n";
+  return s;
+}
+
+void write(const fs::path& p, const std::string& text) {
+  std::ofstream out(p, std::ios::binary);
+  out << text;
+}
+
+// Raw SQL on the project's database, as a user with the sqlite3 shell could run it.
+int raw_exec(const fs::path& db, const std::string& sql, std::string* message = nullptr) {
+  sqlite3* h = nullptr;
+  sqlite3_open(db.string().c_str(), &h);
+  char* err = nullptr;
+  const int rc = sqlite3_exec(h, sql.c_str(), nullptr, nullptr, &err);
+  if (message != nullptr && err != nullptr) *message = err;
+  sqlite3_free(err);
+  sqlite3_close(h);
+  return rc;
+}
+
+std::vector<pj::vote_input> votes_for(const std::vector<std::int64_t>& ids,
+                                      const std::function<pj::vote(std::int64_t)>& f) {
+  std::vector<pj::vote_input> out;
+  for (const auto id : ids) out.push_back({id, f(id), "", "", 0});
+  return out;
+}
+
+TEST(ReviewProject, SeedFlowReEnactedFromRecordedDecisions) {
+  temp_dir dir;
+  auto p = pj::review_project::init(dir.path / "seed",
+                                    {.title = "PTR in GEP-NET with liver metastases",
+                                     .reasons = {"Single-arm study", "Wrong population"}});
+  ASSERT_TRUE(p) << p.error().what();
+
+  // 700 PubMed records; 825 Embase records, 203 of them the same articles as PubMed records.
+  generator gen(20251);
+  std::vector<article> arts;
+  for (int i = 0; i < 1322; ++i) arts.push_back(gen.make(i));
+  std::string nbib;
+  for (int i = 0; i < 700; ++i) nbib += as_medline(arts[static_cast<std::size_t>(i)]);
+  std::string ris;
+  for (int i = 0; i < 203; ++i)
+    ris += as_embase_ris(arts[static_cast<std::size_t>(i * 3)], 6000000 + i, true);
+  for (int i = 700; i < 1322; ++i)
+    ris += as_embase_ris(arts[static_cast<std::size_t>(i)], 6000000 + i, false);
+  write(dir.path / "pubmed.nbib", nbib);
+  write(dir.path / "embase.ris", ris);
+  auto b1 = pj::import_records(*p, (dir.path / "pubmed.nbib").string(), {.source = "PubMed"});
+  ASSERT_TRUE(b1) << b1.error().what();
+  EXPECT_EQ(b1->format, srma::record_format::medline);
+  EXPECT_EQ(b1->records, 700);
+  auto b2 = pj::import_records(*p, (dir.path / "embase.ris").string(), {.source = "Embase"});
+  ASSERT_TRUE(b2) << b2.error().what();
+  EXPECT_EQ(b2->format, srma::record_format::ris);
+  EXPECT_EQ(b2->records, 825);
+  // The same file again is refused and imports nothing.
+  auto again = pj::import_records(*p, (dir.path / "embase.ris").string(), {.source = "Embase"});
+  ASSERT_FALSE(again);
+  EXPECT_EQ(again.error().id, srma::errc::project_reimport);
+  EXPECT_EQ(*pj::count_records(*p), 1525);
+
+  // Screening before de-duplication is refused.
+  auto early = pj::screening_queue(*p, pj::stage::title, "A");
+  ASSERT_FALSE(early);
+  EXPECT_EQ(early.error().id, srma::errc::project_not_deduplicated);
+
+  auto d = pj::run_dedup(*p);
+  ASSERT_TRUE(d) << d.error().what();
+  EXPECT_EQ(d->removed, 203);
+  EXPECT_EQ(d->groups.size(), 203u);
+  ASSERT_EQ(d->removed_by_source.size(), 1u);
+  EXPECT_EQ(d->removed_by_source[0].kept, "PubMed");
+  EXPECT_EQ(d->removed_by_source[0].removed, "Embase");
+  for (const auto& g : d->groups) {
+    ASSERT_EQ(g.size(), 2u);
+    EXPECT_LE(g[0], 700);  // the PubMed record (imported first) is kept
+    EXPECT_GT(g[1], 700);
+  }
+
+  // Title and abstract: 40 records truly eligible. A marks 5 of them maybe and wrongly includes
+  // 15 others; B wrongly includes 10 others and wrongly excludes 3 eligible ones.
+  auto queue = pj::screening_queue(*p, pj::stage::title, "A");
+  ASSERT_TRUE(queue) << queue.error().what();
+  ASSERT_EQ(queue->size(), 1322u);
+  std::vector<std::int64_t> ids;
+  for (const auto& it : *queue) ids.push_back(it.record);
+  std::mt19937 rng(7);
+  std::vector<std::int64_t> shuffled = ids;
+  std::shuffle(shuffled.begin(), shuffled.end(), rng);
+  const std::set<std::int64_t> eligible(shuffled.begin(), shuffled.begin() + 40);
+  const std::set<std::int64_t> a_maybe(shuffled.begin(), shuffled.begin() + 5);
+  const std::set<std::int64_t> b_misses(shuffled.begin() + 5, shuffled.begin() + 8);
+  const std::set<std::int64_t> a_wrong(shuffled.begin() + 40, shuffled.begin() + 55);
+  const std::set<std::int64_t> b_wrong(shuffled.begin() + 55, shuffled.begin() + 65);
+  auto a_votes = votes_for(ids, [&](std::int64_t id) {
+    if (a_maybe.count(id)) return pj::vote::maybe;
+    return eligible.count(id) || a_wrong.count(id) ? pj::vote::include : pj::vote::exclude;
+  });
+  auto b_votes = votes_for(ids, [&](std::int64_t id) {
+    if (b_misses.count(id)) return pj::vote::exclude;
+    return eligible.count(id) || b_wrong.count(id) ? pj::vote::include : pj::vote::exclude;
+  });
+  ASSERT_TRUE(pj::record_votes(*p, pj::stage::title, a_votes, "A", pj::role::reviewer, "a.csv"));
+  // B's queue still holds every record: A's votes are not B's.
+  EXPECT_EQ(pj::screening_queue(*p, pj::stage::title, "B")->size(), 1322u);
+  EXPECT_EQ(pj::screening_queue(*p, pj::stage::title, "A")->size(), 0u);
+  ASSERT_TRUE(pj::record_votes(*p, pj::stage::title, b_votes, "B", pj::role::reviewer, "b.csv"));
+
+  // Agreement from the arranged 2x2 table: both include 37 (40 − 3 B misses), A only 3 + 15,
+  // B only 10, both exclude 1322 − 65.
+  auto agr = pj::screening_agreement(*p, pj::stage::title);
+  ASSERT_TRUE(agr);
+  ASSERT_EQ(agr->size(), 1u);
+  ASSERT_TRUE((*agr)[0].stats);
+  EXPECT_EQ((*agr)[0].stats->table.a, 37);
+  EXPECT_EQ((*agr)[0].stats->table.b, 18);
+  EXPECT_EQ((*agr)[0].stats->table.c, 10);
+  EXPECT_EQ((*agr)[0].stats->table.d, 1257);
+
+  auto outcomes = pj::stage_outcomes(*p, pj::stage::title);
+  ASSERT_TRUE(outcomes);
+  auto st = pj::summarise(pj::stage::title, *outcomes);
+  EXPECT_EQ(st.conflict, 28u);
+  EXPECT_EQ(st.include, 37u);
+  // The adjudicator settles every conflict by the truth; a non-conflict is refused.
+  std::vector<pj::vote_input> adj;
+  for (const auto& o : *outcomes) {
+    if (o.result == pj::outcome::conflict) {
+      adj.push_back(
+          {o.record, eligible.count(o.record) ? pj::vote::include : pj::vote::exclude, "", "", 0});
+    }
+  }
+  auto bad_adj =
+      pj::record_votes(*p, pj::stage::title, {{shuffled[100], pj::vote::include, "", "", 3}}, "C",
+                       pj::role::adjudicator, "c.csv");
+  ASSERT_FALSE(bad_adj);
+  EXPECT_EQ(bad_adj.error().id, srma::errc::project_not_eligible);
+  ASSERT_TRUE(pj::record_votes(*p, pj::stage::title, adj, "C", pj::role::adjudicator, "c.csv"));
+
+  // Full text: 29 single-arm studies excluded (one after a conflict on the reason), 11 included.
+  std::vector<std::int64_t> ft(eligible.begin(), eligible.end());
+  auto ftq = pj::screening_queue(*p, pj::stage::fulltext, "A");
+  ASSERT_TRUE(ftq);
+  ASSERT_EQ(ftq->size(), 40u);
+  std::vector<pj::vote_input> fa;
+  std::vector<pj::vote_input> fb;
+  for (std::size_t i = 0; i < ft.size(); ++i) {
+    const bool excluded = i < 29;
+    fa.push_back({ft[i], excluded ? pj::vote::exclude : pj::vote::include,
+                  excluded ? "single-arm study" : "", "", 0});
+    fb.push_back({ft[i], excluded ? pj::vote::exclude : pj::vote::include,
+                  excluded ? (i == 0 ? "Wrong population" : "Single-arm study") : "", "", 0});
+  }
+  // An exclusion without a reason is refused, and nothing of that sheet is stored.
+  auto no_reason = fa;
+  no_reason[3].reason = "";
+  auto nr = pj::record_votes(*p, pj::stage::fulltext, no_reason, "A", pj::role::reviewer, "fa.csv");
+  ASSERT_FALSE(nr);
+  EXPECT_EQ(nr.error().id, srma::errc::project_bad_reason);
+  EXPECT_EQ(pj::screening_queue(*p, pj::stage::fulltext, "A")->size(), 40u);
+  ASSERT_TRUE(pj::record_votes(*p, pj::stage::fulltext, fa, "A", pj::role::reviewer, "fa.csv"));
+  ASSERT_TRUE(pj::record_votes(*p, pj::stage::fulltext, fb, "B", pj::role::reviewer, "fb.csv"));
+  auto ft_out = pj::stage_outcomes(*p, pj::stage::fulltext);
+  ASSERT_TRUE(ft_out);
+  EXPECT_EQ(pj::summarise(pj::stage::fulltext, *ft_out).conflict, 1u);
+  ASSERT_TRUE(pj::record_votes(*p, pj::stage::fulltext,
+                               {{ft[0], pj::vote::exclude, "Single-arm study", "", 0}}, "C",
+                               pj::role::adjudicator, "c2.csv"));
+
+  auto flow = pj::derive_prisma(*p);
+  ASSERT_TRUE(flow) << flow.error().what();
+  EXPECT_TRUE(flow->complete());
+  const auto& c = flow->counts;
+  EXPECT_EQ(c.database_results, 1525);
+  ASSERT_EQ(c.database_specific_results.size(), 2u);
+  EXPECT_EQ(c.database_specific_results[0], (srma::review::named_count{"PubMed", 700}));
+  EXPECT_EQ(c.database_specific_results[1], (srma::review::named_count{"Embase", 825}));
+  EXPECT_EQ(c.duplicates, 203);
+  EXPECT_EQ(c.records_screened, 1322);
+  EXPECT_EQ(c.records_excluded, 1282);
+  EXPECT_EQ(c.dbr_sought_reports, 40);
+  EXPECT_EQ(c.dbr_notretrieved_reports, 0);
+  EXPECT_EQ(c.dbr_assessed, 40);
+  ASSERT_EQ(c.dbr_excluded.size(), 1u);
+  EXPECT_EQ(c.dbr_excluded[0], (srma::review::named_count{"Single-arm study", 29}));
+  EXPECT_EQ(c.new_reports, 11);
+  EXPECT_EQ(c.new_studies, 11);
+  EXPECT_TRUE(srma::review::check(srma::review::complete(c)).empty());
+
+  auto chk = pj::check(*p);
+  ASSERT_TRUE(chk);
+  EXPECT_TRUE(chk->ok()) << (chk->problems.empty() ? chk->integrity : chk->problems[0]);
+  EXPECT_EQ(chk->records, 1525);
+}
+
+TEST(ReviewProject, NothingIsDeletedOrUpdated) {
+  temp_dir dir;
+  auto p = pj::review_project::init(dir.path);
+  ASSERT_TRUE(p);
+  write(dir.path / "one.nbib", as_medline(generator(1).make(1)));
+  ASSERT_TRUE(pj::import_records(*p, (dir.path / "one.nbib").string(), {.source = "PubMed"}));
+  ASSERT_TRUE(pj::run_dedup(*p));
+  ASSERT_TRUE(pj::record_votes(*p, pj::stage::title, {{1, pj::vote::include, "", "", 0}}, "A",
+                               pj::role::reviewer, "s"));
+  const auto db = p->database_path();
+  std::string msg;
+  EXPECT_NE(raw_exec(db, "DELETE FROM decision", &msg), SQLITE_OK);
+  EXPECT_NE(msg.find("append-only"), std::string::npos) << msg;
+  EXPECT_NE(raw_exec(db, "UPDATE record SET title = 'x'"), SQLITE_OK);
+  EXPECT_NE(raw_exec(db, "DELETE FROM import_batch"), SQLITE_OK);
+  // Undo withdraws a vote by adding a row.
+  ASSERT_TRUE(pj::record_votes(*p, pj::stage::title, {{1, pj::vote::undo, "", "", 0}}, "A",
+                               pj::role::reviewer, "s"));
+  auto o = pj::stage_outcomes(*p, pj::stage::title);
+  ASSERT_TRUE(o);
+  EXPECT_EQ((*o)[0].result, pj::outcome::unscreened);
+  EXPECT_EQ(pj::check(*p)->decisions, 2);
+}
+
+TEST(ReviewProject, SchemaVersionsAndTampering) {
+  temp_dir dir;
+  {
+    auto p = pj::review_project::init(dir.path);
+    ASSERT_TRUE(p);
+    auto twice = pj::review_project::init(dir.path);
+    ASSERT_FALSE(twice);
+    EXPECT_EQ(twice.error().id, srma::errc::project_exists);
+  }
+  auto none = pj::review_project::open(dir.path / "nowhere");
+  ASSERT_FALSE(none);
+  EXPECT_EQ(none.error().id, srma::errc::project_unreadable);
+  const auto db = dir.path / pj::database_file_name;
+  ASSERT_EQ(raw_exec(db, "PRAGMA user_version = 99"), SQLITE_OK);
+  auto newer = pj::review_project::open(dir.path);
+  ASSERT_FALSE(newer);
+  EXPECT_EQ(newer.error().id, srma::errc::project_newer);
+  ASSERT_EQ(raw_exec(db, "PRAGMA user_version = 1"), SQLITE_OK);
+  // A batch claiming more records than it holds (a half-import) is found by check().
+  ASSERT_EQ(raw_exec(db,
+                     "INSERT INTO import_batch (file, source, kind, format, format_evidence, "
+                     "encoding, content_hash, records, warnings, imported_at) VALUES "
+                     "('x.ris','E','database','ris','','utf-8','h',5,'[]','now')"),
+            SQLITE_OK);
+  auto p = pj::review_project::open(dir.path);
+  ASSERT_TRUE(p);
+  auto chk = pj::check(*p);
+  ASSERT_TRUE(chk);
+  EXPECT_FALSE(chk->ok());
+  ASSERT_FALSE(chk->problems.empty());
+  EXPECT_NE(chk->problems[0].find("says 5 records but holds 0"), std::string::npos);
+  EXPECT_EQ(chk->integrity, "ok");
+  // Not a database at all.
+  temp_dir other;
+  fs::create_directories(other.path);
+  write(other.path / pj::database_file_name, "this is not SQLite, just text of some length......");
+  auto junk = pj::review_project::open(other.path);
+  ASSERT_FALSE(junk);
+  EXPECT_EQ(junk.error().id, srma::errc::project_corrupt);
+}
+
+TEST(ReviewProject, ExtractionQualityAndTablesFromTwoReviewers) {
+  temp_dir dir;
+  auto p = pj::review_project::init(dir.path, {.screeners = 1});
+  ASSERT_TRUE(p);
+  generator gen(3);
+  std::string nbib;
+  for (int i = 0; i < 3; ++i) nbib += as_medline(gen.make(i));
+  write(dir.path / "r.nbib", nbib);
+  ASSERT_TRUE(pj::import_records(*p, (dir.path / "r.nbib").string(), {.source = "PubMed"}));
+  ASSERT_TRUE(pj::run_dedup(*p));
+  // One screener suffices in this project.
+  ASSERT_TRUE(pj::record_votes(*p, pj::stage::title,
+                               {{1, pj::vote::include, "", "", 0},
+                                {2, pj::vote::include, "", "", 0},
+                                {3, pj::vote::include, "", "", 0}},
+                               "A", pj::role::reviewer, "s"));
+  ASSERT_TRUE(pj::record_votes(*p, pj::stage::fulltext,
+                               {{1, pj::vote::include, "", "", 0},
+                                {2, pj::vote::include, "", "", 0},
+                                {3, pj::vote::include, "", "", 0}},
+                               "A", pj::role::reviewer, "s"));
+  // Reports 1 and 2 are one study ("Smith 2010"); record 3 is another.
+  std::vector<pj::extraction_entry> xa = {
+      {1, "study", "Smith 2010", 2}, {1, "country", "USA", 2}, {1, "hr", "0.50", 2},
+      {2, "study", "Smith 2010", 3}, {2, "grade", "G1", 3},    {3, "study", "Lee 2015", 4},
+      {3, "hr", "0.71", 4}};
+  std::vector<pj::extraction_entry> xb = xa;
+  xb[2].value = "0.55";  // B read the HR differently
+  ASSERT_TRUE(pj::record_extraction(*p, xa, "A", false, "xa.csv"));
+  ASSERT_TRUE(pj::record_extraction(*p, xb, "B", false, "xb.csv"));
+  auto state = pj::extraction_state(*p);
+  ASSERT_TRUE(state);
+  auto disc = state->discrepancies();
+  ASSERT_EQ(disc.size(), 1u);
+  EXPECT_EQ(disc[0].field, "hr");
+  EXPECT_EQ(disc[0].values.at("A"), "0.50");
+  EXPECT_EQ(disc[0].values.at("B"), "0.55");
+  ASSERT_TRUE(pj::record_extraction(*p, {{1, "hr", "0.50", 2}}, "C", true, "consensus.csv"));
+  EXPECT_TRUE(pj::extraction_state(*p)->discrepancies().empty());
+  // Two reports of one study: PRISMA counts 3 reports, 2 studies.
+  auto flow = pj::derive_prisma(*p);
+  ASSERT_TRUE(flow);
+  EXPECT_EQ(flow->counts.new_reports, 3);
+  EXPECT_EQ(flow->counts.new_studies, 2);
+
+  // NOS: A and B differ on item 8 of Smith 2010; consensus settles it.
+  auto sheet = [](const std::string& o3_first) {
+    srma::csv_table t;
+    t.source = "nos.csv";
+    t.header = {"record_id", "study", "s1", "s2", "s3", "s4", "c", "o1", "o2", "o3"};
+    t.rows.push_back({{"1", "Smith 2010", "a", "a", "a", "a", "ab", "b", "a", o3_first}, 2});
+    t.rows.push_back({{"3", "Lee 2015", "c", "a", "a", "b", "none", "b", "b", "d"}, 3});
+    return t;
+  };
+  ASSERT_TRUE(pj::record_quality(*p, sheet("a"), "A", false));
+  ASSERT_TRUE(pj::record_quality(*p, sheet("c"), "B", false));
+  auto q = pj::quality_state(*p);
+  ASSERT_TRUE(q);
+  ASSERT_EQ(q->discrepancies.size(), 1u);
+  EXPECT_EQ(q->discrepancies[0].item, srma::review::nos_item_id::o3);
+  auto fix = sheet("a");
+  fix.rows.pop_back();
+  ASSERT_TRUE(pj::record_quality(*p, fix, "C", true));
+  q = pj::quality_state(*p);
+  ASSERT_TRUE(q);
+  EXPECT_TRUE(q->discrepancies.empty());
+  // Stars (review.md §5): Smith 4 + 2 + 3 = 9; Lee S1 c (0) S2 a (1) S3 a (1) S4 b (0) = 2,
+  // C none = 0, O b (1) b (0) d (0) = 1: total 3.
+  auto analysis = pj::analysis_table(*p);
+  ASSERT_TRUE(analysis);
+  ASSERT_EQ(analysis->rows.size(), 2u);
+  const auto col = [&](const std::string& name) {
+    return static_cast<std::size_t>(analysis->find_column(name));
+  };
+  EXPECT_EQ(analysis->rows[0].fields[0], "Smith 2010");
+  EXPECT_EQ(analysis->rows[0].fields[col("hr")], "0.50");
+  EXPECT_EQ(analysis->rows[0].fields[col("grade")], "G1");  // from the second report
+  EXPECT_EQ(analysis->rows[0].fields[col("nos")], "9");
+  EXPECT_EQ(analysis->rows[0].fields[col("quality")], "high");
+  EXPECT_EQ(analysis->rows[0].fields[col("ahrq")], "Good");
+  EXPECT_EQ(analysis->rows[1].fields[col("nos")], "3");
+  EXPECT_EQ(analysis->rows[1].fields[col("nos_comparability")], "0");
+  EXPECT_EQ(analysis->rows[1].fields[col("quality")], "low");
+  EXPECT_EQ(analysis->rows[1].fields[col("ahrq")], "Poor");
+  auto t1 = pj::table1(*p);
+  ASSERT_TRUE(t1);
+  EXPECT_EQ(t1->header.front(), "Study");
+  EXPECT_NE(std::find(t1->header.begin(), t1->header.end(), "Country"), t1->header.end());
+  EXPECT_EQ(std::find(t1->header.begin(), t1->header.end(), "Inclusion period"), t1->header.end());
+}
+
+}  // namespace
