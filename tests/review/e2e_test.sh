@@ -1,0 +1,619 @@
+#!/usr/bin/env bash
+# End-to-end test of `srma review` (issue 11): a small review of neuroendocrine tumour surgery
+# run through the command line as two reviewers and an adjudicator would run it.
+#
+#   tests/review/e2e_test.sh SRMA_BINARY FIXTURE_DIR
+#
+# FIXTURE_DIR is tests/data/review/e2e (see make_fixtures.py there). Every expected number is
+# derived in this script from the fixture files and from the decisions it arranges (PLAN below),
+# never copied from srma's output: records per source are counted in the files, the duplicate
+# pairs are the five the fixtures were written to contain, outcomes follow review.md §4 (maybe =
+# include; a conflict goes to the adjudicator), Cohen's kappa is (Po - Pe) / (1 - Pe) of the
+# 2x2 table of the arranged votes, and each PRISMA box is counted from the arranged outcomes.
+#
+# Prints each check; exits non-zero at the first mismatch. SRMA_KEEP_WORK=1 keeps the work folder.
+set -euo pipefail
+
+if [[ $# -ne 2 ]]; then
+  echo "usage: $0 SRMA_BINARY FIXTURE_DIR" >&2
+  exit 2
+fi
+SRMA=$(realpath "$1")
+FIX=$(realpath "$2")
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/srma-review-e2e.XXXXXX")
+if [[ -n ${SRMA_KEEP_WORK:-} ]]; then
+  echo "work folder (kept): $WORK"
+else
+  trap 'rm -rf "$WORK"' EXIT
+fi
+cd "$WORK"
+P="$WORK/proj"
+
+fail() {
+  echo "FAIL: $*" >&2
+  exit 1
+}
+ok() { echo "ok: $*"; }
+
+# run_ok NAME CMD...: runs CMD, which must exit 0; its output goes to NAME.out / NAME.err.
+run_ok() {
+  local name=$1
+  shift
+  local rc=0
+  "$@" >"$name.out" 2>"$name.err" || rc=$?
+  if [[ $rc -ne 0 ]]; then
+    cat "$name.out" "$name.err" >&2
+    fail "$name: '$*' exited with $rc, expected 0"
+  fi
+}
+
+# run_fail NAME RC TEXT CMD...: CMD must exit with RC and print TEXT (fixed string) on stderr.
+run_fail() {
+  local name=$1 want_rc=$2 text=$3
+  shift 3
+  local rc=0
+  "$@" >"$name.out" 2>"$name.err" || rc=$?
+  if [[ $rc -ne $want_rc ]]; then
+    cat "$name.out" "$name.err" >&2
+    fail "$name: '$*' exited with $rc, expected $want_rc"
+  fi
+  grep -qF -- "$text" "$name.err" || {
+    cat "$name.err" >&2
+    fail "$name: stderr does not contain '$text'"
+  }
+  ok "$name: exit $rc, stderr has '$text'"
+}
+
+# expect_in FILE TEXT: FILE contains the fixed string TEXT.
+expect_in() {
+  grep -qF -- "$2" "$1" || {
+    cat "$1" >&2
+    fail "$1 does not contain '$2'"
+  }
+  ok "$1 contains '$2'"
+}
+
+# The project's totals from `srma review check`: "records batches decisions".
+totals() {
+  "$SRMA" review check --project "$P" >totals.out 2>totals.err ||
+    { cat totals.out totals.err >&2; fail "review check failed"; }
+  sed -n 's/.*: \([0-9]*\) records in \([0-9]*\) batches, \([0-9]*\) decisions$/\1 \2 \3/p' \
+    totals.out
+}
+
+# expect_totals WHAT "R B D": the totals are unchanged / as given.
+expect_totals() {
+  local got
+  got=$(totals)
+  [[ "$got" == "$2" ]] || fail "$1: records/batches/decisions are '$got', expected '$2'"
+  ok "$1: records/batches/decisions are $2 (check passes)"
+}
+
+# ---- the decisions this script arranges, by each record's own id (its label) -------------------
+# PubMed records are labelled by PMID; Embase records by PMID (C5) if they have one, else DOI,
+# else Embase accession (srma/records/record.hpp, bib_record::id).
+cat >plan.json <<'EOF'
+{
+  "duplicate_pairs": [
+    ["36981204", "36981204"],
+    ["36544871", "10.5555/hpb.2022.11.004"],
+    ["37455012", "37455012"],
+    ["37801133", "L2026543210"],
+    ["37660291", "10.5555/ejnmmi.2023.3980"]
+  ],
+  "not_duplicates": ["35594420", "L2019876001"],
+  "reasons": ["Single-arm study", "Wrong comparator", "Wrong population", "Wrong outcome"],
+  "title": {
+    "A": {"36981204": "include", "36544871": "include", "37455012": "include",
+          "36102350": "maybe", "37801133": "include", "36330718": "include",
+          "37660291": "include", "37122908": "maybe",
+          "35872209": "include", "35870011": "include",
+          "36789455": "exclude",
+          "35120477": "exclude", "35594420": "exclude", "37019866": "exclude",
+          "35988102": "exclude", "L2019876001": "exclude", "L641234567": "exclude",
+          "L638112233": "exclude", "10.5555/sjs.2023.85": "exclude", "36799012": "exclude",
+          "L2024778899": "exclude"},
+    "B": {"36981204": "include", "36544871": "include", "37455012": "include",
+          "36102350": "include", "37801133": "include", "36330718": "maybe",
+          "37660291": "include", "37122908": "include",
+          "35872209": "exclude", "35870011": "exclude",
+          "36789455": "include",
+          "35120477": "exclude", "35594420": "exclude", "37019866": "exclude",
+          "35988102": "exclude", "L2019876001": "exclude", "L641234567": "exclude",
+          "L638112233": "exclude", "10.5555/sjs.2023.85": "exclude", "36799012": "exclude",
+          "L2024778899": "exclude"},
+    "C": {"35872209": "include", "35870011": "include", "36789455": "exclude"}
+  },
+  "fulltext": {
+    "A": {"35872209": ["unavailable", ""],
+          "37455012": ["exclude", "Single-arm study"],
+          "36102350": ["include", ""],
+          "37801133": ["exclude", "Single-arm study"],
+          "36330718": ["exclude", "Single-arm study"],
+          "37660291": ["exclude", "Wrong comparator"],
+          "36981204": ["include", ""], "36544871": ["include", ""],
+          "37122908": ["include", ""], "35870011": ["include", ""]},
+    "B": {"35872209": ["unavailable", ""],
+          "37455012": ["exclude", "Wrong comparator"],
+          "36102350": ["exclude", "Wrong population"],
+          "37801133": ["exclude", "Single-arm study"],
+          "36330718": ["exclude", "single-arm study"],
+          "37660291": ["exclude", "Wrong comparator"],
+          "36981204": ["include", ""], "36544871": ["include", ""],
+          "37122908": ["include", ""], "35870011": ["include", ""]},
+    "C": {"37455012": ["exclude", "Single-arm study"], "36102350": ["include", ""]}
+  }
+}
+EOF
+
+# ---- helpers in Python: fill sheets, derive expected outcomes, check JSON ----------------------
+cat >h.py <<'EOF'
+import collections, csv, json, sys
+
+plan = json.load(open("plan.json"))
+INCLUDE = {"include", "maybe"}
+
+
+def ok(msg):
+    print("ok: " + msg)
+
+
+def fail(msg):
+    print("FAIL: " + msg, file=sys.stderr)
+    sys.exit(1)
+
+
+def expect(what, got, want):
+    if got != want:
+        fail(f"{what}: got {got!r}, expected {want!r}")
+    ok(f"{what} = {want!r}")
+
+
+def read_csv(path):
+    with open(path, newline="", encoding="utf-8") as f:
+        rows = list(csv.reader(f))
+    return rows[0], rows[1:]
+
+
+def write_csv(path, header, rows):
+    with open(path, "w", newline="", encoding="utf-8") as f:
+        csv.writer(f, lineterminator="\n").writerows([header] + rows)
+
+
+def title_outcomes():
+    """Outcome per label at title/abstract: adjudication, else the agreed vote (maybe = include)."""
+    a, b, c = plan["title"]["A"], plan["title"]["B"], plan["title"]["C"]
+    out = {}
+    for label in a:
+        ia, ib = a[label] in INCLUDE, b[label] in INCLUDE
+        if label in c:
+            if ia == ib:
+                fail(f"plan: {label} is adjudicated but not in conflict")
+            out[label] = "include" if c[label] in INCLUDE else "exclude"
+        elif ia != ib:
+            fail(f"plan: {label} is in conflict and not adjudicated")
+        else:
+            out[label] = "include" if ia else "exclude"
+    return out
+
+
+def fulltext_outcomes():
+    """(outcome, reason) per label at full text (same reason, or both unavailable, agree)."""
+    a, b, c = plan["fulltext"]["A"], plan["fulltext"]["B"], plan["fulltext"]["C"]
+    canon = {r.lower(): r for r in plan["reasons"]}
+    out = {}
+    for label in a:
+        (va, ra), (vb, rb) = a[label], b[label]
+        agree = va == vb and (va != "exclude" or ra.lower() == rb.lower())
+        if label in c:
+            if agree:
+                fail(f"plan: {label} is adjudicated at full text but not in conflict")
+            v, r = c[label]
+        elif not agree:
+            fail(f"plan: {label} is in conflict at full text and not adjudicated")
+        else:
+            v, r = va, ra
+        out[label] = (v, canon[r.lower()] if v == "exclude" else "")
+    return out
+
+
+def table(stage):
+    """The 2x2 table of A (first) and B (second): include/maybe against exclude; unavailable
+    votes left out (review.md §4)."""
+    a, b = plan[stage]["A"], plan[stage]["B"]
+    vote = (lambda x: x) if stage == "title" else (lambda x: x[0])
+    t = [0, 0, 0, 0]
+    for label in a:
+        va, vb = vote(a[label]), vote(b[label])
+        if "unavailable" in (va, vb):
+            continue
+        ia, ib = va in INCLUDE, vb in INCLUDE
+        t[(0 if ia else 2) + (0 if ib else 1)] += 1
+    return t
+
+
+def kappa(t):
+    a, b, c, d = t
+    n = a + b + c + d
+    po = (a + d) / n
+    pe = ((a + b) * (a + c) + (c + d) * (b + d)) / n**2
+    return po, pe, (po - pe) / (1 - pe)
+
+
+def cmd_fill(sheet, out, stage, who, note_prefix="", expect_labels="yes", drop_reason=""):
+    """Fills the decision (and reason, note) of every row of `sheet` from the plan."""
+    header, rows = read_csv(sheet)
+    col = {name: i for i, name in enumerate(header)}
+    votes = plan[stage][who]
+    labels = [r[col["label"]] for r in rows]
+    if expect_labels == "yes" and sorted(labels) != sorted(votes):
+        fail(f"{sheet}: records {sorted(labels)} differ from the plan's {sorted(votes)}")
+    for r in rows:
+        v = votes[r[col["label"]]]
+        vote, reason = (v, "") if isinstance(v, str) else v
+        if r[col["label"]] == drop_reason:
+            reason = ""
+        r[col["decision"]] = vote
+        if "reason" in col:
+            r[col["reason"]] = reason
+        if "note" in col and note_prefix:
+            r[col["note"]] = f"{note_prefix}-{r[col['label']]}"
+    write_csv(out, header, rows)
+    ok(f"{out}: {len(rows)} decisions of {who} at {stage} filled in from the plan")
+
+
+def cmd_sheet_labels(sheet, want_json):
+    header, rows = read_csv(sheet)
+    labels = sorted(r[header.index("label")] for r in rows)
+    expect(f"{sheet} records", labels, sorted(json.loads(want_json)))
+
+
+def cmd_blind(sheet, other_prefix):
+    """A reviewer's sheet holds no other reviewer's decisions, reasons or notes."""
+    header, rows = read_csv(sheet)
+    expect(f"{sheet} columns", header,
+           ["record_id", "stage", "label", "title", "authors", "year", "journal", "doi", "pmid",
+            "abstract", "decision", "reason", "note"])
+    for r in rows:
+        for name in ("decision", "reason", "note"):
+            if r[header.index(name)] != "":
+                fail(f"{sheet}: record {r[0]} has {name} '{r[header.index(name)]}' already")
+    text = open(sheet, encoding="utf-8").read()
+    if other_prefix in text:
+        fail(f"{sheet} contains another reviewer's note ({other_prefix})")
+    ok(f"{sheet}: {len(rows)} rows, decision/reason/note empty, no '{other_prefix}' note")
+
+
+def cmd_record_ids(sheet, want_json):
+    header, rows = read_csv(sheet)
+    expect(f"{sheet} record ids", [int(r[0]) for r in rows], json.loads(want_json))
+
+
+def cmd_conflicts(sheet, stage):
+    header, rows = read_csv(sheet)
+    labels = sorted(r[header.index("label")] for r in rows)
+    expect(f"{sheet}: records in conflict at {stage}", labels, sorted(plan[stage]["C"]))
+    for r in rows:
+        label = r[header.index("label")]
+        votes = r[header.index("votes")]
+        for who in ("A", "B"):
+            v = plan[stage][who][label]
+            vote, reason = (v, "") if isinstance(v, str) else v
+            want = f"{who}: {vote}" + (f" ({reason})" if reason and vote == "exclude" else "")
+            if want.lower() not in votes.lower():
+                fail(f"{sheet}: votes of {label} are '{votes}', expected to show '{want}'")
+        if r[header.index("decision")] != "":
+            fail(f"{sheet}: {label} has a decision already")
+    ok(f"{sheet}: each conflict shows both reviewers' votes and no decision")
+
+
+def cmd_dedup(path):
+    d = json.load(open(path))
+    groups = sorted(tuple(g) for g in d["groups"])
+    expect("dedup groups (kept first)", groups, sorted(tuple(p) for p in plan["duplicate_pairs"]))
+    grouped = {x for g in d["groups"] for x in g}
+    for label in plan["not_duplicates"]:
+        if label in grouped:
+            fail(f"dedup merged {label} (an erratum and its article must stay apart)")
+    ok(f"dedup: {plan['not_duplicates']} (erratum and its article) are in no group")
+    expect("dedup uncertain pairs", d["uncertain"], [])
+    expect("dedup removed", d["removed"], len(plan["duplicate_pairs"]))
+    expect("dedup removed_by_source", d["removed_by_source"],
+           [{"kept": "PubMed", "removed": "Embase", "count": len(plan["duplicate_pairs"])}])
+
+
+def cmd_agreement(path):
+    got = {x["stage"]: x for x in json.load(open(path))}
+    expect("agreement stages", sorted(got), ["fulltext", "title"])
+    for stage in ("title", "fulltext"):
+        g = got[stage]
+        t = table(stage)
+        po, pe, k = kappa(t)
+        expect(f"{stage} reviewers", (g["first"], g["second"]), ("A", "B"))
+        expect(f"{stage} 2x2 table [a, b, c, d]", g["table"], t)
+        expect(f"{stage} n", g["n"], sum(t))
+        for name, got_v, want_v in (("Po", g["percent_agreement"], po),
+                                    ("Pe", g["expected_agreement"], pe),
+                                    ("kappa", g["kappa"], k), ("PABAK", g["pabak"], 2 * po - 1)):
+            if abs(got_v - want_v) > 1e-9:
+                fail(f"{stage} {name} is {got_v}, expected {want_v} (from the table {t})")
+            ok(f"{stage} {name} = {got_v:.6f} (independently {want_v:.6f})")
+
+
+def cmd_prisma(path, n_pubmed, n_embase):
+    c = json.load(open(path))
+    n_pubmed, n_embase = int(n_pubmed), int(n_embase)
+    dups = len(plan["duplicate_pairs"])
+    title = title_outcomes()
+    full = fulltext_outcomes()
+    sought = sorted(l for l, o in title.items() if o == "include")
+    expect("full-text plan covers the title inclusions", sorted(full), sought)
+    reasons = collections.Counter(r for v, r in full.values() if v == "exclude")
+    n_unavailable = sum(v == "unavailable" for v, _ in full.values())
+    n_included = sum(v == "include" for v, _ in full.values())
+    want = {
+        "database_results": n_pubmed + n_embase,
+        "duplicates": dups,
+        "records_screened": n_pubmed + n_embase - dups,
+        "records_excluded": sum(o == "exclude" for o in title.values()),
+        "dbr_sought_reports": len(sought),
+        "dbr_notretrieved_reports": n_unavailable,
+        "dbr_assessed": len(sought) - n_unavailable,
+        # No study field was extracted: every included report is its own study.
+        "new_studies": n_included,
+        "new_reports": n_included,
+        "excluded_automatic": 0,
+        "excluded_other": 0,
+        "register_results": None,
+        "open": [],
+    }
+    for key, value in want.items():
+        expect(f"prisma {key}", c[key], value)
+    expect("prisma database_specific_results", c["database_specific_results"],
+           [{"name": "PubMed", "n": n_pubmed}, {"name": "Embase", "n": n_embase}])
+    expect("prisma dbr_excluded (by reason)",
+           sorted((e["name"], e["n"]) for e in c["dbr_excluded"]), sorted(reasons.items()))
+    expect("prisma sum: assessed - excluded = included",
+           c["dbr_assessed"] - sum(e["n"] for e in c["dbr_excluded"]), c["new_reports"])
+    expect("prisma sum: screened - excluded = sought",
+           c["records_screened"] - c["records_excluded"], c["dbr_sought_reports"])
+
+
+def cmd_outcome_counts(stage):
+    """Prints 'include exclude unavailable' expected at a stage."""
+    if stage == "title":
+        o = title_outcomes().values()
+        print(sum(x == "include" for x in o), sum(x == "exclude" for x in o), 0)
+    else:
+        o = [v for v, _ in fulltext_outcomes().values()]
+        print(sum(x == "include" for x in o), sum(x == "exclude" for x in o),
+              sum(x == "unavailable" for x in o))
+
+
+def cmd_labels(stage, who):
+    print(json.dumps(sorted(plan[stage][who])))
+
+
+def cmd_title_included():
+    print(json.dumps(sorted(l for l, o in title_outcomes().items() if o == "include")))
+
+
+def cmd_vote_summary(stage, who):
+    """The counts `screen import` reports for a reviewer's sheet from the plan."""
+    n = collections.Counter((x if isinstance(x, str) else x[0]) for x in plan[stage][who].values())
+    print(", ".join(f"{n[v]} {v}" for v in ("include", "exclude", "maybe", "unavailable", "undo")))
+
+
+globals()["cmd_" + sys.argv[1].replace("-", "_")](*sys.argv[2:])
+EOF
+h() { python3 h.py "$@"; }
+
+# The numbers of records in the fixture files, counted directly.
+N_PUBMED=$(grep -c '^PMID- ' "$FIX/pubmed.nbib")
+N_EMBASE=$(grep -c $'^TY  - ' "$FIX/embase.ris")
+N_ALL=$((N_PUBMED + N_EMBASE))
+ok "fixtures hold $N_PUBMED PubMed and $N_EMBASE Embase records"
+
+# ---- 1. init, import ---------------------------------------------------------------------------
+echo "== init and import"
+reason_args=()
+while IFS= read -r r; do reason_args+=(--reason "$r"); done < <(
+  python3 -c 'import json; print("\n".join(json.load(open("plan.json"))["reasons"]))')
+run_ok init "$SRMA" review init "$P" --title "Surgery for neuroendocrine tumours" \
+  "${reason_args[@]}"
+expect_in init.out "2 screeners per record; 4 exclusion reasons"
+run_ok reasons "$SRMA" review reasons --project "$P"
+expect_in reasons.out "Single-arm study"
+
+run_ok import_pubmed "$SRMA" review import "$FIX/pubmed.nbib" --source PubMed --project "$P"
+expect_in import_pubmed.out \
+  "Imported $N_PUBMED records from $FIX/pubmed.nbib as batch 1 (source PubMed, database)"
+expect_in import_pubmed.out "format: medline (line 2 is 'PMID- "
+run_ok import_embase "$SRMA" review import "$FIX/embase.ris" --source Embase --project "$P"
+expect_in import_embase.out \
+  "Imported $N_EMBASE records from $FIX/embase.ris as batch 2 (source Embase, database)"
+expect_in import_embase.out "format: ris (line 1 is 'TY  - JOUR'"
+expect_totals "after two imports" "$N_ALL 2 0"
+
+echo "== imports that must fail and import nothing"
+run_fail reimport 3 \
+  "[srma.project.E666] $FIX/pubmed.nbib: this content was imported before, as batch 1" \
+  "$SRMA" review import "$FIX/pubmed.nbib" --source PubMed --project "$P"
+expect_in reimport.err "nothing was imported"
+# Where each broken file goes wrong (make_fixtures.py): found here from the files themselves.
+line_of() { grep -n -- "$2" "$1" | tail -n 1 | cut -d: -f1; }
+tr_nbib=$(wc -l <"$FIX/pubmed_truncated.nbib")
+tr_nbib=$((tr_nbib + 1)) # the last line ("FA") has no newline
+bad_nbib=$(line_of "$FIX/pubmed_corrupt.nbib" '^TI  -[^ ]')
+tr_ris=$(line_of "$FIX/embase_truncated.ris" $'^TY  - ')
+bad_ris=$(line_of "$FIX/embase_corrupt.ris" '^TY - JOUR')
+bad_ris=$((bad_ris + 1)) # the first tag after the broken TY line
+run_fail truncated_nbib 3 "[srma.review.E622] $FIX/pubmed_truncated.nbib:$tr_nbib:1:" \
+  "$SRMA" review import "$FIX/pubmed_truncated.nbib" --source PubMed --project "$P"
+run_fail corrupt_nbib 3 "[srma.review.E622] $FIX/pubmed_corrupt.nbib:$bad_nbib:1:" \
+  "$SRMA" review import "$FIX/pubmed_corrupt.nbib" --source PubMed --project "$P"
+run_fail truncated_ris 3 "[srma.review.E622] $FIX/embase_truncated.ris:$tr_ris:1: the record \
+that starts here (tag 'TY') never ends" \
+  "$SRMA" review import "$FIX/embase_truncated.ris" --source Embase --project "$P"
+run_fail corrupt_ris 3 \
+  "[srma.review.E622] $FIX/embase_corrupt.ris:$bad_ris:1: tag 'M3' is outside any record" \
+  "$SRMA" review import "$FIX/embase_corrupt.ris" --source Embase --project "$P"
+expect_totals "after the failed imports" "$N_ALL 2 0"
+run_ok status0 "$SRMA" review status --project "$P"
+[[ $(grep -c '^  batch ' status0.out) -eq 2 ]] || fail "status lists other than 2 batches"
+expect_in status0.out "batch 1: $N_PUBMED records from $FIX/pubmed.nbib (PubMed, medline)"
+expect_in status0.out "batch 2: $N_EMBASE records from $FIX/embase.ris (Embase, ris)"
+expect_in status0.out "not de-duplicated yet"
+
+# ---- 2. de-duplication -------------------------------------------------------------------------
+echo "== dedup"
+run_fail screen_before_dedup 3 "srma.project.E669" \
+  "$SRMA" review screen export --reviewer A -o early.csv --project "$P"
+run_ok dedup "$SRMA" review dedup --json --project "$P"
+h dedup dedup.out
+N_DUP=$(python3 -c 'import json; print(len(json.load(open("plan.json"))["duplicate_pairs"]))')
+N_SCREEN=$((N_ALL - N_DUP))
+
+# ---- 3. title/abstract screening by A and B ----------------------------------------------------
+echo "== title/abstract screening"
+run_ok export_a "$SRMA" review screen export --reviewer A -o a_title.csv --html a_title.html \
+  --project "$P"
+expect_in export_a.out \
+  "Wrote $N_SCREEN records for A to screen at title/abstract to a_title.csv and a_title.html"
+[[ -s a_title.html ]] || fail "a_title.html is empty"
+h sheet-labels a_title.csv "$(h labels title A)"
+# The records kept are the first imported of each pair: PubMed's 1..N_PUBMED and the Embase
+# records after the first N_DUP (the fixture puts its duplicates first); project ids count
+# records in import order (srma/project/records.hpp).
+kept_ids=$(python3 -c "print(list(range(1, $N_PUBMED + 1)) + \
+  list(range($N_PUBMED + $N_DUP + 1, $N_ALL + 1)))")
+h record-ids a_title.csv "$kept_ids"
+
+# Errors first: nothing may be recorded.
+h fill a_title.csv a_bad.csv title A
+python3 - <<'EOF'
+import csv
+rows = list(csv.reader(open("a_bad.csv", newline="")))
+rows[3][rows[0].index("decision")] = "perhaps"  # data row 3 = line 4 (no field spans lines)
+csv.writer(open("a_bad.csv", "w", newline=""), lineterminator="\n").writerows(rows)
+EOF
+dec_col=$(($(head -n 1 a_title.csv | tr ',' '\n' | grep -n '^decision$' | cut -d: -f1)))
+run_fail unknown_decision 3 "[srma.project.E667] a_bad.csv:4:$dec_col: decision is 'perhaps'" \
+  "$SRMA" review screen import a_bad.csv --reviewer A --project "$P"
+expect_totals "after a sheet with an unknown decision" "$N_ALL 2 0"
+removed_id=$((N_PUBMED + 1)) # the first Embase record, a duplicate of a PubMed record
+printf 'record_id,decision\n1,include\n%s,include\n' "$removed_id" >dup_vote.csv
+run_fail vote_on_duplicate 3 "[srma.project.E672] dup_vote.csv:3: record $removed_id is not \
+screened: it was removed as a duplicate" \
+  "$SRMA" review screen import dup_vote.csv --reviewer A --stage title --project "$P"
+expect_totals "after a vote on a removed duplicate" "$N_ALL 2 0"
+
+h fill a_title.csv a_title_done.csv title A NOTE-OF-A
+run_ok import_a "$SRMA" review screen import a_title_done.csv --reviewer A --project "$P"
+expect_in import_a.out \
+  "Recorded $N_SCREEN reviewer votes by A at title/abstract: $(h vote-summary title A)"
+expect_totals "after A's title votes" "$N_ALL 2 $N_SCREEN"
+run_ok export_a2 "$SRMA" review screen export --reviewer A -o a_title_again.csv --project "$P"
+expect_in export_a2.out "Wrote 0 records for A"
+
+run_ok export_b "$SRMA" review screen export --reviewer B -o b_title.csv --project "$P"
+expect_in export_b.out "Wrote $N_SCREEN records for B"
+h blind b_title.csv NOTE-OF-A
+h fill b_title.csv b_title_done.csv title B NOTE-OF-B
+run_ok import_b "$SRMA" review screen import b_title_done.csv --reviewer B --project "$P"
+expect_in import_b.out "Recorded $N_SCREEN reviewer votes by B at title/abstract"
+run_ok import_b_again "$SRMA" review screen import b_title_done.csv --reviewer B --project "$P"
+expect_in import_b_again.out "Recorded 0 reviewer votes by B at title/abstract: 0 include, \
+0 exclude, 0 maybe, 0 unavailable, 0 undo; $N_SCREEN unchanged"
+expect_totals "after B's title votes (the second import stores nothing)" \
+  "$N_ALL 2 $((2 * N_SCREEN))"
+
+echo "== title/abstract conflicts, adjudicated by C"
+N_TC=$(python3 -c 'import json; print(len(json.load(open("plan.json"))["title"]["C"]))')
+run_ok conflicts_t "$SRMA" review screen conflicts --stage title --project "$P"
+expect_in conflicts_t.out "$N_TC conflicts at title/abstract"
+run_ok conflicts_t_o "$SRMA" review screen conflicts --stage title -o c_title.csv --project "$P"
+h conflicts c_title.csv title
+h fill c_title.csv c_by_a.csv title C
+run_fail adjudicator_screened 3 "srma.project.E671" \
+  "$SRMA" review adjudicate c_by_a.csv --reviewer A --project "$P"
+expect_totals "after A tried to adjudicate" "$N_ALL 2 $((2 * N_SCREEN))"
+h fill c_title.csv c_title_done.csv title C
+run_ok adjudicate_t "$SRMA" review adjudicate c_title_done.csv --reviewer C --project "$P"
+expect_in adjudicate_t.out "Recorded $N_TC adjudicator votes by C at title/abstract"
+run_ok conflicts_t2 "$SRMA" review screen conflicts --stage title --project "$P"
+expect_in conflicts_t2.out "0 conflicts at title/abstract"
+
+# ---- 4. full text ------------------------------------------------------------------------------
+echo "== full-text screening"
+N_FT=$(python3 -c 'import json; print(len(json.load(open("plan.json"))["fulltext"]["A"]))')
+run_ok export_fa "$SRMA" review screen export --stage fulltext --reviewer A -o a_full.csv \
+  --project "$P"
+expect_in export_fa.out "Wrote $N_FT records for A to screen at full text"
+h sheet-labels a_full.csv "$(h title-included)"
+h fill a_full.csv a_full_noreason.csv fulltext A "" yes 37455012
+run_fail exclusion_without_reason 3 "srma.project.E670" \
+  "$SRMA" review screen import a_full_noreason.csv --reviewer A --project "$P"
+expect_in exclusion_without_reason.err \
+  "a full-text exclusion needs a reason from the project's list"
+DEC_T=$((2 * N_SCREEN + N_TC))
+expect_totals "after a full-text exclusion without a reason" "$N_ALL 2 $DEC_T"
+h fill a_full.csv a_full_done.csv fulltext A NOTE-OF-A
+run_ok import_fa "$SRMA" review screen import a_full_done.csv --reviewer A --project "$P"
+expect_in import_fa.out \
+  "Recorded $N_FT reviewer votes by A at full text: $(h vote-summary fulltext A)"
+run_ok export_fb "$SRMA" review screen export --stage fulltext --reviewer B -o b_full.csv \
+  --project "$P"
+h blind b_full.csv NOTE-OF-A
+h fill b_full.csv b_full_done.csv fulltext B NOTE-OF-B
+run_ok import_fb "$SRMA" review screen import b_full_done.csv --reviewer B --project "$P"
+expect_in import_fb.out "Recorded $N_FT reviewer votes by B at full text"
+
+N_FC=$(python3 -c 'import json; print(len(json.load(open("plan.json"))["fulltext"]["C"]))')
+run_ok conflicts_f "$SRMA" review screen conflicts --stage fulltext -o c_full.csv --project "$P"
+expect_in conflicts_f.out "Wrote $N_FC conflicts at full text to c_full.csv"
+h conflicts c_full.csv fulltext
+h fill c_full.csv c_full_done.csv fulltext C
+run_ok adjudicate_f "$SRMA" review adjudicate c_full_done.csv --reviewer C --project "$P"
+expect_in adjudicate_f.out "Recorded $N_FC adjudicator votes by C at full text"
+DEC_ALL=$((DEC_T + 2 * N_FT + N_FC))
+expect_totals "after full-text screening" "$N_ALL 2 $DEC_ALL"
+
+# ---- 5. status, agreement, PRISMA, check -------------------------------------------------------
+echo "== status"
+run_ok status "$SRMA" review status --project "$P"
+expect_in status.out "de-duplication: $N_DUP removed, 0 pairs await a verdict"
+read -r ti te _ < <(h outcome-counts title)
+open_none="0 in conflict, 0 awaiting a second reviewer, 0 unscreened"
+expect_in status.out \
+  "title/abstract: $N_SCREEN records; $ti included, $te excluded, 0 unavailable, $open_none"
+read -r f_inc f_exc f_una < <(h outcome-counts fulltext)
+expect_in status.out \
+  "full text: $ti records; $f_inc included, $f_exc excluded, $f_una unavailable, $open_none"
+
+echo "== agreement"
+run_ok agreement "$SRMA" review agreement --json --project "$P"
+h agreement agreement.out
+
+echo "== PRISMA"
+run_ok prisma "$SRMA" review prisma --json --project "$P"
+h prisma prisma.out "$N_PUBMED" "$N_EMBASE"
+[[ ! -s prisma.err ]] || { cat prisma.err >&2; fail "prisma warned: the counts should add up"; }
+ok "prisma printed no warning"
+run_ok prisma_svg "$SRMA" review prisma -o prisma.svg --project "$P"
+run_ok prisma_png "$SRMA" review prisma -o prisma.png --project "$P"
+if [[ ! -s prisma.svg ]] || ! grep -q '<svg' prisma.svg; then
+  fail "prisma.svg is missing, empty or not SVG"
+fi
+ok "prisma.svg: $(wc -c <prisma.svg) bytes of SVG"
+[[ -s prisma.png && $(head -c 8 prisma.png | od -An -tx1 | tr -d ' \n') == 89504e470d0a1a0a ]] ||
+  fail "prisma.png is missing, empty or not PNG"
+ok "prisma.png: $(wc -c <prisma.png) bytes of PNG"
+
+echo "== check"
+run_ok check "$SRMA" review check --project "$P"
+expect_in check.out "$N_ALL records in 2 batches, $DEC_ALL decisions"
+expect_in check.out "SQLite integrity check: ok"
+expect_in check.out "all invariants hold"
+
+echo "PASS: review end-to-end"
