@@ -188,8 +188,7 @@ class State:
     def __init__(self, fixture_records: int, per_file: int):
         self.fixture_records = fixture_records
         self.per_file = per_file
-        self.generated_batches = 0
-        self.dedup_runs = 0
+        self.generated_batches = 0  # generated files whose import committed
         self.votes: dict[str, set[tuple[int, str]]] = {}  # reviewer -> {(record, vote)}
 
 
@@ -214,9 +213,11 @@ def verify(project: Project, state: State, label: str) -> None:
            f"{sum(r[3] for r in rows)} in {len(rows)}")
     n_total = project.query("SELECT COUNT(*) FROM record")[0][0]
     expect(n_total == records, f"{label}: {n_total} records in the database, check says {records}")
-    expect((records - state.fixture_records) % state.per_file == 0,
-           f"{label}: {records} records are not the fixtures' {state.fixture_records} plus whole "
-           f"batches of {state.per_file}")
+    want = state.fixture_records + state.per_file * state.generated_batches
+    expect(records == want and batches == 2 + state.generated_batches,
+           f"{label}: {records} records in {batches} batches, expected the fixtures' "
+           f"{state.fixture_records} plus {state.generated_batches} whole batches of "
+           f"{state.per_file} = {want}")
     status = project.run_ok("status").stdout
     listed = re.findall(r"^  batch (\d+): (\d+) records from ", status, re.M)
     expect([(int(a), int(b)) for a, b in listed] == [(r[0], r[3]) for r in rows],
@@ -276,6 +277,7 @@ def main() -> int:
             expect(r.returncode == 0 and "all invariants hold" in r.stdout,
                    f"{label}: `srma review check` right after the kill exited with "
                    f"{r.returncode}:\n{r.stdout}{r.stderr}")
+
         kinds = ["import", "dedup", "screen"]
         for rnd in range(a.rounds):
             kind = kinds[rnd % 3]
@@ -291,8 +293,8 @@ def main() -> int:
                 present = project.query("SELECT records FROM import_batch WHERE file = ?",
                                         (str(path),))
                 committed = bool(present)
-                # The check of whole batches must hold whether or not the batch is there.
-                state.generated_batches += 1 if committed else 0
+                if committed:
+                    state.generated_batches += 1
                 verify(project, state, label)
                 r = killer.timed(kind, lambda: project.run("import", str(path), "--source",
                                                            "Generated"), full=not committed)
