@@ -516,9 +516,14 @@ expect_totals "after A's title votes" "$N_ALL 2 $N_SCREEN"
 run_ok export_a2 "$SRMA" review screen export --reviewer A -o a_title_again.csv --project "$P"
 expect_in export_a2.out "Wrote 0 records for A"
 
-run_ok export_b "$SRMA" review screen export --reviewer B -o b_title.csv --project "$P"
+run_ok export_b "$SRMA" review screen export --reviewer B -o b_title.csv --html b_title.html \
+  --project "$P"
 expect_in export_b.out "Wrote $N_SCREEN records for B"
 h blind b_title.csv NOTE-OF-A
+if grep -q 'NOTE-OF-A\|Reviewer: <b>A</b>' b_title.html; then
+  fail "b_title.html shows A's notes or names A as the reviewer"
+fi
+expect_in b_title.html "Reviewer: <b>B</b>"
 h fill b_title.csv b_title_done.csv title B NOTE-OF-B
 run_ok import_b "$SRMA" review screen import b_title_done.csv --reviewer B --project "$P"
 expect_in import_b.out "Recorded $N_SCREEN reviewer votes by B at title/abstract"
@@ -615,5 +620,26 @@ run_ok check "$SRMA" review check --project "$P"
 expect_in check.out "$N_ALL records in 2 batches, $DEC_ALL decisions"
 expect_in check.out "SQLite integrity check: ok"
 expect_in check.out "all invariants hold"
+
+echo "== a --stage that contradicts the sheet's stage column"
+# A title sheet imported with --stage fulltext must be refused, not recorded at the title stage
+# under the option's nose (`screen import --help`: "--stage ... default: the sheet's stage
+# column").
+run_ok export_d "$SRMA" review screen export --reviewer D -o d_title.csv --project "$P"
+python3 - <<'PY'
+import csv
+rows = list(csv.reader(open("d_title.csv", newline="")))
+rows[1][rows[0].index("decision")] = "include"
+csv.writer(open("d_title.csv", "w", newline=""), lineterminator="\n").writerows(rows[:2])
+PY
+rc=0
+"$SRMA" review screen import d_title.csv --reviewer D --stage fulltext --project "$P" \
+  >stage_mismatch.out 2>stage_mismatch.err || rc=$?
+if [[ $rc -eq 0 ]]; then
+  cat stage_mismatch.out >&2
+  fail "a title sheet imported with --stage fulltext was accepted (exit 0) instead of refused"
+fi
+ok "stage_mismatch: exit $rc ($(cat stage_mismatch.err))"
+expect_totals "after a sheet whose stage contradicts --stage" "$N_ALL 2 $DEC_ALL"
 
 echo "PASS: review end-to-end"
