@@ -58,7 +58,7 @@ struct review_args {
   bool review = false;
   std::string verdicts;
   // screening
-  std::string stage = "title";
+  std::string stage;  // "" = title for export/conflicts; the sheet's own stage for imports
   std::string reviewer;
   std::string output;
   std::string html;
@@ -78,7 +78,7 @@ error usage_error(std::string message) {
 }
 
 expected<pj::stage> stage_of(const std::string& text) {
-  auto s = pj::parse_stage(text);
+  auto s = pj::parse_stage(text.empty() ? std::string("title") : text);
   if (!s) {
     return unexpected(
         usage_error(fmt::format("--stage is '{}', but must be title or fulltext", text)));
@@ -145,10 +145,12 @@ json dedup_json(const pj::project_dedup& d, const std::vector<pj::stored_record>
     return records[static_cast<std::size_t>(id - records.front().id)].label();
   };
   json groups = json::array();
+  json group_records = json::array();  // the project's record numbers, kept record first
   for (const auto& g : d.groups) {
     json ids = json::array();
     for (const auto id : g) ids.push_back(label(id));
     groups.push_back(ids);
+    group_records.push_back(g);
   }
   json uncertain = json::array();
   for (const auto& u : d.pending()) uncertain.push_back({label(u.a), label(u.b), u.score});
@@ -156,11 +158,9 @@ json dedup_json(const pj::project_dedup& d, const std::vector<pj::stored_record>
   for (const auto& s : d.removed_by_source) {
     by_source.push_back({{"kept", s.kept}, {"removed", s.removed}, {"count", s.count}});
   }
-  return json{{"groups", groups},
-              {"uncertain", uncertain},
-              {"records", d.records},
-              {"removed", d.removed},
-              {"removed_by_source", by_source}};
+  return json{{"groups", groups},       {"group_records", group_records},
+              {"uncertain", uncertain}, {"records", d.records},
+              {"removed", d.removed},   {"removed_by_source", by_source}};
 }
 
 void print_dedup(const pj::project_dedup& d) {
@@ -386,12 +386,22 @@ int import_votes(const review_args& a, pj::role r) {
   auto sheet = pj::read_decision_sheet(*csv);
   if (!sheet) return report_error(sheet.error());
   pj::stage s = pj::stage::title;
-  if (sheet->sheet_stage) {
-    s = *sheet->sheet_stage;
-  } else {
+  if (!a.stage.empty()) {
     auto given = stage_of(a.stage);
     if (!given) return report_error(given.error());
+    if (sheet->sheet_stage && *sheet->sheet_stage != *given) {
+      return report_error({errc::project_bad_sheet,
+                           fmt::format("the sheet is for the {} stage, but --stage says {}",
+                                       to_string(*sheet->sheet_stage), to_string(*given)),
+                           {a.file, 0, 0},
+                           {}});
+    }
     s = *given;
+  } else if (sheet->sheet_stage) {
+    s = *sheet->sheet_stage;
+  } else {
+    return report_error(usage_error(
+        fmt::format("{} has no stage column: say which stage it is with --stage", a.file)));
   }
   auto summary = pj::record_votes(*p, s, sheet->votes, a.reviewer, r, a.file);
   if (!summary) return report_error(summary.error());
@@ -822,6 +832,12 @@ int run_export_analysis(const review_args& a) {
   if (!p) return report_error(p.error());
   auto t = pj::analysis_table(*p, nos_options_of(a));
   if (!t) return report_error(t.error());
+  if (auto x = pj::extraction_state(*p); x && !x->discrepancies().empty()) {
+    fmt::print(stderr,
+               "srma: warning: {} extracted values are left empty because the extractors "
+               "disagree (srma review extract discrepancies)\n",
+               x->discrepancies().size());
+  }
   if (auto ok = write_file_atomic(a.output, format_csv(*t)); !ok) return report_error(ok.error());
   fmt::print("Wrote {} studies to {} (the columns srma pool reads)\n", t->rows.size(), a.output);
   return exit_code::ok;
@@ -960,7 +976,11 @@ void add_review_command(CLI::App& app, std::function<int()>& action) {
   nos->add_option("--dpi", a->dpi, "PNG resolution (default 150)");
   add_nos_options(nos);
   add_project_option(nos, *a);
-  bind(nos, run_nos);
+  // `nos` alone makes the table; its export/import subcommands set their own action (CLI11 runs
+  // the parent's callback after the subcommand's, so it must not overwrite theirs).
+  nos->callback([&action, a, nos] {
+    if (nos->get_subcommands().empty()) action = [a] { return run_nos(*a); };
+  });
   auto* nexp = nos->add_subcommand("export", "Write a reviewer's NOS sheet");
   nexp->add_option("--reviewer", a->reviewer, "The reviewer")->required();
   nexp->add_option("-o,--output", a->output, "CSV sheet to fill")->required();

@@ -117,7 +117,25 @@ expected<csv_table> analysis_table(const review_project& project,
                                 : std::string_view());
     t.rows.push_back(std::move(row));
   }
-  return t;
+  // Columns no study filled say nothing: leave them out (the study column stays).
+  std::vector<bool> keep(t.header.size(), false);
+  keep[0] = true;
+  for (const auto& r : t.rows) {
+    for (std::size_t j = 1; j < r.fields.size(); ++j) keep[j] = keep[j] || !r.fields[j].empty();
+  }
+  csv_table out;
+  for (std::size_t j = 0; j < t.header.size(); ++j) {
+    if (keep[j]) out.header.push_back(t.header[j]);
+  }
+  for (const auto& r : t.rows) {
+    csv_row row;
+    row.line = r.line;
+    for (std::size_t j = 0; j < r.fields.size(); ++j) {
+      if (keep[j]) row.fields.push_back(r.fields[j]);
+    }
+    out.rows.push_back(std::move(row));
+  }
+  return out;
 }
 
 std::string format_table(const csv_table& table, std::string_view format, std::string_view title) {

@@ -423,19 +423,22 @@ expected<plan> parse_plan(std::string_view text, const std::string& path) {
     SRMA_TRY(r.get("authors", p.authors));
     SRMA_TRY(r.get("question", p.question));
     SRMA_TRY(r.get("citation", p.citation));
-    SRMA_TRY(r.finish({"title", "authors", "question", "citation"}));
+    SRMA_TRY(r.get("project", p.project));
+    SRMA_TRY(r.finish({"title", "authors", "question", "citation", "project"}));
   }
   // [data]
   auto data_t = table_at("data");
   if (!data_t) return unexpected(data_t.error());
-  if (!*data_t) {
+  if (!*data_t && p.project.empty()) {
     return fail(errc::plan_missing_key,
-                "the plan has no [data] table; expected [data] with file = \"...\"", {path, 1, 0});
+                "the plan has no [data] table; expected [data] with file = \"...\" (or "
+                "[review] project = \"...\")",
+                {path, 1, 0});
   }
-  {
+  if (*data_t) {
     table_reader r(**data_t, "[data]", path);
     SRMA_TRY(r.get("file", p.data_file));
-    if (p.data_file.empty()) {
+    if (p.data_file.empty() && p.project.empty()) {
       return fail(errc::plan_missing_key, "[data] needs file = \"<studies>.csv\"",
                   {path, r.line(), 0});
     }

@@ -23,6 +23,11 @@
 #include "srma/util/error_ids.hpp"
 #include "srma/util/text.hpp"
 #include "srma/util/version.hpp"
+#ifdef SRMA_HAVE_PROJECT
+#include "srma/project/prisma.hpp"
+#include "srma/project/project.hpp"
+#include "srma/project/tables.hpp"
+#endif
 
 namespace srma {
 namespace detail {
@@ -56,18 +61,45 @@ std::string how_to_enter(const std::string& file) {
 
 }  // namespace
 
+// The studies of a review project as the CSV `srma review export-analysis` writes.
+expected<std::string> project_studies_csv(const plan& p) {
+#ifdef SRMA_HAVE_PROJECT
+  auto project = project::review_project::open(p.resolve(p.project));
+  if (!project) return unexpected(project.error());
+  review::nos_options o;
+  o.high_from = p.nos_high;
+  auto t = project::analysis_table(*project, o);
+  if (!t) return unexpected(t.error());
+  return format_csv(*t);
+#else
+  return fail(errc::plan_bad_choice,
+              "[review] project needs srma built with the review project (SRMA_BUILD_PROJECT)",
+              {p.path, 0, 0});
+#endif
+}
+
 expected<const loaded_data*> run_context::load(const std::string& file_as_written) {
-  const std::string path = p.resolve(file_as_written);
+  // No data file but a project: the studies come from the project.
+  const bool from_project = file_as_written.empty() && !p.project.empty();
+  const std::string path = from_project ? p.resolve(p.project) + "/" + "studies (review project)"
+                                        : p.resolve(file_as_written);
   if (auto it = data.find(path); it != data.end()) return &it->second;
   bool ok = false;
-  const std::string bytes = read_bytes(path, ok);
-  if (!ok)
-    return fail(errc::csv_unreadable, "cannot open the data file (does it exist?)", {path, 0, 0});
+  std::string bytes;
+  if (from_project) {
+    auto text = project_studies_csv(p);
+    if (!text) return unexpected(text.error());
+    bytes = std::move(*text);
+  } else {
+    bytes = read_bytes(path, ok);
+    if (!ok)
+      return fail(errc::csv_unreadable, "cannot open the data file (does it exist?)", {path, 0, 0});
+  }
   auto csv = parse_csv(bytes, path);
   if (!csv) return unexpected(csv.error());
   loaded_data d;
   d.path = path;
-  d.name = file_as_written;
+  d.name = from_project ? p.project : file_as_written;
   d.sha256 = sha256_hex(bytes);
   d.csv = std::move(*csv);
   if (path == p.resolve(p.data_file) && km.empty()) {
@@ -275,13 +307,36 @@ check_outcome evaluate_check(const run_context& ctx, const plan_check& c) {
 // Study selection: the PRISMA 2020 counts, completed where they follow from the others and
 // checked for sums that do not add up.
 expected<std::optional<doc_section>> prisma_section(run_context& ctx) {
-  if (ctx.p.prisma_file.empty()) return std::optional<doc_section>();
-  const std::string path = ctx.p.resolve(ctx.p.prisma_file);
-  auto counts = review::read_prisma_csv(path);
-  if (!counts) return unexpected(counts.error());
-  bool ok = false;
-  const std::string bytes = read_bytes(path, ok);
-  ctx.prisma_sha256 = sha256_hex(bytes);
+  if (ctx.p.prisma_file.empty() && ctx.p.project.empty()) return std::optional<doc_section>();
+  expected<review::prisma_counts> counts = review::prisma_counts{};
+  std::string counts_from = ctx.p.prisma_file;
+  if (!ctx.p.prisma_file.empty()) {
+    const std::string path = ctx.p.resolve(ctx.p.prisma_file);
+    counts = review::read_prisma_csv(path);
+    if (!counts) return unexpected(counts.error());
+    bool ok = false;
+    const std::string bytes = read_bytes(path, ok);
+    ctx.prisma_sha256 = sha256_hex(bytes);
+  } else {
+#ifdef SRMA_HAVE_PROJECT
+    auto project = project::review_project::open(ctx.p.resolve(ctx.p.project));
+    if (!project) return unexpected(project.error());
+    auto flow = project::derive_prisma(*project);
+    if (!flow) return unexpected(flow.error());
+    for (const auto& o : flow->open)
+      ctx.warnings.push_back(fmt::format("{}: {}", ctx.p.project, o));
+    counts = flow->counts;
+    counts_from = ctx.p.project + " (review project)";
+    std::string canon;
+    for (const auto b : review::all_prisma_boxes()) {
+      canon += fmt::format("{}={};", review::prisma_box_id(b), counts->count(b).value_or(-1));
+      for (const auto& e : counts->list(b)) canon += fmt::format("{}:{};", e.name, e.n);
+    }
+    ctx.prisma_sha256 = sha256_hex(canon);
+#else
+    return unexpected(project_studies_csv(ctx.p).error());
+#endif
+  }
   const auto full = review::complete(*counts);
   const auto issues = review::check(full);
   doc_section s{"Study selection", "prisma", 3, {}};
@@ -316,7 +371,7 @@ expected<std::optional<doc_section>> prisma_section(run_context& ctx) {
   s.blocks.push_back(std::move(*fig));
   for (const auto& i : issues) {
     s.blocks.push_back({doc_block::kind::notice, "PRISMA counts: " + i.message});
-    ctx.warnings.push_back(fmt::format("{}: {}", ctx.p.prisma_file, i.message));
+    ctx.warnings.push_back(fmt::format("{}: {}", counts_from, i.message));
   }
   doc_table t;
   t.caption = "PRISMA 2020 flow counts";
@@ -347,10 +402,10 @@ expected<std::optional<doc_section>> prisma_section(run_context& ctx) {
   row("Reports of included studies", full.new_reports, box::new_reports);
   row("Total studies included in review", full.total_studies, box::total_studies);
   row("Studies included in meta-analysis", full.total_studies_ma, box::total_studies_ma);
-  t.note = fmt::format("From {}; boxes marked derived follow from the others.", ctx.p.prisma_file);
+  t.note = fmt::format("From {}; boxes marked derived follow from the others.", counts_from);
   s.blocks.push_back(ctx.table(std::move(t), "prisma"));
   ctx.results["prisma"] = {
-      {"file", ctx.p.prisma_file},
+      {"file", counts_from},
       {"records_identified",
        full.database_results ? nlohmann::json(*full.database_results) : nlohmann::json()},
       {"duplicates", full.duplicates ? nlohmann::json(*full.duplicates) : nlohmann::json()},
@@ -551,8 +606,11 @@ expected<run_summary> run_plan(const plan& p, const run_options& options) {
         "Plan {} (SHA-256 {})", p.path.substr(p.path.find_last_of('/') + 1), sha256_hex(p.text)));
     nlohmann::json dj = nlohmann::json::array();
     if (!ctx.prisma_sha256.empty()) {
-      items.items.push_back(
-          fmt::format("PRISMA counts {} (SHA-256 {})", ctx.p.prisma_file, ctx.prisma_sha256));
+      items.items.push_back(fmt::format("PRISMA counts {} (SHA-256 {})",
+                                        ctx.p.prisma_file.empty()
+                                            ? ctx.p.project + " (review project, counts as text)"
+                                            : ctx.p.prisma_file,
+                                        ctx.prisma_sha256));
     }
     for (const auto& [path, d] : ctx.data) {
       items.items.push_back(fmt::format("Data {} (SHA-256 {})", d.name, d.sha256));

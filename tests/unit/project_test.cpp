@@ -14,9 +14,11 @@
 #include <filesystem>
 #include <fstream>
 #include <functional>
+#include <nlohmann/json.hpp>
 #include <random>
 #include <set>
 
+#include "srma/io/csv.hpp"
 #include "srma/project/dedup.hpp"
 #include "srma/project/extraction.hpp"
 #include "srma/project/prisma.hpp"
@@ -25,6 +27,8 @@
 #include "srma/project/screening.hpp"
 #include "srma/project/tables.hpp"
 #include "srma/review/prisma.hpp"
+#include "srma/run/plan.hpp"
+#include "srma/run/run.hpp"
 
 namespace {
 
@@ -457,6 +461,72 @@ TEST(ReviewProject, ExtractionQualityAndTablesFromTwoReviewers) {
   EXPECT_EQ(t1->header.front(), "Study");
   EXPECT_NE(std::find(t1->header.begin(), t1->header.end(), "Country"), t1->header.end());
   EXPECT_EQ(std::find(t1->header.begin(), t1->header.end(), "Inclusion period"), t1->header.end());
+}
+
+TEST(ReviewProject, PlanTakesStudiesQualityAndCountsFromTheProject) {
+  temp_dir dir;
+  auto p = pj::review_project::init(dir.path / "proj", {.screeners = 1});
+  ASSERT_TRUE(p);
+  generator gen(11);
+  std::string nbib;
+  for (int i = 0; i < 4; ++i) nbib += as_medline(gen.make(i));
+  write(dir.path / "r.nbib", nbib);
+  ASSERT_TRUE(pj::import_records(*p, (dir.path / "r.nbib").string(), {.source = "PubMed"}));
+  ASSERT_TRUE(pj::run_dedup(*p));
+  std::vector<pj::vote_input> all = {{1, pj::vote::include, "", "", 0},
+                                     {2, pj::vote::include, "", "", 0},
+                                     {3, pj::vote::include, "", "", 0},
+                                     {4, pj::vote::exclude, "", "", 0}};
+  ASSERT_TRUE(pj::record_votes(*p, pj::stage::title, all, "A", pj::role::reviewer, "s"));
+  all.pop_back();
+  ASSERT_TRUE(pj::record_votes(*p, pj::stage::fulltext, all, "A", pj::role::reviewer, "s"));
+  // Hazard ratios of three made-up studies (values only need to be valid).
+  ASSERT_TRUE(pj::record_extraction(*p,
+                                    {{1, "study", "Ames 2001", 2},
+                                     {1, "hr", "0.6", 2},
+                                     {1, "lower", "0.4", 2},
+                                     {1, "upper", "0.9", 2},
+                                     {2, "study", "Berg 2005", 3},
+                                     {2, "hr", "0.8", 3},
+                                     {2, "lower", "0.6", 3},
+                                     {2, "upper", "1.07", 3},
+                                     {3, "study", "Cole 2010", 4},
+                                     {3, "hr", "0.5", 4},
+                                     {3, "lower", "0.3", 4},
+                                     {3, "upper", "0.83", 4}},
+                                    "A", true, "x.csv"));
+  auto exported = pj::analysis_table(*p);
+  ASSERT_TRUE(exported);
+  ASSERT_TRUE(srma::write_csv(*exported, (dir.path / "studies.csv").string()));
+  const std::string tail =
+      "[data]\nmeasure = \"HR\"\n\n[[analysis]]\nid = \"main\"\ntype = \"pool\"\n";
+  write(dir.path / "from_project.toml", "[review]\nproject = \"proj\"\n\n" + tail);
+  write(dir.path / "from_file.toml",
+        "[data]\nfile = \"studies.csv\"\nmeasure = \"HR\"\n\n[[analysis]]\nid = \"main\"\ntype = "
+        "\"pool\"\n");
+  auto results = [&](const std::string& plan_file, const std::string& out) {
+    auto plan = srma::read_plan((dir.path / plan_file).string());
+    EXPECT_TRUE(plan) << plan.error().what();
+    srma::run_options o;
+    o.output_dir = (dir.path / out).string();
+    auto r = srma::run_plan(*plan, o);
+    EXPECT_TRUE(r) << r.error().what();
+    std::ifstream in(r->json_path);
+    return nlohmann::json::parse(in);
+  };
+  const auto a = results("from_project.toml", "out1");
+  const auto b = results("from_file.toml", "out2");
+  ASSERT_TRUE(a.contains("prisma"));
+  EXPECT_EQ(a["prisma"]["records_identified"], 4);
+  EXPECT_EQ(a["prisma"]["records_excluded"], 1);
+  EXPECT_EQ(a["prisma"]["studies_included"], 3);
+  EXPECT_FALSE(b.contains("prisma"));
+  // The pooled result from the project equals the one from its exported CSV.
+  EXPECT_EQ(a["analyses"].dump(), b["analyses"].dump());
+  // Without [data] file and without a project the plan is refused.
+  auto none = srma::parse_plan("[[analysis]]\nid = \"main\"\ntype = \"pool\"\n", "p.toml");
+  ASSERT_FALSE(none);
+  EXPECT_EQ(none.error().id, srma::errc::plan_missing_key);
 }
 
 }  // namespace

@@ -29,7 +29,8 @@ namespace srma::project {
 [[nodiscard]] expected<csv_table> table1(const review_project& project,
                                          const review::nos_options& options = {});
 
-/// The table `srma pool` reads (column names are the form's field names).
+/// The table `srma pool` reads (column names are the form's field names; columns no study
+/// filled are left out).
 [[nodiscard]] expected<csv_table> analysis_table(const review_project& project,
                                                  const review::nos_options& options = {});
 

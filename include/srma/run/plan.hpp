@@ -154,6 +154,9 @@ struct plan {
 
   // [review]
   std::string title, authors, question, citation;
+  /// A review project folder (`srma review init`): studies, quality and PRISMA counts come from
+  /// it. [data] file and [prisma] file may then be left out.
+  std::string project;
   // [data]
   std::string data_file;
   read_options reading;  ///< measure, effect columns, missing-estimate policy.
