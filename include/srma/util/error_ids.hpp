@@ -114,18 +114,18 @@ inline constexpr char survival_no_convergence[] = "srma.survival.E906";
 inline constexpr char survival_bad_options[] = "srma.survival.E907";
 
 // ---- srma.project: the review project (SQLite) -------------------------------------------------
-inline constexpr char project_unreadable[] = "srma.project.E661";   ///< no project, cannot open
-inline constexpr char project_exists[] = "srma.project.E662";       ///< init over a project
-inline constexpr char project_newer[] = "srma.project.E663";        ///< schema from a newer srma
-inline constexpr char project_corrupt[] = "srma.project.E664";      ///< integrity check failed
-inline constexpr char project_database[] = "srma.project.E665";     ///< SQLite refused (disk, lock)
-inline constexpr char project_reimport[] = "srma.project.E666";     ///< same file imported before
-inline constexpr char project_bad_sheet[] = "srma.project.E667";    ///< decision sheet: file:line:col
+inline constexpr char project_unreadable[] = "srma.project.E661";  ///< no project, cannot open
+inline constexpr char project_exists[] = "srma.project.E662";      ///< init over a project
+inline constexpr char project_newer[] = "srma.project.E663";       ///< schema from a newer srma
+inline constexpr char project_corrupt[] = "srma.project.E664";     ///< integrity check failed
+inline constexpr char project_database[] = "srma.project.E665";    ///< SQLite refused (disk, lock)
+inline constexpr char project_reimport[] = "srma.project.E666";    ///< same file imported before
+inline constexpr char project_bad_sheet[] = "srma.project.E667";  ///< decision sheet: file:line:col
 inline constexpr char project_unknown_record[] = "srma.project.E668";
 inline constexpr char project_not_deduplicated[] = "srma.project.E669";
-inline constexpr char project_bad_reason[] = "srma.project.E670";   ///< not in the project's list
-inline constexpr char project_bad_option[] = "srma.project.E671";   ///< names, settings
-inline constexpr char project_not_eligible[] = "srma.project.E672"; ///< record not at this stage
-inline constexpr char project_bad_form[] = "srma.project.E673";     ///< extraction or NOS sheet
+inline constexpr char project_bad_reason[] = "srma.project.E670";    ///< not in the project's list
+inline constexpr char project_bad_option[] = "srma.project.E671";    ///< names, settings
+inline constexpr char project_not_eligible[] = "srma.project.E672";  ///< record not at this stage
+inline constexpr char project_bad_form[] = "srma.project.E673";      ///< extraction or NOS sheet
 
 }  // namespace srma::errc
