@@ -19,6 +19,8 @@
 #include <set>
 
 #include "srma/io/csv.hpp"
+#include "srma/plot/output.hpp"
+#include "srma/plot/prisma.hpp"
 #include "srma/project/dedup.hpp"
 #include "srma/project/extraction.hpp"
 #include "srma/project/prisma.hpp"
@@ -300,6 +302,19 @@ TEST(ReviewProject, SeedFlowReEnactedFromRecordedDecisions) {
   EXPECT_EQ(c.new_reports, 11);
   EXPECT_EQ(c.new_studies, 11);
   EXPECT_TRUE(srma::review::check(srma::review::complete(c)).empty());
+  // The article's diagram, drawn from these counts: every box of its figure 1 is there.
+  auto fig = srma::plot::draw_prisma(c, {.complete = false});
+  ASSERT_TRUE(fig) << fig.error().what();
+  const std::string svg = srma::plot::render_svg(*fig);
+  // (The diagram writes "n = " with no-break spaces and thousands with a comma.)
+  for (const char* box : {"Databases (n = 1,525)", "PubMed (n = 700)", "Embase (n = 825)",
+                          "(n = 203)", "Records screened (n = 1,322)",
+                          "Records excluded (n = 1,282)", "Reports sought for retrieval (n = 40)",
+                          "Single-arm study (n = 29)", "Studies included in review (n = 11)"}) {
+    std::string text(box);
+    text.replace(text.find("n = "), 4, "n\u00a0=\u00a0");
+    EXPECT_NE(svg.find(text), std::string::npos) << box;
+  }
 
   auto chk = pj::check(*p);
   ASSERT_TRUE(chk);
