@@ -109,7 +109,7 @@ int run_import(const review_args& a) {
   if (!p) return report_error(p.error());
   pj::import_options o;
   o.source = a.source;
-  o.kind = a.is_register ? pj::source_kind::register_ : pj::source_kind::database;
+  o.kind = a.is_register ? pj::source_kind::trial_register : pj::source_kind::database;
   if (!a.format.empty()) {
     auto f = parse_record_format(a.format);
     if (!f) {

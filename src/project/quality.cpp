@@ -16,8 +16,6 @@
 namespace srma::project {
 namespace {
 
-using review::nos_item_id;
-
 struct item_values {
   std::map<std::string, std::string> by_reviewer;
   std::optional<std::string> consensus;

@@ -69,7 +69,7 @@ std::string_view to_string(source_kind k) {
 
 std::optional<source_kind> parse_source_kind(std::string_view text) {
   if (text == "database") return source_kind::database;
-  if (text == "register") return source_kind::register_;
+  if (text == "register") return source_kind::trial_register;
   return std::nullopt;
 }
 

@@ -27,7 +27,7 @@
 namespace srma::project {
 
 /// Where records came from, as PRISMA 2020 counts them.
-enum class source_kind { database, register_ };
+enum class source_kind { database, trial_register };
 /// "database", "register".
 [[nodiscard]] std::string_view to_string(source_kind k);
 [[nodiscard]] std::optional<source_kind> parse_source_kind(std::string_view text);
