@@ -176,20 +176,9 @@ expected<std::vector<extraction_entry>> read_extraction_sheet(const csv_table& c
   std::vector<extraction_entry> out;
   for (std::size_t i = 0; i < csv.rows.size(); ++i) {
     const auto& row = csv.rows[i];
-    const auto& id_text = row.fields[static_cast<std::size_t>(id_col)];
-    std::int64_t id = 0;
-    std::size_t used = 0;
-    try {
-      id = std::stoll(id_text, &used);
-    } catch (const std::exception&) {
-      used = 0;
-    }
-    if (used == 0 || used != id_text.size() || id <= 0) {
-      return fail(
-          errc::project_bad_sheet,
-          fmt::format("record_id is '{}', but must be the project's record number", id_text),
-          csv.where(i, static_cast<std::size_t>(id_col)));
-    }
+    auto number = detail::sheet_record_number(csv, i, id_col);
+    if (!number) return unexpected(number.error());
+    const std::int64_t id = *number;
     for (const auto& [col, name] : fields) {
       std::string v = row.fields[static_cast<std::size_t>(col)];
       const auto b = v.find_first_not_of(" \t");

@@ -159,6 +159,29 @@ std::string trimmed(const std::string& s) {
 }  // namespace
 
 namespace detail {
+std::optional<std::int64_t> parse_record_number(std::string_view text) {
+  const auto b = text.find_first_not_of(" \t");
+  if (b == std::string_view::npos) return std::nullopt;
+  text = text.substr(b, text.find_last_not_of(" \t") - b + 1);
+  if (text.starts_with('#')) text.remove_prefix(1);
+  if (text.empty() || text.size() > 17) return std::nullopt;
+  std::int64_t id = 0;
+  for (const char c : text) {
+    if (c < '0' || c > '9') return std::nullopt;
+    id = id * 10 + (c - '0');
+  }
+  if (id <= 0) return std::nullopt;
+  return id;
+}
+
+expected<std::int64_t> sheet_record_number(const csv_table& csv, std::size_t row, int column) {
+  const auto& text = csv.rows[row].fields[static_cast<std::size_t>(column)];
+  if (auto id = parse_record_number(text)) return *id;
+  return fail(errc::project_bad_sheet,
+              fmt::format("record_id is '{}', but must be the project's record number", text),
+              csv.where(row, static_cast<std::size_t>(column)));
+}
+
 std::string now_utc() {
   const auto t = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
   std::tm tm{};

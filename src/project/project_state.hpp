@@ -1,10 +1,14 @@
 // The state behind a review_project handle, and helpers shared by the project layer's sources.
 #pragma once
 
+#include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <string>
+#include <string_view>
 
 #include "sqlite.hpp"
+#include "srma/io/csv.hpp"
 #include "srma/project/project.hpp"
 
 namespace srma::project::detail {
@@ -14,6 +18,14 @@ struct project_state {
   std::filesystem::path dir;
   project_settings settings;
 };
+
+/// A record number on a sheet: "12" or "#12" (as printed), surrounding blanks ignored; empty
+/// unless it is a whole number above 0.
+[[nodiscard]] std::optional<std::int64_t> parse_record_number(std::string_view text);
+
+/// The row's record_id cell as a record number, or srma.project.E667 at its line and column.
+[[nodiscard]] expected<std::int64_t> sheet_record_number(const csv_table& csv, std::size_t row,
+                                                         int column);
 
 /// Now, as ISO 8601 UTC with seconds ("2026-12-01T10:42:07Z").
 [[nodiscard]] std::string now_utc();

@@ -162,20 +162,9 @@ expected<std::size_t> record_quality(review_project& project, const csv_table& c
   std::size_t stored = 0;
   for (std::size_t i = 0; i < csv.rows.size(); ++i) {
     const auto& row = csv.rows[i];
-    const auto& id_text = row.fields[static_cast<std::size_t>(id_col)];
-    std::int64_t id = 0;
-    std::size_t used = 0;
-    try {
-      id = std::stoll(id_text, &used);
-    } catch (const std::exception&) {
-      used = 0;
-    }
-    if (used == 0 || used != id_text.size() || id <= 0) {
-      return fail(
-          errc::project_bad_sheet,
-          fmt::format("record_id is '{}', but must be the project's record number", id_text),
-          csv.where(i, static_cast<std::size_t>(id_col)));
-    }
+    auto number = detail::sheet_record_number(csv, i, id_col);
+    if (!number) return unexpected(number.error());
+    const std::int64_t id = *number;
     if (std::find(state->records.begin(), state->records.end(), id) == state->records.end()) {
       return fail(errc::project_not_eligible,
                   fmt::format("record {} is not a study included at full text", id),

@@ -225,7 +225,7 @@ expected<std::vector<screening_item>> screening_queue(const review_project& proj
   if (!ids) return unexpected(ids.error());
   auto votes = standing_votes(project.state().db, s);
   if (!votes) return unexpected(votes.error());
-  std::vector<std::int64_t> todo;
+  std::vector<std::int64_t> undecided;
   for (const auto id : *ids) {
     bool voted = false;
     if (auto it = votes->find(id); it != votes->end()) {
@@ -233,9 +233,9 @@ expected<std::vector<screening_item>> screening_queue(const review_project& proj
         if (v.who == reviewer && v.r == role::reviewer) voted = true;
       }
     }
-    if (!voted) todo.push_back(id);
+    if (!voted) undecided.push_back(id);
   }
-  auto records = load_records(project, todo);
+  auto records = load_records(project, undecided);
   if (!records) return unexpected(records.error());
   std::vector<screening_item> out;
   out.reserve(records->size());
@@ -296,18 +296,9 @@ expected<decision_sheet> read_decision_sheet(const csv_table& csv) {
       sheet.sheet_stage = st;
     }
     if (id_text.empty() && decision_text.empty()) continue;
-    // Ids may be written "#12" (as on the printed sheet) or "12".
-    std::string digits = id_text.starts_with('#') ? id_text.substr(1) : id_text;
-    std::int64_t id = 0;
-    bool ok = !digits.empty() && digits.size() < 18;
-    for (const char c : digits) ok = ok && std::isdigit(static_cast<unsigned char>(c)) != 0;
-    if (ok) id = std::stoll(digits);
-    if (!ok || id <= 0) {
-      return fail(
-          errc::project_bad_sheet,
-          fmt::format("record_id is '{}', but must be the project's record number", id_text),
-          csv.where(i, static_cast<std::size_t>(id_col)));
-    }
+    auto number = detail::sheet_record_number(csv, i, id_col);
+    if (!number) return unexpected(number.error());
+    const std::int64_t id = *number;
     if (decision_text.empty()) {
       ++sheet.blank;
       continue;

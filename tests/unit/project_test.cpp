@@ -18,6 +18,7 @@
 #include <random>
 #include <set>
 
+#include "project/project_state.hpp"
 #include "srma/io/csv.hpp"
 #include "srma/plot/output.hpp"
 #include "srma/plot/prisma.hpp"
@@ -542,6 +543,22 @@ TEST(ReviewProject, PlanTakesStudiesQualityAndCountsFromTheProject) {
   auto none = srma::parse_plan("[[analysis]]\nid = \"main\"\ntype = \"pool\"\n", "p.toml");
   ASSERT_FALSE(none);
   EXPECT_EQ(none.error().id, srma::errc::plan_missing_key);
+}
+
+TEST(ReviewProject, RecordNumbersOnSheets) {
+  using srma::project::detail::parse_record_number;
+  EXPECT_EQ(parse_record_number("12"), 12);
+  EXPECT_EQ(parse_record_number(" #7 "), 7);
+  for (const char* bad : {"", "#", "0", "-3", "1.5", "12a", "1 2", "99999999999999999999"}) {
+    EXPECT_FALSE(parse_record_number(bad)) << bad;
+  }
+  auto csv = srma::parse_csv("record_id,decision\n3,include\nabc,exclude\n", "s.csv");
+  ASSERT_TRUE(csv);
+  auto sheet = pj::read_decision_sheet(*csv);
+  ASSERT_FALSE(sheet);
+  EXPECT_EQ(sheet.error().what(),
+            "[srma.project.E667] s.csv:3:1: record_id is 'abc', but must be the project's record "
+            "number");
 }
 
 }  // namespace
