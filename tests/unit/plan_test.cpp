@@ -112,7 +112,7 @@ TEST(plan_test, invalid_values_and_missing_keys) {
             "REML, ML, PM, HS, SJ, HE, EB");
   EXPECT_EQ(error_of("[review]\ntitle = \"x\"\n"),
             "[srma.plan.E706] dir/plan.toml:1: the plan has no [data] table; expected [data] "
-            "with file = \"...\"");
+            "with file = \"...\" (or [review] project = \"...\")");
   EXPECT_EQ(error_of("[data]\nfile = \"a.csv\"\n[[analysis]]\ntype = \"subgroup\"\n"),
             "[srma.plan.E706] dir/plan.toml:3: a subgroup analysis needs by = \"<column>\"");
   EXPECT_EQ(error_of("[data]\nfile = \"a.csv\"\n[[analysis]]\ntype = \"forest\"\n"),
