@@ -119,21 +119,15 @@ expected<std::optional<doc_section>> km_section(run_context& ctx) {
   // The check figure of each study: the reconstructed curves over the digitised points.
   for (const auto& k : ctx.km) {
     const auto& a = k.result.analysis;
-    plot::km_plot_content c;
-    c.cox = a.cox;
-    c.logrank = a.logrank;
-    c.treatment = a.treatment;
-    c.control = a.control;
-    for (const auto& arm : a.arms) {
-      plot::km_arm_curve curve{arm.name, arm.curve, {}, {}};
+    plot::km_plot_content c = plot::km_plot_from(a);
+    for (auto& curve : c.arms) {
       for (const auto& in : k.input) {
-        if (in.name != arm.name) continue;
+        if (in.name != curve.name) continue;
         auto clean = clean_curve(in.curve);
         if (!clean) return unexpected(clean.error());
         curve.digitised_time = std::move(clean->time);
         curve.digitised_survival = std::move(clean->survival);
       }
-      c.arms.push_back(std::move(curve));
     }
     plot::km_plot_options o;
     o.title = k.spec->study;
