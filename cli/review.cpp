@@ -34,6 +34,7 @@
 #include "srma/project/screening.hpp"
 #include "srma/project/tables.hpp"
 #include "srma/util/error_ids.hpp"
+#include "srma/util/text.hpp"
 
 namespace srma::cli {
 namespace {
@@ -291,29 +292,6 @@ int run_dedup(const review_args& a) {
 
 // ---- screening ----------------------------------------------------------------------------------
 
-std::string html_escape(std::string_view s) {
-  std::string out;
-  for (const char c : s) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
-
 std::string sheet_html(const std::vector<pj::screening_item>& items, pj::stage s,
                        const std::string& reviewer, const std::vector<std::string>& reasons) {
   std::string out = fmt::format(
@@ -325,10 +303,10 @@ std::string sheet_html(const std::vector<pj::screening_item>& items, pj::stage s
       "<body>\n<h1>Screening sheet: {0}</h1>\n<p>Reviewer: <b>{1}</b>. {2} records. Mark one box "
       "per record, then enter the decisions in the CSV sheet (column decision){3}.</p>\n<table>"
       "<thead><tr><th>Record</th><th>Reference</th><th>Decision</th></tr></thead><tbody>\n",
-      html_escape(stage_words(s)), html_escape(reviewer), items.size(),
-      s == pj::stage::fulltext
-          ? html_escape(fmt::format("; reasons for exclusion: {}", fmt::join(reasons, "; ")))
-          : "");
+      srma::detail::escape_xml(stage_words(s)), srma::detail::escape_xml(reviewer), items.size(),
+      s == pj::stage::fulltext ? srma::detail::escape_xml(fmt::format("; reasons for exclusion: {}",
+                                                                      fmt::join(reasons, "; ")))
+                               : "");
   const std::string boxes = s == pj::stage::title
                                 ? "&#9744; include<br>&#9744; exclude<br>&#9744; maybe"
                                 : "&#9744; include<br>&#9744; exclude: ________<br>&#9744; "
@@ -337,10 +315,12 @@ std::string sheet_html(const std::vector<pj::screening_item>& items, pj::stage s
     out += fmt::format(
         "<tr><td>#{}<br><small>{}</small></td><td><b>{}</b><br>{} ({}). <i>{}</i>{}{}<div "
         "class=\"abs\">{}</div></td><td class=\"box\">{}</td></tr>\n",
-        it.record, html_escape(it.label), html_escape(it.title), html_escape(it.authors),
-        html_escape(it.year), html_escape(it.journal),
-        it.doi.empty() ? "" : " doi:" + html_escape(it.doi),
-        it.pmid.empty() ? "" : " PMID " + html_escape(it.pmid), html_escape(it.abstract), boxes);
+        it.record, srma::detail::escape_xml(it.label), srma::detail::escape_xml(it.title),
+        srma::detail::escape_xml(it.authors), srma::detail::escape_xml(it.year),
+        srma::detail::escape_xml(it.journal),
+        it.doi.empty() ? "" : " doi:" + srma::detail::escape_xml(it.doi),
+        it.pmid.empty() ? "" : " PMID " + srma::detail::escape_xml(it.pmid),
+        srma::detail::escape_xml(it.abstract), boxes);
   }
   out += "</tbody></table>\n</body></html>\n";
   return out;

@@ -7,6 +7,7 @@
 
 #include "srma/project/extraction.hpp"
 #include "srma/project/quality.hpp"
+#include "srma/util/text.hpp"
 
 namespace srma::project {
 namespace {
@@ -151,28 +152,6 @@ std::string format_table(const csv_table& table, std::string_view format, std::s
     }
     return out;
   };
-  auto html = [](std::string_view s) {
-    std::string out;
-    for (const char c : s) {
-      switch (c) {
-        case '&':
-          out += "&amp;";
-          break;
-        case '<':
-          out += "&lt;";
-          break;
-        case '>':
-          out += "&gt;";
-          break;
-        case '"':
-          out += "&quot;";
-          break;
-        default:
-          out += c;
-      }
-    }
-    return out;
-  };
   std::string out;
   if (format == "md") {
     if (!title.empty()) out += fmt::format("**{}**\n\n", md(title));
@@ -194,12 +173,12 @@ std::string format_table(const csv_table& table, std::string_view format, std::s
       "collapse}}th,td{{border-top:1px solid #888;border-bottom:1px solid #888;padding:3px 8px;"
       "text-align:left}}th{{background:#f0f0f0}}</style></head><body>\n<table>\n<caption>{0}"
       "</caption>\n<thead><tr>",
-      html(title.empty() ? std::string_view("Table 1") : title));
-  for (const auto& h : table.header) out += "<th>" + html(h) + "</th>";
+      srma::detail::escape_xml(title.empty() ? std::string_view("Table 1") : title));
+  for (const auto& h : table.header) out += "<th>" + srma::detail::escape_xml(h) + "</th>";
   out += "</tr></thead>\n<tbody>\n";
   for (const auto& r : table.rows) {
     out += "<tr>";
-    for (const auto& f : r.fields) out += "<td>" + html(f) + "</td>";
+    for (const auto& f : r.fields) out += "<td>" + srma::detail::escape_xml(f) + "</td>";
     out += "</tr>\n";
   }
   out += "</tbody>\n</table>\n</body></html>\n";
