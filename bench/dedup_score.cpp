@@ -18,13 +18,14 @@
 //
 // Usage: dedup_score [DATA_DIR] [--sets a,b] [--check] [--min-recall R] [--min-precision P]
 //                    [--min-recall-for SET=R ...] [--synthetic N] [--max-seconds S]
-//                    [--show-errors K] [--show-uncertain K]
+//                    [--show-errors K] [--show-uncertain K] [--notices with-article]
 // DATA_DIR defaults to $SRMA_DEDUP_DATA, else ../shared/benchmarks/dedup beside the source
 // tree. With --check the exit status is 1 when a set misses a threshold (recall 0.98, precision
 // 0.995 by default; --min-recall-for sets another recall floor for one set) or the synthetic
 // run takes longer than --max-seconds; 77 (skipped) when the data are absent. --synthetic 0
 // skips the synthetic run; --show-errors K prints K false positive and K false negative pairs;
-// --show-uncertain K prints K uncertain pairs that the labels call different articles.
+// --show-uncertain K prints K uncertain pairs that the labels call different articles;
+// --notices with-article groups errata with their articles (srma::notice_policy).
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -527,6 +528,7 @@ int main(int argc, char** argv) {
   std::size_t show = 0;
   std::size_t show_uncertain = 0;
   std::map<std::string, double> recall_for;
+  srma::dedup_options options;
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
     auto next = [&]() -> std::string {
@@ -553,7 +555,15 @@ int main(int argc, char** argv) {
       show = std::stoul(next());
     else if (a == "--show-uncertain")
       show_uncertain = std::stoul(next());
-    else if (a == "--min-recall-for") {
+    else if (a == "--notices") {
+      const std::string v = next();
+      if (v != "with-article" && v != "separate") {
+        fmt::print(stderr, "dedup_score: --notices is with-article or separate, not {}\n", v);
+        return 2;
+      }
+      options.notices =
+          v == "separate" ? srma::notice_policy::separate : srma::notice_policy::with_article;
+    } else if (a == "--min-recall-for") {
       const std::string v = next();
       const auto eq = v.find('=');
       if (eq == std::string::npos) {
@@ -596,7 +606,7 @@ int main(int argc, char** argv) {
       return 2;
     }
     const auto t0 = std::chrono::steady_clock::now();
-    const auto result = srma::deduplicate(set.records);
+    const auto result = srma::deduplicate(set.records, options);
     const double seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     std::vector<std::uint64_t> fp;
@@ -711,7 +721,7 @@ int main(int argc, char** argv) {
   if (synthetic_n > 0 && !pool.empty()) {
     const synthetic syn = make_synthetic(pool, synthetic_n, 20240611);
     const auto t0 = std::chrono::steady_clock::now();
-    const auto result = srma::deduplicate(syn.records);
+    const auto result = srma::deduplicate(syn.records, options);
     const double seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     const score s = score_groups(result.groups, syn.truth);

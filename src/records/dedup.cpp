@@ -99,6 +99,7 @@ struct features {
   std::string isbn;
   std::string abstract_key;  // normalised, no spaces, first 500 bytes
   record_kind kind = record_kind::article;
+  bool retraction = false;       // a notice that retracts or expresses concern (never merged)
   bool journal_type = false;     // the type says journal article
   bool conference_type = false;  // the type says conference paper or abstract
   int filled = 0;                // number of fields given (to choose a representative)
@@ -383,6 +384,21 @@ std::string notice_subject(std::string_view title) {
   return out;
 }
 
+// A notice that retracts an article, withdraws it or expresses concern about it: readers of the
+// article must see it, so it is never grouped away with the article.
+bool is_retraction(const bib_record& r) {
+  const std::string type = lower_ascii(r.type);
+  if (type_is(type, {"retract", "concern", "withdraw"})) return true;
+  const std::string head = lower_ascii(r.title.substr(0, 60));
+  std::string_view t = head;
+  while (!t.empty() && (t.front() == ' ' || t.front() == '[' || t.front() == '"'))
+    t.remove_prefix(1);
+  for (std::string_view p : {"retraction", "retracted", "notice of retraction",
+                             "expression of concern", "withdrawn", "withdrawal"})
+    if (starts_with(t, p)) return true;
+  return false;
+}
+
 record_kind kind_of(const bib_record& r, std::string_view title_norm, std::string_view doi,
                     std::string_view journal_norm) {
   const std::string type = lower_ascii(r.type);
@@ -647,6 +663,7 @@ features make_features(const bib_record& r) {
     if (a.size() >= k_min_abstract) f.abstract_key = std::move(a);
   }
   f.kind = kind_of(r, title, f.doi, f.journal);
+  if (f.kind == record_kind::notice) f.retraction = is_retraction(r);
   if (f.kind == record_kind::notice) {
     // Two notices about one article are compared by the article's title.
     title = notice_subject(strip_title_notes(raw_title));
@@ -851,11 +868,26 @@ double journal_similarity(const features& a, const features& b) {
   return best;
 }
 
+// Every word of the shorter title is a word of the longer, which has at most a quarter more
+// (and one): a phrase inserted or lost ("Flexible, Self-Determined horizontal ellipsis and
+// Unhealthy?", where an export spelt out the character "…"; a subtitle cut). Letter-level
+// similarity punishes such an insertion by its length. Titles of four words or fewer are not
+// judged so.
+bool title_words_contained(const features& a, const features& b) {
+  auto wa = words_of(a.title);
+  auto wb = words_of(b.title);
+  if (wa.size() > wb.size()) std::swap(wa, wb);
+  if (wa.size() < 5 || 4 * wb.size() > 5 * wa.size() + 4) return false;
+  std::sort(wa.begin(), wa.end());
+  std::sort(wb.begin(), wb.end());
+  return std::includes(wb.begin(), wb.end(), wa.begin(), wa.end());
+}
+
 // ---- The rules ------------------------------------------------------------------------------
 
 enum class tri { unknown, agree, differ };
 
-record_comparison compare_features(const features& a, const features& b) {
+record_comparison compare_features(const features& a, const features& b, notice_policy notices) {
   record_comparison c;
   const bool has_title = !a.title_key.empty() && !b.title_key.empty();
   const bool has_authors = !a.authors.empty() && !b.authors.empty();
@@ -959,10 +991,21 @@ record_comparison compare_features(const features& a, const features& b) {
     c.score = weight > 0 ? sum / weight : 0;
   }
 
-  // An erratum, correction or retraction notice is never the article it is about.
+  // A notice and an article: an erratum or correction joins its article (notice_policy), when
+  // the notice's subject title (its own title without "Erratum:" and the citation) agrees, the
+  // authors agree (a notice often names only the first), it appeared in the same journal and at
+  // most a year later, and no number in the titles differs. Its own DOI, volume and pages differ
+  // from the article's by nature. A retraction, or any other notice, stays apart.
   if ((a.kind == record_kind::notice) != (b.kind == record_kind::notice)) {
-    c.decision = match_decision::distinct;
-    c.reason = match_reason::notice_and_article;
+    const features& notice = a.kind == record_kind::notice ? a : b;
+    const bool joins =
+        notices == notice_policy::with_article && !notice.retraction && has_title &&
+        t >= k_title_certain && std::min(a.title_key.size(), b.title_key.size()) >= k_short_title &&
+        a.title_numbers == b.title_numbers && (!has_authors || au >= k_authors_strong) &&
+        ydiff >= 0 && ydiff <= 1 && c.journal && journal >= k_field_agrees;
+    c.decision = joins ? match_decision::duplicate : match_decision::distinct;
+    c.reason = joins ? match_reason::none : match_reason::notice_and_article;
+    c.strong = joins;
     return c;
   }
 
@@ -1048,8 +1091,9 @@ record_comparison compare_features(const features& a, const features& b) {
        support >= 2 + short_title) ||
       // A shared DOI or PMID with similar titles ("Hyred: Hybrid Job Recommendation System" and
       // "HYbrid Job Recommendation system"), the same authors and year, and one more field.
-      ((doi == tri::agree || pmid == tri::agree) && has_title && t >= k_title_similar &&
-       authors_strong && ydiff == 0 && support >= 2 + short_title) ||
+      ((doi == tri::agree || pmid == tri::agree) && has_title &&
+       (t >= k_title_similar || title_words_contained(a, b)) && authors_strong && ydiff == 0 &&
+       support >= 2 + short_title) ||
       // Titles that agree, the same year and three corroborating fields (pages, volume and
       // journal, say): author lists an export garbled ("Davies, Helen E.; Gary," for "Davies
       // HE, Lee YCG"; "Ornskov" read as "Omskov") need only not contradict.
@@ -1231,6 +1275,11 @@ struct grouping {
   std::vector<std::vector<std::size_t>>& groups;
   std::vector<uncertain_pair>& demoted;
   std::size_t& guard_removals;
+  notice_policy notices;
+
+  record_comparison compare(std::size_t x, std::size_t y) const {
+    return compare_features(feats[x], feats[y], notices);
+  }
 
   // Splits one connected component (sorted) into groups. The representative is the member with
   // the most duplicate links, then the most fields, then the lowest index. Members join it in
@@ -1269,11 +1318,11 @@ struct grouping {
       const std::size_t m = order[k].index;
       bool ok = certain.count(pair_code(m, rep)) > 0;
       if (!ok) {
-        const auto cmp = compare_features(feats[m], feats[rep]);
+        const auto cmp = compare(m, rep);
         ok = cmp.decision == match_decision::duplicate || cmp.strong;
       }
       for (std::size_t j = 1; ok && all_pairs && j < kept.size(); ++j)
-        ok = !identity_conflict(compare_features(feats[m], feats[kept[j]]));
+        ok = !identity_conflict(compare(m, kept[j]));
       (ok ? kept : out).push_back(m);
     }
     std::sort(kept.begin(), kept.end());
@@ -1285,7 +1334,7 @@ struct grouping {
     for (auto o : out)
       for (auto k : kept)
         if (certain.count(pair_code(o, k))) {
-          const auto cmp = compare_features(feats[std::min(o, k)], feats[std::max(o, k)]);
+          const auto cmp = compare(std::min(o, k), std::max(o, k));
           demoted.push_back({std::min(o, k), std::max(o, k), cmp.score, match_reason::chained});
         }
     // The members taken out form groups among themselves by their own duplicate links.
@@ -1367,8 +1416,8 @@ std::string dedup_options::validate() const {
   return {};
 }
 
-record_comparison compare_records(const bib_record& a, const bib_record& b) {
-  return compare_features(make_features(a), make_features(b));
+record_comparison compare_records(const bib_record& a, const bib_record& b, notice_policy notices) {
+  return compare_features(make_features(a), make_features(b), notices);
 }
 
 dedup_result deduplicate(std::span<const bib_record> records, const dedup_options& options_in) {
@@ -1397,7 +1446,7 @@ dedup_result deduplicate(std::span<const bib_record> records, const dedup_option
   auto score_pair = [&](std::size_t k) {
     const auto i = static_cast<std::size_t>(pairs[k] >> 32);
     const auto j = static_cast<std::size_t>(pairs[k] & 0xFFFFFFFFu);
-    const auto cmp = compare_features(feats[i], feats[j]);
+    const auto cmp = compare_features(feats[i], feats[j], options.notices);
     outcomes[k] = {cmp.decision, cmp.reason, cmp.score};
   };
   if (options.parallel)
@@ -1429,9 +1478,17 @@ dedup_result deduplicate(std::span<const bib_record> records, const dedup_option
   for (auto& [root, members] : components)
     if (members.size() >= 2) comps.push_back(std::move(members));
   std::sort(comps.begin(), comps.end());
-  grouping g{feats, certain, result.groups, uncertain, result.stats.guard_removals};
+  grouping g{feats,          certain, result.groups, uncertain, result.stats.guard_removals,
+             options.notices};
   for (const auto& comp : comps) g.split(comp);
-  for (auto& grp : result.groups) std::sort(grp.begin(), grp.end());
+  // Members ascending, notices after the rest: the first member is the one kept, and a
+  // notice is never kept in place of its article.
+  for (auto& grp : result.groups)
+    std::sort(grp.begin(), grp.end(), [&](std::size_t x, std::size_t y) {
+      const bool nx = feats[x].kind == record_kind::notice;
+      const bool ny = feats[y].kind == record_kind::notice;
+      return nx != ny ? ny : x < y;
+    });
   std::sort(result.groups.begin(), result.groups.end());
 
   // Uncertain pairs inside one final group are settled. The rest are listed once per pair of

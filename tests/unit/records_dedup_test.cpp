@@ -293,6 +293,89 @@ TEST(records_dedup_test, erratum_never_merges_with_its_article) {
   EXPECT_TRUE(result.uncertain.empty());
 }
 
+TEST(records_dedup_test, erratum_joins_its_article_only_when_asked_and_is_never_kept) {
+  // NEJM's erratum to O'Byrne 2018 (N Engl J Med 2018;378:2342 per the MEDLINE note), with its
+  // own DOI and page and only the first author, as Embase lists such notices.
+  auto erratum =
+      article("e1",
+              "Erratum: Inhaled Combined Budesonide-Formoterol as Needed in Mild "
+              "Asthma",
+              {"O'Byrne, P. M."}, "2018", "N Engl J Med", "378", "2342", "10.1056/NEJMx180018");
+  constexpr auto with = notice_policy::with_article;
+  expect_decision(compare_records(nejm_medline(), erratum, with), match_decision::duplicate,
+                  match_reason::none);
+  // A year later is still its notice; two years later, another journal, or other authors not.
+  auto late = erratum;
+  late.year = "2019";
+  expect_decision(compare_records(nejm_medline(), late, with), match_decision::duplicate,
+                  match_reason::none);
+  late.year = "2020";
+  expect_decision(compare_records(nejm_medline(), late, with), match_decision::distinct,
+                  match_reason::notice_and_article);
+  auto elsewhere = erratum;
+  elsewhere.journal = "Lancet Respiratory Medicine";
+  expect_decision(compare_records(nejm_medline(), elsewhere, with), match_decision::distinct,
+                  match_reason::notice_and_article);
+  auto others = erratum;
+  others.authors = {"Smith, J."};
+  expect_decision(compare_records(nejm_medline(), others, with), match_decision::distinct,
+                  match_reason::notice_and_article);
+  // A retraction notice is never grouped away: readers of the article must see it.
+  auto retraction = erratum;
+  retraction.title = "Retraction: Inhaled Combined Budesonide-Formoterol as Needed in Mild Asthma";
+  retraction.doi = "10.1056/NEJMc1900001";
+  retraction.pages = "1190";
+  expect_decision(compare_records(nejm_medline(), retraction, with), match_decision::distinct,
+                  match_reason::notice_and_article);
+
+  // In a group the article comes first (the record kept) even when the notice is read first.
+  auto embase = nejm_medline();
+  embase.id = "L2000851227";
+  embase.authors = {"O'Byrne, Paul M.", "FitzGerald, J. Mark", "Bateman, Eric D.",
+                    "Barnes, Peter J."};
+  const std::vector<bib_record> records = {erratum, nejm_medline(), retraction, embase};
+  dedup_options options;
+  options.notices = with;
+  const auto grouped = deduplicate(records, options);
+  ASSERT_EQ(grouped.groups.size(), 1u);
+  EXPECT_EQ(grouped.groups[0], (std::vector<std::size_t>{1, 3, 0}));
+  // By default the notice stays a record of its own.
+  const auto apart = deduplicate(records);
+  ASSERT_EQ(apart.groups.size(), 1u);
+  EXPECT_EQ(apart.groups[0], (std::vector<std::size_t>{1, 3}));
+}
+
+TEST(records_dedup_test, shared_doi_joins_a_title_with_an_inserted_phrase) {
+  // digital_work (bib-dedupe's labels): an export wrote the character "…" of the title as its
+  // Unicode name. Letter similarity of the two titles is 0.82, under the 0.85 a shared DOI needs;
+  // every word of the shorter title is in the longer.
+  const auto spelt =
+      article("4006721",
+              "Flexible, Self-Determined horizontal ellipsis and Unhealthy? An Empirical Study on "
+              "Somatic Health Among Crowdworkers",
+              {"Schlicher, Katharina D.", "Schulte, Julian", "Reimann, Mareike"}, "2021",
+              "Frontiers in Psychology", "12", "", "10.3389/fpsyg.2021.724966");
+  auto plain = spelt;
+  plain.id = "2006722";
+  plain.title =
+      "Flexible, Self-Determined\u2026 and Unhealthy? An Empirical Study on Somatic Health Among "
+      "Crowdworkers";
+  plain.authors = {"Schlicher, K.D.", "Schulte, J.", "Reimann, M."};
+  const auto c = compare_records(spelt, plain);
+  EXPECT_LT(*c.title, 0.85);
+  expect_decision(c, match_decision::duplicate, match_reason::none);
+  // Without the shared DOI the same titles are only shown to a person.
+  auto no_doi = plain;
+  no_doi.doi.clear();
+  auto spelt_no_doi = spelt;
+  spelt_no_doi.doi.clear();
+  EXPECT_NE(compare_records(spelt_no_doi, no_doi).decision, match_decision::duplicate);
+  // Nor is a title whose words are a small part of the other's, from its middle.
+  auto heading = plain;
+  heading.title = "An Empirical Study on Somatic Health";
+  EXPECT_NE(compare_records(spelt, heading).decision, match_decision::duplicate);
+}
+
 TEST(records_dedup_test, preprint_and_article_are_for_a_person) {
   auto preprint = nejm_medline();
   preprint.journal = "medRxiv";

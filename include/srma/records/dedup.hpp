@@ -22,15 +22,19 @@
 //      contradiction (years more than one apart, different DOIs, PMIDs, volumes or first pages,
 //      different numbers in the titles, a preprint, comment or conference record against a
 //      journal article, other journals without an agreeing page) leaves at most an uncertain
-//      pair, two settle it as distinct; an erratum, correction or retraction notice never
-//      merges with the article (two records of one notice merge); a shared DOI alone is no
+//      pair, two settle it as distinct; an erratum or correction notice stays apart from its
+//      article, or, with `notice_policy::with_article`, joins the article's group (same title,
+//      authors and journal, a year apart at most) after it, never in its place; a retraction
+//      notice or expression of concern never merges with the article; a shared DOI alone is no
 //      proof;
 //   4. group: connected components of the duplicate pairs, with a guard against chaining: every
 //      member must itself be a duplicate or a strong match of the group's representative and
 //      have no identity conflict (different DOIs, PMIDs, years, title numbers or kinds) with
 //      another member, else it leaves the group and its link is listed as uncertain.
 //
-// Output is deterministic: groups are sorted, each ascending; uncertain pairs are sorted.
+// Output is deterministic: groups are sorted, each ascending except that erratum and correction
+// notices come after the other members (the first member is the record kept); uncertain pairs
+// are sorted.
 //
 // Example:
 //
@@ -106,11 +110,26 @@ struct record_comparison {
   std::optional<int> year_difference;
 };
 
+/// What becomes of an erratum or correction notice (a record of its own in MEDLINE, Embase and
+/// Web of Science, titled "Erratum: <title>", "<title> (vol 360, pg 542, 2009)" or typed so)
+/// when the article it corrects is among the records.
+enum class notice_policy {
+  /// Kept apart: screened as a record of its own (the default). The labelled de-duplication
+  /// sets disagree on errata: haematology counts 4 of its 6 notices as duplicates of their
+  /// articles, digital_work 1 of 6; 5 of the 12 in all.
+  separate,
+  /// Grouped with the article, after it: the notice is part of the article's report, not a
+  /// report of its own (PRISMA 2020 counts reports), so it is neither screened nor counted
+  /// apart; the group keeps the record.
+  with_article,
+};
+
 /// Compares two records as `deduplicate` does (normalising both first).
 ///
 /// **Example**: the same article from MEDLINE and Embase, one with "Zuber J", the other with
 /// "Zuber, J." and the DOI as a URL, gives `decision == match_decision::duplicate`.
-[[nodiscard]] record_comparison compare_records(const bib_record& a, const bib_record& b);
+[[nodiscard]] record_comparison compare_records(
+    const bib_record& a, const bib_record& b, notice_policy notices = notice_policy::separate);
 
 /// Settings of `deduplicate`.
 struct dedup_options {
@@ -120,6 +139,9 @@ struct dedup_options {
   std::size_t window = 12;
   /// Score candidate pairs on all cores (srma::detail::parallel_for).
   bool parallel = true;
+  /// Erratum and correction notices: apart (default) or with their article. Retraction
+  /// notices and expressions of concern are always apart.
+  notice_policy notices = notice_policy::separate;
   /// Empty when valid, else what is wrong: max_block must be at least 2, window at least 1.
   [[nodiscard]] std::string validate() const;
 };
