@@ -16,6 +16,7 @@
 #include "srma/plot/gosh_plot.hpp"
 #include "srma/plot/output.hpp"
 #include "srma/util/error_ids.hpp"
+#include "srma/util/limits.hpp"
 
 namespace srma::cli {
 namespace {
@@ -116,14 +117,14 @@ void add_gosh_command(CLI::App& app, std::function<int()>& action) {
   cmd->add_option("--max-subsets", args->max_subsets,
                   "Fit every subset when there are at most this many (2^k - 1), else this many "
                   "random subsets (default 1000000, as metafor)")
-      ->check(CLI::Range(std::size_t{1}, std::size_t{100'000'000}));
+      ->check(CLI::Range(std::size_t{1}, limits::max_gosh_subsets));
   cmd->add_option("--seed", args->seed, "Seed of the random subsets (default 1)");
   cmd->add_option("--highlight", args->highlight,
                   "Study whose subsets are drawn in red (the others in blue): its label or "
                   "number");
   cmd->add_option("--bin-above", args->bin_above,
                   "Draw subsets as points up to this many, else bin them (default 20000)")
-      ->check(CLI::Range(std::size_t{1}, std::size_t{100'000'000}));
+      ->check(CLI::Range(std::size_t{1}, limits::max_gosh_subsets));
   cmd->add_flag("--no-histograms", args->no_histograms, "Leave out the marginal histograms");
   cmd->add_option("--title", args->title, "Title above the plot");
   cmd->add_option("--dpi", args->dpi, "PNG resolution in dots per inch (default 150)");

@@ -15,6 +15,7 @@
 #include "srma/report/text_report.hpp"
 #include "srma/sensitivity/permtest.hpp"
 #include "srma/util/error_ids.hpp"
+#include "srma/util/limits.hpp"
 
 namespace srma::cli {
 namespace {
@@ -150,7 +151,7 @@ void add_metareg_commands(CLI::App& app, std::function<int()>& action) {
     args->add_to(*cmd);
     add_mods(cmd, *args, false);
     cmd->add_option("--iter", args->iterations, "Random permutations (default 1000)")
-        ->check(CLI::Range(2, 100000000));
+        ->check(CLI::Range(limits::min_permutations, limits::max_permutations));
     cmd->add_flag("--exact", args->exact, "Enumerate every permutation");
     cmd->add_option("--seed", args->seed, "Seed of the random permutations (default 1)");
     cmd->add_flag("--json", args->json, "Print one JSON object (docs/json-schema.md)");

@@ -5,6 +5,7 @@
 // reconstruction's diagnostics and the check figure.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cctype>
 #include <cmath>
 
@@ -140,6 +141,7 @@ expected<std::optional<doc_section>> km_section(run_context& ctx) {
       stem += std::isalnum(static_cast<unsigned char>(ch))
                   ? static_cast<char>(std::tolower(static_cast<unsigned char>(ch)))
                   : '-';
+    stem.resize(std::min<std::size_t>(stem.size(), 64));  // a file name, not the caption
     auto fig = ctx.figure(
         *d, stem,
         fmt::format("{}: Kaplan-Meier curves of the patient data reconstructed from the "

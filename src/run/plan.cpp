@@ -15,6 +15,7 @@
 
 #include "srma/run/where.hpp"
 #include "srma/util/error_ids.hpp"
+#include "srma/util/limits.hpp"
 #include "srma/util/text.hpp"
 
 namespace srma {
@@ -223,6 +224,11 @@ expected<plan_analysis> read_analysis(const toml::table& t, std::size_t index,
                                          type));
   }
   SRMA_TRY(r.get("id", a.id));
+  // The id becomes part of file names (figures, tables): it may not leave the output folder.
+  if (r.has("id") && !limits::is_safe_id(a.id))
+    return r.invalid("id", fmt::format("is '{}'; an id is 1 to {} letters, digits, '.', '_' or "
+                                       "'-', starting with a letter or digit",
+                                       detail::printable(a.id), limits::max_id_length));
   SRMA_TRY(r.get("title", a.title));
   SRMA_TRY(r.get("data", a.data));
   SRMA_TRY(r.get("where", a.where));
@@ -282,6 +288,10 @@ expected<plan_analysis> read_analysis(const toml::table& t, std::size_t index,
       if (a.type == analysis_type::permtest) {
         std::uint64_t it = a.iterations;
         SRMA_TRY(r.get("iterations", it));
+        if (it < limits::min_permutations || it > limits::max_permutations)
+          return r.invalid("iterations",
+                           fmt::format("is {}; it must lie between {} and {}", it,
+                                       limits::min_permutations, limits::max_permutations));
         a.iterations = static_cast<std::size_t>(it);
         SRMA_TRY(r.get("exact", a.exact));
         SRMA_TRY(r.get("seed", a.seed));
@@ -290,6 +300,9 @@ expected<plan_analysis> read_analysis(const toml::table& t, std::size_t index,
     case analysis_type::gosh: {
       std::uint64_t m = a.max_subsets;
       SRMA_TRY(r.get("max_subsets", m));
+      if (m < 1 || m > limits::max_gosh_subsets)
+        return r.invalid("max_subsets", fmt::format("is {}; it must lie between 1 and {}", m,
+                                                    limits::max_gosh_subsets));
       a.max_subsets = static_cast<std::size_t>(m);
       SRMA_TRY(r.get("seed", a.seed));
       break;

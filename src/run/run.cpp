@@ -5,6 +5,8 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cctype>
+#include <cerrno>
 #include <cmath>
 #include <ctime>
 #include <filesystem>
@@ -12,6 +14,8 @@
 #include <functional>
 #include <map>
 #include <sstream>
+#include <string_view>
+#include <system_error>
 
 #include "context.hpp"
 #include "sha256.hpp"
@@ -465,10 +469,40 @@ expected<std::optional<doc_section>> nos_section(run_context& ctx, const loaded_
   return std::optional<doc_section>(std::move(s));
 }
 
+// True when `rel` names a file inside the output folder: relative, every part 1 to 255 bytes of
+// letters, digits, '.', '_' and '-', no part "." or "..". File names come from analysis ids
+// (checked by the plan reader) and study names (made into slugs); this is the last guard that
+// nothing a plan says can write outside -o (issue 15).
+bool confined(const std::string& rel) {
+  if (rel.empty() || rel.front() == '/') return false;
+  std::size_t start = 0;
+  while (start <= rel.size()) {
+    std::size_t end = rel.find('/', start);
+    if (end == std::string::npos) end = rel.size();
+    const std::string_view part(rel.data() + start, end - start);
+    if (part.empty() || part.size() > 255 || part == "." || part == "..") return false;
+    for (char c : part)
+      if (!std::isalnum(static_cast<unsigned char>(c)) && c != '.' && c != '_' && c != '-')
+        return false;
+    start = end + 1;
+  }
+  return true;
+}
+
 expected<void> write_files(const std::string& dir,
                            const std::map<std::string, std::string>& files) {
   namespace fs = std::filesystem;
   std::error_code ec;
+  // Every name is checked before anything is written: a bad one leaves no partial report.
+  for (const auto& [rel, bytes] : files) {
+    if (!confined(rel)) {
+      return fail(errc::output_unwritable,
+                  fmt::format("refusing to write '{}': a report file must stay inside the output "
+                              "folder and use only letters, digits, '.', '_' and '-'",
+                              printable(rel)),
+                  {dir, 0, 0});
+    }
+  }
   fs::create_directories(dir, ec);
   if (ec) {
     return fail(errc::output_unwritable,
@@ -482,7 +516,10 @@ expected<void> write_files(const std::string& dir,
       std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
       out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
       if (!out) {
-        return fail(errc::output_unwritable, "cannot write the file", {path.string(), 0, 0});
+        const int err = errno;
+        return fail(errc::output_unwritable,
+                    fmt::format("cannot write the file: {}", std::generic_category().message(err)),
+                    {path.string(), 0, 0});
       }
     }
     fs::rename(tmp, path, ec);

@@ -128,6 +128,39 @@ TEST(plan_test, invalid_values_and_missing_keys) {
             "not an analysis id of this plan; the ids are: overall");
 }
 
+// Issue 15, items 1 and 2: an id becomes part of file names, so `id = "x/../../../victim"`
+// overwrote a file beside the plan and a NUL chose the exact name; `max_subsets = 0` crashed
+// GOSH and `iterations = 1e12` ran out of memory. Each is now a located error, with the same
+// bounds as the command line (srma/util/limits.hpp).
+TEST(plan_test, ids_and_bounds_that_would_escape_or_crash_are_errors) {
+  const std::string head = "[data]\nfile = \"a.csv\"\n[[analysis]]\n";
+  EXPECT_EQ(error_of(head + "type = \"pool\"\nid = \"x/../../../victim\"\n"),
+            "[srma.plan.E705] dir/plan.toml:5:6: [[analysis]] #1: id is 'x/../../../victim'; an "
+            "id is 1 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit");
+  // The NUL is shown, not echoed raw.
+  EXPECT_EQ(error_of(head + "type = \"pool\"\nid = \"x\\u0000y\"\n"),
+            "[srma.plan.E705] dir/plan.toml:5:6: [[analysis]] #1: id is 'x\\x00y'; an id is 1 "
+            "to 64 letters, digits, '.', '_' or '-', starting with a letter or digit");
+  for (const char* bad : {"..", ".hidden", "", "a b", "/etc/passwd", "a\\\\b"})
+    EXPECT_NE(error_of(head + "type = \"pool\"\nid = \"" + bad + "\"\n"), "no error") << bad;
+  EXPECT_EQ(
+      error_of(head + "type = \"pool\"\nid = \"" + std::string(65, 'a') + "\"\n").substr(0, 36),
+      "[srma.plan.E705] dir/plan.toml:5:6: ");
+  EXPECT_EQ(error_of(head + "type = \"pool\"\nid = \"Main_analysis-2.b\"\n"), "no error");
+  EXPECT_EQ(error_of(head + "type = \"gosh\"\nmax_subsets = 0\n"),
+            "[srma.plan.E705] dir/plan.toml:5:15: [[analysis]] #1: max_subsets is 0; it must lie "
+            "between 1 and 100000000");
+  EXPECT_EQ(error_of(head + "type = \"gosh\"\nmax_subsets = 1000000000000\n"),
+            "[srma.plan.E705] dir/plan.toml:5:15: [[analysis]] #1: max_subsets is 1000000000000; "
+            "it must lie between 1 and 100000000");
+  EXPECT_EQ(error_of(head + "type = \"permtest\"\niterations = 1000000000000\n"),
+            "[srma.plan.E705] dir/plan.toml:5:14: [[analysis]] #1: iterations is 1000000000000; "
+            "it must lie between 2 and 100000000");
+  EXPECT_EQ(error_of(head + "type = \"permtest\"\niterations = 1\n"),
+            "[srma.plan.E705] dir/plan.toml:5:14: [[analysis]] #1: iterations is 1; it must lie "
+            "between 2 and 100000000");
+}
+
 TEST(plan_test, where_and_toml_syntax_errors) {
   EXPECT_EQ(error_of("[data]\nfile = \"a.csv\"\n[[analysis]]\ntype = \"subset\"\n"
                      "where = \"protocol = = 'x'\"\n"),

@@ -75,6 +75,29 @@ inline std::string escape_xml(std::string_view text) {
   return out;
 }
 
+/// `text` as it may be quoted in a message: control bytes (NUL, escape, newline) as `\xNN`, and
+/// at most `max_bytes` bytes of it followed by "..." when longer, so a message never carries raw
+/// control characters or a whole file.
+inline std::string printable(std::string_view text, std::size_t max_bytes = 80) {
+  static constexpr char k_hex[] = "0123456789ABCDEF";
+  std::string out;
+  std::size_t n = std::min(text.size(), max_bytes);
+  // Cut before a UTF-8 continuation byte, not inside a character.
+  while (n > 0 && n < text.size() && (static_cast<unsigned char>(text[n]) & 0xC0) == 0x80) --n;
+  for (std::size_t i = 0; i < n; ++i) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    if (c < 0x20 || c == 0x7F) {
+      out += "\\x";
+      out += k_hex[c >> 4];
+      out += k_hex[c & 0xF];
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  if (n < text.size()) out += "...";
+  return out;
+}
+
 /// Parses a whole field as a finite double. With `decimal_comma`, "0,48" reads as 0.48 (files
 /// written by European spreadsheets use ';' as separator and ',' as decimal mark).
 std::optional<double> parse_double(std::string_view s, bool decimal_comma = false);

@@ -1,0 +1,36 @@
+// File: srma/util/limits.hpp
+//
+// Bounds that the command line and plans share (issue 15, "bounds from one place"): a plan's
+// `max_subsets = 0` or `iterations = 1e12` is refused with the same limits as `--max-subsets`
+// and `--iter`, and an analysis id, which becomes part of file names, is restricted to
+// characters that are safe in every file system and cannot leave the output folder.
+#pragma once
+
+#include <cstddef>
+#include <string_view>
+
+namespace srma::limits {
+
+/// GOSH: subsets fitted (exactly, when 2^k - 1 is at most this, else at random).
+inline constexpr std::size_t max_gosh_subsets = 100'000'000;
+/// Permutation tests: random permutations.
+inline constexpr std::size_t min_permutations = 2;
+inline constexpr std::size_t max_permutations = 100'000'000;
+/// Analysis ids: at most this many characters.
+inline constexpr std::size_t max_id_length = 64;
+
+/// True when `id` may name an analysis (and so be part of file names): 1 to max_id_length
+/// ASCII letters, digits, '.', '_' or '-', starting with a letter or digit. No path separator,
+/// no "..", no NUL, no space, nothing a shell or a file system reads specially.
+[[nodiscard]] constexpr bool is_safe_id(std::string_view id) {
+  if (id.empty() || id.size() > max_id_length) return false;
+  auto alnum = [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+  };
+  if (!alnum(id.front())) return false;
+  for (char c : id)
+    if (!alnum(c) && c != '.' && c != '_' && c != '-') return false;
+  return true;
+}
+
+}  // namespace srma::limits
