@@ -127,5 +127,6 @@ inline constexpr char project_bad_reason[] = "srma.project.E670";    ///< not in
 inline constexpr char project_bad_option[] = "srma.project.E671";    ///< names, settings
 inline constexpr char project_not_eligible[] = "srma.project.E672";  ///< record not at this stage
 inline constexpr char project_bad_form[] = "srma.project.E673";      ///< extraction or NOS sheet
+inline constexpr char project_xlsx_cell[] = "srma.project.E674";     ///< a cell Excel cannot hold
 
 }  // namespace srma::errc
