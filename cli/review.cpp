@@ -1,10 +1,12 @@
 // srma review: the review project (include/srma/project/).
 //
 //   init DIR                       create a project
-//   import FILE... --source NAME   import records (format detected and stated)
+//   import FILE... --source NAME   import records (format detected and stated; --kind database,
+//                                  register, website, organisation or citation)
 //   dedup [--json]                 de-duplicate; --review / --verdicts FILE to settle pairs
 //   screen export|import|conflicts screening sheets per reviewer and stage
 //   adjudicate FILE                a third person's votes on conflicts
+//   previous --studies N --reports M   the previous version's counts (--undo withdraws them)
 //   agreement, status, prisma, check
 //
 // Parsing, printing and files only: every count comes from srma::project. A command reads and
@@ -53,7 +55,13 @@ struct review_args {
   std::vector<std::string> files;
   std::string source;
   std::string format;
+  std::string kind;
   bool is_register = false;
+  // previous
+  long studies = -1;
+  long reports = -1;
+  bool undo = false;
+  std::string note;
   // dedup
   bool json_out = false;
   bool review = false;
@@ -111,6 +119,19 @@ int run_import(const review_args& a) {
   pj::import_options o;
   o.source = a.source;
   o.kind = a.is_register ? pj::source_kind::trial_register : pj::source_kind::database;
+  if (!a.kind.empty()) {
+    auto k = pj::parse_source_kind(a.kind);
+    if (!k) {
+      return report_error(usage_error(fmt::format(
+          "--kind is '{}', but must be database, register, website, organisation or citation",
+          a.kind)));
+    }
+    if (a.is_register && *k != pj::source_kind::trial_register) {
+      return report_error(
+          usage_error(fmt::format("--register contradicts --kind {}: give one of them", a.kind)));
+    }
+    o.kind = *k;
+  }
   if (!a.format.empty()) {
     auto f = parse_record_format(a.format);
     if (!f) {
@@ -500,8 +521,9 @@ int run_status(const review_args& a) {
   fmt::print("Review project {}{}\n", p->dir().string(),
              p->settings().title.empty() ? "" : ": " + p->settings().title);
   for (const auto& b : *batches) {
-    fmt::print("  batch {}: {} records from {} ({}, {})\n", b.id, b.records, b.file, b.source,
-               to_string(b.format));
+    fmt::print("  batch {}: {} records from {} ({}, {}{})\n", b.id, b.records, b.file, b.source,
+               to_string(b.format),
+               b.kind == pj::source_kind::database ? "" : fmt::format(", {}", to_string(b.kind)));
   }
   auto d = pj::current_dedup(*p);
   if (!d) return report_error(d.error());
@@ -525,7 +547,8 @@ int run_status(const review_args& a) {
   return exit_code::ok;
 }
 
-json prisma_json(const review::prisma_counts& c, const std::vector<std::string>& open) {
+json prisma_json(const pj::project_prisma& flow) {
+  const auto& c = flow.counts;
   json out = json::object();
   for (const auto b : review::all_prisma_boxes()) {
     const std::string id(review::prisma_box_id(b));
@@ -539,7 +562,11 @@ json prisma_json(const review::prisma_counts& c, const std::vector<std::string>&
       out[id] = nullptr;
     }
   }
-  out["open"] = open;
+  out["open"] = flow.open;
+  // Not PRISMA2020 fields: what de-duplication took from the other-methods column, which the
+  // diagram has no box for (srma/project/prisma.hpp).
+  out["other_not_sought"] = {{"in_database_flow", flow.other_in_database_flow},
+                             {"duplicates", flow.other_duplicates}};
   return out;
 }
 
@@ -565,7 +592,7 @@ int run_review_prisma(const review_args& a) {
     }
   }
   if (a.json_out) {
-    fmt::print("{}\n", prisma_json(flow->counts, flow->open).dump(2));
+    fmt::print("{}\n", prisma_json(*flow).dump(2));
   } else {
     const auto& c = flow->counts;
     fmt::print("PRISMA 2020 counts from {}\n", p->database_path().string());
@@ -577,6 +604,12 @@ int run_review_prisma(const review_args& a) {
       } else if (auto n = c.count(b)) {
         fmt::print("  {:<26} {:>6}\n", review::prisma_box_id(b), *n);
       }
+    }
+    if (flow->other_in_database_flow > 0 || flow->other_duplicates > 0) {
+      fmt::print(
+          "  records from other methods not sought again: {} already found in databases or "
+          "registers, {} duplicating other records from other methods\n",
+          flow->other_in_database_flow, flow->other_duplicates);
     }
   }
   for (const auto& o : flow->open) fmt::print(stderr, "srma: warning: {}\n", o);
@@ -606,6 +639,41 @@ int run_check(const review_args& a) {
                          {}});
   }
   fmt::print("  all invariants hold\n");
+  return exit_code::ok;
+}
+
+int run_previous(const review_args& a) {
+  auto p = pj::review_project::open(a.project);
+  if (!p) return report_error(p.error());
+  const bool setting = a.studies >= 0 || a.reports >= 0;
+  if (a.undo && setting) {
+    return report_error(
+        usage_error("--undo withdraws the counts: give it without --studies and "
+                    "--reports"));
+  }
+  if (setting && (a.studies < 0 || a.reports < 0)) {
+    return report_error(usage_error("give both --studies and --reports"));
+  }
+  if (a.undo) {
+    if (auto ok = pj::withdraw_previous_review(*p, a.note); !ok) return report_error(ok.error());
+    fmt::print("Withdrew the previous version's counts: the diagram is a new review's again\n");
+    return exit_code::ok;
+  }
+  if (setting) {
+    if (auto ok = pj::record_previous_review(*p, {a.studies, a.reports, a.note}); !ok) {
+      return report_error(ok.error());
+    }
+  }
+  auto current = pj::current_previous_review(*p);
+  if (!current) return report_error(current.error());
+  if (!*current) {
+    fmt::print("No previous version of the review is recorded\n");
+  } else {
+    const auto& v = **current;
+    fmt::print("{} version of the review: {} studies in {} reports{}\n",
+               setting ? "Recorded the previous" : "Previous", v.studies, v.reports,
+               v.note.empty() ? "" : " (" + v.note + ")");
+  }
   return exit_code::ok;
 }
 
@@ -854,7 +922,10 @@ void add_review_command(CLI::App& app, std::function<int()>& action) {
   imp->add_option("--source", a->source, "The database searched, e.g. PubMed, Embase")->required();
   imp->add_option("--format", a->format,
                   "ris, medline, pubmed_xml, endnote_xml or csv (default: detected)");
-  imp->add_flag("--register", a->is_register, "The source is a trial register, not a database");
+  imp->add_option("--kind", a->kind,
+                  "What the source is: database (default), register, or one of the other "
+                  "methods: website, organisation, citation (citation searching)");
+  imp->add_flag("--register", a->is_register, "Same as --kind register");
   add_project_option(imp, *a);
   bind(imp, run_import);
 
@@ -916,6 +987,17 @@ void add_review_command(CLI::App& app, std::function<int()>& action) {
   prisma->add_option("--dpi", a->dpi, "PNG resolution (default 150)");
   add_project_option(prisma, *a);
   bind(prisma, run_review_prisma);
+
+  auto* prev = review->add_subcommand(
+      "previous", "Counts of the previous version of the review (an updated review's diagram)");
+  prev->add_option("--studies", a->studies, "Studies included in the previous version")
+      ->check(CLI::NonNegativeNumber);
+  prev->add_option("--reports", a->reports, "Reports of those studies")
+      ->check(CLI::NonNegativeNumber);
+  prev->add_option("--note", a->note, "Where the counts come from (free text)");
+  prev->add_flag("--undo", a->undo, "Withdraw the recorded counts (the review is a new one)");
+  add_project_option(prev, *a);
+  bind(prev, run_previous);
 
   auto* chk = review->add_subcommand("check", "Integrity check and the project's invariants");
   add_project_option(chk, *a);

@@ -3,6 +3,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <array>
 #include <chrono>
 #include <ctime>
@@ -19,9 +20,16 @@ using detail::database;
 
 // Migration i takes the schema from version i to i + 1 (index 0 creates version 1). Append new
 // migrations; never edit a released one. Every table that records what a person did is
-// append-only: the triggers at the end refuse UPDATE and DELETE.
-constexpr std::array<const char*, 1> migrations = {
-    R"sql(
+// append-only: the triggers made by append_only_triggers() refuse UPDATE and DELETE on the tables
+// each migration lists in `append_only`.
+struct migration {
+  const char* sql;
+  std::vector<const char*> append_only;  // tables (re)created here that get the triggers
+};
+
+const std::array<migration, 2>& migrations() {
+  static const std::array<migration, 2> all = {{
+      {R"sql(
 CREATE TABLE setting (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE reason (
   id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, added_at TEXT NOT NULL);
@@ -89,16 +97,45 @@ CREATE TABLE quality_answer (
   answer TEXT NOT NULL, source TEXT NOT NULL, line INTEGER NOT NULL, at TEXT NOT NULL);
 CREATE TABLE command_log (
   id INTEGER PRIMARY KEY, at TEXT NOT NULL, command TEXT NOT NULL, summary TEXT NOT NULL);
-)sql"};
+)sql",
+       {"import_batch", "record", "dedup_run", "dedup_member", "dedup_uncertain", "pair_decision",
+        "decision", "reason", "extraction", "quality_answer", "command_log"}},
+      // Version 2: the other methods of PRISMA 2020 as source kinds (SQLite cannot change a CHECK
+      // constraint, so import_batch is rebuilt with its rows and ids as they were: the documented
+      // twelve-step way, https://www.sqlite.org/lang_altertable.html#otheralter, run with foreign
+      // keys off), and the previous version of the review as append-only events.
+      {R"sql(
+CREATE TABLE import_batch_v2 (
+  id INTEGER PRIMARY KEY,
+  file TEXT NOT NULL, source TEXT NOT NULL,
+  kind TEXT NOT NULL
+    CHECK (kind IN ('database', 'register', 'website', 'organisation', 'citation')),
+  format TEXT NOT NULL, format_evidence TEXT NOT NULL, encoding TEXT NOT NULL,
+  content_hash TEXT NOT NULL, records INTEGER NOT NULL, warnings TEXT NOT NULL,
+  imported_at TEXT NOT NULL);
+INSERT INTO import_batch_v2 (id, file, source, kind, format, format_evidence, encoding,
+  content_hash, records, warnings, imported_at)
+  SELECT id, file, source, kind, format, format_evidence, encoding, content_hash, records,
+    warnings, imported_at FROM import_batch ORDER BY id;
+DROP TABLE import_batch;
+ALTER TABLE import_batch_v2 RENAME TO import_batch;
+CREATE TABLE previous_review (
+  id INTEGER PRIMARY KEY,
+  action TEXT NOT NULL CHECK (action IN ('set', 'withdraw')),
+  studies INTEGER, reports INTEGER,
+  note TEXT NOT NULL, at TEXT NOT NULL,
+  CHECK ((action = 'set' AND studies IS NOT NULL AND reports IS NOT NULL AND studies >= 0 AND
+          reports >= studies) OR
+         (action = 'withdraw' AND studies IS NULL AND reports IS NULL)));
+)sql",
+       {"import_batch", "previous_review"}},
+  }};
+  return all;
+}
 
-// Tables that keep what was imported or decided: rows are added, never changed or removed.
-constexpr std::array<const char*, 11> append_only = {
-    "import_batch", "record", "dedup_run",  "dedup_member",   "dedup_uncertain", "pair_decision",
-    "decision",     "reason", "extraction", "quality_answer", "command_log"};
-
-std::string append_only_triggers() {
+std::string append_only_triggers(const std::vector<const char*>& tables) {
   std::string sql;
-  for (const char* t : append_only) {
+  for (const char* t : tables) {
     sql += fmt::format(
         "CREATE TRIGGER {0}_no_update BEFORE UPDATE ON {0} BEGIN SELECT RAISE(ABORT, "
         "'{0} is append-only: record a new row instead'); END;\n"
@@ -109,15 +146,40 @@ std::string append_only_triggers() {
   return sql;
 }
 
-expected<void> migrate(const database& db, int from) {
+expected<void> run_migrations(const database& db) {
   auto tx = detail::transaction::begin(db);
   if (!tx) return unexpected(tx.error());
-  for (int v = from; v < schema_version; ++v) {
-    SRMA_PROJECT_TRY(db.exec(migrations[static_cast<std::size_t>(v)]));
-    if (v == 0) SRMA_PROJECT_TRY(db.exec(append_only_triggers()));
+  // Read the version again under the write lock: another program may have migrated meanwhile.
+  auto from = db.user_version();
+  if (!from) return unexpected(from.error());
+  for (int v = *from; v < schema_version; ++v) {
+    const auto& m = migrations()[static_cast<std::size_t>(v)];
+    SRMA_PROJECT_TRY(db.exec(m.sql));
+    SRMA_PROJECT_TRY(db.exec(append_only_triggers(m.append_only)));
+  }
+  auto st = db.prepare("PRAGMA foreign_key_check");
+  if (!st) return unexpected(st.error());
+  auto row = st->step();
+  if (!row) return unexpected(row.error());
+  if (*row) {
+    return fail(errc::project_corrupt,
+                fmt::format("the migration to schema version {} leaves table {} referring to a "
+                            "missing row of {}; nothing was changed",
+                            schema_version, st->text(0), st->text(2)),
+                {db.path(), 0, 0});
   }
   SRMA_PROJECT_TRY(db.exec(fmt::format("PRAGMA user_version = {}", schema_version)));
   return tx->commit();
+}
+
+// Migrations rebuild tables that others refer to, so foreign keys are off while they run
+// (PRAGMA foreign_keys is a no-op inside a transaction) and checked before the commit.
+expected<void> migrate(const database& db) {
+  SRMA_PROJECT_TRY(db.exec("PRAGMA foreign_keys = OFF"));
+  auto done = run_migrations(db);
+  auto on = db.exec("PRAGMA foreign_keys = ON");
+  if (!done) return done;
+  return on;
 }
 
 expected<project_settings> load_settings(const database& db) {
@@ -159,6 +221,16 @@ std::string trimmed(const std::string& s) {
 }  // namespace
 
 namespace detail {
+std::vector<std::string> append_only_tables() {
+  std::vector<std::string> out;
+  for (const auto& m : migrations()) {
+    for (const char* t : m.append_only) {
+      if (std::find(out.begin(), out.end(), t) == out.end()) out.emplace_back(t);
+    }
+  }
+  return out;
+}
+
 std::optional<std::int64_t> parse_record_number(std::string_view text) {
   const auto b = text.find_first_not_of(" \t");
   if (b == std::string_view::npos) return std::nullopt;
@@ -242,7 +314,7 @@ expected<review_project> review_project::init(const fs::path& dir, const init_op
     auto db = database::open(tmp.string(), true);
     if (!db) return unexpected(db.error());
     SRMA_PROJECT_TRY(db->exec("PRAGMA journal_mode = DELETE"));
-    SRMA_PROJECT_TRY(migrate(*db, 0));
+    SRMA_PROJECT_TRY(migrate(*db));
     auto tx = detail::transaction::begin(*db);
     if (!tx) return unexpected(tx.error());
     auto st = db->prepare("INSERT INTO setting (key, value) VALUES (?, ?)");
@@ -297,7 +369,7 @@ expected<review_project> review_project::open(const fs::path& dir) {
                             *version, schema_version),
                 {file.string(), 0, 0});
   }
-  if (*version < schema_version) SRMA_PROJECT_TRY(migrate(*db, *version));
+  if (*version < schema_version) SRMA_PROJECT_TRY(migrate(*db));
   auto settings = load_settings(*db);
   if (!settings) return unexpected(settings.error());
   auto state = std::make_unique<detail::project_state>();

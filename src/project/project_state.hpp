@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "sqlite.hpp"
 #include "srma/io/csv.hpp"
@@ -18,6 +19,10 @@ struct project_state {
   std::filesystem::path dir;
   project_settings settings;
 };
+
+/// The tables whose rows are never updated or deleted (each has a `<table>_no_update` and a
+/// `<table>_no_delete` trigger), in the order the migrations create them.
+[[nodiscard]] std::vector<std::string> append_only_tables();
 
 /// A record number on a sheet: "12" or "#12" (as printed), surrounding blanks ignored; empty
 /// unless it is a whole number above 0.

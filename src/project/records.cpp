@@ -30,7 +30,7 @@ std::string content_hash(std::string_view bytes) {
 constexpr const char* record_columns =
     "r.id, r.batch, b.source, r.line, r.own_id, r.title, r.authors, r.year, r.journal, r.volume, "
     "r.issue, r.pages, r.doi, r.pmid, r.accession, r.isbn, r.abstract, r.type, r.database_name, "
-    "r.fields, r.raw";
+    "r.fields, r.raw, b.kind";
 
 stored_record read_record_row(const statement& st) {
   stored_record s;
@@ -58,19 +58,38 @@ stored_record read_record_row(const statement& st) {
     r.fields.emplace_back(f.at(0).get<std::string>(), f.at(1).get<std::string>());
   }
   r.raw = st.text(20);
+  s.kind = parse_source_kind(st.text(21)).value_or(source_kind::database);
   return s;
 }
 
 }  // namespace
 
 std::string_view to_string(source_kind k) {
-  return k == source_kind::database ? "database" : "register";
+  switch (k) {
+    case source_kind::database:
+      return "database";
+    case source_kind::trial_register:
+      return "register";
+    case source_kind::website:
+      return "website";
+    case source_kind::organisation:
+      return "organisation";
+    case source_kind::citation:
+      return "citation";
+  }
+  return "?";
 }
 
 std::optional<source_kind> parse_source_kind(std::string_view text) {
-  if (text == "database") return source_kind::database;
-  if (text == "register") return source_kind::trial_register;
+  for (const auto k : {source_kind::database, source_kind::trial_register, source_kind::website,
+                       source_kind::organisation, source_kind::citation}) {
+    if (text == to_string(k)) return k;
+  }
   return std::nullopt;
+}
+
+bool is_other_method(source_kind k) {
+  return k == source_kind::website || k == source_kind::organisation || k == source_kind::citation;
 }
 
 std::string stored_record::label() const {
@@ -182,8 +201,8 @@ expected<import_batch> import_records(review_project& project, const std::string
   if (!log) return unexpected(log.error());
   log->bind(1, batch.imported_at)
       .bind(2, "import")
-      .bind(3, fmt::format("batch {}: {} records from {} ({}, {})", batch.id, batch.records, path,
-                           source, to_string(file->format)));
+      .bind(3, fmt::format("batch {}: {} records from {} ({}, {}, {})", batch.id, batch.records,
+                           path, source, to_string(options.kind), to_string(file->format)));
   SRMA_PROJECT_TRY(log->run());
   SRMA_PROJECT_TRY(tx->commit());
   return batch;

@@ -9,8 +9,8 @@
 #include <set>
 #include <unordered_map>
 
+#include "flow.hpp"
 #include "project_state.hpp"
-#include "srma/project/dedup.hpp"
 #include "srma/project/records.hpp"
 
 namespace srma::project {
@@ -125,37 +125,61 @@ record_outcome decide(std::int64_t record, const std::vector<vote_row>* rows, st
   return o;
 }
 
-// Records at a stage: the kept records after de-duplication (title), or those included at the
-// title stage (full text).
-expected<std::vector<std::int64_t>> stage_records(const review_project& project, stage s) {
-  const auto& db = project.state().db;
-  auto dedup = current_dedup(project);
-  if (!dedup) return unexpected(dedup.error());
-  if (dedup->records > 0 && !dedup->covers_all) {
-    return fail(errc::project_not_deduplicated,
-                fmt::format("{} of {} records were imported after the last de-duplication; run "
-                            "`srma review dedup` before screening",
-                            dedup->records - dedup->run_records, dedup->records),
-                {project.database_path().string(), 0, 0});
-  }
-  std::vector<std::int64_t> kept;
-  auto st = db.prepare("SELECT id FROM record ORDER BY id");
-  if (!st) return unexpected(st.error());
-  for (auto row = st->step(); row && *row; row = st->step()) {
-    const auto id = st->integer(0);
-    if (dedup->kept(id) == id) kept.push_back(id);
-  }
-  if (s == stage::title) return kept;
-  auto votes = standing_votes(db, stage::title);
+// Records at a stage: the title stage screens the databases-and-registers column (flow.hpp); the
+// full-text stage screens the records included there on title and abstract and every report
+// sought via other methods (PRISMA 2020 takes those straight to retrieval).
+expected<std::vector<std::int64_t>> stage_records(const review_project& project, stage s,
+                                                  const detail::record_flow& flow) {
+  if (s == stage::title) return flow.title;
+  auto votes = standing_votes(project.state().db, stage::title);
   if (!votes) return unexpected(votes.error());
-  std::vector<std::int64_t> out;
-  for (const auto id : kept) {
+  std::vector<std::int64_t> out = flow.other;
+  for (const auto id : flow.title) {
     auto it = votes->find(id);
     const auto o = decide(id, it == votes->end() ? nullptr : &it->second, stage::title,
                           project.settings().screeners);
     if (o.result == outcome::include) out.push_back(id);
   }
+  std::sort(out.begin(), out.end());
   return out;
+}
+
+std::string_view method_words(source_kind k) {
+  switch (k) {
+    case source_kind::website:
+      return "a website";
+    case source_kind::organisation:
+      return "an organisation";
+    case source_kind::citation:
+      return "citation searching";
+    case source_kind::database:
+    case source_kind::trial_register:
+      break;
+  }
+  return "a database or register";
+}
+
+// Why `id` is not among the records at stage `s`.
+std::string not_at_stage(const detail::record_flow& flow, stage s, std::int64_t id) {
+  const auto rep = flow.stands_for(id);
+  if (rep != id) {
+    return fmt::format("record {} is not screened: it was removed as a duplicate of record {}{}",
+                       id, rep,
+                       flow.from_other_method(id) && !flow.from_other_method(rep)
+                           ? ", which is screened with the databases and registers"
+                           : "");
+  }
+  if (flow.from_other_method(id)) {
+    return fmt::format(
+        "record {} came from {} (other methods): PRISMA 2020 takes such records straight to "
+        "retrieval, so it is screened at full text only, not on title and abstract",
+        id, method_words(flow.kind.at(id)));
+  }
+  return s == stage::title ? fmt::format("record {} is not screened on title and abstract", id)
+                           : fmt::format(
+                                 "record {} is not at the full-text stage: it was not "
+                                 "included on title and abstract",
+                                 id);
 }
 
 }  // namespace
@@ -221,7 +245,9 @@ std::optional<vote> parse_vote(std::string_view text) {
 expected<std::vector<screening_item>> screening_queue(const review_project& project, stage s,
                                                       const std::string& reviewer) {
   if (is_blank(reviewer)) return fail(errc::project_bad_option, "the reviewer's name is empty");
-  auto ids = stage_records(project, s);
+  auto flow = detail::record_flow_of(project, "before screening");
+  if (!flow) return unexpected(flow.error());
+  auto ids = stage_records(project, s, *flow);
   if (!ids) return unexpected(ids.error());
   auto votes = standing_votes(project.state().db, s);
   if (!votes) return unexpected(votes.error());
@@ -323,7 +349,9 @@ expected<vote_summary> record_votes(review_project& project, stage s,
   const auto& db = project.state().db;
   auto tx = detail::transaction::begin(db);
   if (!tx) return unexpected(tx.error());
-  auto at_stage = stage_records(project, s);
+  auto flow = detail::record_flow_of(project, "before screening");
+  if (!flow) return unexpected(flow.error());
+  auto at_stage = stage_records(project, s, *flow);
   if (!at_stage) return unexpected(at_stage.error());
   const std::set<std::int64_t> eligible(at_stage->begin(), at_stage->end());
   auto standing = standing_votes(db, s);
@@ -355,15 +383,7 @@ expected<vote_summary> record_votes(review_project& project, stage s,
                   fmt::format("record {} has two decisions on this sheet", v.record), where);
     }
     if (eligible.count(v.record) == 0) {
-      return fail(errc::project_not_eligible,
-                  s == stage::title
-                      ? fmt::format("record {} is not screened: it was removed as a duplicate of "
-                                    "another record",
-                                    v.record)
-                      : fmt::format("record {} is not at the full-text stage: it was not included "
-                                    "on title and abstract",
-                                    v.record),
-                  where);
+      return fail(errc::project_not_eligible, not_at_stage(*flow, s, v.record), where);
     }
     if (s == stage::fulltext && v.v == vote::maybe) {
       return fail(errc::project_bad_sheet,
@@ -469,7 +489,9 @@ expected<vote_summary> record_votes(review_project& project, stage s,
 }
 
 expected<std::vector<record_outcome>> stage_outcomes(const review_project& project, stage s) {
-  auto ids = stage_records(project, s);
+  auto flow = detail::record_flow_of(project, "before screening");
+  if (!flow) return unexpected(flow.error());
+  auto ids = stage_records(project, s, *flow);
   if (!ids) return unexpected(ids.error());
   auto votes = standing_votes(project.state().db, s);
   if (!votes) return unexpected(votes.error());

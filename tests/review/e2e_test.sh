@@ -10,6 +10,10 @@
 # pairs are the five the fixtures were written to contain, outcomes follow review.md §4 (maybe =
 # include; a conflict goes to the adjudicator), Cohen's kappa is (Po - Pe) / (1 - Pe) of the
 # 2x2 table of the arranged votes, and each PRISMA box is counted from the arranged outcomes.
+# After the databases' full texts, citation searching (citations.ris, kind citation) adds
+# PRISMA 2020's second column: its records go straight to full text, and those the databases
+# found too are not sought again (srma/project/prisma.hpp); then the previous version of the
+# review is recorded, withdrawn and recorded again, so the last diagram is an updated review's.
 #
 # Prints each check; exits non-zero at the first mismatch. SRMA_KEEP_WORK=1 keeps the work folder.
 set -euo pipefail
@@ -142,7 +146,25 @@ cat >plan.json <<'EOF'
           "36981204": ["include", ""], "36544871": ["include", ""],
           "37122908": ["include", ""], "35870011": ["include", ""]},
     "C": {"37455012": ["exclude", "Single-arm study"], "36102350": ["include", ""]}
-  }
+  },
+  "citations": {
+    "source": "Reference lists",
+    "in_database_flow": [["37122908", "10.5555/jamasurg.2023.0412"],
+                         ["10.5555/sjs.2023.85", "10.5555/sjs.2023.85"]],
+    "duplicate_pairs": [["10.5555/pan.2021.1302", "10.5555/pan.2021.1302"]]
+  },
+  "fulltext_other": {
+    "A": {"10.5555/pan.2021.1302": ["include", ""],
+          "10.5555/dsu.2022.140": ["exclude", "Wrong population"],
+          "10.5555/hpb.2021.s410": ["unavailable", ""],
+          "10.5555/cvir.2022.1120": ["include", ""]},
+    "B": {"10.5555/pan.2021.1302": ["include", ""],
+          "10.5555/dsu.2022.140": ["exclude", "Wrong population"],
+          "10.5555/hpb.2021.s410": ["unavailable", ""],
+          "10.5555/cvir.2022.1120": ["exclude", "Wrong comparator"]},
+    "C": {"10.5555/cvir.2022.1120": ["exclude", "Wrong comparator"]}
+  },
+  "previous": {"studies": 9, "reports": 11}
 }
 EOF
 
@@ -197,9 +219,10 @@ def title_outcomes():
     return out
 
 
-def fulltext_outcomes():
-    """(outcome, reason) per label at full text (same reason, or both unavailable, agree)."""
-    a, b, c = plan["fulltext"]["A"], plan["fulltext"]["B"], plan["fulltext"]["C"]
+def fulltext_outcomes(key="fulltext"):
+    """(outcome, reason) per label at full text (same reason, or both unavailable, agree);
+    key "fulltext_other" for the reports from citation searching."""
+    a, b, c = plan[key]["A"], plan[key]["B"], plan[key]["C"]
     canon = {r.lower(): r for r in plan["reasons"]}
     out = {}
     for label in a:
@@ -219,8 +242,11 @@ def fulltext_outcomes():
 
 def table(stage):
     """The 2x2 table of A (first) and B (second): include/maybe against exclude; unavailable
-    votes left out (review.md §4)."""
-    a, b = plan[stage]["A"], plan[stage]["B"]
+    votes left out (review.md §4). At full text both columns' reports."""
+    a, b = dict(plan[stage]["A"]), dict(plan[stage]["B"])
+    if stage == "fulltext":
+        a.update(plan["fulltext_other"]["A"])
+        b.update(plan["fulltext_other"]["B"])
     vote = (lambda x: x) if stage == "title" else (lambda x: x[0])
     t = [0, 0, 0, 0]
     for label in a:
@@ -307,19 +333,23 @@ def cmd_conflicts(sheet, stage):
     ok(f"{sheet}: each conflict shows both reviewers' votes and no decision")
 
 
-def cmd_dedup(path):
+def cmd_dedup(path, with_citations="no"):
     d = json.load(open(path))
     groups = sorted(tuple(g) for g in d["groups"])
-    expect("dedup groups (kept first)", groups, sorted(tuple(p) for p in plan["duplicate_pairs"]))
+    pairs = plan["duplicate_pairs"]
+    if with_citations == "yes":
+        pairs = pairs + plan["citations"]["in_database_flow"] + plan["citations"]["duplicate_pairs"]
+    expect("dedup groups (kept first)", groups, sorted(tuple(p) for p in pairs))
     grouped = {x for g in d["groups"] for x in g}
     for label in plan["not_duplicates"]:
         if label in grouped:
             fail(f"dedup merged {label} (an erratum and its article must stay apart)")
     ok(f"dedup: {plan['not_duplicates']} (erratum and its article) are in no group")
     expect("dedup uncertain pairs", d["uncertain"], [])
-    expect("dedup removed", d["removed"], len(plan["duplicate_pairs"]))
-    expect("dedup removed_by_source", d["removed_by_source"],
-           [{"kept": "PubMed", "removed": "Embase", "count": len(plan["duplicate_pairs"])}])
+    expect("dedup removed", d["removed"], len(pairs))
+    if with_citations == "no":
+        expect("dedup removed_by_source", d["removed_by_source"],
+               [{"kept": "PubMed", "removed": "Embase", "count": len(plan["duplicate_pairs"])}])
 
 
 def cmd_agreement(path):
@@ -340,17 +370,28 @@ def cmd_agreement(path):
             ok(f"{stage} {name} = {got_v:.6f} (independently {want_v:.6f})")
 
 
-def cmd_prisma(path, n_pubmed, n_embase):
+def cmd_prisma(path, n_pubmed, n_embase, n_citations, previous):
     c = json.load(open(path))
-    n_pubmed, n_embase = int(n_pubmed), int(n_embase)
+    n_pubmed, n_embase, n_citations = int(n_pubmed), int(n_embase), int(n_citations)
     dups = len(plan["duplicate_pairs"])
     title = title_outcomes()
     full = fulltext_outcomes()
+    other = fulltext_outcomes("fulltext_other")
     sought = sorted(l for l, o in title.items() if o == "include")
     expect("full-text plan covers the title inclusions", sorted(full), sought)
     reasons = collections.Counter(r for v, r in full.values() if v == "exclude")
     n_unavailable = sum(v == "unavailable" for v, _ in full.values())
     n_included = sum(v == "include" for v, _ in full.values())
+    # Citation searching: every record counts as identified; those the databases found too, and
+    # the second copy of a record listed twice, are not sought again.
+    cit = plan["citations"]
+    o_sought = n_citations - len(cit["in_database_flow"]) - len(cit["duplicate_pairs"])
+    expect("citation plan covers the reports sought via other methods", len(other), o_sought)
+    o_reasons = collections.Counter(r for v, r in other.values() if v == "exclude")
+    o_unavailable = sum(v == "unavailable" for v, _ in other.values())
+    o_included = sum(v == "include" for v, _ in other.values())
+    # No study field was extracted: every included report is its own study.
+    new = n_included + o_included
     want = {
         "database_results": n_pubmed + n_embase,
         "duplicates": dups,
@@ -359,22 +400,38 @@ def cmd_prisma(path, n_pubmed, n_embase):
         "dbr_sought_reports": len(sought),
         "dbr_notretrieved_reports": n_unavailable,
         "dbr_assessed": len(sought) - n_unavailable,
-        # No study field was extracted: every included report is its own study.
-        "new_studies": n_included,
-        "new_reports": n_included,
+        "citations_results": n_citations,
+        "website_results": None,
+        "organisation_results": None,
+        "other_sought_reports": o_sought,
+        "other_notretrieved_reports": o_unavailable,
+        "other_assessed": o_sought - o_unavailable,
+        "new_studies": new,
+        "new_reports": new,
         "excluded_automatic": 0,
         "excluded_other": 0,
         "register_results": None,
         "open": [],
+        "other_not_sought": {"in_database_flow": len(cit["in_database_flow"]),
+                             "duplicates": len(cit["duplicate_pairs"])},
     }
+    p = plan["previous"]
+    want.update({"previous_studies": p["studies"], "previous_reports": p["reports"],
+                 "total_studies": p["studies"] + new, "total_reports": p["reports"] + new}
+                if previous == "yes" else
+                {"previous_studies": None, "previous_reports": None, "total_studies": None,
+                 "total_reports": None})
     for key, value in want.items():
         expect(f"prisma {key}", c[key], value)
     expect("prisma database_specific_results", c["database_specific_results"],
            [{"name": "PubMed", "n": n_pubmed}, {"name": "Embase", "n": n_embase}])
     expect("prisma dbr_excluded (by reason)",
            sorted((e["name"], e["n"]) for e in c["dbr_excluded"]), sorted(reasons.items()))
-    expect("prisma sum: assessed - excluded = included",
-           c["dbr_assessed"] - sum(e["n"] for e in c["dbr_excluded"]), c["new_reports"])
+    expect("prisma other_excluded (by reason)",
+           sorted((e["name"], e["n"]) for e in c["other_excluded"]), sorted(o_reasons.items()))
+    expect("prisma sum: assessed - excluded = included (both columns)",
+           c["dbr_assessed"] + c["other_assessed"]
+           - sum(e["n"] for e in c["dbr_excluded"] + c["other_excluded"]), c["new_reports"])
     expect("prisma sum: screened - excluded = sought",
            c["records_screened"] - c["records_excluded"], c["dbr_sought_reports"])
 
@@ -386,8 +443,9 @@ def cmd_outcome_counts(stage):
         print(sum(x == "include" for x in o), sum(x == "exclude" for x in o), 0)
     else:
         o = [v for v, _ in fulltext_outcomes().values()]
+        o += [v for v, _ in fulltext_outcomes("fulltext_other").values()]
         print(sum(x == "include" for x in o), sum(x == "exclude" for x in o),
-              sum(x == "unavailable" for x in o))
+              sum(x == "unavailable" for x in o), len(o))
 
 
 def cmd_labels(stage, who):
@@ -411,8 +469,9 @@ h() { python3 h.py "$@"; }
 # The numbers of records in the fixture files, counted directly.
 N_PUBMED=$(grep -c '^PMID- ' "$FIX/pubmed.nbib")
 N_EMBASE=$(grep -c $'^TY  - ' "$FIX/embase.ris")
+N_CIT=$(grep -c '^TY  - ' "$FIX/citations.ris")
 N_ALL=$((N_PUBMED + N_EMBASE))
-ok "fixtures hold $N_PUBMED PubMed and $N_EMBASE Embase records"
+ok "fixtures hold $N_PUBMED PubMed, $N_EMBASE Embase and $N_CIT citation-searching records"
 
 # ---- 1. init, import ---------------------------------------------------------------------------
 echo "== init and import"
@@ -584,17 +643,68 @@ expect_in adjudicate_f.out "Recorded $N_FC adjudicator votes by C at full text"
 DEC_ALL=$((DEC_T + 2 * N_FT + N_FC))
 expect_totals "after full-text screening" "$N_ALL 2 $DEC_ALL"
 
-# ---- 5. status, agreement, PRISMA, check -------------------------------------------------------
+# ---- 5. citation searching: PRISMA 2020's other methods ---------------------------------------
+echo "== citation searching"
+run_fail bad_kind 2 "--kind is 'handsearch', but must be database, register, website, \
+organisation or citation" \
+  "$SRMA" review import "$FIX/citations.ris" --source "Reference lists" --kind handsearch \
+  --project "$P"
+run_ok import_cit "$SRMA" review import "$FIX/citations.ris" --source "Reference lists" \
+  --kind citation --project "$P"
+expect_in import_cit.out \
+  "Imported $N_CIT records from $FIX/citations.ris as batch 3 (source Reference lists, citation)"
+N_REC=$((N_ALL + N_CIT))
+expect_totals "after the citation import" "$N_REC 3 $DEC_ALL"
+run_fail fulltext_before_dedup 3 "srma.project.E669" \
+  "$SRMA" review screen export --stage fulltext --reviewer A -o early.csv --project "$P"
+run_ok dedup2 "$SRMA" review dedup --json --project "$P"
+h dedup dedup2.out yes
+# A title/abstract vote on a record from citation searching is refused: the record found only
+# there (the third of citations.ris, project id N_ALL + 3) goes straight to full text.
+cit_id=$((N_ALL + 3))
+printf 'record_id,decision\n%s,include\n' "$cit_id" >cit_title.csv
+run_fail title_vote_on_citation 3 "[srma.project.E672] cit_title.csv:2: record $cit_id came from \
+citation searching (other methods): PRISMA 2020 takes such records straight to retrieval, so it \
+is screened at full text only, not on title and abstract" \
+  "$SRMA" review screen import cit_title.csv --reviewer A --stage title --project "$P"
+expect_totals "after a title vote on a citation record" "$N_REC 3 $DEC_ALL"
+run_ok export_ca "$SRMA" review screen export --stage fulltext --reviewer A -o a_cit.csv \
+  --project "$P"
+N_FO=$(python3 -c 'import json; print(len(json.load(open("plan.json"))["fulltext_other"]["A"]))')
+expect_in export_ca.out "Wrote $N_FO records for A to screen at full text"
+h sheet-labels a_cit.csv "$(h labels fulltext_other A)"
+h fill a_cit.csv a_cit_done.csv fulltext_other A
+run_ok import_ca "$SRMA" review screen import a_cit_done.csv --reviewer A --project "$P"
+expect_in import_ca.out \
+  "Recorded $N_FO reviewer votes by A at full text: $(h vote-summary fulltext_other A)"
+run_ok export_cb "$SRMA" review screen export --stage fulltext --reviewer B -o b_cit.csv \
+  --project "$P"
+h sheet-labels b_cit.csv "$(h labels fulltext_other B)"
+h fill b_cit.csv b_cit_done.csv fulltext_other B
+run_ok import_cb "$SRMA" review screen import b_cit_done.csv --reviewer B --project "$P"
+N_FOC=$(python3 -c 'import json; print(len(json.load(open("plan.json"))["fulltext_other"]["C"]))')
+run_ok conflicts_fo "$SRMA" review screen conflicts --stage fulltext -o c_cit.csv --project "$P"
+expect_in conflicts_fo.out "Wrote $N_FOC conflicts at full text to c_cit.csv"
+h conflicts c_cit.csv fulltext_other
+h fill c_cit.csv c_cit_done.csv fulltext_other C
+run_ok adjudicate_fo "$SRMA" review adjudicate c_cit_done.csv --reviewer C --project "$P"
+DEC_ALL=$((DEC_ALL + 2 * N_FO + N_FOC))
+expect_totals "after the citation reports' full texts" "$N_REC 3 $DEC_ALL"
+
+# ---- 6. status, agreement, PRISMA, check -------------------------------------------------------
 echo "== status"
 run_ok status "$SRMA" review status --project "$P"
-expect_in status.out "de-duplication: $N_DUP removed, 0 pairs await a verdict"
+expect_in status.out "batch 3: $N_CIT records from $FIX/citations.ris (Reference lists, ris, citation)"
+N_REMOVED=$(python3 -c 'import json; p = json.load(open("plan.json")); c = p["citations"]
+print(len(p["duplicate_pairs"]) + len(c["in_database_flow"]) + len(c["duplicate_pairs"]))')
+expect_in status.out "de-duplication: $N_REMOVED removed, 0 pairs await a verdict"
 read -r ti te _ < <(h outcome-counts title)
 open_none="0 in conflict, 0 awaiting a second reviewer, 0 unscreened"
 expect_in status.out \
   "title/abstract: $N_SCREEN records; $ti included, $te excluded, 0 unavailable, $open_none"
-read -r f_inc f_exc f_una < <(h outcome-counts fulltext)
+read -r f_inc f_exc f_una f_all < <(h outcome-counts fulltext)
 expect_in status.out \
-  "full text: $ti records; $f_inc included, $f_exc excluded, $f_una unavailable, $open_none"
+  "full text: $f_all records; $f_inc included, $f_exc excluded, $f_una unavailable, $open_none"
 
 echo "== agreement"
 run_ok agreement "$SRMA" review agreement --json --project "$P"
@@ -602,22 +712,79 @@ h agreement agreement.out
 
 echo "== PRISMA"
 run_ok prisma "$SRMA" review prisma --json --project "$P"
-h prisma prisma.out "$N_PUBMED" "$N_EMBASE"
+h prisma prisma.out "$N_PUBMED" "$N_EMBASE" "$N_CIT" no
 [[ ! -s prisma.err ]] || { cat prisma.err >&2; fail "prisma warned: the counts should add up"; }
 ok "prisma printed no warning"
+
+echo "== the previous version of the review"
+read -r PREV_S PREV_R < <(python3 -c 'import json; p = json.load(open("plan.json"))["previous"]
+print(p["studies"], p["reports"])')
+run_ok previous_none "$SRMA" review previous --project "$P"
+expect_in previous_none.out "No previous version of the review is recorded"
+run_fail previous_bad 3 "[srma.project.E671]" \
+  "$SRMA" review previous --studies "$PREV_R" --reports "$PREV_S" --project "$P"
+expect_in previous_bad.err "every study has at least one report"
+run_fail previous_half 2 "give both --studies and --reports" \
+  "$SRMA" review previous --studies "$PREV_S" --project "$P"
+run_ok previous "$SRMA" review previous --studies "$PREV_S" --reports "$PREV_R" \
+  --note "first version, figure 1" --project "$P"
+expect_in previous.out "Recorded the previous version of the review: $PREV_S studies in \
+$PREV_R reports (first version, figure 1)"
+run_ok prisma_prev "$SRMA" review prisma --json --project "$P"
+h prisma prisma_prev.out "$N_PUBMED" "$N_EMBASE" "$N_CIT" yes
+run_ok previous_undo "$SRMA" review previous --undo --project "$P"
+expect_in previous_undo.out "Withdrew the previous version's counts"
+run_ok prisma_undone "$SRMA" review prisma --json --project "$P"
+h prisma prisma_undone.out "$N_PUBMED" "$N_EMBASE" "$N_CIT" no
+run_fail previous_undo_again 3 "no counts of a previous version are recorded" \
+  "$SRMA" review previous --undo --project "$P"
+run_ok previous_again "$SRMA" review previous --studies "$PREV_S" --reports "$PREV_R" \
+  --project "$P"
+run_ok prisma_again "$SRMA" review prisma --json --project "$P"
+h prisma prisma_again.out "$N_PUBMED" "$N_EMBASE" "$N_CIT" yes
+[[ ! -s prisma_again.err ]] || { cat prisma_again.err >&2; fail "prisma warned"; }
+ok "prisma of the updated review printed no warning"
 run_ok prisma_svg "$SRMA" review prisma -o prisma.svg --project "$P"
 run_ok prisma_png "$SRMA" review prisma -o prisma.png --project "$P"
 if [[ ! -s prisma.svg ]] || ! grep -q '<svg' prisma.svg; then
   fail "prisma.svg is missing, empty or not SVG"
 fi
 ok "prisma.svg: $(wc -c <prisma.svg) bytes of SVG"
+# The updated review's layout with the second column (the diagram writes "n = " with no-break
+# spaces).
+NB=$(printf '\302\240')
+read -r o_sought < <(python3 -c 'import json; print(json.load(open("prisma_again.out"))["other_sought_reports"])')
+for text in "Previous studies" "Identification of new studies via other methods" \
+  "Citation searching (n${NB}=${NB}$N_CIT)" "Reports sought for retrieval (n${NB}=${NB}$o_sought)" \
+  "Total studies included in review"; do
+  expect_in prisma.svg "$text"
+done
+# `srma prisma FILE` draws the same diagram from the same counts in the PRISMA2020 app's CSV form.
+python3 - <<'PY'
+import csv, json
+d = json.load(open("prisma_again.out"))
+rows = [["data", "node", "box", "description", "boxtext", "tooltips", "url", "n"]]
+for key, v in d.items():
+    if key in ("open", "other_not_sought"):
+        continue
+    if isinstance(v, list):
+        n = "; ".join(f"{e['name']}, {e['n']}" for e in v) if v else "NA"
+    else:
+        n = "NA" if v is None else str(v)
+    rows.append([key, "", "", "", "", "", "", n])
+csv.writer(open("prisma_counts.csv", "w", newline=""), lineterminator="\n").writerows(rows)
+PY
+run_ok prisma_file "$SRMA" prisma prisma_counts.csv -o prisma_file.svg
+cmp -s prisma.svg prisma_file.svg ||
+  fail "srma prisma on the counts as a PRISMA2020 CSV draws another diagram than srma review prisma"
+ok "srma prisma on the same counts (PRISMA2020 CSV) draws the same SVG"
 [[ -s prisma.png && $(head -c 8 prisma.png | od -An -tx1 | tr -d ' \n') == 89504e470d0a1a0a ]] ||
   fail "prisma.png is missing, empty or not PNG"
 ok "prisma.png: $(wc -c <prisma.png) bytes of PNG"
 
 echo "== check"
 run_ok check "$SRMA" review check --project "$P"
-expect_in check.out "$N_ALL records in 2 batches, $DEC_ALL decisions"
+expect_in check.out "$N_REC records in 3 batches, $DEC_ALL decisions"
 expect_in check.out "SQLite integrity check: ok"
 expect_in check.out "all invariants hold"
 
@@ -640,6 +807,6 @@ if [[ $rc -eq 0 ]]; then
   fail "a title sheet imported with --stage fulltext was accepted (exit 0) instead of refused"
 fi
 ok "stage_mismatch: exit $rc ($(cat stage_mismatch.err))"
-expect_totals "after a sheet whose stage contradicts --stage" "$N_ALL 2 $DEC_ALL"
+expect_totals "after a sheet whose stage contradicts --stage" "$N_REC 3 $DEC_ALL"
 
 echo "PASS: review end-to-end"

@@ -1,5 +1,7 @@
 // The review project (srma/project/): the seed review's flow re-enacted from generated records,
-// append-only storage, schema versions, screening rules, extraction and NOS with two reviewers.
+// append-only storage, schema versions and the migration of a version 1 project, screening rules,
+// records from other methods (PRISMA 2020's second column), the previous version of a review,
+// extraction and NOS with two reviewers.
 //
 // Reference numbers: the seed review (Xiao et al. 2025, ../shared/seed/, PRISMA flow: 1525
 // records from PubMed and Embase, 203 duplicates, 1282 excluded on title and abstract, 40 full
@@ -7,6 +9,7 @@
 // between the two databases is not reported; 700 PubMed + 825 Embase is this test's choice.
 #include "srma/project/project.hpp"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 
@@ -115,6 +118,16 @@ std::string as_embase_ris(const article& a, int accession, bool in_medline) {
        a.last_page + "\r\nDO  - " + a.doi + "\r\nU2  - L" + std::to_string(accession) + "\r\n";
   if (in_medline) s += "C5  - " + a.pmid + "\r\nDB  - Medline\r\n";
   s += "DB  - Embase\r\nN2  - " + a.abstract + "\r\nER  - \r\n\r\n";
+  return s;
+}
+
+// A generic RIS export (a reference manager's, a website's): no database accession number.
+std::string as_plain_ris(const article& a) {
+  std::string s = "TY  - JOUR\nTI  - " + a.title + "\n";
+  for (const auto& [sur, ini] : a.authors) s += "AU  - " + sur + ", " + ini + ".\n";
+  s += "PY  - " + a.year + "\nJO  - " + a.journal + "\nVL  - " + a.volume + "\nSP  - " +
+       a.first_page + "\nEP  - " + a.last_page + "\nDO  - " + a.doi + "\nAB  - " + a.abstract +
+       "\nER  - \n\n";
   return s;
 }
 
@@ -364,7 +377,7 @@ TEST(ReviewProject, SchemaVersionsAndTampering) {
   auto newer = pj::review_project::open(dir.path);
   ASSERT_FALSE(newer);
   EXPECT_EQ(newer.error().id, srma::errc::project_newer);
-  ASSERT_EQ(raw_exec(db, "PRAGMA user_version = 1"), SQLITE_OK);
+  ASSERT_EQ(raw_exec(db, fmt::format("PRAGMA user_version = {}", pj::schema_version)), SQLITE_OK);
   // A batch claiming more records than it holds (a half-import) is found by check().
   ASSERT_EQ(raw_exec(db,
                      "INSERT INTO import_batch (file, source, kind, format, format_evidence, "
@@ -559,6 +572,400 @@ TEST(ReviewProject, RecordNumbersOnSheets) {
   EXPECT_EQ(sheet.error().what(),
             "[srma.project.E667] s.csv:3:1: record_id is 'abc', but must be the project's record "
             "number");
+}
+
+// PRISMA 2020's second column. Imports, in this order (project ids in brackets):
+//   PubMed      10 records [1-10]                         kind database
+//   Websites     4 records [11-14]: 11 = PubMed 1          kind website
+//   Reference    5 records [15-19]: 15 = PubMed 2,         kind citation
+//   lists                           16 = website 12
+//   Embase       3 records [20-22]: 20 = PubMed 3,         kind database (searched last)
+//                                   21 = reference list 17
+// Groups after de-duplication: {1, 11}, {2, 15}, {3, 20}, {12, 16}, {17, 21}. The rule of
+// srma/project/prisma.hpp: a group with a database record is screened once on title and
+// abstract, as its first database record (1, 2, 3 and 21: Embase's 21 although reference list's
+// 17 came first); a group of other-method records only is one report sought via other methods
+// (12).
+TEST(ReviewProject, OtherMethodsColumnWithDuplicatesOfDatabaseRecords) {
+  temp_dir dir;
+  auto p = pj::review_project::init(
+      dir.path,
+      {.reasons = {"Single-arm study", "Wrong population", "Wrong comparator"}, .screeners = 1});
+  ASSERT_TRUE(p) << p.error().what();
+  generator gen(404);
+  std::vector<article> arts;
+  for (int i = 0; i < 17; ++i) arts.push_back(gen.make(i));
+  auto file = [&](const std::string& name, const std::vector<int>& which, bool medline,
+                  bool embase) {
+    std::string text;
+    int accession = 9100000;
+    for (const int i : which) {
+      const auto& a = arts[static_cast<std::size_t>(i)];
+      text += medline  ? as_medline(a)
+              : embase ? as_embase_ris(a, ++accession, false)
+                       : as_plain_ris(a);
+    }
+    write(dir.path / name, text);
+    return (dir.path / name).string();
+  };
+  using pj::source_kind;
+  struct batch_spec {
+    std::string file;
+    std::string source;
+    source_kind kind;
+    std::int64_t records;
+  };
+  const std::vector<batch_spec> imports = {
+      {file("pubmed.nbib", {0, 1, 2, 3, 4, 5, 6, 7, 8, 9}, true, false), "PubMed",
+       source_kind::database, 10},
+      {file("web.ris", {0, 10, 11, 12}, false, false), "Trial websites", source_kind::website, 4},
+      {file("refs.ris", {1, 10, 13, 14, 15}, false, false), "Reference lists",
+       source_kind::citation, 5},
+      {file("embase.ris", {2, 13, 16}, false, true), "Embase", source_kind::database, 3}};
+  for (const auto& b : imports) {
+    auto got = pj::import_records(*p, b.file, {.source = b.source, .kind = b.kind});
+    ASSERT_TRUE(got) << got.error().what();
+    EXPECT_EQ(got->records, b.records);
+    EXPECT_EQ(got->kind, b.kind);
+  }
+  auto batches = pj::list_batches(*p);
+  ASSERT_TRUE(batches);
+  ASSERT_EQ(batches->size(), 4u);
+  EXPECT_EQ((*batches)[2].kind, source_kind::citation);
+  EXPECT_EQ((*pj::load_records(*p, {17}))[0].kind, source_kind::citation);
+  auto d = pj::run_dedup(*p);
+  ASSERT_TRUE(d) << d.error().what();
+  const std::vector<std::vector<std::int64_t>> groups = {
+      {1, 11}, {2, 15}, {3, 20}, {12, 16}, {17, 21}};
+  EXPECT_EQ(d->groups, groups);
+
+  // Title and abstract: the 12 records of databases kept after de-duplication (1-10, 21, 22).
+  auto tq = pj::screening_queue(*p, pj::stage::title, "A");
+  ASSERT_TRUE(tq) << tq.error().what();
+  std::vector<std::int64_t> title_ids;
+  for (const auto& it : *tq) title_ids.push_back(it.record);
+  EXPECT_EQ(title_ids, (std::vector<std::int64_t>{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 21, 22}));
+  // A title-stage vote on a report from other methods is refused, and nothing is stored.
+  auto refused = [&](pj::stage s, std::int64_t id) {
+    auto r = pj::record_votes(
+        *p, s, {{1, pj::vote::include, "", "", 2}, {id, pj::vote::include, "", "", 3}}, "A",
+        pj::role::reviewer, "s.csv");
+    EXPECT_FALSE(r);
+    return r ? std::string() : r.error().what();
+  };
+  EXPECT_EQ(refused(pj::stage::title, 13),
+            "[srma.project.E672] s.csv:3: record 13 came from a website (other methods): PRISMA "
+            "2020 takes such records straight to retrieval, so it is screened at full text only, "
+            "not on title and abstract");
+  EXPECT_EQ(refused(pj::stage::title, 18),
+            "[srma.project.E672] s.csv:3: record 18 came from citation searching (other "
+            "methods): PRISMA 2020 takes such records straight to retrieval, so it is screened at "
+            "full text only, not on title and abstract");
+  EXPECT_EQ(refused(pj::stage::title, 17),
+            "[srma.project.E672] s.csv:3: record 17 is not screened: it was removed as a "
+            "duplicate of record 21, which is screened with the databases and registers");
+  EXPECT_EQ(refused(pj::stage::title, 16),
+            "[srma.project.E672] s.csv:3: record 16 is not screened: it was removed as a "
+            "duplicate of record 12");
+  EXPECT_EQ(pj::check(*p)->decisions, 0);
+
+  // Include 1, 2, 21, 22; exclude the other 8.
+  const std::set<std::int64_t> title_in = {1, 2, 21, 22};
+  ASSERT_TRUE(pj::record_votes(*p, pj::stage::title,
+                               votes_for(title_ids,
+                                         [&](std::int64_t id) {
+                                           return title_in.count(id) ? pj::vote::include
+                                                                     : pj::vote::exclude;
+                                         }),
+                               "A", pj::role::reviewer, "title.csv"));
+
+  // Full text: the 4 included on title and abstract and the 5 reports sought via other methods
+  // (12, 13, 14, 18, 19), in id order.
+  auto fq = pj::screening_queue(*p, pj::stage::fulltext, "A");
+  ASSERT_TRUE(fq);
+  std::vector<std::int64_t> full_ids;
+  for (const auto& it : *fq) full_ids.push_back(it.record);
+  EXPECT_EQ(full_ids, (std::vector<std::int64_t>{1, 2, 12, 13, 14, 18, 19, 21, 22}));
+  EXPECT_EQ(refused(pj::stage::fulltext, 17),
+            "[srma.project.E672] s.csv:3: record 17 is not screened: it was removed as a "
+            "duplicate of record 21, which is screened with the databases and registers");
+
+  // Databases and registers decided, other methods not yet: those are open, never counted.
+  ASSERT_TRUE(pj::record_votes(*p, pj::stage::fulltext,
+                               {{1, pj::vote::include, "", "", 2},
+                                {2, pj::vote::exclude, "Wrong comparator", "", 3},
+                                {21, pj::vote::unavailable, "", "", 4},
+                                {22, pj::vote::include, "", "", 5}},
+                               "A", pj::role::reviewer, "full_dbr.csv"));
+  auto half = pj::derive_prisma(*p);
+  ASSERT_TRUE(half) << half.error().what();
+  EXPECT_EQ(
+      half->open,
+      (std::vector<std::string>{"5 records from other methods without a full-text decision"}));
+  EXPECT_EQ(half->counts.other_sought_reports, 5);
+  EXPECT_EQ(half->counts.other_notretrieved_reports, 0);
+  EXPECT_TRUE(half->counts.other_excluded.empty());
+  EXPECT_EQ(half->counts.new_reports, 2);  // 1 and 22 only
+
+  ASSERT_TRUE(pj::record_votes(*p, pj::stage::fulltext,
+                               {{12, pj::vote::include, "", "", 2},
+                                {13, pj::vote::unavailable, "", "", 3},
+                                {14, pj::vote::exclude, "wrong population", "", 4},
+                                {18, pj::vote::exclude, "Single-arm study", "", 5},
+                                {19, pj::vote::include, "", "", 6}},
+                               "A", pj::role::reviewer, "full_other.csv"));
+  // Reports 1 and 19 are one study: 4 reports of 3 studies.
+  ASSERT_TRUE(pj::record_extraction(*p,
+                                    {{1, "study", "Ames 2001", 2},
+                                     {12, "study", "Cole 2010", 3},
+                                     {19, "study", "Ames 2001", 4},
+                                     {22, "study", "Berg 2005", 5}},
+                                    "A", true, "x.csv"));
+
+  auto flow = pj::derive_prisma(*p);
+  ASSERT_TRUE(flow) << flow.error().what();
+  EXPECT_TRUE(flow->open.empty()) << flow->open.front();
+  const auto& c = flow->counts;
+  // Identification, counted as imported: databases 10 + 3 = 13; websites 4; citations 5.
+  EXPECT_EQ(c.database_results, 13);
+  EXPECT_EQ(c.database_specific_results,
+            (std::vector<srma::review::named_count>{{"PubMed", 10}, {"Embase", 3}}));
+  EXPECT_FALSE(c.register_results);
+  EXPECT_EQ(c.website_results, 4);
+  EXPECT_FALSE(c.organisation_results);
+  EXPECT_EQ(c.citations_results, 5);
+  // Duplicates: database records removed, 20 (of 3) only = 1; screened 13 − 1 = 12.
+  EXPECT_EQ(c.duplicates, 1);
+  EXPECT_EQ(c.records_screened, 12);
+  // Title: 12 − 4 included = 8 excluded; 4 sought, 21 not retrieved: 4 − 1 = 3 assessed, of
+  // which 2 (Wrong comparator) excluded.
+  EXPECT_EQ(c.records_excluded, 8);
+  EXPECT_EQ(c.dbr_sought_reports, 4);
+  EXPECT_EQ(c.dbr_notretrieved_reports, 1);
+  EXPECT_EQ(c.dbr_assessed, 3);
+  EXPECT_EQ(c.dbr_excluded, (std::vector<srma::review::named_count>{{"Wrong comparator", 1}}));
+  // Other methods: 4 + 5 = 9 records; 11, 15, 17 are already in the databases' flow and 16
+  // duplicates 12, so 9 − 3 − 1 = 5 reports sought (12, 13, 14, 18, 19); 13 not retrieved:
+  // 5 − 1 = 4 assessed; 14 and 18 excluded.
+  EXPECT_EQ(flow->other_in_database_flow, 3);
+  EXPECT_EQ(flow->other_duplicates, 1);
+  EXPECT_EQ(c.other_sought_reports, 5);
+  EXPECT_EQ(c.other_notretrieved_reports, 1);
+  EXPECT_EQ(c.other_assessed, 4);
+  EXPECT_EQ(c.other_excluded, (std::vector<srma::review::named_count>{{"Single-arm study", 1},
+                                                                      {"Wrong population", 1}}));
+  // Included: 1 and 22 (databases) + 12 and 19 (other methods) = 4 reports; "Ames 2001" (1, 19),
+  // "Cole 2010", "Berg 2005" = 3 studies. Both columns: assessed 3 + 4 = 7 = excluded 1 + 2 +
+  // included 4.
+  EXPECT_EQ(c.new_reports, 4);
+  EXPECT_EQ(c.new_studies, 3);
+  EXPECT_FALSE(c.previous_studies);
+  EXPECT_FALSE(c.total_studies);
+  EXPECT_EQ(c.notes,
+            (std::vector<std::string>{
+                "records from other methods not sought again: 3 already found in "
+                "databases or registers, 1 duplicating other records from other methods"}));
+  EXPECT_TRUE(srma::review::check(srma::review::complete(c)).empty());
+  auto chk = pj::check(*p);
+  ASSERT_TRUE(chk);
+  EXPECT_TRUE(chk->ok()) << (chk->problems.empty() ? chk->integrity : chk->problems[0]);
+
+  // The diagram has the second column.
+  auto fig = srma::plot::draw_prisma(c, {.complete = false});
+  ASSERT_TRUE(fig) << fig.error().what();
+  const std::string svg = srma::plot::render_svg(*fig);
+  for (const char* box : {"Identification of studies via other methods", "Websites (n = 4)",
+                          "Citation searching (n = 5)", "Single-arm study (n = 1)",
+                          "Studies included in review (n = 3)"}) {
+    std::string text(box);
+    if (auto at = text.find("n = "); at != std::string::npos) text.replace(at, 4, "n\u00a0=\u00a0");
+    EXPECT_NE(svg.find(text), std::string::npos) << box;
+  }
+
+  // A title vote slipped in behind the library's back is found by check().
+  ASSERT_EQ(raw_exec(p->database_path(),
+                     "INSERT INTO decision (record, stage, reviewer, role, vote, reason, note, "
+                     "source, line, at) VALUES (13, 'title', 'Z', 'reviewer', 'exclude', '', '', "
+                     "'sql', 0, 'now')"),
+            SQLITE_OK);
+  chk = pj::check(*p);
+  ASSERT_TRUE(chk);
+  EXPECT_EQ(chk->problems,
+            (std::vector<std::string>{"decision 22 is a title/abstract vote on record 13, which "
+                                      "came from other methods (website) and is screened at full "
+                                      "text only"}));
+}
+
+// The previous version of a review: an event, the latest one counts, withdrawn by a later event.
+TEST(ReviewProject, PreviousVersionOfTheReview) {
+  temp_dir dir;
+  auto p = pj::review_project::init(dir.path, {.screeners = 1});
+  ASSERT_TRUE(p);
+  generator gen(5);
+  std::string nbib;
+  for (int i = 0; i < 3; ++i) nbib += as_medline(gen.make(i));
+  write(dir.path / "r.nbib", nbib);
+  ASSERT_TRUE(pj::import_records(*p, (dir.path / "r.nbib").string(), {.source = "PubMed"}));
+  ASSERT_TRUE(pj::run_dedup(*p));
+  const std::vector<pj::vote_input> all = {{1, pj::vote::include, "", "", 0},
+                                           {2, pj::vote::include, "", "", 0},
+                                           {3, pj::vote::exclude, "", "", 0}};
+  ASSERT_TRUE(pj::record_votes(*p, pj::stage::title, all, "A", pj::role::reviewer, "t"));
+  ASSERT_TRUE(
+      pj::record_votes(*p, pj::stage::fulltext, {all[0], all[1]}, "A", pj::role::reviewer, "f"));
+  auto counts = [&] {
+    auto f = pj::derive_prisma(*p);
+    EXPECT_TRUE(f) << f.error().what();
+    return f->counts;
+  };
+  // A new review: no previous boxes, no totals; 2 reports of 2 studies included.
+  auto c = counts();
+  EXPECT_FALSE(c.previous_studies);
+  EXPECT_FALSE(c.previous_reports);
+  EXPECT_FALSE(c.total_studies);
+  EXPECT_FALSE(c.total_reports);
+  EXPECT_EQ(c.new_studies, 2);
+  // No counts to withdraw yet.
+  auto none = pj::withdraw_previous_review(*p);
+  ASSERT_FALSE(none);
+  EXPECT_EQ(none.error().id, srma::errc::project_bad_option);
+
+  ASSERT_TRUE(pj::record_previous_review(*p, {.studies = 7, .reports = 9, .note = "v1, fig. 1"}));
+  auto v = pj::current_previous_review(*p);
+  ASSERT_TRUE(v && *v);
+  EXPECT_EQ((*v)->note, "v1, fig. 1");
+  c = counts();
+  // total = previous + new: 7 + 2 = 9 studies, 9 + 2 = 11 reports.
+  EXPECT_EQ(c.previous_studies, 7);
+  EXPECT_EQ(c.previous_reports, 9);
+  EXPECT_EQ(c.total_studies, 9);
+  EXPECT_EQ(c.total_reports, 11);
+  EXPECT_TRUE(srma::review::check(srma::review::complete(c)).empty());
+  auto fig = srma::plot::draw_prisma(c, {.complete = false});
+  ASSERT_TRUE(fig);
+  // The diagram's words, its lines joined by spaces (long box texts wrap).
+  const std::string svg = srma::plot::render_svg(*fig);
+  std::string words;
+  for (auto at = svg.find("<text"); at != std::string::npos; at = svg.find("<text", at + 1)) {
+    const auto begin = svg.find('>', at) + 1;
+    words += svg.substr(begin, svg.find('<', begin) - begin) + " ";
+  }
+  for (const char* box : {"Previous studies", "Identification of new studies via databases",
+                          "Studies included in previous version of review (n\u00a0=\u00a07)",
+                          "New studies included in review (n\u00a0=\u00a02)",
+                          "Total studies included in review (n\u00a0=\u00a09)",
+                          "Reports of total included studies (n\u00a0=\u00a011)"}) {
+    EXPECT_NE(words.find(box), std::string::npos) << box << " in: " << words;
+  }
+
+  // Withdrawn: a new review's diagram again.
+  ASSERT_TRUE(pj::withdraw_previous_review(*p, "not an update after all"));
+  EXPECT_FALSE(*pj::current_previous_review(*p));
+  c = counts();
+  EXPECT_FALSE(c.previous_studies);
+  EXPECT_FALSE(c.total_studies);
+  // Set again: the latest event counts (5 + 2 = 7 studies, 6 + 2 = 8 reports).
+  ASSERT_TRUE(pj::record_previous_review(*p, {.studies = 5, .reports = 6}));
+  // Refused, and nothing stored: fewer reports than studies, a negative count.
+  auto bad = pj::record_previous_review(*p, {.studies = 5, .reports = 4});
+  ASSERT_FALSE(bad);
+  EXPECT_EQ(bad.error().id, srma::errc::project_bad_option);
+  EXPECT_NE(bad.error().message.find("previous version: reports is 4, but must be at least "
+                                     "studies (5): every study has at least one report"),
+            std::string::npos)
+      << bad.error().message;
+  EXPECT_FALSE(pj::record_previous_review(*p, {.studies = -1, .reports = 0}));
+  c = counts();
+  EXPECT_EQ(c.total_studies, 7);
+  EXPECT_EQ(c.total_reports, 8);
+  // Append-only, and the table refuses a count that is not one.
+  const auto db = p->database_path();
+  EXPECT_NE(raw_exec(db, "DELETE FROM previous_review"), SQLITE_OK);
+  EXPECT_NE(raw_exec(db, "UPDATE previous_review SET studies = 1"), SQLITE_OK);
+  EXPECT_NE(raw_exec(db,
+                     "INSERT INTO previous_review (action, studies, reports, note, at) "
+                     "VALUES ('set', NULL, 3, '', 'now')"),
+            SQLITE_OK);
+  auto chk = pj::check(*p);
+  ASSERT_TRUE(chk);
+  EXPECT_TRUE(chk->ok()) << (chk->problems.empty() ? chk->integrity : chk->problems[0]);
+}
+
+// A project written by the srma of schema version 1 (tests/data/review/v1/project.sql, a dump of
+// it) opens, is migrated to the current version with every row and id kept, and takes the new
+// kinds of source.
+TEST(ReviewProject, MigratesVersion1Project) {
+  temp_dir dir;
+  fs::create_directories(dir.path);
+  std::ifstream in(std::string(SRMA_SOURCE_DIR) + "/tests/data/review/v1/project.sql");
+  ASSERT_TRUE(in);
+  const std::string dump((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const auto db = dir.path / pj::database_file_name;
+  std::string msg;
+  ASSERT_EQ(raw_exec(db, dump, &msg), SQLITE_OK) << msg;
+  // Version 1 as written: the old kinds only.
+  EXPECT_NE(raw_exec(db,
+                     "INSERT INTO import_batch (file, source, kind, format, format_evidence, "
+                     "encoding, content_hash, records, warnings, imported_at) VALUES "
+                     "('x','X','citation','ris','','utf-8','h',0,'[]','now')"),
+            SQLITE_OK);
+  auto p = pj::review_project::open(dir.path);
+  ASSERT_TRUE(p) << p.error().what();
+  EXPECT_EQ(p->settings().schema, pj::schema_version);
+  EXPECT_EQ(p->settings().title, "A version 1 project");
+  auto chk = pj::check(*p);
+  ASSERT_TRUE(chk);
+  EXPECT_TRUE(chk->ok()) << (chk->problems.empty() ? chk->integrity : chk->problems[0]);
+  EXPECT_EQ(chk->schema, 2);
+  EXPECT_EQ(chk->records, 5);
+  EXPECT_EQ(chk->batches, 2);
+  EXPECT_EQ(chk->decisions, 7);
+  // Rows and ids as they were (the file's comment lists what it holds).
+  auto recs = pj::load_records(*p);
+  ASSERT_TRUE(recs);
+  ASSERT_EQ(recs->size(), 5u);
+  EXPECT_EQ((*recs)[0].record.pmid, "36981204");
+  EXPECT_EQ((*recs)[3].source, "Embase");
+  EXPECT_EQ((*recs)[3].kind, pj::source_kind::database);
+  // The flow of the version 1 project: 5 records − 1 duplicate = 4 screened; 1 excluded, 3
+  // sought; 1 not retrieved, 2 assessed; 1 excluded (Single-arm study), 1 included.
+  auto flow = pj::derive_prisma(*p);
+  ASSERT_TRUE(flow) << flow.error().what();
+  const auto& c = flow->counts;
+  EXPECT_EQ(c.database_results, 5);
+  EXPECT_EQ(c.duplicates, 1);
+  EXPECT_EQ(c.records_screened, 4);
+  EXPECT_EQ(c.records_excluded, 1);
+  EXPECT_EQ(c.dbr_sought_reports, 3);
+  EXPECT_EQ(c.dbr_notretrieved_reports, 1);
+  EXPECT_EQ(c.dbr_assessed, 2);
+  EXPECT_EQ(c.dbr_excluded, (std::vector<srma::review::named_count>{{"Single-arm study", 1}}));
+  EXPECT_EQ(c.new_reports, 1);
+  EXPECT_FALSE(c.other_sought_reports);
+  // The rebuilt table keeps its guards; the new kinds are accepted, unknown ones are not.
+  EXPECT_NE(raw_exec(db, "DELETE FROM import_batch"), SQLITE_OK);
+  EXPECT_NE(raw_exec(db, "UPDATE import_batch SET kind = 'website'"), SQLITE_OK);
+  EXPECT_NE(raw_exec(db,
+                     "INSERT INTO import_batch (file, source, kind, format, format_evidence, "
+                     "encoding, content_hash, records, warnings, imported_at) VALUES "
+                     "('x','X','handsearch','ris','','utf-8','h',0,'[]','now')"),
+            SQLITE_OK);
+  generator gen(77);
+  write(dir.path / "refs.ris", as_plain_ris(gen.make(1)));
+  auto b = pj::import_records(*p, (dir.path / "refs.ris").string(),
+                              {.source = "Reference lists", .kind = pj::source_kind::citation});
+  ASSERT_TRUE(b) << b.error().what();
+  EXPECT_EQ(b->id, 3);
+  EXPECT_EQ(b->first_record, 6);
+  ASSERT_TRUE(pj::record_previous_review(*p, {.studies = 2, .reports = 2}));
+  // Opening it again changes nothing.
+  auto again = pj::review_project::open(dir.path);
+  ASSERT_TRUE(again);
+  EXPECT_EQ(pj::check(*again)->records, 6);
+  auto v = pj::current_previous_review(*again);
+  ASSERT_TRUE(v && *v);
+  EXPECT_EQ((*v)->studies, 2);
+  EXPECT_EQ((*v)->reports, 2);
 }
 
 }  // namespace

@@ -10,7 +10,10 @@
 // killed half-way leaves the project as it was before the call.
 //
 // The schema is versioned (PRAGMA user_version). Opening a project of an older version runs the
-// missing migrations in one transaction; a project of a newer version is refused.
+// missing migrations in one transaction; a project of a newer version is refused. Version 2 adds
+// the other methods of PRISMA 2020 as source kinds (website, organisation, citation) and the
+// previous version of the review (srma/project/prisma.hpp); a version 1 project is migrated with
+// its rows and ids unchanged.
 //
 // Example:
 //
@@ -31,7 +34,7 @@
 namespace srma::project {
 
 /// The schema version this srma writes and reads.
-inline constexpr int schema_version = 1;
+inline constexpr int schema_version = 2;
 /// The database file inside a project folder.
 inline constexpr char database_file_name[] = "review.srma.sqlite";
 
@@ -108,7 +111,9 @@ struct check_report {
 /// Runs SQLite's integrity and foreign-key checks and the project's own invariants: every batch
 /// holds the number of records it says; records and decisions refer to rows that exist; the last
 /// de-duplication run names only existing records and groups each at most once; decisions use
-/// known stages, votes and reasons; PRISMA sums hold for the derived counts.
+/// known stages, votes and reasons; no record from other methods has a title/abstract vote;
+/// every append-only table has its guards; PRISMA sums hold for the derived counts (both
+/// columns, and the previous version's studies and reports in the totals).
 [[nodiscard]] expected<check_report> check(const review_project& project);
 
 }  // namespace srma::project

@@ -2,6 +2,12 @@
 //
 // Importing files of bibliographic records into a review project, and reading them back.
 //
+// Each batch names its source and the kind of source, as PRISMA 2020 sorts them: databases and
+// registers (the diagram's left column: records are de-duplicated, screened on title and
+// abstract, then sought as reports) or other methods (websites, organisations, citation
+// searching: the right column, whose records go straight to "reports sought for retrieval" and
+// are screened at full text only; see srma/project/prisma.hpp).
+//
 // A file is imported whole or not at all: it is parsed completely first (a malformed record stops
 // the import with its file, line and tag), then all its records are written in one transaction
 // as one import batch that names the file, the source database, the detected format and why, and
@@ -26,14 +32,18 @@
 
 namespace srma::project {
 
-/// Where records came from, as PRISMA 2020 counts them.
-enum class source_kind { database, trial_register };
-/// "database", "register".
+/// Where records came from, as PRISMA 2020 counts them: databases and registers, or one of the
+/// other methods (websites, organisations, citation searching).
+enum class source_kind { database, trial_register, website, organisation, citation };
+/// "database", "register", "website", "organisation", "citation" (the words stored and typed).
 [[nodiscard]] std::string_view to_string(source_kind k);
+/// The kind named by `text` as to_string writes it; empty for anything else.
 [[nodiscard]] std::optional<source_kind> parse_source_kind(std::string_view text);
+/// True for websites, organisations and citation searching: PRISMA 2020's "other methods".
+[[nodiscard]] bool is_other_method(source_kind k);
 
 struct import_options {
-  std::string source;  ///< The database searched ("PubMed", "Embase"); required.
+  std::string source;  ///< The database searched ("PubMed", "Embase", "Reference lists"); required.
   source_kind kind = source_kind::database;
   std::optional<record_format> format;  ///< Empty: detect it.
 };
@@ -69,6 +79,7 @@ struct stored_record {
   std::int64_t id = 0;
   std::int64_t batch = 0;
   std::string source;
+  source_kind kind = source_kind::database;  ///< the kind of its batch's source
   bib_record record;
   /// The record's own identifier if it has one (CSV id column, PMID, DOI, accession), else
   /// "#<project id>".

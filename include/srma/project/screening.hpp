@@ -14,9 +14,13 @@
 //   3. agreed, when every reviewer's vote says the same (include/maybe alike; at full text the
 //      same exclusion reason or both unavailable);
 //   4. otherwise a conflict, listed for adjudication.
-// The title stage screens the records kept after de-duplication; the full-text stage screens the
-// records included at the title stage. A full-text exclusion needs a reason from the project's
-// list.
+// The title stage screens the records kept after de-duplication from databases and registers;
+// the full-text stage screens the records included at the title stage and the reports found by
+// other methods (websites, organisations, citation searching), which PRISMA 2020 takes straight
+// to retrieval: a title-stage vote on one of those is refused (srma.project.E672). A group of
+// duplicates with any database or register record is screened once, as that record (see
+// srma/project/prisma.hpp for how the groups are counted). A full-text exclusion needs a reason
+// from the project's list.
 //
 // Example:
 //
@@ -106,7 +110,9 @@ struct vote_summary {
 /// Stores the votes of `who` at `s` (one transaction; any error stores none). An adjudicator may
 /// vote only on records in conflict (or change an earlier adjudication).
 ///
-/// Errors: srma.project.E668 (unknown record), E672 (record not at this stage), E670 (full-text
+/// Errors: srma.project.E668 (unknown record), E672 (record not at this stage: a removed duplicate,
+/// a record not included on title and abstract, a record from other methods at the title stage;
+/// the message says which), E670 (full-text
 /// exclusion without a known reason), E667 (maybe at full text, unavailable at title; with the
 /// sheet's line), E671 (empty name; an adjudicator who also screened the record).
 [[nodiscard]] expected<vote_summary> record_votes(review_project& project, stage s,
@@ -130,8 +136,9 @@ struct record_outcome {
   std::optional<standing_vote> adjudication;
 };
 
-/// Outcomes of every record at `s` (records kept after de-duplication at the title stage; those
-/// included at the title stage at full text), in id order.
+/// Outcomes of every record at `s` (records from databases and registers kept after
+/// de-duplication at the title stage; at full text those included at the title stage and the
+/// reports from other methods kept after de-duplication), in id order.
 [[nodiscard]] expected<std::vector<record_outcome>> stage_outcomes(const review_project& project,
                                                                    stage s);
 

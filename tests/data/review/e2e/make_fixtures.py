@@ -13,7 +13,13 @@ exports described in shared/methods/review.md section 1:
                 the Embase way (see DUPLICATES); one is an erratum of a PubMed article that must
                 not be merged with it.
 
-and broken copies of both, which `srma review import` must refuse whole (file and line named):
+  citations.ris Citation searching (reference lists of the included studies) as a reference
+                manager's RIS export (Zotero's tags, LF line ends): two records are articles the
+                databases found too, one is listed twice (two reference lists cite it, one in
+                title case), four are found nowhere else (see CITATIONS).
+
+and broken copies of the first two, which `srma review import` must refuse whole (file and line
+named):
 
   pubmed_truncated.nbib  the download cut off in the middle of a tag name (last line "FA")
   pubmed_corrupt.nbib    the fourth record's title tag written "TI  -Prophylactic ..." (no space
@@ -412,6 +418,71 @@ def write_embase():
     return text
 
 
+# Citation searching: (title, [authors "Last, First"], journal, abbreviation, year, volume, issue,
+# first page, last page, doi, abstract). The first two are articles the databases also found;
+# the last is the third again as a second reference list gives it.
+CITATIONS = [
+    # = PubMed 37122908 (included on title and abstract).
+    (pub(13)[1], ["Thompson, Rachel A.", "Nguyen, Linh", "Brooks, Daniel K."], pub(13)[3],
+     pub(13)[4], "2023", "158", "5", "512", "520", pub(13)[9], pub(13)[10]),
+    # = Embase L2023019876 (excluded on title and abstract), which has no PMID.
+    ("Quality of life after hepatectomy for neuroendocrine liver metastases: a cross-sectional "
+     "survey", ["Hansen, Lars B.", "Olsen, Karen", "Christensen, Mette"],
+     "Scandinavian Journal of Surgery", "Scand J Surg", "2023", "112", "2", "85", "93",
+     "10.5555/sjs.2023.85", dict(EMBASE[9])["N2"]),
+    ("Primary tumour resection and survival in pancreatic neuroendocrine tumours with "
+     "synchronous liver metastases: a two-centre cohort",
+     ["Lindgren, Sofia", "Ekholm, Johan", "Virtanen, Mikko"], "Pancreatology", "Pancreatology",
+     "2021", "21", "7", "1302", "1310", "10.5555/pan.2021.1302",
+     "Background: Resection of the primary tumour in pancreatic neuroendocrine tumours with "
+     "synchronous liver metastases is debated. Methods: Patients from two centres with and "
+     "without primary tumour resection were compared. Results: Of 118 patients, 52 had the "
+     "primary resected; survival was longer after resection (hazard ratio 0.58). Conclusions: "
+     "Resection may benefit selected patients."),
+    ("Outcomes of small bowel neuroendocrine tumour surgery in patients aged 80 years or older",
+     ["Keller, Thomas", "Vogel, Anja"], "Digestive surgery", "Dig Surg", "2022", "39", "3", "140",
+     "147", "10.5555/dsu.2022.140",
+     "Background: Elderly patients with small bowel neuroendocrine tumours are often not "
+     "offered surgery. Methods: Octogenarians operated on at one centre were reviewed. Results: "
+     "Thirty-day mortality was 4% in 47 patients. Conclusions: Age alone should not preclude "
+     "resection."),
+    ("Debulking surgery for neuroendocrine liver metastases: a national survey of practice",
+     ["Morgan, Eleanor", "Price, Owen"], "HPB", "HPB", "2021", "23", "S2", "S410", None,
+     "10.5555/hpb.2021.s410",
+     "Background: Practice of debulking surgery varies. Methods: Hepatobiliary surgeons were "
+     "surveyed. Results: 61 of 88 surgeons would debulk when 70% of disease can be removed. "
+     "Conclusions: Thresholds vary widely."),
+    ("Hepatic artery embolisation versus resection of the primary tumour in metastatic small "
+     "intestinal neuroendocrine tumours",
+     ["Duarte, Ines", "Sousa, Pedro", "Almeida, Rita"], "Cardiovascular and interventional "
+     "radiology", "Cardiovasc Intervent Radiol", "2022", "45", "8", "1120", "1128",
+     "10.5555/cvir.2022.1120",
+     "Purpose: To compare hepatic artery embolisation with primary tumour resection. Methods: "
+     "Retrospective cohort. Results: Among 96 patients, survival was similar (hazard ratio "
+     "0.93). Conclusion: Embolisation is an alternative when resection is not possible."),
+    # The third again, from another reference list: title case, no abstract, initials only.
+    ("Primary Tumour Resection and Survival in Pancreatic Neuroendocrine Tumours With "
+     "Synchronous Liver Metastases: A Two-Centre Cohort",
+     ["Lindgren, S.", "Ekholm, J.", "Virtanen, M."], "Pancreatology", "Pancreatology", "2021",
+     "21", "7", "1302", "1310", "10.5555/pan.2021.1302", None),
+]
+
+
+def write_citations():
+    lines = []
+    for (title, authors, journal, abbr, year, vl, iss, sp, ep, doi, abstract) in CITATIONS:
+        lines += ["TY  - JOUR", f"TI  - {title}"] + [f"AU  - {a}" for a in authors]
+        lines += [f"T2  - {journal}"]
+        if abstract:
+            lines.append(f"AB  - {abstract}")
+        lines += [f"DA  - {year}", f"PY  - {year}", f"DO  - {doi}", f"VL  - {vl}", f"IS  - {iss}",
+                  f"SP  - {sp}"]
+        if ep:
+            lines.append(f"EP  - {ep}")
+        lines += [f"J2  - {abbr}", "ER  - ", ""]
+    (HERE / "citations.ris").write_text("\n".join(lines), encoding="utf-8", newline="\n")
+
+
 def write_broken(pubmed: str, ris: str):
     # A download cut off inside a tag name: the last line is "FA" (of "FAU - ...").
     lines = pubmed.split("\n")
@@ -440,3 +511,4 @@ if __name__ == "__main__":
     p = write_pubmed()
     e = write_embase()
     write_broken(p, e)
+    write_citations()
