@@ -16,6 +16,8 @@
 #include <sstream>
 #include <string_view>
 #include <system_error>
+#include <tuple>
+#include <vector>
 
 #include "context.hpp"
 #include "sha256.hpp"
@@ -539,9 +541,52 @@ std::string run_options::validate() const {
   return {};
 }
 
+namespace {
+
+// Every file a plan names must lie inside the plan's folder (after following links), unless the
+// user allows otherwise: a plan is a document people send each other (issue 15, item 1).
+expected<void> check_inputs_inside(const plan& p) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  const fs::path base =
+      fs::weakly_canonical(p.dir.empty() ? fs::current_path() : fs::path(p.dir), ec);
+  if (ec) return {};  // the folder itself cannot be resolved: reading the files will say why
+  auto inside = [&](const std::string& file, std::string_view key, int line) -> expected<void> {
+    if (file.empty()) return {};
+    std::error_code e2;
+    const fs::path full = fs::weakly_canonical(p.resolve(file), e2);
+    // A path that cannot be resolved (no permission to look) cannot be shown to be inside.
+    const auto rel = e2 ? fs::path() : full.lexically_relative(base);
+    if (!rel.empty() && *rel.begin() != ".." && !rel.is_absolute()) return {};
+    return fail(errc::plan_file_outside,
+                fmt::format("{} = \"{}\" lies outside the plan's folder; move the file next to "
+                            "the plan, or run with --allow-outside if you trust this plan",
+                            key, detail::printable(file)),
+                {p.path, line, 0});
+  };
+  std::vector<std::tuple<const std::string*, std::string_view, int>> named = {
+      {&p.data_file, "[data] file", 0},
+      {&p.prisma_file, "[prisma] file", 0},
+      {&p.project, "[review] project", 0}};
+  for (const auto& a : p.analyses) named.emplace_back(&a.data, "[[analysis]] data", a.line);
+  for (const auto& k : p.km)
+    for (const auto& arm : k.arms) {
+      named.emplace_back(&arm.points, "[[km.arm]] points", arm.line);
+      named.emplace_back(&arm.at_risk, "[[km.arm]] at_risk", arm.line);
+    }
+  for (const auto& [file, key, line] : named)
+    if (auto ok = inside(*file, key, line); !ok) return ok;
+  return {};
+}
+
+}  // namespace
+
 expected<run_summary> run_plan(const plan& p, const run_options& options) {
   using namespace detail;
   if (auto msg = options.validate(); !msg.empty()) return fail(errc::output_unwritable, msg);
+  if (!options.allow_outside) {
+    if (auto inside = check_inputs_inside(p); !inside) return unexpected(inside.error());
+  }
   run_context ctx(p, options);
   auto main = ctx.load(p.data_file);
   if (!main) return unexpected(main.error());

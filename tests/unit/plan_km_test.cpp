@@ -140,7 +140,7 @@ TEST(plan_km_test, run_pools_the_reconstructed_study_with_the_others) {
   std::ofstream(dir / "plan.toml") << km_plan();
   auto p = read_plan((dir / "plan.toml").string());
   ASSERT_TRUE(p) << p.error().what();
-  auto r = run_plan(*p, {.output_dir = (dir / "out").string()});
+  auto r = run_plan(*p, {.output_dir = (dir / "out").string(), .allow_outside = true});
   ASSERT_TRUE(r) << r.error().what();
   const auto json = nlohmann::json::parse(slurp(dir / "out" / "results.json"));
   ASSERT_TRUE(json.contains("km"));
@@ -194,7 +194,7 @@ TEST(plan_km_test, run_refuses_a_study_that_already_has_an_estimate) {
   std::ofstream(dir / "plan.toml") << km_plan();
   auto p = read_plan((dir / "plan.toml").string());
   ASSERT_TRUE(p);
-  auto r = run_plan(*p, {.output_dir = (dir / "out").string()});
+  auto r = run_plan(*p, {.output_dir = (dir / "out").string(), .allow_outside = true});
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().id, errc::input_ambiguous_columns);
   EXPECT_NE(r.error().message.find("[[km]] KEYNOTE-189"), std::string::npos);

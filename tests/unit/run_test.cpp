@@ -139,6 +139,44 @@ TEST(run_test, a_filter_on_a_missing_column_stops_the_run_without_output) {
   EXPECT_FALSE(fs::exists(dir / "report"));
 }
 
+// Issue 15, item 1: `file = "../x.csv"` or an absolute path was read silently (and its first
+// line quoted in messages). Files outside the plan's folder, also through a link, are refused
+// unless the user allows them; nothing is written.
+TEST(run_test, files_outside_the_plans_folder_are_refused_unless_allowed) {
+  const auto root = scratch("outside");
+  const auto dir = root / "plan";
+  fs::create_directories(dir);
+  std::ofstream(root / "secret.csv") << "study,yi,vi\nA,0.1,0.1\nB,0.2,0.1\n";
+  std::ofstream(dir / "inside.csv") << "study,yi,vi\nA,0.1,0.1\nB,0.2,0.1\n";
+  auto run_with = [&](const std::string& data_line, bool allow) {
+    std::ofstream(dir / "plan.toml", std::ios::trunc)
+        << "[data]\n"
+        << data_line << "\n[[analysis]]\ntype = \"pool\"\n";
+    auto plan = read_plan((dir / "plan.toml").string());
+    EXPECT_TRUE(plan);
+    fs::remove_all(dir / "report");
+    return run_plan(*plan, {.output_dir = (dir / "report").string(), .allow_outside = allow});
+  };
+  for (const std::string line :
+       {"file = \"../secret.csv\"", "file = \"/etc/passwd\"", "file = \"sub/../../secret.csv\""}) {
+    auto r = run_with(line, false);
+    ASSERT_FALSE(r) << line;
+    EXPECT_EQ(r.error().id, "srma.plan.E710") << line;
+    EXPECT_NE(r.error().message.find("lies outside the plan's folder"), std::string::npos);
+    EXPECT_EQ(r.error().message.find("study,yi"), std::string::npos);  // no content quoted
+    EXPECT_FALSE(fs::exists(dir / "report")) << line;
+  }
+  // A link inside the folder that leads out is outside too.
+  fs::create_symlink(root / "secret.csv", dir / "link.csv");
+  auto linked = run_with("file = \"link.csv\"", false);
+  ASSERT_FALSE(linked);
+  EXPECT_EQ(linked.error().id, "srma.plan.E710");
+  // Allowed by the user, the same plans run; files inside need nothing.
+  EXPECT_TRUE(run_with("file = \"../secret.csv\"", true));
+  EXPECT_TRUE(run_with("file = \"inside.csv\"", false));
+  EXPECT_TRUE(run_with("file = \"./sub/../inside.csv\"", false));
+}
+
 // A data error found while running an analysis names the data and the plan entry that asked.
 TEST(run_test, a_data_error_in_an_analysis_names_the_plan_entry_and_writes_nothing) {
   const auto dir = scratch("bad_moderator");

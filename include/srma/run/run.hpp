@@ -31,6 +31,9 @@ struct run_options {
   bool timestamp = false;  ///< Add the date and time of the run (breaks byte-identical output).
   /// Called with (what, done, total) during long analyses (GOSH, permutation tests).
   std::function<void(std::string_view, std::size_t, std::size_t)> progress;
+  /// Read files the plan names outside the plan's own folder (`../x.csv`, `/etc/...`). Off by
+  /// default: a plan someone sent you cannot make srma read (and quote) any file it likes.
+  bool allow_outside = false;
 
   /// "" when usable, else what is wrong (an output folder must be named).
   [[nodiscard]] std::string validate() const;

@@ -100,6 +100,7 @@ inline constexpr char plan_missing_key[] = "srma.plan.E706";
 inline constexpr char plan_bad_filter[] = "srma.plan.E707";
 inline constexpr char plan_filter_column[] = "srma.plan.E708";
 inline constexpr char plan_duplicate_id[] = "srma.plan.E709";
+inline constexpr char plan_file_outside[] = "srma.plan.E710";
 
 // ---- srma.output: writing reports --------------------------------------------------------------
 inline constexpr char output_unwritable[] = "srma.output.E801";
