@@ -66,6 +66,7 @@ struct review_args {
   bool json_out = false;
   bool review = false;
   std::string verdicts;
+  std::string notices = "separate";
   // screening
   std::string stage;  // "" = title for export/conflicts; the sheet's own stage for imports
   std::string reviewer;
@@ -201,7 +202,9 @@ void print_dedup(const pj::project_dedup& d) {
   }
 }
 
-// Asks about each pending pair on the terminal (or reads answers from standard input).
+// Asks about each pending pair on the terminal (or reads answers from standard input). Each
+// verdict is recorded as soon as it is given (one transaction each), so an interrupted session
+// loses nothing already answered; an answer that is not y, n, s or q is asked again.
 int review_pairs(pj::review_project& p, const std::string& reviewer) {
   auto d = pj::current_dedup(p);
   if (!d) return report_error(d.error());
@@ -210,31 +213,50 @@ int review_pairs(pj::review_project& p, const std::string& reviewer) {
     fmt::print("No uncertain pairs await a verdict.\n");
     return exit_code::ok;
   }
-  std::vector<pj::pair_verdict_input> verdicts;
   std::size_t i = 0;
+  std::size_t recorded = 0;
+  std::int64_t removed = -1;
+  bool quit = false;
   for (const auto& u : pending) {
+    if (quit) break;
     auto recs = pj::load_records(p, {u.a, u.b});
     if (!recs) return report_error(recs.error());
     fmt::print("\nPair {} of {} (score {:.3f}, {}):\n  {}\n  {}\n", ++i, pending.size(), u.score,
                to_string(u.reason), short_record((*recs)[0]), short_record((*recs)[1]));
-    fmt::print("Same article? [y]es / [n]o / [s]kip / [q]uit: ");
-    std::fflush(stdout);
-    std::string line;
-    if (!std::getline(std::cin, line)) break;
-    const char c = line.empty() ? 's' : static_cast<char>(std::tolower(line[0]));
-    if (c == 'q') break;
-    if (c == 'y') verdicts.push_back({u.a, u.b, pj::pair_verdict::duplicate});
-    if (c == 'n') verdicts.push_back({u.a, u.b, pj::pair_verdict::distinct});
+    for (;;) {
+      fmt::print("Same article? [y]es / [n]o / [s]kip / [q]uit: ");
+      std::fflush(stdout);
+      std::string line;
+      if (!std::getline(std::cin, line)) {
+        quit = true;
+        break;
+      }
+      const auto answer = detail::to_lower(detail::trim(line));
+      if (answer == "q" || answer == "quit") {
+        quit = true;
+        break;
+      }
+      if (answer.empty() || answer == "s" || answer == "skip") break;
+      if (answer != "y" && answer != "yes" && answer != "n" && answer != "no") {
+        fmt::print("'{}' is not an answer: type y, n, s or q.\n", detail::printable(line));
+        continue;
+      }
+      const auto verdict =
+          answer[0] == 'y' ? pj::pair_verdict::duplicate : pj::pair_verdict::distinct;
+      auto after = pj::record_pair_verdicts(p, {{u.a, u.b, verdict}}, reviewer);
+      if (!after) return report_error(after.error());
+      ++recorded;
+      removed = after->removed;
+      break;
+    }
   }
   fmt::print("\n");
-  if (verdicts.empty()) {
+  if (recorded == 0) {
     fmt::print("No verdicts recorded.\n");
     return exit_code::ok;
   }
-  auto after = pj::record_pair_verdicts(p, verdicts, reviewer);
-  if (!after) return report_error(after.error());
-  fmt::print("Recorded {} verdicts by {}; {} records removed as duplicates now.\n", verdicts.size(),
-             reviewer, after->removed);
+  fmt::print("Recorded {} verdicts by {}; {} records removed as duplicates now.\n", recorded,
+             reviewer, removed);
   return exit_code::ok;
 }
 
@@ -297,7 +319,10 @@ int run_dedup(const review_args& a) {
     }
     return a.review ? review_pairs(*p, a.reviewer) : import_verdicts(*p, a.verdicts, a.reviewer);
   }
-  auto d = pj::run_dedup(*p);
+  dedup_options options;
+  options.notices =
+      a.notices == "with-article" ? notice_policy::with_article : notice_policy::separate;
+  auto d = pj::run_dedup(*p, options);
   if (!d) return report_error(d.error());
   if (a.json_out) {
     auto records = pj::load_records(*p);
@@ -845,7 +870,9 @@ int run_nos(const review_args& a) {
   return exit_code::ok;
 }
 
-int write_table(const csv_table& t, const std::string& path, std::string_view title) {
+// Writes a table as CSV, Markdown or HTML, and, where `xlsx` allows, as an Excel workbook.
+int write_table(const csv_table& t, const std::string& path, std::string_view title,
+                bool xlsx = false) {
   const auto dot = path.rfind('.');
   const std::string ext = dot == std::string::npos ? "" : path.substr(dot + 1);
   std::string text;
@@ -853,9 +880,13 @@ int write_table(const csv_table& t, const std::string& path, std::string_view ti
     text = format_csv(t);
   } else if (ext == "md" || ext == "html") {
     text = pj::format_table(t, ext, title);
+  } else if (ext == "xlsx" && xlsx) {
+    if (auto ok = pj::write_table_xlsx(t, path, title); !ok) return report_error(ok.error());
+    return exit_code::ok;
   } else {
     return report_error(
-        usage_error(fmt::format("-o {}: the file must end in .csv, .md or .html", path)));
+        usage_error(fmt::format("-o {}: the file must end in .csv, .md, .html{}", path,
+                                xlsx ? " or .xlsx" : " (or .xlsx for table1)")));
   }
   if (auto ok = write_file_atomic(path, text); !ok) return report_error(ok.error());
   return exit_code::ok;
@@ -870,7 +901,8 @@ int run_table1(const review_args& a) {
     fmt::print("{}", pj::format_table(*t, "md", "Characteristics of included studies"));
     return exit_code::ok;
   }
-  if (int rc = write_table(*t, a.output, "Characteristics of included studies"); rc != 0) return rc;
+  if (int rc = write_table(*t, a.output, "Characteristics of included studies", true); rc != 0)
+    return rc;
   fmt::print("Wrote Table 1 ({} studies) to {}\n", t->rows.size(), a.output);
   return exit_code::ok;
 }
@@ -936,6 +968,12 @@ void add_review_command(CLI::App& app, std::function<int()>& action) {
   dedup->add_option("--verdicts", a->verdicts,
                     "CSV of verdicts on pairs (columns a, b, verdict = duplicate|distinct)");
   dedup->add_option("--reviewer", a->reviewer, "Who gives the verdicts");
+  dedup
+      ->add_option("--notices", a->notices,
+                   "Erratum and correction notices: separate (default; screened as records of "
+                   "their own) or with-article (grouped after their article); retractions "
+                   "always separate")
+      ->check(CLI::IsMember({"separate", "with-article"}));
   add_project_option(dedup, *a);
   bind(dedup, run_dedup);
 
@@ -1057,7 +1095,7 @@ void add_review_command(CLI::App& app, std::function<int()>& action) {
 
   auto* t1 = review->add_subcommand("table1", "Characteristics of included studies (Table 1)");
   t1->add_option("-o,--output", a->output,
-                 "table1.csv, .md or .html (default: Markdown on stdout)");
+                 "table1.csv, .md, .html or .xlsx (default: Markdown on stdout)");
   add_nos_options(t1);
   add_project_option(t1, *a);
   bind(t1, run_table1);

@@ -225,7 +225,9 @@ expected<project_dedup> run_dedup(review_project& project, const dedup_options& 
         .bind(4, result->stats.candidate_pairs)
         .bind(5, result->stats.duplicate_pairs)
         .bind(6, result->stats.uncertain_pairs)
-        .bind(7, fmt::format("max_block={} window={}", options.max_block, options.window));
+        .bind(7, fmt::format(
+                     "max_block={} window={} notices={}", options.max_block, options.window,
+                     options.notices == notice_policy::with_article ? "with-article" : "separate"));
     SRMA_PROJECT_TRY(st->run());
   }
   const std::int64_t run = db.last_insert_id();
@@ -233,8 +235,9 @@ expected<project_dedup> run_dedup(review_project& project, const dedup_options& 
     auto st = db.prepare("INSERT INTO dedup_member (run, record, kept) VALUES (?,?,?)");
     if (!st) return unexpected(st.error());
     for (const auto& g : result->groups) {
-      std::int64_t kept = (*records)[g.front()].id;
-      for (const auto i : g) kept = std::min(kept, (*records)[i].id);
+      // The group's first member: the earliest imported, except that an erratum grouped with
+      // its article (notice_policy::with_article) is never kept in the article's place.
+      const std::int64_t kept = (*records)[g.front()].id;
       for (const auto i : g)
         SRMA_PROJECT_TRY(st->bind(1, run).bind(2, (*records)[i].id).bind(3, kept).run());
     }
