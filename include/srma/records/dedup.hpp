@@ -128,8 +128,8 @@ enum class notice_policy {
 ///
 /// **Example**: the same article from MEDLINE and Embase, one with "Zuber J", the other with
 /// "Zuber, J." and the DOI as a URL, gives `decision == match_decision::duplicate`.
-[[nodiscard]] record_comparison compare_records(
-    const bib_record& a, const bib_record& b, notice_policy notices = notice_policy::separate);
+[[nodiscard]] record_comparison compare_records(const bib_record& a, const bib_record& b,
+                                                notice_policy notices = notice_policy::separate);
 
 /// Settings of `deduplicate`.
 struct dedup_options {
