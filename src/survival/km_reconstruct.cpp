@@ -16,10 +16,19 @@
 // special case). Counts (at risk n^, events d, censored c) are whole numbers held as integers, so
 // no rounding error accumulates; the only rounding is Guyot's round(), done as R does it.
 //
-// One departure from the published code, chosen by reconstruct_options::span: by default the
-// censoring of interval i is spread evenly over the at-risk interval [T_i, T_{i+1}) itself, not
-// over [t[lower_i], t[lower_{i+1}]], so patients can be censored between T_i and the interval's
-// first point ("pre" censoring). censoring_span::points gives Guyot's spacing.
+// Departures from the published code (docs/methods.md, "Where srma departs from the published
+// code", gives the measured effect of each):
+//   - by default the censoring of interval i is spread evenly over the at-risk interval
+//     [T_i, T_{i+1}) itself, not over [t[lower_i], t[lower_{i+1}]], so patients can be censored
+//     between T_i and the interval's first point ("pre" censoring); censoring_span::points gives
+//     Guyot's spacing;
+//   - an at-risk interval without points gets a point at its start on the level of the curve
+//     there, so its count is used (Guyot's code fails on it);
+//   - patients at risk after the last point extend the curve flat to the last such at-risk time
+//     (Guyot's code drops those counts and censors everyone left at the last point);
+//   - in the last interval, without a total of events, the censoring extrapolated from the
+//     earlier intervals is replaced by the count whose rebuilt curve fits the points best when
+//     the extrapolated count cannot follow the points' drops.
 #include "srma/survival/km_reconstruct.hpp"
 
 #include <fmt/format.h>
@@ -42,6 +51,8 @@ using count_t = std::int64_t;
 
 // A survival value above this marks the whole column as percentages (cleaning_log::scale).
 constexpr double k_percent_threshold = 1.5;
+// Distances (and sums of squared distances) closer than this count as equal.
+constexpr double k_misfit_tie = 1e-12;
 // A rebuilt curve further than this from a point is reported in the warnings (pitfall 6).
 constexpr double k_error_warning = 0.05;
 
@@ -238,6 +249,26 @@ class guyot_state {
   std::vector<count_t>& pre() { return pre_; }
   std::vector<count_t>& nhat() { return nhat_; }
   const std::vector<count_t>& d() const { return d_; }
+  // Sum of squared distances between the rebuilt curve and the points lo..end-1.
+  double misfit(std::size_t lo, std::size_t end) const {
+    double m = 0;
+    for (std::size_t k = lo; k < end; ++k) m += (km_[k] - s_[k]) * (km_[k] - s_[k]);
+    return m;
+  }
+
+  // Whether the rebuilt curve follows the points lo..end-1 as closely as whole events allow:
+  // within half of one patient's step, KM^_last / (2 n^), of each point, n^ being the number at
+  // risk there or, once nobody is left, at the last point that had someone (n_start at first).
+  bool follows_points(std::size_t lo, std::size_t end, count_t n_start, double km_start) const {
+    double km_last = km_start;
+    double half_step = n_start > 0 ? km_last / (2 * static_cast<double>(n_start)) : 0;
+    for (std::size_t k = lo; k < end; ++k) {
+      if (nhat_[k] > 0) half_step = km_last / (2 * static_cast<double>(nhat_[k]));
+      if (std::abs(km_[k] - s_[k]) > half_step + k_misfit_tie) return false;
+      if (d_[k] != 0) km_last = km_[k];
+    }
+    return true;
+  }
 
  private:
   std::span<const double> t_;
@@ -582,9 +613,12 @@ expected<arm_reconstruction> reconstruct_arm(const digitised_arm& arm,
   }
   auto cleaned = clean_curve(arm.curve);
   if (!cleaned) return unexpected(std::move(cleaned).error());
-  const std::vector<double>& t = cleaned->time;
-  const std::vector<double>& s = cleaned->survival;
-  const std::size_t nt = t.size();
+  // The points the algorithm runs on: the cleaned points plus, below, a point at the last
+  // at-risk time with patients left when it lies after them, and one at the start of each
+  // at-risk interval that holds none (the curve is flat there). Diagnostics use the cleaned
+  // points only.
+  std::vector<double> t = cleaned->time;
+  std::vector<double> s = cleaned->survival;
   const std::string arm_label = arm.name.empty() ? std::string("the arm") : arm.name;
 
   arm_reconstruction out;
@@ -613,25 +647,44 @@ expected<arm_reconstruction> reconstruct_arm(const digitised_arm& arm,
       warnings.push_back(fmt::format("n = {} was ignored: the at-risk table starts with {}", *arm.n,
                                      table.n.front()));
     }
+    // Patients at risk after the last point: they were followed beyond it, so the curve goes on,
+    // flat (a drop would have been digitised), at least to the last at-risk time with patients
+    // left; a point there lets those counts be used instead of censoring everyone left at the last
+    // point (reconstructKM likewise keeps them at risk to the last at-risk time).
+    const double last_point = t.back();
+    for (std::size_t i = table.time.size(); i-- > 0;) {
+      if (table.time[i] <= last_point) break;
+      if (table.n[i] > 0) {
+        warnings.push_back(fmt::format(
+            "{} patient{} at risk at {:g}, after the last point (time {:g}): the curve was "
+            "extended flat to {:g}",
+            table.n[i], table.n[i] == 1 ? " is" : "s are", table.time[i], last_point,
+            table.time[i]));
+        t.push_back(table.time[i]);
+        s.push_back(s.back());
+        break;
+      }
+    }
     std::vector<double> beyond;
     for (std::size_t i = 0; i < table.time.size(); ++i) {
       if (table.time[i] > t.back()) {
         beyond.push_back(table.time[i]);
         continue;
       }
-      const auto lower =
+      // An at-risk interval [T_i, T_i+1) without points (pitfall 2): the curve is flat over it at
+      // the level of the last point before it (in Guyot's reading a drop happens at the point
+      // that shows it), so a point (T_i, that level) is added and the count at T_i is used,
+      // instead of merging the interval away with its count. On the added point no event falls.
+      const double next = i + 1 < table.time.size() ? table.time[i + 1] : t.back() + 1;
+      auto lower =
           static_cast<std::size_t>(std::lower_bound(t.begin(), t.end(), table.time[i]) - t.begin());
-      const auto n = static_cast<count_t>(table.n[i]);
-      // An interval without points: the next at-risk time maps to the same first point. The
-      // later count is kept (it is the one at that point), the earlier one merged away.
-      if (!rows.empty() && rows.back().lower == lower) {
-        warnings.push_back(fmt::format(
-            "no point lies in the at-risk interval [{:g}, {:g}); the number at risk at {:g} ({}) "
-            "was not used and the interval was merged with the one before",
-            rows.back().time, table.time[i], rows.back().time, rows.back().reported));
-        rows.back() = {table.time[i], n, n, lower};
-        continue;
+      if (lower == t.size() || !(t[lower] < next)) {
+        const auto at = static_cast<std::ptrdiff_t>(lower);
+        const double level = s[lower - 1];  // lower >= 1: t[0] = 0 <= T_i < t[lower]
+        t.insert(t.begin() + at, table.time[i]);
+        s.insert(s.begin() + at, level);
       }
+      const auto n = static_cast<count_t>(table.n[i]);
       rows.push_back({table.time[i], n, n, lower});
     }
     if (!beyond.empty()) {
@@ -656,6 +709,7 @@ expected<arm_reconstruction> reconstruct_arm(const digitised_arm& arm,
     const auto n = static_cast<count_t>(*arm.n);
     rows.push_back({t.front(), n, n, 0});
   }
+  const std::size_t nt = t.size();
   const count_t n0 = rows.front().reported;
   std::optional<count_t> total_events;
   if (arm.total_events) {
@@ -778,6 +832,37 @@ expected<arm_reconstruction> reconstruct_arm(const digitised_arm& arm,
     return g.events(0, nt);
   };
   count_t events = run_last(c);
+  if (!total_events && n_int > 1 && to > from && n_last > 0 &&
+      !g.follows_points(lo, nt, n_last, km_last)) {
+    // The censoring extrapolated from the earlier intervals does not fit this one's drops: the
+    // rebuilt curve misses a point by more than whole events allow, typically because the
+    // assumed censoring left too few at risk (or nobody) for a later drop. In a tail the rate is
+    // rarely the earlier one (lower under drop-out, higher under administrative censoring). The
+    // size of a drop tells how many were at risk (one event among n lowers S by S / n), so the
+    // count from 0 to n_L whose rebuilt curve lies closest to the points (least squares) is taken
+    // instead; among equally close counts, the one nearest the extrapolated count.
+    const count_t extrapolated = c;
+    double best = g.misfit(lo, nt);
+    for (count_t x = 0; x <= n_last; ++x) {
+      run_last(x);
+      const double m = g.misfit(lo, nt);
+      const bool closer = m < best - k_misfit_tie;
+      const bool as_close_nearer =
+          m <= best + k_misfit_tie && std::abs(x - extrapolated) < std::abs(c - extrapolated);
+      if (closer || as_close_nearer) {
+        best = m;
+        c = x;
+      }
+    }
+    events = run_last(c);
+    if (c != extrapolated) {
+      warnings.push_back(fmt::format(
+          "after {:g} the censoring rate of the earlier intervals ({} censored) does not fit the "
+          "drops of the curve; {} censored were assumed, the count whose curve lies closest to "
+          "the points",
+          rows.back().time, extrapolated, c));
+    }
+  }
   if (total_events) {
     const count_t before_last = g.events(0, lo);
     if (n_int > 1 && before_last >= *total_events) {
@@ -882,7 +967,7 @@ expected<arm_reconstruction> reconstruct_arm(const digitised_arm& arm,
         fmt::format("{} events rebuilt, but {} reported", out.events, *total_events));
   }
   const km_steps km = product_limit(out.time, out.event);
-  const worst_point worst = farthest_point(km.time, km.surv, t, s);
+  const worst_point worst = farthest_point(km.time, km.surv, cleaned->time, cleaned->survival);
   out.max_abs_error = worst.distance;
   if (worst.distance > k_error_warning) {
     warnings.push_back(fmt::format(

@@ -351,41 +351,101 @@ TEST(km_reconstruct_test, pitfall_non_monotone_points_give_no_negative_events) {
   EXPECT_EQ(r->time.size(), 20U);
 }
 
-TEST(km_reconstruct_test, pitfall_interval_without_points_is_merged_with_a_warning) {
-  // No point in [2, 2.5): the count at 2 cannot be used; [0, 2) and [2, 2.5) become [0, 2.5).
+TEST(km_reconstruct_test, pitfall_interval_without_points_gets_a_point_on_the_flat_curve) {
+  // No point in [2, 2.5): the curve is flat there at 0.9 (the drop to 0.8 is shown at 3), so the
+  // point (2, 0.9) is added and the count at 2 is used, not merged away.
   digitised_arm arm;
   arm.curve = curve_of({0, 1, 1, 3, 3, 4}, {1, 1, 0.9, 0.9, 0.8, 0.8});
   arm.at_risk = nar_of({0, 2, 2.5, 4}, {20, 17, 16, 12});
   auto r = reconstruct_arm(arm);
   ASSERT_TRUE(r) << r.error().what();
-  EXPECT_TRUE(has_warning(*r,
-                          "no point lies in the at-risk interval [2, 2.5); the number at risk at "
-                          "2 (17) was not used and the interval was merged with the one before"))
-      << all_warnings(*r);
-  ASSERT_EQ(r->at_risk.size(), 3U);
-  EXPECT_EQ(r->at_risk[1].time, 2.5);
+  EXPECT_TRUE(r->warnings.empty()) << all_warnings(*r);
+  ASSERT_EQ(r->at_risk.size(), 4U);
+  EXPECT_EQ(r->at_risk[1].time, 2);
   for (const auto& c : r->at_risk) EXPECT_EQ(c.reconstructed, c.reported) << c.time;
+  // [0, 2): first guess round(20 * 0.9 / 1 - 17) = 1 censored at 1, counted into (0, 1], so 19
+  // at risk at the drop: d = round(19 * 0.1) = 2 and 19 - 2 = 17 at 2. [2, 2.5): round(17 * 0.9
+  // / 0.9 - 16) = 1 censored at 2.25, no drop. [2.5, 4): round(16 * 0.8 / 0.9 - 12) = 2
+  // censored at 3 and 3.5; the first leaves before the drop at 3, so d = round(15 (1 - 0.8 /
+  // 0.8947)) = round(1.588) = 2 (KM^ = 1 - 2 / 19 = 0.8947), and 15 - 2 - 1 = 12 at 4.
+  EXPECT_EQ(count_at(*r, 1, 1), 2);
+  EXPECT_EQ(count_at(*r, 3, 1), 2);
+  EXPECT_EQ(count_at(*r, 2.25, 0), 1);
+  EXPECT_EQ(count_at(*r, 4, 0), 12);
+  EXPECT_EQ(r->time.size(), 20U);
 }
 
-TEST(km_reconstruct_test, pitfall_at_risk_times_after_the_last_point_are_dropped) {
+TEST(km_reconstruct_test, pitfall_at_risk_times_after_the_last_point_extend_a_flat_curve) {
+  // 10 patients at risk at 4 although the points end at 3.5: they were followed to 4 at least,
+  // with no drop after 3.5, so the curve is extended flat to 4 and that count is used. The count
+  // 0 at 6 says nothing more and is left out.
   digitised_arm arm;
   arm.curve = curve_of({0, 1, 1, 3.5}, {1, 1, 0.9, 0.9});
   arm.at_risk = nar_of({0, 2, 4, 6}, {20, 15, 10, 0});
   auto r = reconstruct_arm(arm);
   ASSERT_TRUE(r) << r.error().what();
   EXPECT_TRUE(has_warning(*r,
+                          "10 patients are at risk at 4, after the last point (time 3.5): the "
+                          "curve was extended flat to 4"))
+      << all_warnings(*r);
+  EXPECT_TRUE(has_warning(*r,
+                          "the number at risk at 6 lies after the last point (time 4) and was "
+                          "not used"))
+      << all_warnings(*r);
+  ASSERT_EQ(r->at_risk.size(), 3U);
+  EXPECT_EQ(r->at_risk[2].time, 4);
+  for (const auto& c : r->at_risk) EXPECT_EQ(c.reconstructed, c.reported) << c.time;
+  // [0, 2): round(20 * 0.9 - 15) = 3 censored at 0.5, 1, 1.5; 18 at risk at the drop at 1:
+  // d = round(1.8) = 2, 18 - 2 - 1 = 15 at 2. [2, 4): round(15 - 10) = 5 censored at
+  // 2 + 2j / 6, four of them before the point at 3.5; nobody dies. The 10 left are censored at 4
+  // (before, they were censored at 3.5 and the count at 4 was lost).
+  EXPECT_EQ(count_at(*r, 1, 1), 2);
+  EXPECT_EQ(count_at(*r, 4, 0), 10);
+  EXPECT_EQ(r->time.size(), 20U);
+  // Counts of 0 after the last point are all that is left: not used, as before.
+  arm.at_risk = nar_of({0, 2, 4, 6}, {20, 15, 0, 0});
+  r = reconstruct_arm(arm);
+  ASSERT_TRUE(r) << r.error().what();
+  EXPECT_TRUE(has_warning(*r,
                           "the numbers at risk at 4 and 6 lie after the last point (time 3.5) "
                           "and were not used"))
       << all_warnings(*r);
   ASSERT_EQ(r->at_risk.size(), 2U);
-  for (const auto& c : r->at_risk) EXPECT_EQ(c.reconstructed, c.reported) << c.time;
-  arm.at_risk = nar_of({0, 2, 4}, {20, 15, 10});
+  // After 2: Guyot's rate, 3 censored in [0, 2) = 1.5 per unit, gives round(1.5 * 1.5) = 2
+  // censored in (2, 3.5); the other 13 are censored at the last point.
+  EXPECT_EQ(count_at(*r, 3.5, 0), 13);
+}
+
+TEST(km_reconstruct_test, last_interval_censoring_is_fitted_when_the_rate_misses_a_drop) {
+  // 8 of 20 censored in [0, 2) give Guyot's rate 4 per unit, i.e. min(round(4 * (6 - 2)), 10) =
+  // 10 censored in (2, 6): all of them before the drop at 5.9 (at 2 + 4j / 11), so nobody is left
+  // for it and the rebuilt curve stays at 0.875 where the points fall to 0.8.
+  digitised_arm arm;
+  arm.curve = curve_of({0, 1, 1, 5.9, 5.9, 6}, {1, 1, 0.9, 0.9, 0.8, 0.8});
+  arm.at_risk = nar_of({0, 2}, {20, 10});
+  auto r = reconstruct_arm(arm);
+  ASSERT_TRUE(r) << r.error().what();
+  // [0, 2): round(20 * 0.9 - 10) = 8 censored at 2j / 9: 4 before the drop at 1, so d =
+  // round(16 * 0.1) = 2 (KM^ 0.875) and 16 - 2 - 4 = 10 at 2. After 2, c censored all leave
+  // before 5.9 (for c <= 10), so 10 - c are at risk there and d = round((10 - c)(1 - 0.8 /
+  // 0.875)) = round(0.0857 (10 - c)): 1 for c <= 4 (KM^ 0.875 (9 - c) / (10 - c)), 0 above. The
+  // sum of squared distances to the points (5.9, 0.9), (5.9, 0.8), (6, 0.8) is smallest for
+  // c = 0 (KM^ 0.7875 at 5.9 and 6).
+  EXPECT_TRUE(has_warning(*r,
+                          "after 2 the censoring rate of the earlier intervals (10 censored) does "
+                          "not fit the drops of the curve; 0 censored were assumed"))
+      << all_warnings(*r);
+  EXPECT_EQ(count_at(*r, 1, 1), 2);
+  EXPECT_EQ(count_at(*r, 5.9, 1), 1);
+  EXPECT_EQ(count_at(*r, 6, 0), 9);
+  EXPECT_EQ(r->events, 3);
+  EXPECT_NEAR(r->max_abs_error, 0.025, 1e-12);  // (1, 0.9) against KM^ 0.875 (16 at risk)
+  // With the total of events given, that total decides the censoring instead (Guyot's rule).
+  arm.total_events = 2;
   r = reconstruct_arm(arm);
   ASSERT_TRUE(r) << r.error().what();
-  EXPECT_TRUE(has_warning(*r,
-                          "the number at risk at 4 lies after the last point (time 3.5) and "
-                          "was not used"))
-      << all_warnings(*r);
+  EXPECT_FALSE(has_warning(*r, "does not fit the drops")) << all_warnings(*r);
+  EXPECT_EQ(r->events, 2);
 }
 
 TEST(km_reconstruct_test, pitfall_at_risk_time_on_the_last_point_leaves_one_point_last) {

@@ -76,20 +76,18 @@ TEST(km_keynote189_test, cox_hr_matches_reconstructkm) {
   EXPECT_NEAR(r.cox.ci_upper, 0.6431, 0.03);
 }
 
-// The rebuilt patients written as CSV and refitted once with R 4.2.2, survival 3.5-3:
-// coxph(Surv(time, event) ~ I(arm == "Pembrolizumab"), ties = "efron"); the same for the
-// patients rebuilt with Guyot's spacing, which are those of Guyot's published algorithm (an R
-// transcription of survHE's digitise() gives the same events and censored counts at every
-// point; data/km/keynote189/README.md).
+// The rebuilt patients written as CSV (17 significant digits) and refitted with R 4.2.2,
+// survival 3.5-3: coxph(Surv(time, event) ~ I(arm == "Pembrolizumab"), ties = "efron"); the
+// same for the patients rebuilt with Guyot's spacing (data/km/keynote189/README.md).
 TEST(km_keynote189_test, cox_fit_of_the_rebuilt_patients_matches_r) {
   auto r = rebuild_keynote189();
   ASSERT_EQ(r.arms.size(), 2U);
-  EXPECT_NEAR(r.cox.loghr, -0.703645, 1e-6);
-  EXPECT_NEAR(r.cox.se, 0.131967, 1e-6);
+  EXPECT_NEAR(r.cox.loghr, -0.696251, 1e-6);
+  EXPECT_NEAR(r.cox.se, 0.131726, 1e-6);
   r = rebuild_keynote189(srma::censoring_span::points);
   ASSERT_EQ(r.arms.size(), 2U);
-  EXPECT_NEAR(r.cox.loghr, -0.706704, 1e-6);
-  EXPECT_NEAR(r.cox.se, 0.131986, 1e-6);
+  EXPECT_NEAR(r.cox.loghr, -0.699648, 1e-6);
+  EXPECT_NEAR(r.cox.se, 0.131747, 1e-6);
   EXPECT_LE(std::abs(r.cox.loghr - std::log(k_reconstructkm_hr)), k_loghr_tolerance);
   EXPECT_EQ(r.arms[0].events, 126);
   EXPECT_EQ(r.arms[1].events, 107);
@@ -100,16 +98,22 @@ TEST(km_keynote189_test, numbers_at_risk_matched_at_every_time_used) {
   ASSERT_EQ(r.arms.size(), 2U);
   for (const auto& arm : r.arms) {
     // Numbers at risk every 3 months from 0 to 21; the points end at 15.2 (pembrolizumab) and
-    // 15.3 months (placebo), so 0, 3, ..., 15 are used and 18, 21 dropped with a warning.
-    ASSERT_EQ(arm.at_risk.size(), 6U) << arm.name;
+    // 15.1 months (placebo), but 18 and 8 patients are still at risk at 18 months: the curves
+    // are extended flat to 18, so 0, 3, ..., 18 are used, and 21 (0 at risk) is left out with a
+    // warning.
+    ASSERT_EQ(arm.at_risk.size(), 7U) << arm.name;
     for (std::size_t i = 0; i < arm.at_risk.size(); ++i) {
       const auto& c = arm.at_risk[i];
       EXPECT_EQ(c.time, 3.0 * static_cast<double>(i)) << arm.name;
       EXPECT_EQ(c.reconstructed, c.reported) << arm.name << " at " << c.time;
     }
+    bool extended_warned = false;
     bool dropped_warned = false;
-    for (const auto& w : arm.warnings)
-      if (w.find("18 and 21") != std::string::npos) dropped_warned = true;
+    for (const auto& w : arm.warnings) {
+      if (w.find("the curve was extended flat to 18") != std::string::npos) extended_warned = true;
+      if (w.find("at risk at 21 lies after") != std::string::npos) dropped_warned = true;
+    }
+    EXPECT_TRUE(extended_warned) << arm.name;
     EXPECT_TRUE(dropped_warned) << arm.name;
     for (const auto& w : arm.warnings) std::printf("%s: %s\n", arm.name.c_str(), w.c_str());
     // Every patient accounted for: 410 and 206 randomised (Gandhi 2018).

@@ -141,10 +141,13 @@ struct arm_reconstruction {
 };
 
 /// Guyot's algorithm for one arm, with the censoring of each at-risk interval spread as
-/// `options.span` says (docs/methods.md lists where srma departs from the published code and
-/// why). Errors: srma.survival.E904 (points unusable after cleaning),
-/// srma.survival.E905 (an at-risk table that does not fit the points: a first time above the
-/// first point, more patients later than earlier), srma.survival.E907 (options, or neither an
+/// `options.span` says. Where srma departs from the published code (docs/methods.md says why and
+/// what each change measured): an at-risk interval without points gets a point on the flat curve,
+/// patients at risk after the last point extend the curve flat to that at-risk time, and the
+/// last interval's censoring is fitted to the points when the extrapolated rate cannot follow
+/// their drops (the last two said in `warnings`). Errors: srma.survival.E904 (points unusable after
+/// cleaning), srma.survival.E905 (an at-risk table that does not fit the points: a first time above
+/// the first point, more patients later than earlier), srma.survival.E907 (options, or neither an
 /// at-risk table nor n given, or total events above n).
 [[nodiscard]] expected<arm_reconstruction> reconstruct_arm(const digitised_arm& arm,
                                                            const reconstruct_options& options = {});
