@@ -1,7 +1,8 @@
 // Guyot reconstruction validated by simulation, with known truth (docs/methods.md, "Patient data
-// from Kaplan-Meier curves"): two-arm trials are simulated, their Kaplan-Meier curves are
-// "digitised", each arm is rebuilt from its points and its numbers at risk, and the Cox fit and
-// the curves of the rebuilt patients are compared with those of the true patients.
+// from Kaplan-Meier curves"; issue 10, item 6): two-arm trials are simulated, their
+// Kaplan-Meier curves are "digitised", each arm is rebuilt from its points and its numbers at
+// risk, and the Cox fit and the curves of the rebuilt patients are compared with those of the
+// true patients.
 //
 // Each trial draws (one seeded std::mt19937_64, whose output the standard fixes; the
 // distributions are written out below because std:: distributions differ between standard
@@ -15,30 +16,57 @@
 // The figure: x axis from 0 to the last follow-up time rounded up to 6 months, y axis 0-1,
 // numbers at risk every 3, 6 or 12 months (6-12 times). The digitiser clicks the top and the
 // bottom of every visible drop (events closer than 0.5% of the x axis merge into one drop) and
-// the end of each curve. Two digitisations are tested:
+// the end of each curve, as Guyot et al. (2012) advise. Two digitisations are tested:
 //   - exact: those clicks as they are;
 //   - realistic: every click gets Gaussian noise with SD 0.5% of the axis range in time and in
 //     survival; 5% of the clicks are lost, 3% clicked twice, 2% of clicks land 0.03 above the
 //     curve, and a quarter of the trials give survival in percent.
+// Why this noise is realistic, not harsh: 0.5% of an axis is about 3-5 pixels of a figure 600-
+// 1000 pixels wide, the order of a line's width and of the reading error reported for manual
+// digitisers; and the clicks as a whole are no further from the true curves than manual
+// digitisation is in the one study that measured it on simulated curves of 25-1000 patients
+// (Zhang et al., SurvdigitizeR, BMC Med Res Methodol 2024;24:147: RMSE at 100 times 0.014 for
+// trained researchers, 0.012 automated). Here the digitised points, read as a step function,
+// have a mean RMSE of 0.0101 on the 200 trials below (0.0106 over 5000 trials on other seeds).
 //
 // Criteria (the rebuilt data with the numbers at risk):
 //   - HR: |ln HR(rebuilt) - ln HR(true patients)| <= 0.05, Cox with Efron ties;
-//   - curves: for each arm, on 201 equally spaced times t from 0 to the last time at which at
-//     least 10 true patients remain at risk (the 10th largest follow-up time), the distance
-//     between the rebuilt curve and the true one, allowing the rebuilt curve a shift in time of
-//     up to delta = 1% of the x axis (twice the SD of the time noise; also the width of a
-//     merged drop): 0 when S_true(t) lies between S_rebuilt(t + delta) and
-//     S_rebuilt(t - delta), else the distance to the nearer of the two. The larger of the two
-//     arms' distances must be <= 0.02.
-// The target is both criteria in >= 95% of 200 trials. Measured on these seeds (and on 1000
-// trials, docs/methods.md): with exact clicks both are met. With realistic clicks the HR
-// criterion is met for trials of 200 patients or more, but not below (about 77%: a lost corner
-// or one patient's censoring misplaced moves ln HR of an arm of 20 by more than 0.05; even exact
-// clicks give only 87% there), and the curve criterion is not met (about 60%: the clicks' own
-// time errors and lost corners move drops of up to 1/20 by more than the tolerance). Those rates
-// are asserted as measured floors, so that a change that makes them worse fails; they are not
-// the target. The achieved rates are printed, also for reconstructions with the total of events
-// added and with n and the total of events only (no at-risk table), which are not asserted.
+//   - curves, "within 0.02 of the true ones" read as the largest vertical distance between the
+//     rebuilt and the true Kaplan-Meier curve (as IPDfromKM's max absolute error, Liu et al.,
+//     BMC Med Res Methodol 2021;21:111, measures it against the points), where the figure still
+//     carries information: on 201 equally spaced times t from 0 to the last time at which at
+//     least 10 true patients remain at risk (the 10th largest follow-up time). A vertical step
+//     read a little early or late must not count as a vertical error of its full height (Guyot
+//     et al. compare survival probabilities at fixed times, which has the same problem next to
+//     a step), so the rebuilt curve is allowed a shift in time of up to delta = 1% of the x
+//     axis (twice the SD of the time noise; also the width of a merged drop): the distance at t
+//     is 0 when S_true(t) lies between S_rebuilt(t + delta) and S_rebuilt(t - delta), else the
+//     distance to the nearer of the two. The larger of the two arms' distances must be <= 0.02.
+//     The same distance is computed for the digitised points themselves, read as a step
+//     function (the best a reconstruction could do without knowing the truth).
+//   - also printed: the mean RMSE at 100 equally spaced times from 0 to each arm's last
+//     follow-up, Zhang et al.'s measure.
+// The target is both criteria in >= 95% of 200 trials.
+//
+// Measured (200 trials on the seeds below; 5000 trials on seeds 21-25 in brackets):
+//   - exact clicks: HR 98.5% [97.4%], curves 99.0% [99.8%]: both met;
+//   - realistic clicks: HR 97.0% [95.1%, 95% CI 94.5-95.7%]: met, just (100% from 800
+//     patients on, 93% [87%] below 200, where one event more or less in an arm of 20 moves ln HR
+//     by more than 0.05); curves 65.0% [58.6%]: NOT met, and no reconstruction can meet it: the
+//     digitised points themselves are within 0.02 of the true curve in only 66.0% [61.8%] of the
+//     trials (below 200 patients in 25% [29%]). With a step of 1/20 or more (an arm of 20
+//     patients, or any tail of the range, which runs down to 10 at risk), a click whose time
+//     error exceeds the 1% tolerance (5% of clicks) or a lost bottom corner (the drop moves to
+//     the next click) is an error above 0.02 in the points themselves. What the reconstruction
+//     adds is small: the rebuilt curve is within 0.01 of the points' own distance in 99.5%
+//     [97.4%] of the trials, and its mean RMSE, 0.0111 [0.0117], is below that of manual
+//     digitisation (0.014).
+// Asserted: the target where it is met (exact clicks: both; realistic clicks: HR, overall and
+// from 200 patients on); for the curves with realistic clicks, that the reconstruction stays
+// within 0.01 of the points' own distance in >= 95% of trials, that its mean RMSE stays below
+// 0.014, and the measured rates as floors (so that a change that makes them worse fails). The
+// rates are also printed with the total of events added and with n and the total of events
+// only (no at-risk table); those are not asserted.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -215,8 +243,8 @@ digitised_curve digitise(const km_curve& km, double t_end, const figure& f, bool
 
 // ---- Criteria -----------------------------------------------------------------------------------
 
-// The curve criterion of the banner for one arm.
-double curve_distance(const km_curve& truth, const km_curve& rebuilt, const arm_sample& a,
+// The curve criterion of the banner for one arm: `curve` against the true curve.
+double curve_distance(const km_curve& truth, const km_curve& curve, const arm_sample& a,
                       const figure& f) {
   std::vector<double> times = a.time;
   std::sort(times.begin(), times.end(), std::greater<>());
@@ -228,12 +256,37 @@ double curve_distance(const km_curve& truth, const km_curve& rebuilt, const arm_
   for (int g = 0; g <= k_grid; ++g) {
     const double t = t_last * g / k_grid;
     const double s = truth.survival_at(t);
-    const double hi = rebuilt.survival_at(t - delta);
-    const double lo = rebuilt.survival_at(t + delta);
+    const double hi = curve.survival_at(t - delta);
+    const double lo = curve.survival_at(t + delta);
     const double dist = s > hi ? s - hi : s < lo ? lo - s : 0;
     worst = std::max(worst, dist);
   }
   return worst;
+}
+
+// Zhang et al.'s (2024) measure: RMSE at 100 equally spaced times from 0 to the last follow-up.
+double rmse_100(const km_curve& truth, const km_curve& curve, const arm_sample& a) {
+  const double t_end = *std::max_element(a.time.begin(), a.time.end());
+  double sum = 0;
+  constexpr int k_times = 100;
+  for (int g = 0; g < k_times; ++g) {
+    const double t = t_end * g / (k_times - 1);
+    const double e = curve.survival_at(t) - truth.survival_at(t);
+    sum += e * e;
+  }
+  return std::sqrt(sum / k_times);
+}
+
+// The digitised points as a step function (each point's value from its time on), which is
+// what the figure tells without any reconstruction.
+km_curve step_function_of(const digitised_curve& c) {
+  km_curve km;
+  auto clean = clean_curve(c);
+  EXPECT_TRUE(clean.has_value()) << (clean ? "" : clean.error().what());
+  if (!clean) return km;
+  km.time = clean->time;
+  km.surv = clean->survival;
+  return km;
 }
 
 enum class route { at_risk, at_risk_and_events, events_only };
@@ -241,7 +294,10 @@ enum class route { at_risk, at_risk_and_events, events_only };
 struct outcome {
   bool ok = false;
   double dloghr = 0;
-  double curve = 0;  // worse of the two arms
+  double curve = 0;   // worse of the two arms
+  double points = 0;  // the same for the digitised points
+  double rmse = 0;    // mean of the two arms
+  double rmse_points = 0;
   bool nar_matched = true;
 };
 
@@ -278,30 +334,44 @@ outcome rebuild(const survival_data& truth, const cox_result& true_fit,
     auto km_t = kaplan_meier(t.time, t.event);
     auto km_r = kaplan_meier(r.time, r.event);
     if (!km_t || !km_r) return o;
+    const km_curve points = step_function_of(curves[a]);
     o.curve = std::max(o.curve, curve_distance(*km_t, *km_r, t, f));
+    o.points = std::max(o.points, curve_distance(*km_t, points, t, f));
+    o.rmse += rmse_100(*km_t, *km_r, t) / 2;
+    o.rmse_points += rmse_100(*km_t, points, t) / 2;
   }
   o.ok = true;
   return o;
 }
 
 struct tally {
-  int trials = 0, hr_ok = 0, curve_ok = 0, nar_ok = 0;
-  double worst_dloghr = 0, worst_curve = 0;
+  int trials = 0, hr_ok = 0, curve_ok = 0, points_ok = 0, near_points = 0, nar_ok = 0;
+  double worst_dloghr = 0, worst_curve = 0, sum_rmse = 0, sum_rmse_points = 0;
   void add(const outcome& o) {
     ++trials;
     hr_ok += o.ok && o.dloghr <= 0.05;
     curve_ok += o.ok && o.curve <= 0.02;
+    points_ok += o.ok && o.points <= 0.02;
+    near_points += o.ok && o.curve <= o.points + 0.01;
     nar_ok += o.ok && o.nar_matched;
     worst_dloghr = std::max(worst_dloghr, o.ok ? o.dloghr : INFINITY);
     worst_curve = std::max(worst_curve, o.ok ? o.curve : INFINITY);
+    sum_rmse += o.ok ? o.rmse : 1;
+    sum_rmse_points += o.ok ? o.rmse_points : 1;
   }
   [[nodiscard]] double rate(int k) const { return trials ? static_cast<double>(k) / trials : 0; }
+  [[nodiscard]] double mean_rmse() const { return trials ? sum_rmse / trials : 0; }
+  [[nodiscard]] double mean_rmse_points() const { return trials ? sum_rmse_points / trials : 0; }
   void print(const char* label) const {
     std::printf(
         "%-34s %3d trials: |d ln HR| <= 0.05 in %5.1f%% (worst %.3f); curves <= 0.02 in "
         "%5.1f%% (worst %.3f); at-risk matched in %5.1f%%\n",
         label, trials, 100 * rate(hr_ok), worst_dloghr, 100 * rate(curve_ok), worst_curve,
         100 * rate(nar_ok));
+    std::printf(
+        "%-34s     the points themselves <= 0.02 in %5.1f%%; rebuilt within 0.01 of the points' "
+        "distance in %5.1f%%; mean RMSE rebuilt %.4f, points %.4f\n",
+        "", 100 * rate(points_ok), 100 * rate(near_points), mean_rmse(), mean_rmse_points());
   }
 };
 
@@ -354,6 +424,8 @@ simulation simulate_trials(std::uint64_t seed, bool noisy) {
 }
 
 constexpr double k_target = 0.95;
+// Zhang et al. 2024 (banner): mean RMSE of manual digitisation by trained researchers.
+constexpr double k_manual_rmse = 0.014;
 
 TEST(km_simulation_test, exact_clicks_meet_both_criteria) {
   const simulation sim = simulate_trials(20261130, false);
@@ -365,16 +437,23 @@ TEST(km_simulation_test, exact_clicks_meet_both_criteria) {
 TEST(km_simulation_test, realistic_clicks) {
   const simulation sim = simulate_trials(20261201, true);
   sim.print("Realistic clicks (noise, lost, repeated and stray clicks, percent):");
-  // The target, met for trials of 200 patients or more (100% of 129 here; 99.4% in 1000
-  // trials on another seed).
+  const tally& all = sim.with_nar;
+  // The HR target, overall (97.0% here, 95.1% in 5000 trials on seeds 21-25) and from 200
+  // patients on (99.2% here).
+  EXPECT_GE(all.rate(all.hr_ok), k_target);
   EXPECT_GE(sim.from_200.rate(sim.from_200.hr_ok), k_target);
-  // Measured floors below the target (see the banner). 200 trials on this seed give: HR 92.5%
-  // overall and 79% below 200 patients; curves 65% overall, 100% from 800 patients (93% in 1000
-  // trials on another seed).
-  EXPECT_GE(sim.with_nar.rate(sim.with_nar.hr_ok), 0.85);
-  EXPECT_GE(sim.small.rate(sim.small.hr_ok), 0.70);
-  EXPECT_GE(sim.with_nar.rate(sim.with_nar.curve_ok), 0.55);
+  // The curves: the reconstruction adds at most 0.01 to the points' own distance from the true
+  // curve (99.5% here, 97.4% in 5000 trials), and is closer to the truth than manual
+  // digitisation (mean RMSE 0.0111 here, 0.0117 in 5000 trials).
+  EXPECT_GE(all.rate(all.near_points), k_target);
+  EXPECT_LT(all.mean_rmse(), k_manual_rmse);
+  // Measured floors below the target (banner): curves within 0.02 in 65.0% of trials (the
+  // points themselves in 66.0%), 100% from 800 patients (92.9% in 5000 trials); HR below 200
+  // patients 93.0% (87.1% in 5000 trials).
+  EXPECT_GE(all.rate(all.curve_ok), 0.60);
+  EXPECT_GE(all.rate(all.curve_ok), all.rate(all.points_ok) - 0.05);
   EXPECT_GE(sim.large.rate(sim.large.curve_ok), 0.90);
+  EXPECT_GE(sim.small.rate(sim.small.hr_ok), 0.85);
 }
 
 }  // namespace
