@@ -14,6 +14,11 @@
 # PRISMA 2020's second column: its records go straight to full text, and those the databases
 # found too are not sought again (srma/project/prisma.hpp); then the previous version of the
 # review is recorded, withdrawn and recorded again, so the last diagram is an updated review's.
+# Then the included studies are extracted by two extractors (two fields differ, settled by a
+# consensus entry), scored on the Newcastle-Ottawa Scale item by item by two reviewers and a
+# consensus, and written as Table 1 (CSV, Excel) and as the analysis CSV that `srma pool` pools;
+# the expected values, stars, totals and the common-effect estimate are computed here from
+# extract_plan.json (section 7).
 #
 # Prints each check; exits non-zero at the first mismatch. SRMA_KEEP_WORK=1 keeps the work folder.
 set -euo pipefail
@@ -456,6 +461,12 @@ def cmd_title_included():
     print(json.dumps(sorted(l for l, o in title_outcomes().items() if o == "include")))
 
 
+def cmd_included():
+    """The reports included at full text (both columns): the studies to extract and score."""
+    out = {**fulltext_outcomes(), **fulltext_outcomes("fulltext_other")}
+    print(json.dumps(sorted(l for l, (v, _) in out.items() if v == "include")))
+
+
 def cmd_vote_summary(stage, who):
     """The counts `screen import` reports for a reviewer's sheet from the plan."""
     n = collections.Counter((x if isinstance(x, str) else x[0]) for x in plan[stage][who].values())
@@ -808,5 +819,417 @@ if [[ $rc -eq 0 ]]; then
 fi
 ok "stage_mismatch: exit $rc ($(cat stage_mismatch.err))"
 expect_totals "after a sheet whose stage contradicts --stage" "$N_REC 3 $DEC_ALL"
+
+# ---- 7. extraction, Newcastle-Ottawa Scale, Table 1, the analysis CSV ---------------------------
+# The studies are the reports included at full text (both columns). Two extractors fill the form;
+# B's sheet differs from A's in exactly the fields of "B_differs" (a year typo, a transposed
+# count); C settles those by a consensus entry, one agreeing with A and one with neither (so the
+# final value can only come from the consensus). NOS: two reviewers item by item, B writing one
+# C answer in another spelling ("a+b", the same answer as A's "ab") and differing on two items
+# that C settles. Stars, totals, classes (high from 6, else low: the seed review's threshold)
+# and AHRQ standards are computed here from the items with the rules of
+# srma/review/nos_items.hpp and srma/review/nos.hpp.
+cat >extract_plan.json <<'EOF'
+{
+  "form_add": ["year:Year"],
+  "fields": ["study", "country", "period", "design", "resected", "total", "location", "hr",
+             "lower", "upper", "year"],
+  "A": {
+    "36981204": {"study": "Lindqvist 2023", "country": "Sweden", "period": "2005-2019",
+                 "design": "Retrospective cohort", "resected": "56", "total": "112",
+                 "location": "Small intestine", "hr": "0.62", "lower": "0.41", "upper": "0.94",
+                 "year": "2023"},
+    "36544871": {"study": "Moreau 2023", "country": "France", "period": "2010-2020",
+                 "design": "Retrospective cohort", "resected": "35", "total": "77",
+                 "location": "Pancreas", "hr": "0.81", "lower": "0.52", "upper": "1.26",
+                 "year": "2023"},
+    "36102350": {"study": "Andersson 2022", "country": "Sweden", "period": "2012-2020",
+                 "design": "Registry cohort", "resected": "140", "total": "391",
+                 "location": "Pancreas", "hr": "0.55", "lower": "0.33", "upper": "0.92",
+                 "year": "2022"},
+    "37122908": {"study": "Thompson 2023", "country": "USA", "period": "2004-2017",
+                 "design": "Database cohort", "resected": "1210", "total": "3327",
+                 "location": "Pancreas", "hr": "0.70", "lower": "0.58", "upper": "0.85",
+                 "year": "2023"},
+    "35870011": {"study": "Silva 2022", "country": "Brazil", "period": "2008-2021",
+                 "design": "Retrospective cohort", "resected": "24", "total": "51",
+                 "location": "Duodenum", "hr": "0.95", "lower": "0.60", "upper": "1.50",
+                 "year": "2022"},
+    "10.5555/pan.2021.1302": {"study": "Lindgren 2021", "country": "Norway",
+                 "period": "2000-2018", "design": "Two-centre cohort", "resected": "44",
+                 "total": "90", "location": "Pancreas", "year": "2021"}
+  },
+  "B_differs": {"37122908": {"year": "2032"}, "36981204": {"resected": "65"}},
+  "consensus": {"37122908": {"year": "2023"}, "36981204": {"resected": "58"}},
+  "nos_A": {
+    "36981204": ["a", "a", "a", "a", "ab", "a", "a", "a"],
+    "36544871": ["b", "a", "b", "a", "a", "b", "a", "c"],
+    "36102350": ["c", "a", "a", "b", "a", "a", "a", "d"],
+    "37122908": ["a", "b", "a", "a", "none", "a", "a", "b"],
+    "35870011": ["b", "a", "c", "a", "b", "b", "a", "a"],
+    "10.5555/pan.2021.1302": ["c", "a", "b", "a", "a", "c", "a", "c"]
+  },
+  "nos_B_differs": {"36981204": {"C": "a+b"}, "36544871": {"O3": "a"},
+                    "37122908": {"C": "a"}},
+  "nos_consensus": {"36544871": {"O3": "c"}, "37122908": {"C": "b"}},
+  "high_from": 6
+}
+EOF
+
+cat >x.py <<'EOF'
+import csv, json, math, sys, zipfile
+
+xp = json.load(open("extract_plan.json"))
+ITEMS = ["S1", "S2", "S3", "S4", "C", "O1", "O2", "O3"]
+# Letters earning a star (srma/review/nos_items.hpp); C earns one per letter of a and b.
+STAR = {"S1": "ab", "S2": "a", "S3": "ab", "S4": "a", "O1": "ab", "O2": "a", "O3": "ab"}
+
+
+def ok(msg):
+    print("ok: " + msg)
+
+
+def fail(msg):
+    print("FAIL: " + msg, file=sys.stderr)
+    sys.exit(1)
+
+
+def expect(what, got, want):
+    if got != want:
+        fail(f"{what}: got {got!r}, expected {want!r}")
+    ok(f"{what} = {want!r}")
+
+
+def read_csv(path):
+    with open(path, newline="", encoding="utf-8") as f:
+        rows = list(csv.reader(f))
+    return rows[0], rows[1:]
+
+
+def write_csv(path, header, rows):
+    with open(path, "w", newline="", encoding="utf-8") as f:
+        csv.writer(f, lineterminator="\n").writerows([header] + rows)
+
+
+def record_ids():
+    """label -> project record id, from the full-text screening sheets (record_id, label)."""
+    out = {}
+    for sheet in ("a_full.csv", "a_cit.csv"):
+        header, rows = read_csv(sheet)
+        for r in rows:
+            out[r[header.index("label")]] = int(r[header.index("record_id")])
+    return out
+
+
+def studies():
+    """The included reports in record order (the order of srma's sheets and tables)."""
+    ids = record_ids()
+    return sorted(xp["A"], key=lambda l: ids[l])
+
+
+def values(who):
+    """Each extractor's values per label; "final": consensus over the common value."""
+    out = {l: dict(v) for l, v in xp["A"].items()}
+    if who in ("B", "final"):
+        for l, d in xp["B_differs"].items():
+            out[l].update(d)
+    if who == "final":
+        for l, d in xp["consensus"].items():
+            out[l].update(d)
+    return out
+
+
+def norm(item, a):
+    a = a.strip().lower()
+    if item == "C" and a not in ("none",):
+        a = "".join(sorted(c for c in a if c in "ab"))
+    return a
+
+
+def answers(who):
+    out = {l: dict(zip(ITEMS, v)) for l, v in xp["nos_A"].items()}
+    if who in ("B", "final"):
+        for l, d in xp["nos_B_differs"].items():
+            out[l].update(d)
+    if who == "final":
+        for l, d in xp["nos_consensus"].items():
+            out[l].update(d)
+    return {l: {i: norm(i, a) for i, a in v.items()} for l, v in out.items()}
+
+
+def stars(item, a):
+    if item == "C":
+        return 0 if a == "none" else len(a)
+    return 1 if a in STAR[item] else 0
+
+
+def score(ans):
+    s = sum(stars(i, ans[i]) for i in ITEMS[:4])
+    c = stars("C", ans["C"])
+    o = sum(stars(i, ans[i]) for i in ITEMS[5:])
+    t = s + c + o
+    quality = "high" if t >= xp["high_from"] else "low"
+    ahrq = ("Good" if s >= 3 and c >= 1 and o >= 2 else
+            "Fair" if s == 2 and c >= 1 and o >= 2 else "Poor")
+    return s, c, o, t, quality, ahrq
+
+
+def cmd_fill_extract(sheet, out, who):
+    header, rows = read_csv(sheet)
+    expect(f"{sheet} columns", header, ["record_id", "study_label", "title"] + FORM())
+    ids = record_ids()
+    expect(f"{sheet} record ids", [int(r[0]) for r in rows], [ids[l] for l in studies()])
+    by_id = {ids[l]: l for l in studies()}
+    for r in rows:
+        if any(r[3:]):
+            fail(f"{sheet}: record {r[0]} has values already (another extractor's?)")
+    vals = values(who) if who != "consensus" else xp["consensus"]
+    for r in rows:
+        v = vals.get(by_id[int(r[0])], {})
+        for j, name in enumerate(header):
+            if j >= 3:
+                r[j] = v.get(name, "")
+    write_csv(out, header, rows)
+    n = sum(1 for r in rows for x in r[3:] if x)
+    ok(f"{out}: {n} values of {who} filled in from the plan")
+    print(n, file=open(out + ".n", "w"))
+
+
+def FORM():
+    return [line.split()[0] for line in open("form.out").read().splitlines()[1:]]
+
+
+def LABELS():
+    return {line.split()[0]: line.split(None, 1)[1] for line in
+            open("form.out").read().splitlines()[1:]}
+
+
+def cmd_discrepancies(path):
+    lines = open(path).read().splitlines()
+    ids = record_ids()
+    a, b = values("A"), values("B")
+    want = []
+    for l in studies():
+        for f in FORM():
+            if a[l].get(f, "") != b[l].get(f, ""):
+                want.append(f"  #{ids[l]} {a[l]['study']} / {f}: A: '{a[l][f]}'; B: '{b[l][f]}'")
+    expect("the fields the plan makes differ", len(want), len(xp["B_differs"]))
+    expect("discrepancies header", lines[0], f"{len(want)} extraction discrepancies")
+    expect("discrepancies listed", sorted(lines[1:]), sorted(want))
+
+
+def cmd_fill_nos(sheet, out, who):
+    header, rows = read_csv(sheet)
+    expect(f"{sheet} columns", header, ["record_id", "study"] + ITEMS)
+    ids = record_ids()
+    expect(f"{sheet} record ids", [int(r[0]) for r in rows], [ids[l] for l in studies()])
+    expect(f"{sheet} study labels", [r[1] for r in rows],
+           [values("final")[l]["study"] for l in studies()])
+    by_id = {ids[l]: l for l in studies()}
+    if who == "consensus":
+        src = xp["nos_consensus"]
+    else:
+        src = {l: dict(zip(ITEMS, v)) for l, v in xp["nos_A"].items()}
+        if who == "B":
+            for l, d in xp["nos_B_differs"].items():
+                src[l].update(d)
+    n = 0
+    for r in rows:
+        if any(r[2:]):
+            fail(f"{sheet}: record {r[0]} has answers already (another reviewer's?)")
+        for j, item in enumerate(ITEMS):
+            r[2 + j] = src.get(by_id[int(r[0])], {}).get(item, "")
+            n += r[2 + j] != ""
+    write_csv(out, header, rows)
+    ok(f"{out}: {n} NOS answers of {who} filled in from the plan")
+    print(n, file=open(out + ".n", "w"))
+
+
+def cmd_nos_warnings(path):
+    """The stderr of `srma review nos` before the consensus: one warning per differing item."""
+    ids = record_ids()
+    a, b = answers("A"), answers("B")
+    want = []
+    for l in studies():
+        for i in ITEMS:
+            if a[l][i] != b[l][i]:
+                want.append(f"srma: warning: NOS discrepancy, #{ids[l]} "
+                            f"{values('final')[l]['study']} item {i}: A: {a[l][i]}; B: {b[l][i]}")
+    expect("NOS items the reviewers answer differently", len(want), len(xp["nos_consensus"]))
+    expect("NOS discrepancy warnings", sorted(open(path).read().splitlines()), sorted(want))
+
+
+def cmd_nos_table(path):
+    header, rows = read_csv(path)
+    expect("nos.csv columns", header, ["study"] + ITEMS +
+           ["selection", "comparability", "outcome", "total", "quality", "ahrq"])
+    fin, vals = answers("final"), values("final")
+    want = []
+    for l in studies():
+        s, c, o, t, q, ah = score(fin[l])
+        want.append([vals[l]["study"]] + [f"{fin[l][i]} ({stars(i, fin[l][i])}*)" for i in ITEMS]
+                    + [str(s), str(c), str(o), str(t), q, ah])
+    expect("nos.csv rows (answers, stars, subtotals, total, class, AHRQ)", rows, want)
+    classes = sorted({score(fin[l])[4] for l in studies()})
+    expect("the plan's studies reach both classes", classes, ["high", "low"])
+
+
+def used_fields():
+    vals = values("final")
+    return [f for f in FORM() if f != "study" and any(vals[l].get(f) for l in studies())]
+
+
+def cmd_table1(path):
+    header, rows = read_csv(path)
+    labels = LABELS()
+    used = used_fields()
+    expect("table1 columns", header, ["Study"] + [labels[f] for f in used] + ["NOS", "Quality"])
+    vals, fin = values("final"), answers("final")
+    want = [[vals[l]["study"]] + [vals[l].get(f, "") for f in used]
+            + [str(score(fin[l])[3]), score(fin[l])[4]] for l in studies()]
+    expect("table1 rows (consensus values, NOS totals and classes)", rows, want)
+
+
+def cmd_xlsx(path):
+    data = open(path, "rb").read()
+    expect(f"{path} starts like a zip", data[:4], b"PK\x03\x04")
+    with zipfile.ZipFile(path) as z:
+        sheet = z.read("xl/worksheets/sheet1.xml").decode("utf-8")
+    # The consensus count that neither extractor wrote, stored as a number.
+    v = xp["consensus"]["36981204"]["resected"]
+    if f"<v>{v}</v>" not in sheet:
+        fail(f"{path}: sheet1.xml has no cell holding the consensus value {v}")
+    ok(f"{path}: sheet1.xml holds the consensus value {v} as a number")
+
+
+def cmd_analysis(path):
+    header, rows = read_csv(path)
+    used = used_fields()
+    nos_cols = ["nos", "nos_selection", "nos_comparability", "nos_outcome", "quality", "ahrq"]
+    expect("studies.csv columns", header, ["study"] + used + nos_cols)
+    vals, fin = values("final"), answers("final")
+    want = []
+    for l in studies():
+        s, c, o, t, q, ah = score(fin[l])
+        want.append([vals[l]["study"]] + [vals[l].get(f, "") for f in used]
+                    + [str(t), str(s), str(c), str(o), q, ah])
+    expect("studies.csv rows", rows, want)
+
+
+def cmd_early(path):
+    """Before the consensus the analysis CSV leaves the disputed cells empty."""
+    header, rows = read_csv(path)
+    vals = values("A")
+    by_study = {r[0]: r for r in rows}
+    for l, d in xp["B_differs"].items():
+        for f in d:
+            expect(f"{path}: {vals[l]['study']} / {f} while disputed",
+                   by_study[vals[l]["study"]][header.index(f)], "")
+
+
+def cmd_pool(path):
+    """k and the common-effect estimate, computed here from hr, lower, upper: log HR with
+    se = (log upper - log lower) / (2 z_0.975), inverse-variance weights."""
+    d = json.load(open(path))
+    vals = values("final")
+    with_data = [vals[l] for l in studies() if vals[l].get("hr")]
+    expect("pool k (included studies with hr, lower, upper)", d["k"], len(with_data))
+    expect("pool measure", d["measure"], "HR")
+    z = 1.959963984540054  # qnorm(0.975)
+    y = [math.log(float(v["hr"])) for v in with_data]
+    w = [1 / ((math.log(float(v["upper"])) - math.log(float(v["lower"]))) / (2 * z)) ** 2
+         for v in with_data]
+    est = sum(wi * yi for wi, yi in zip(w, y)) / sum(w)
+    q = sum(wi * (yi - est) ** 2 for wi, yi in zip(w, y))
+    for name, got, want in (("common estimate (log HR)", d["common"]["estimate"], est),
+                            ("common se", d["common"]["se"], 1 / math.sqrt(sum(w))),
+                            ("Q", d["heterogeneity"]["Q"], q)):
+        if abs(got - want) > 1e-9:
+            fail(f"pool {name} is {got}, expected {want} (inverse-variance, computed here)")
+        ok(f"pool {name} = {got:.9f} (independently {want:.9f})")
+
+
+globals()["cmd_" + sys.argv[1].replace("-", "_")](*sys.argv[2:])
+EOF
+x() { python3 x.py "$@"; }
+
+echo "== extraction"
+N_INC=$(h included | python3 -c 'import json, sys; print(len(json.load(sys.stdin)))')
+run_ok form0 "$SRMA" review form --project "$P"
+N_FORM=$(($(wc -l <form0.out) - 1))
+run_ok form "$SRMA" review form --add year:Year --project "$P"
+expect_in form.out "Extraction form ($((N_FORM + 1)) fields):"
+expect_in form.out "  year             Year"
+run_ok export_xa "$SRMA" review extract export --reviewer A -o a_x.csv --project "$P"
+expect_in export_xa.out "Wrote the extraction sheet of A for $N_INC studies to a_x.csv"
+x fill-extract a_x.csv a_x_done.csv A
+# A column that is not a field of the form: refused, nothing stored.
+sed '1s/,year$/,n_patients/' a_x_done.csv >a_x_bad.csv
+run_fail extract_unknown_field 3 "[srma.project.E673] a_x_bad.csv:1:" \
+  "$SRMA" review extract import a_x_bad.csv --reviewer A --project "$P"
+expect_in extract_unknown_field.err "column 'n_patients' is not a field of the extraction form"
+run_ok import_xa "$SRMA" review extract import a_x_done.csv --reviewer A --project "$P"
+expect_in import_xa.out "Recorded $(cat a_x_done.csv.n) values by A"
+run_ok export_xb "$SRMA" review extract export --reviewer B -o b_x.csv --project "$P"
+x fill-extract b_x.csv b_x_done.csv B # also checks that B's sheet shows none of A's values
+run_ok import_xb "$SRMA" review extract import b_x_done.csv --reviewer B --project "$P"
+N_XD=$(python3 -c 'import json; print(len(json.load(open("extract_plan.json"))["B_differs"]))')
+expect_in import_xb.out "Recorded $(cat b_x_done.csv.n) values by B"
+expect_in import_xb.out "$N_XD discrepancies: srma review extract discrepancies"
+run_ok discrepancies "$SRMA" review extract discrepancies --project "$P"
+x discrepancies discrepancies.out
+run_ok export_analysis_early "$SRMA" review export-analysis -o early.csv --project "$P"
+expect_in export_analysis_early.err \
+  "$N_XD extracted values are left empty because the extractors disagree"
+x early early.csv
+run_ok export_xc "$SRMA" review extract export --reviewer C -o c_x.csv --project "$P"
+x fill-extract c_x.csv c_x_done.csv consensus
+run_ok import_xc "$SRMA" review extract import c_x_done.csv --reviewer C --consensus \
+  --project "$P"
+expect_in import_xc.out "Recorded $N_XD values by C (consensus)"
+run_ok discrepancies2 "$SRMA" review extract discrepancies --project "$P"
+expect_in discrepancies2.out "0 extraction discrepancies"
+
+echo "== Newcastle-Ottawa Scale"
+run_ok export_na "$SRMA" review nos export --reviewer A -o a_nos.csv --project "$P"
+expect_in export_na.out "Wrote the NOS sheet of A for $N_INC studies to a_nos.csv"
+x fill-nos a_nos.csv a_nos_done.csv A
+run_ok import_na "$SRMA" review nos import a_nos_done.csv --reviewer A --project "$P"
+expect_in import_na.out "Recorded $(cat a_nos_done.csv.n) NOS answers by A"
+run_ok export_nb "$SRMA" review nos export --reviewer B -o b_nos.csv --project "$P"
+x fill-nos b_nos.csv b_nos_done.csv B
+run_ok import_nb "$SRMA" review nos import b_nos_done.csv --reviewer B --project "$P"
+expect_in import_nb.out "Recorded $(cat b_nos_done.csv.n) NOS answers by B"
+run_ok nos_open "$SRMA" review nos --project "$P"
+x nos-warnings nos_open.err
+run_ok export_nc "$SRMA" review nos export --reviewer C -o c_nos.csv --project "$P"
+x fill-nos c_nos.csv c_nos_done.csv consensus
+run_ok import_nc "$SRMA" review nos import c_nos_done.csv --reviewer C --consensus --project "$P"
+expect_in import_nc.out "Recorded $(cat c_nos_done.csv.n) NOS answers by C (consensus)"
+run_ok nos "$SRMA" review nos -o nos.csv --figure nos.png --project "$P"
+[[ ! -s nos.err ]] || { cat nos.err >&2; fail "nos warned after the consensus"; }
+ok "nos printed no warning after the consensus"
+x nos-table nos.csv
+[[ -s nos.png && $(head -c 8 nos.png | od -An -tx1 | tr -d ' \n') == 89504e470d0a1a0a ]] ||
+  fail "nos.png is missing, empty or not PNG"
+ok "nos.png: $(wc -c <nos.png) bytes of PNG"
+
+echo "== Table 1 and the analysis CSV"
+run_ok table1_csv "$SRMA" review table1 -o t.csv --project "$P"
+expect_in table1_csv.out "Wrote Table 1 ($N_INC studies) to t.csv"
+x table1 t.csv
+run_ok table1_xlsx "$SRMA" review table1 -o t.xlsx --project "$P"
+x xlsx t.xlsx
+run_ok export_analysis "$SRMA" review export-analysis -o studies.csv --project "$P"
+[[ ! -s export_analysis.err ]] || { cat export_analysis.err >&2; fail "export-analysis warned"; }
+expect_in export_analysis.out "Wrote $N_INC studies to studies.csv"
+x analysis studies.csv
+run_ok pool "$SRMA" pool studies.csv --exclude-missing --json
+x pool pool.out
+# Distinct study labels: every included report is still its own study, and the project holds.
+run_ok prisma_x "$SRMA" review prisma --json --project "$P"
+h prisma prisma_x.out "$N_PUBMED" "$N_EMBASE" "$N_CIT" yes
+run_ok check_x "$SRMA" review check --project "$P"
+expect_in check_x.out "all invariants hold"
 
 echo "PASS: review end-to-end"
