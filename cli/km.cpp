@@ -348,32 +348,34 @@ int run_plot(const km_plot_args& args) {
     points.push_back(std::move(*d));
   }
 
+  // With --treatment and --control the figure starts from the two-arm analysis through
+  // plot::km_plot_from, as a report's [[km]] check figure does (src/run/km_studies.cpp), so both
+  // draw the same curves and statistics; arms outside the analysis follow in the data's order.
   plot::km_plot_content content;
-  std::vector<std::size_t> order;
   if (!args.treatment.empty()) {
     km_analysis_options o;
     o.cox.ties = *ties;
     auto a = analyse_two_arms(ipd, args.treatment, args.control, o);
     if (!a) return report_error(a.error());
-    content.cox = a->cox;
-    content.logrank = a->logrank;
-    content.treatment = a->treatment;
-    content.control = a->control;
-    order = {*ipd.arm_index(a->treatment), *ipd.arm_index(a->control)};
+    content = plot::km_plot_from(*a);
   }
-  for (std::size_t i = 0; i < ipd.arm_names.size(); ++i)
-    if (std::find(order.begin(), order.end(), i) == order.end()) order.push_back(i);
-  for (const std::size_t i : order) {
+  const auto shown = [&](std::size_t i) {
+    return std::any_of(content.arms.begin(), content.arms.end(),
+                       [&](const plot::km_arm_curve& c) { return ipd.arm_index(c.name) == i; });
+  };
+  for (std::size_t i = 0; i < ipd.arm_names.size(); ++i) {
+    if (shown(i)) continue;
     const auto sample = arm_of(ipd, i);
     auto km = kaplan_meier(sample.time, sample.event);
     if (!km) return report_error(km.error());
-    plot::km_arm_curve arm{ipd.arm_names[i], std::move(*km), {}, {}};
+    content.arms.push_back({ipd.arm_names[i], std::move(*km), {}, {}});
+  }
+  for (auto& arm : content.arms) {
     for (const auto& [name, p] : points) {
-      if (ipd.arm_index(name) != i) continue;
+      if (ipd.arm_index(name) != ipd.arm_index(arm.name)) continue;
       arm.digitised_time = p.time;
       arm.digitised_survival = p.survival;
     }
-    content.arms.push_back(std::move(arm));
   }
   plot::km_plot_options o;
   o.ci_bands = args.ci;
