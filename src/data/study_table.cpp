@@ -136,6 +136,31 @@ unexpected at_row(const error& e, error_location where) {
   return unexpected(error{e.id, e.message, std::move(where)});
 }
 
+// The label of a row: its trimmed 'study' field, or "Line <line>" when the file has no 'study'
+// column (label_col < 0). An empty label and one used before are errors; `seen` holds the labels
+// so far with their lines and gets this one.
+expected<std::string> read_label(const row_reader& row, int label_col, int line,
+                                 std::map<std::string, int>& seen) {
+  std::string label;
+  if (label_col >= 0) {
+    label = std::string(detail::trim(row.field(label_col)));
+    if (label.empty()) {
+      return fail(errc::input_empty_label, "column 'study' is empty: every study needs a label",
+                  row.where(label_col));
+    }
+  } else {
+    label = fmt::format("Line {}", line);
+  }
+  if (auto it = seen.find(label); it != seen.end()) {
+    return fail(errc::input_duplicate_label,
+                fmt::format("study label '{}' already used on line {}: labels must be unique",
+                            label, it->second),
+                row.where(label_col >= 0 ? label_col : 0));
+  }
+  seen.emplace(label, line);
+  return label;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Hazard ratios: several column sets per file, chosen row by row (Tierney et al. 2007, Trials
 // 8:16; Parmar, Torri & Stewart 1998). The conversions are in hr_from_summary.cpp; here each row
@@ -853,23 +878,9 @@ expected<study_table> make_hr_table(const csv_table& csv, const read_options& op
   for (std::size_t r = 0; r < csv.rows.size(); ++r) {
     row_reader row(csv, r, decimal_comma);
     const int line = csv.rows[r].line;
-    std::string label;
-    if (label_col >= 0) {
-      label = std::string(detail::trim(row.field(label_col)));
-      if (label.empty()) {
-        return fail(errc::input_empty_label, "column 'study' is empty: every study needs a label",
-                    row.where(label_col));
-      }
-    } else {
-      label = fmt::format("Line {}", line);
-    }
-    if (auto it = label_lines.find(label); it != label_lines.end()) {
-      return fail(errc::input_duplicate_label,
-                  fmt::format("study label '{}' already used on line {}: labels must be unique",
-                              label, it->second),
-                  row.where(label_col >= 0 ? label_col : 0));
-    }
-    label_lines.emplace(label, line);
+    auto read = read_label(row, label_col, line, label_lines);
+    if (!read) return unexpected(read.error());
+    std::string label = std::move(*read);
 
     // The sets this row fills, most reliable first.
     std::vector<hr_method> full;
@@ -1200,23 +1211,9 @@ expected<study_table> make_study_table(const csv_table& csv, const read_options&
   for (std::size_t r = 0; r < csv.rows.size(); ++r) {
     row_reader row(csv, r, decimal_comma);
     const int line = csv.rows[r].line;
-    std::string label;
-    if (label_col >= 0) {
-      label = std::string(detail::trim(row.field(label_col)));
-      if (label.empty()) {
-        return fail(errc::input_empty_label, "column 'study' is empty: every study needs a label",
-                    row.where(label_col));
-      }
-    } else {
-      label = fmt::format("Line {}", line);
-    }
-    if (auto it = label_lines.find(label); it != label_lines.end()) {
-      return fail(errc::input_duplicate_label,
-                  fmt::format("study label '{}' already used on line {}: labels must be unique",
-                              label, it->second),
-                  row.where(label_col >= 0 ? label_col : 0));
-    }
-    label_lines.emplace(label, line);
+    auto read = read_label(row, label_col, line, label_lines);
+    if (!read) return unexpected(read.error());
+    std::string label = std::move(*read);
 
     // A row whose effect columns are all empty: an error unless the caller lets us exclude it.
     bool all_missing = true;
