@@ -5,6 +5,7 @@
 #include <cstdio>
 
 #include "srma/util/error_ids.hpp"
+#include "srma/util/limits.hpp"
 
 namespace srma::cli {
 
@@ -86,7 +87,8 @@ void analysis_args::add_to(CLI::App& app) {
   i2_opt =
       app.add_option("--i2", i2, "I^2 used in summaries and by --model auto: Q (default) or tau2")
           ->check(named_value(parse_i2_definition, "expected Q or tau2"));
-  app.add_option("--level", level, "Confidence level in percent")->check(CLI::Range(1.0, 99.99));
+  app.add_option("--level", level, "Confidence level in percent (95 for a 95% interval)")
+      ->check(CLI::Range(limits::min_level_percent, limits::max_level_percent));
   app.add_option("--preset", preset,
                  "Defaults of another tool: metafor, meta, revman5 (srma: the default)");
   app.add_flag("--common-tau2", common_tau2, "With --by: one tau^2 shared by all subgroups");

@@ -504,6 +504,14 @@ expected<plan> parse_plan(std::string_view text, const std::string& path) {
       SRMA_TRY(read_model_keys(r, mk));
       SRMA_TRY(r.get("i2", i2));
       SRMA_TRY(r.get("level", level));
+      if (level && !(*level >= limits::min_level_percent && *level <= limits::max_level_percent))
+        return r.invalid(
+            "level",
+            fmt::format("is {}; the level is in percent, between {} and {} ({})", *level,
+                        limits::min_level_percent, limits::max_level_percent,
+                        *level > 0 && *level < 1 ? fmt::format("level = {} for a {}% interval",
+                                                               *level * 100, *level * 100)
+                                                 : std::string("95 for a 95% interval")));
       SRMA_TRY(r.get("auto_i2", auto_i2));
       SRMA_TRY(r.get("common_tau2", common_tau2));
       SRMA_TRY(r.finish(

@@ -161,6 +161,17 @@ TEST(plan_test, ids_and_bounds_that_would_escape_or_crash_are_errors) {
             "between 2 and 100000000");
 }
 
+// Issue 15, item 3: `level = 0.95` gave a "0.95% CI" without a word.
+TEST(plan_test, a_level_given_as_a_fraction_is_an_error_that_says_percent) {
+  EXPECT_EQ(error_of("[data]\nfile = \"a.csv\"\n[model]\nlevel = 0.95\n"),
+            "[srma.plan.E705] dir/plan.toml:4:9: [model]: level is 0.95; the level is in percent, "
+            "between 1 and 99.99 (level = 95 for a 95% interval)");
+  EXPECT_EQ(error_of("[data]\nfile = \"a.csv\"\n[model]\nlevel = 100.0\n"),
+            "[srma.plan.E705] dir/plan.toml:4:9: [model]: level is 100; the level is in percent, "
+            "between 1 and 99.99 (95 for a 95% interval)");
+  EXPECT_EQ(error_of("[data]\nfile = \"a.csv\"\n[model]\nlevel = 90.0\n"), "no error");
+}
+
 TEST(plan_test, where_and_toml_syntax_errors) {
   EXPECT_EQ(error_of("[data]\nfile = \"a.csv\"\n[[analysis]]\ntype = \"subset\"\n"
                      "where = \"protocol = = 'x'\"\n"),

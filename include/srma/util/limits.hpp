@@ -16,6 +16,10 @@ inline constexpr std::size_t max_gosh_subsets = 100'000'000;
 /// Permutation tests: random permutations.
 inline constexpr std::size_t min_permutations = 2;
 inline constexpr std::size_t max_permutations = 100'000'000;
+/// Confidence levels, in percent: 95 for a 95% interval. A level under 1 is refused
+/// rather than read as 0.95% (a plan's `level = 0.95` meant 95%).
+inline constexpr double min_level_percent = 1.0;
+inline constexpr double max_level_percent = 99.99;
 /// Analysis ids: at most this many characters.
 inline constexpr std::size_t max_id_length = 64;
 
