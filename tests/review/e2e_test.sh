@@ -174,11 +174,9 @@ cat >plan.json <<'EOF'
 EOF
 
 # ---- helpers in Python: fill sheets, derive expected outcomes, check JSON ----------------------
-cat >h.py <<'EOF'
-import collections, csv, json, sys
-
-plan = json.load(open("plan.json"))
-INCLUDE = {"include", "maybe"}
+# Checks and CSV helpers both Python scripts below use.
+cat >e2e_common.py <<'EOF'
+import csv, sys
 
 
 def ok(msg):
@@ -205,6 +203,15 @@ def read_csv(path):
 def write_csv(path, header, rows):
     with open(path, "w", newline="", encoding="utf-8") as f:
         csv.writer(f, lineterminator="\n").writerows([header] + rows)
+EOF
+
+cat >h.py <<'EOF'
+import collections, csv, json, sys
+from e2e_common import ok, fail, expect, read_csv, write_csv
+
+plan = json.load(open("plan.json"))
+INCLUDE = {"include", "maybe"}
+
 
 
 def title_outcomes():
@@ -878,37 +885,13 @@ EOF
 
 cat >x.py <<'EOF'
 import csv, json, math, sys, zipfile
+from e2e_common import ok, fail, expect, read_csv, write_csv
 
 xp = json.load(open("extract_plan.json"))
 ITEMS = ["S1", "S2", "S3", "S4", "C", "O1", "O2", "O3"]
 # Letters earning a star (srma/review/nos_items.hpp); C earns one per letter of a and b.
 STAR = {"S1": "ab", "S2": "a", "S3": "ab", "S4": "a", "O1": "ab", "O2": "a", "O3": "ab"}
 
-
-def ok(msg):
-    print("ok: " + msg)
-
-
-def fail(msg):
-    print("FAIL: " + msg, file=sys.stderr)
-    sys.exit(1)
-
-
-def expect(what, got, want):
-    if got != want:
-        fail(f"{what}: got {got!r}, expected {want!r}")
-    ok(f"{what} = {want!r}")
-
-
-def read_csv(path):
-    with open(path, newline="", encoding="utf-8") as f:
-        rows = list(csv.reader(f))
-    return rows[0], rows[1:]
-
-
-def write_csv(path, header, rows):
-    with open(path, "w", newline="", encoding="utf-8") as f:
-        csv.writer(f, lineterminator="\n").writerows([header] + rows)
 
 
 def record_ids():
