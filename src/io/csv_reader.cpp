@@ -3,10 +3,9 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <fstream>
-#include <sstream>
 
 #include "srma/io/csv.hpp"
+#include "srma/io/file.hpp"
 #include "srma/util/error_ids.hpp"
 #include "srma/util/text.hpp"
 
@@ -215,15 +214,9 @@ expected<csv_table> parse_csv(std::string_view text, std::string source) {
 }
 
 expected<csv_table> read_csv(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    return fail(errc::csv_unreadable, "cannot open the file for reading (does it exist?)",
-                {path, 0, 0});
-  }
-  std::ostringstream buffer;
-  buffer << in.rdbuf();
-  if (in.bad()) return fail(errc::csv_unreadable, "reading the file failed", {path, 0, 0});
-  return parse_csv(buffer.str(), path);
+  auto text = read_file_text(path);
+  if (!text) return unexpected(text.error());
+  return parse_csv(*text, path);
 }
 
 }  // namespace srma

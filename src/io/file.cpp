@@ -3,12 +3,51 @@
 
 #include <fmt/format.h>
 
+#include <array>
+#include <cerrno>
 #include <filesystem>
 #include <fstream>
+#include <system_error>
 
 #include "srma/util/error_ids.hpp"
 
 namespace srma {
+
+expected<std::string> read_file_text(const std::string& path, std::size_t max_bytes) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) {
+    return fail(errc::csv_unreadable, "this is a folder, not a file: name a CSV file",
+                {path, 0, 0});
+  }
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    const int err = errno;
+    return fail(errc::csv_unreadable,
+                fmt::format("cannot open the file for reading: {}",
+                            err != 0 ? std::generic_category().message(err)
+                                     : std::string("does it exist?")),
+                {path, 0, 0});
+  }
+  // In blocks up to the limit: a device or an endless pipe (/dev/zero) is an error, not memory
+  // without end.
+  std::string text;
+  std::array<char, 1 << 16> block{};
+  while (in) {
+    in.read(block.data(), static_cast<std::streamsize>(block.size()));
+    text.append(block.data(), static_cast<std::size_t>(in.gcount()));
+    if (text.size() > max_bytes) {
+      return fail(
+          errc::csv_unreadable,
+          fmt::format("the file is larger than {}, more than a study table can be; is "
+                      "it the right file?",
+                      max_bytes >= (std::size_t{1} << 20) ? fmt::format("{} MiB", max_bytes >> 20)
+                                                          : fmt::format("{} bytes", max_bytes)),
+          {path, 0, 0});
+    }
+  }
+  if (in.bad()) return fail(errc::csv_unreadable, "reading the file failed", {path, 0, 0});
+  return text;
+}
 
 expected<void> write_file_atomic(const std::string& path, std::string_view text) {
   namespace fs = std::filesystem;

@@ -1,6 +1,12 @@
 #include "srma/io/csv.hpp"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "srma/io/file.hpp"
 
 namespace srma {
 namespace {
@@ -100,8 +106,44 @@ TEST(csv_test, missing_file_is_an_error) {
   auto t = read_csv("/nonexistent/file.csv");
   ASSERT_FALSE(t);
   EXPECT_EQ(t.error().what(),
-            "[srma.csv.E106] /nonexistent/file.csv: cannot open the file for reading (does it "
-            "exist?)");
+            "[srma.csv.E106] /nonexistent/file.csv: cannot open the file for reading: No such "
+            "file or directory");
+}
+
+// Issue 15, items 4 and 6: a folder as input was "the file is empty", a missing file did not
+// say why, and /dev/zero was read without end.
+TEST(csv_test, folders_missing_files_and_endless_devices_say_what_they_are) {
+  namespace fs = std::filesystem;
+  const fs::path dir = fs::temp_directory_path() / "srma_csv_test_folder";
+  fs::create_directories(dir);
+  auto folder = read_csv(dir.string());
+  ASSERT_FALSE(folder);
+  EXPECT_EQ(folder.error().what(),
+            "[srma.csv.E106] " + dir.string() + ": this is a folder, not a file: name a CSV file");
+  auto missing = read_csv((dir / "none.csv").string());
+  ASSERT_FALSE(missing);
+  EXPECT_EQ(missing.error().what(), "[srma.csv.E106] " + (dir / "none.csv").string() +
+                                        ": cannot open the file for reading: No such file or "
+                                        "directory");
+  if (getuid() != 0) {  // root reads anything
+    const fs::path locked = dir / "locked.csv";
+    std::ofstream(locked) << "study,yi,vi\n";
+    fs::permissions(locked, fs::perms::none);
+    auto denied = read_csv(locked.string());
+    ASSERT_FALSE(denied);
+    EXPECT_NE(denied.error().message.find("Permission denied"), std::string::npos);
+    fs::permissions(locked, fs::perms::owner_all);
+  }
+  // The limit, tried with 1 MiB instead of read_csv's 1 GiB (limits::max_input_bytes).
+  auto zero = read_file_text("/dev/zero", std::size_t{1} << 20);
+  ASSERT_FALSE(zero);
+  EXPECT_EQ(zero.error().what(),
+            "[srma.csv.E106] /dev/zero: the file is larger than 1 MiB, more than a study table can "
+            "be; is it the right file?");
+  std::ofstream(dir / "small.csv") << "study,yi,vi\n";
+  EXPECT_FALSE(read_file_text((dir / "small.csv").string(), 11));  // 12 bytes
+  EXPECT_EQ(*read_file_text((dir / "small.csv").string(), 12), "study,yi,vi\n");
+  fs::remove_all(dir);
 }
 
 }  // namespace

@@ -20,6 +20,9 @@ inline constexpr std::size_t max_permutations = 100'000'000;
 /// rather than read as 0.95% (a plan's `level = 0.95` meant 95%).
 inline constexpr double min_level_percent = 1.0;
 inline constexpr double max_level_percent = 99.99;
+/// Files read whole into memory (study CSVs): at most this many bytes. `srma pool /dev/zero`
+/// used to grow without limit.
+inline constexpr std::size_t max_input_bytes = std::size_t{1} << 30;  // 1 GiB
 /// Analysis ids: at most this many characters.
 inline constexpr std::size_t max_id_length = 64;
 
