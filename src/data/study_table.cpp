@@ -41,6 +41,15 @@ const std::vector<column_set>& column_sets() {
   return sets;
 }
 
+// "column 'x' is empty", or, for a token that marks a missing value ("NA", "NaN", "."),
+// "column 'x' holds 'NaN', which marks a missing value": a literal NaN is not an empty cell.
+std::string missing_number(const std::string& column, std::string_view text) {
+  const auto t = detail::trim(text);
+  if (t.empty()) return fmt::format("column '{}' is empty: expected a number", column);
+  return fmt::format("column '{}' holds '{}', which marks a missing value: expected a number",
+                     column, detail::printable(t));
+}
+
 std::string accepted_sets_text() {
   std::string out;
   for (const auto& s : column_sets()) {
@@ -94,8 +103,7 @@ class row_reader {
   expected<double> number(int col) const {
     const std::string& text = field(col);
     if (detail::is_missing_token(text)) {
-      return fail(errc::input_missing_value,
-                  fmt::format("column '{}' is empty: expected a number", csv_.header[col]),
+      return fail(errc::input_missing_value, missing_number(csv_.header[col], text),
                   csv_.where(row_, col));
     }
     auto v = detail::parse_double(text, decimal_comma_);
@@ -914,7 +922,7 @@ expected<study_table> make_hr_table(const csv_table& csv, const read_options& op
       for (int col : set_required(*partial, c, row)) {
         if (filled(row, col)) continue;
         return fail(errc::input_missing_value,
-                    fmt::format("column '{}' is empty: expected a number{}", csv.header[col],
+                    fmt::format("{}{}", missing_number(csv.header[col], row.field(col)),
                                 plan.sets.size() == 1
                                     ? std::string()
                                     : fmt::format(" to complete {}", hr_set_label(*partial))),

@@ -197,6 +197,10 @@ TEST(study_table_test, missing_estimates_error_or_exclusion_with_listing) {
   // A partly filled row is still an error: nothing the user entered is dropped silently.
   EXPECT_EQ(error_of("study,hr,lower,upper\nA,0.5,,0.8\n", {.missing = missing_policy::exclude}),
             "[srma.input.E204] s.csv:2:3: column 'lower' is empty: expected a number");
+  // Issue 15, item 6: a literal NaN was called empty.
+  EXPECT_EQ(error_of("study,hr,lower,upper\nA,0.5,0.3,0.8\nB,NaN,0.4,0.9\n"),
+            "[srma.input.E204] s.csv:3:2: column 'hr' holds 'NaN', which marks a missing value: "
+            "expected a number");
 }
 
 TEST(study_table_test, subset_keeps_attributes_in_order) {
