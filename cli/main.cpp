@@ -6,6 +6,8 @@
 
 #include "commands.hpp"
 #include "common.hpp"
+#include "srma/util/error_ids.hpp"
+#include "srma/util/text.hpp"
 #include "srma/util/version.hpp"
 
 int main(int argc, char** argv) {
@@ -27,8 +29,11 @@ int main(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    const int rc = app.exit(e);
-    return rc == 0 ? 0 : srma::cli::exit_code::usage;
+    if (e.get_exit_code() == 0) return app.exit(e);  // --help, --version
+    // As every other error: "srma: error: [id] message", the argument shown, never raw bytes.
+    fmt::print(stderr, "srma: error: [{}] {}\nRun with --help for more information.\n",
+               srma::errc::cli_usage, srma::detail::printable(e.what(), 2000));
+    return srma::cli::exit_code::usage;
   }
   try {
     return action ? action() : srma::cli::exit_code::usage;

@@ -52,6 +52,7 @@ inline constexpr char model_too_many_permutations[] = "srma.model.E305";
 
 // ---- srma.cli: the command line ----------------------------------------------------------------
 inline constexpr char cli_bad_value[] = "srma.cli.E401";
+inline constexpr char cli_usage[] = "srma.cli.E402";
 
 // ---- srma.plot: figures ------------------------------------------------------------------------
 inline constexpr char plot_bad_extension[] = "srma.plot.E501";
