@@ -260,6 +260,13 @@ check_outcome evaluate_check(const run_context& ctx, const plan_check& c) {
   const pool_result* r = nullptr;
   check_model which = c.model;
   if (auto it = ctx.pooled.find(c.analysis); it != ctx.pooled.end()) r = &it->second;
+  // A subgroup named for an analysis without subgroups is not found: the check must not pass
+  // on the overall estimate instead (issue 15, item 6).
+  if (!c.subgroup.empty() && ctx.subgrouped.count(c.analysis) == 0 && r != nullptr) {
+    o.reason = fmt::format("analysis '{}' has no subgroups, so subgroup '{}' cannot be checked",
+                           c.analysis, c.subgroup);
+    return o;
+  }
   if (auto it = ctx.subgrouped.find(c.analysis); it != ctx.subgrouped.end()) {
     if (c.subgroup.empty()) {
       r = &it->second.overall;

@@ -177,6 +177,33 @@ TEST(run_test, files_outside_the_plans_folder_are_refused_unless_allowed) {
   EXPECT_TRUE(run_with("file = \"./sub/../inside.csv\"", false));
 }
 
+// Issue 15, item 6: a [[check]] naming a subgroup of an analysis without subgroups passed on
+// the overall estimate; a subgroup that a subgroup analysis does not have fails as well.
+TEST(run_test, a_check_of_a_subgroup_that_does_not_exist_fails) {
+  const auto dir = scratch("check_subgroup");
+  fs::create_directories(dir);
+  std::ofstream(dir / "studies.csv") << "study,yi,vi,g\nA,0.1,0.1,x\nB,0.2,0.1,x\nC,0.3,0.2,y\n"
+                                        "D,0.4,0.1,y\n";
+  std::ofstream(dir / "plan.toml")
+      << "[data]\nfile = \"studies.csv\"\n[model]\nmodel = \"common\"\n"
+         "[[analysis]]\ntype = \"pool\"\n[[analysis]]\ntype = \"subgroup\"\nby = \"g\"\n"
+         "[[check]]\nanalysis = \"overall\"\nsubgroup = \"x\"\nestimate = 0.24\n"
+         "[[check]]\nanalysis = \"subgroup\"\nsubgroup = \"z\"\nestimate = 0.24\n"
+         "[[check]]\nanalysis = \"subgroup\"\nsubgroup = \"x\"\nestimate = 0.15\n";
+  auto plan = read_plan((dir / "plan.toml").string());
+  ASSERT_TRUE(plan) << plan.error().what();
+  auto r = run_plan(*plan, {.output_dir = (dir / "report").string()});
+  ASSERT_TRUE(r) << r.error().what();
+  ASSERT_EQ(r->checks.size(), 3u);
+  EXPECT_FALSE(r->checks[0].passed);
+  EXPECT_EQ(r->checks[0].reason,
+            "analysis 'overall' has no subgroups, so subgroup 'x' cannot be checked");
+  EXPECT_FALSE(r->checks[1].passed);
+  EXPECT_EQ(r->checks[1].reason, "subgroup 'z' not found");
+  // Subgroup x: common effect of 0.1 and 0.2 with equal variances, (0.1 + 0.2) / 2 = 0.15.
+  EXPECT_TRUE(r->checks[2].passed) << r->checks[2].reproduced;
+}
+
 // A data error found while running an analysis names the data and the plan entry that asked.
 TEST(run_test, a_data_error_in_an_analysis_names_the_plan_entry_and_writes_nothing) {
   const auto dir = scratch("bad_moderator");
