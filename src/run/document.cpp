@@ -7,10 +7,23 @@
 namespace srma::detail {
 namespace {
 
+// Plain text (titles, names and reasons from the plan and the data) as Markdown that shows it
+// as written: the characters Markdown reads as emphasis, code, HTML, tables, headings or
+// strike-through are escaped, links are broken, and a line break becomes a space, so a plan's title
+// cannot start a heading or inject HTML into report.md (issue 15, item 6).
 std::string escape_md(const std::string& s) {
   std::string out;
   for (char c : s) {
-    if (c == '|' || c == '*' || c == '_' || c == '`' || c == '<' || c == '>') out += '\\';
+    if (c == '\n' || c == '\r') {
+      out += ' ';
+      continue;
+    }
+    // Brackets stay (citations such as "[1, 2]"), but cannot make a link: "](" and a "[" that
+    // starts the text (a reference definition "[x]: url") are escaped.
+    if (c == '\\' || c == '|' || c == '*' || c == '_' || c == '`' || c == '<' || c == '>' ||
+        c == '#' || c == '~' || (c == '(' && !out.empty() && out.back() == ']') ||
+        (c == '[' && out.empty()))
+      out += '\\';
     out += c;
   }
   return out;
@@ -110,21 +123,21 @@ std::string render_html(const document& d) {
 }
 
 std::string render_markdown(const document& d) {
-  std::string out = "# " + d.title + "\n\n";
-  for (const auto& f : d.front) out += f + "  \n";
+  std::string out = "# " + escape_md(d.title) + "\n\n";
+  for (const auto& f : d.front) out += escape_md(f) + "  \n";
   if (!d.front.empty()) out += "\n";
   for (const auto& s : d.sections) {
-    out += std::string(static_cast<std::size_t>(s.level), '#') + " " + s.title + "\n\n";
+    out += std::string(static_cast<std::size_t>(s.level), '#') + " " + escape_md(s.title) + "\n\n";
     for (const auto& b : s.blocks) {
       switch (b.k) {
         case doc_block::kind::paragraph:
-          out += b.text + "\n\n";
+          out += escape_md(b.text) + "\n\n";
           break;
         case doc_block::kind::notice:
-          out += "> **Note.** " + b.text + "\n\n";
+          out += "> **Note.** " + escape_md(b.text) + "\n\n";
           break;
         case doc_block::kind::items:
-          for (const auto& i : b.items) out += "- " + i + "\n";
+          for (const auto& i : b.items) out += "- " + escape_md(i) + "\n";
           out += "\n";
           break;
         case doc_block::kind::table: {
@@ -140,13 +153,13 @@ std::string render_markdown(const document& d) {
             for (const auto& c : r) out += " " + escape_md(c) + " |";
             out += "\n";
           }
-          if (!t.note.empty()) out += "\n" + t.note + "\n";
+          if (!t.note.empty()) out += "\n" + escape_md(t.note) + "\n";
           out += "\n";
           break;
         }
         case doc_block::kind::figure:
           out += fmt::format("![{}]({})\n\n*{}*\n\n", escape_md(b.figure.caption), b.figure.file,
-                             b.figure.caption);
+                             escape_md(b.figure.caption));
           break;
       }
     }

@@ -204,6 +204,25 @@ TEST(run_test, a_check_of_a_subgroup_that_does_not_exist_fails) {
   EXPECT_TRUE(r->checks[2].passed) << r->checks[2].reproduced;
 }
 
+// Issue 15, item 6: report.md did not escape the plan's title (HTML, a heading, a link could be
+// injected through it).
+TEST(run_test, the_plans_title_is_plain_text_in_report_md) {
+  const auto dir = scratch("md_title");
+  fs::create_directories(dir);
+  std::ofstream(dir / "studies.csv") << "study,yi,vi\nA,0.1,0.1\nB,0.2,0.1\n";
+  std::ofstream(dir / "plan.toml")
+      << "[review]\ntitle = \"<script>x</script> *PTR*\\n# Not a heading [link](http://e.x)\"\n"
+         "[data]\nfile = \"studies.csv\"\n[[analysis]]\ntype = \"pool\"\n";
+  auto plan = read_plan((dir / "plan.toml").string());
+  ASSERT_TRUE(plan) << plan.error().what();
+  ASSERT_TRUE(run_plan(*plan, {.output_dir = (dir / "report").string()}));
+  const std::string md = slurp(dir / "report" / "report.md");
+  EXPECT_EQ(md.substr(0, md.find('\n')),
+            "# \\<script\\>x\\</script\\> \\*PTR\\* \\# Not a heading [link]\\(http://e.x)");
+  const std::string html = slurp(dir / "report" / "report.html");
+  EXPECT_EQ(html.find("<script>x"), std::string::npos);
+}
+
 // A data error found while running an analysis names the data and the plan entry that asked.
 TEST(run_test, a_data_error_in_an_analysis_names_the_plan_entry_and_writes_nothing) {
   const auto dir = scratch("bad_moderator");
