@@ -64,6 +64,7 @@
 #include "srma/util/distributions.hpp"
 #include "srma/util/error_ids.hpp"
 #include "srma/util/expected.hpp"
+#include "srma/util/limits.hpp"
 #include "srma/util/parallel.hpp"
 #include "srma/util/text.hpp"
 #include "srma/util/version.hpp"
