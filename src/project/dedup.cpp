@@ -99,6 +99,7 @@ expected<project_dedup> assemble(const detail::database& db) {
   id_sets sets;
   std::set<std::int64_t> detached;
   std::vector<std::pair<std::int64_t, std::int64_t>> members;  // (record, kept) of the run
+  std::unordered_map<std::int64_t, std::int64_t> run_kept;
   if (*run) {
     const auto& r = **run;
     out.run = r.id;
@@ -108,7 +109,6 @@ expected<project_dedup> assemble(const detail::database& db) {
     auto st = db.prepare("SELECT record, kept FROM dedup_member WHERE run = ? ORDER BY record");
     if (!st) return unexpected(st.error());
     st->bind(1, r.id);
-    std::unordered_map<std::int64_t, std::int64_t> run_kept;
     for (auto row = st->step(); row && *row; row = st->step()) {
       members.emplace_back(st->integer(0), st->integer(1));
       run_kept[st->integer(0)] = st->integer(1);
@@ -156,6 +156,13 @@ expected<project_dedup> assemble(const detail::database& db) {
   for (auto& [root, ids] : by_root) {
     if (ids.size() < 2) continue;
     std::sort(ids.begin(), ids.end());
+    // The record kept: the lowest id that a run kept (the run's choice: never an erratum in its
+    // article's place, srma::notice_policy), else the lowest id; it goes first.
+    auto keep = std::find_if(ids.begin(), ids.end(), [&](std::int64_t id) {
+      auto it = run_kept.find(id);
+      return it != run_kept.end() && it->second == id;
+    });
+    if (keep != ids.end()) std::rotate(ids.begin(), keep, keep + 1);
     for (const auto id : ids) out.kept_of[id] = ids.front();
     for (std::size_t i = 1; i < ids.size(); ++i) {
       ++by_source[{source_of[ids.front()], source_of[ids[i]]}];

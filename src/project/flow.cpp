@@ -43,7 +43,7 @@ expected<record_flow> record_flow_of(const review_project& project, std::string_
     }
     if (!row) return unexpected(row.error());
   }
-  // Groups are sorted by id (kept first); pick the screened record of each.
+  // Groups list the kept record first, then the others by id; pick the screened record of each.
   for (const auto& g : f.dedup.groups) {
     auto first_db =
         std::find_if(g.begin(), g.end(), [&](std::int64_t id) { return !f.from_other_method(id); });

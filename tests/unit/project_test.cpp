@@ -360,6 +360,47 @@ TEST(ReviewProject, NothingIsDeletedOrUpdated) {
   EXPECT_EQ(pj::check(*p)->decisions, 2);
 }
 
+// With notice_policy::with_article an erratum joins its article's group; imported first, it
+// must still not be the record kept (screened) in the article's place, also after a person's
+// verdict joins another record to the group.
+TEST(ReviewProject, AnErratumImportedFirstIsNeverTheRecordKept) {
+  temp_dir dir;
+  auto p = pj::review_project::init(dir.path);
+  ASSERT_TRUE(p);
+  const std::string common =
+      "AU  - O'Byrne, Paul M.\nAU  - FitzGerald, J. Mark\nPY  - 2018\nJO  - N Engl J Med\n"
+      "VL  - 378\n";
+  write(dir.path / "embase.ris",
+        "TY  - JOUR\nTI  - Erratum: Inhaled Combined Budesonide-Formoterol as Needed in Mild "
+        "Asthma\n" +
+            common +
+            "SP  - 2342\nDO  - 10.1056/NEJMx180018\nER  - \n\n"
+            "TY  - JOUR\nTI  - Inhaled Combined Budesonide-Formoterol as Needed in Mild Asthma\n" +
+            common +
+            "SP  - 1865\nEP  - 1876\nDO  - 10.1056/NEJMoa1715274\nER  - \n\n"
+            "TY  - JOUR\nTI  - Inhaled Combined Budesonide-Formoterol as Needed in Mild Asthma\n" +
+            common + "SP  - 1865\nEP  - 1876\nER  - \n");
+  ASSERT_TRUE(pj::import_records(*p, (dir.path / "embase.ris").string(), {.source = "Embase"}));
+  srma::dedup_options options;
+  options.notices = srma::notice_policy::with_article;
+  auto d = pj::run_dedup(*p, options);
+  ASSERT_TRUE(d) << d.error().what();
+  // Records 1 (the erratum), 2 and 3 (the article twice): one group, record 2 kept.
+  ASSERT_EQ(d->groups.size(), 1u);
+  EXPECT_EQ(d->groups[0], (std::vector<std::int64_t>{2, 1, 3}));
+  EXPECT_EQ(d->kept(1), 2);
+  EXPECT_EQ(d->kept(3), 2);
+  EXPECT_EQ(d->removed, 2);
+  auto t = pj::stage_outcomes(*p, pj::stage::title);
+  ASSERT_TRUE(t);
+  ASSERT_EQ(t->size(), 1u);
+  EXPECT_EQ((*t)[0].record, 2);
+  // By default the erratum is a record of its own, screened apart.
+  auto apart = pj::run_dedup(*p);
+  ASSERT_TRUE(apart);
+  EXPECT_EQ(apart->groups, (std::vector<std::vector<std::int64_t>>{{2, 3}}));
+}
+
 TEST(ReviewProject, SchemaVersionsAndTampering) {
   temp_dir dir;
   {

@@ -9,8 +9,9 @@
 //     group (it stays joined only through other "duplicate" verdicts).
 //
 // The latest verdict on a pair counts; earlier ones stay stored. In every group the record kept
-// (the one that is screened) is the one imported first (lowest project id); the others count as
-// "duplicate records removed" in PRISMA.
+// (the one that is screened) is the one imported first (lowest project id) among those a run
+// kept — a run never keeps an erratum in its article's place (srma::notice_policy) — else the
+// lowest id; the others count as "duplicate records removed" in PRISMA.
 //
 // Example:
 //
@@ -54,13 +55,14 @@ struct pair_verdict_input {
 
 /// The project's de-duplication state.
 struct project_dedup {
-  std::int64_t run = 0;                           ///< the last run's id (0: never run)
-  std::string at;                                 ///< when it ran
-  std::int64_t records = 0;                       ///< records in the project now
-  std::int64_t run_records = 0;                   ///< records the last run compared
-  bool covers_all = false;                        ///< the last run saw every record imported
-  dedup_stats stats;                              ///< of the last run
-  std::vector<std::vector<std::int64_t>> groups;  ///< current groups (size ≥ 2), kept first
+  std::int64_t run = 0;          ///< the last run's id (0: never run)
+  std::string at;                ///< when it ran
+  std::int64_t records = 0;      ///< records in the project now
+  std::int64_t run_records = 0;  ///< records the last run compared
+  bool covers_all = false;       ///< the last run saw every record imported
+  dedup_stats stats;             ///< of the last run
+  std::vector<std::vector<std::int64_t>>
+      groups;  ///< current groups (size ≥ 2), kept first, then ascending
   std::vector<project_uncertain_pair> uncertain;  ///< the last run's uncertain pairs
   std::vector<source_pair_count> removed_by_source;
   std::int64_t removed = 0;   ///< records removed as duplicates (Σ group size − 1)
