@@ -329,8 +329,23 @@ expected<bool> eval(const node* n, const study_table& t, std::size_t i, const st
   };
   auto lhs = value(n->lhs);
   if (!lhs) return unexpected(lhs.error());
-  auto compare = [&](const std::string& x, const std::string& y, const std::string& op) {
+  auto compare = [&](const std::string& x, const std::string& y,
+                     const std::string& op) -> expected<bool> {
     const auto nx = detail::parse_double(x), ny = detail::parse_double(y);
+    // An order between a number and a text ("NR" > 40) means nothing: it was compared as text,
+    // so studies without the number joined a numeric subset (issue 15, item 3).
+    if (op != "==" && op != "!=" && static_cast<bool>(nx) != static_cast<bool>(ny)) {
+      const int a = n->lhs.is_column ? t.attribute_index(n->lhs.text) : -1;
+      return fail(
+          errc::plan_filter_column,
+          fmt::format("where \"{}\": study '{}' has '{}' where a number is compared "
+                      "({} {} {}), so it is unclear whether it belongs to the subset; "
+                      "give a number, or leave the cell empty (NA)",
+                      expr, t.study[i], detail::printable(nx ? y : x), x, op, y),
+          {t.source, i < t.line.size() ? t.line[i] : 0,
+           a >= 0 && a < static_cast<int>(t.attribute_columns.size()) ? t.attribute_columns[a]
+                                                                      : 0});
+    }
     int c;
     if (nx && ny) {
       c = *nx < *ny ? -1 : (*nx > *ny ? 1 : 0);
@@ -349,7 +364,7 @@ expected<bool> eval(const node* n, const study_table& t, std::size_t i, const st
     for (const auto& r : n->rhs) {
       auto v = value(r);
       if (!v) return unexpected(v.error());
-      if (compare(*lhs, *v, "==")) return true;
+      if (*compare(*lhs, *v, "==")) return true;  // equality never fails
     }
     return false;
   }

@@ -77,6 +77,17 @@ TEST(where_test, unknown_columns_and_missing_values_are_errors) {
             "[srma.plan.E708] s.csv:4:5: where \"protocol == 'PTR'\": study 'C' has no value in "
             "column 'protocol', so it is unclear whether it belongs to the subset; fill it in");
   EXPECT_EQ(g->columns(), (std::vector<std::string>{"protocol"}));
+  // Issue 15, item 3: "NR" > 40 was compared as text, and the study joined the numeric subset.
+  auto u = table();
+  u.attributes[1][1] = "NR";
+  auto h = parse_where("year > 2010");
+  EXPECT_EQ(h->select(u).error().what(),
+            "[srma.plan.E708] s.csv:3:6: where \"year > 2010\": study 'B' has 'NR' where a number "
+            "is compared (NR > 2010), so it is unclear whether it belongs to the subset; give a "
+            "number, or leave the cell empty (NA)");
+  // Equality with a text stays a plain comparison.
+  auto e = parse_where("year == 'NR'");
+  EXPECT_EQ(*e->select(u), (std::vector<std::size_t>{1}));
 }
 
 }  // namespace
