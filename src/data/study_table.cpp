@@ -1301,6 +1301,19 @@ expected<study_table> make_study_table(const csv_table& csv, const read_options&
                                     csv.header[cols[i]], row.field(cols[i])),
                         row.where(cols[i]));
           }
+          // Counts of people are whole numbers; "1.234" in a file with ';' separators is one
+          // thousand two hundred and thirty-four written with a thousands separator, not 1.234
+          // (issue 15, item 3).
+          if (*v != std::floor(*v)) {
+            return fail(errc::input_bad_2x2,
+                        fmt::format("column '{}' is {}, but counts must be whole numbers{}",
+                                    csv.header[cols[i]], row.field(cols[i]),
+                                    row.decimal_comma()
+                                        ? " (write thousands without a separator: 1234, not "
+                                          "1.234)"
+                                        : ""),
+                        row.where(cols[i]));
+          }
         }
         for (int i : {0, 2}) {
           if (c[i] > c[i + 1]) {

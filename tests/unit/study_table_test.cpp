@@ -152,6 +152,13 @@ TEST(study_table_test, errors_name_file_line_column_and_expectation) {
   EXPECT_EQ(error_of("study,events_t,n_t,events_c,n_c\nA,12,10,3,12\n"),
             "[srma.input.E210] s.csv:2:2: column 'events_t' is 12, but events cannot exceed "
             "'n_t' = 10");
+  // Issue 15, item 3: counts must be whole; in a ';' file "1.234" is a thousands separator.
+  EXPECT_EQ(error_of("study,events_t,n_t,events_c,n_c\nA,12,20.5,3,12\n"),
+            "[srma.input.E210] s.csv:2:3: column 'n_t' is 20.5, but counts must be whole "
+            "numbers");
+  EXPECT_EQ(error_of("study;events_t;n_t;events_c;n_c\nA;12;1.234;3;1200\n"),
+            "[srma.input.E210] s.csv:2:3: column 'n_t' is 1.234, but counts must be whole numbers "
+            "(write thousands without a separator: 1234, not 1.234)");
   EXPECT_EQ(error_of("study,m1,sd1,n1,m2,sd2,n2\nA,1,0,10,2,1,10\n"),
             "[srma.input.E205] s.csv:2:3: column 'sd1' is 0, but an SD must be > 0");
 }
