@@ -18,6 +18,7 @@ struct run_args {
   std::string output = "report";
   bool timestamp = false;
   bool allow_outside = false;
+  bool force = false;
 };
 
 int run_run(const run_args& args) {
@@ -27,6 +28,7 @@ int run_run(const run_args& args) {
   o.output_dir = args.output;
   o.timestamp = args.timestamp;
   o.allow_outside = args.allow_outside;
+  o.force = args.force;
   if (isatty(STDERR_FILENO)) {
     o.progress = [](std::string_view what, std::size_t done, std::size_t total) {
       const int width = 30;
@@ -88,6 +90,8 @@ void add_run_command(CLI::App& app, std::function<int()>& action) {
   cmd->add_flag("--timestamp", args->timestamp,
                 "Write the date and time into the report (the output is then no longer "
                 "byte-identical between runs)");
+  cmd->add_flag("--force", args->force,
+                "Write the report into a folder that holds other files (they are left alone)");
   cmd->add_flag("--allow-outside", args->allow_outside,
                 "Read data files that the plan names outside its own folder (refused by "
                 "default: a plan may come from someone else)");

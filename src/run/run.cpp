@@ -2,12 +2,17 @@
 // published-result checks, provenance), and writing every file only after everything succeeded.
 #include "srma/run/run.hpp"
 
+#include <fcntl.h>
 #include <fmt/format.h>
+#include <fmt/ranges.h>
+#include <sys/file.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cctype>
 #include <cerrno>
 #include <cmath>
+#include <cstdio>
 #include <ctime>
 #include <filesystem>
 #include <fstream>
@@ -498,8 +503,17 @@ bool confined(const std::string& rel) {
   return true;
 }
 
-expected<void> write_files(const std::string& dir,
-                           const std::map<std::string, std::string>& files) {
+// The file that marks a folder as a report srma wrote (and lists its files).
+constexpr const char* k_manifest = ".srma-report";
+
+// Writes the whole report into a new hidden folder beside `dir` and swaps it in with one
+// rename(2) (RENAME_EXCHANGE where the file system has it): a reader, a crash or SIGKILL at any
+// moment sees the old report or the new one, never a mix, and files of the old report that the
+// new one lacks are gone (issue 15, item 5). A lock file beside the folder keeps two runs from
+// writing one report at once. A folder holding files srma did not write is refused unless
+// `force`; then the report's files are written into it one by one and nothing else is touched.
+expected<void> write_files(const std::string& dir_text,
+                           const std::map<std::string, std::string>& files, bool force) {
   namespace fs = std::filesystem;
   std::error_code ec;
   // Every name is checked before anything is written: a bad one leaves no partial report.
@@ -509,34 +523,114 @@ expected<void> write_files(const std::string& dir,
                   fmt::format("refusing to write '{}': a report file must stay inside the output "
                               "folder and use only letters, digits, '.', '_' and '-'",
                               printable(rel)),
-                  {dir, 0, 0});
+                  {dir_text, 0, 0});
     }
   }
-  fs::create_directories(dir, ec);
-  if (ec) {
-    return fail(errc::output_unwritable,
-                fmt::format("cannot create the output folder: {}", ec.message()), {dir, 0, 0});
+  fs::path dir = fs::path(dir_text).lexically_normal();
+  if (dir.filename().empty()) dir = dir.parent_path();  // "report/"
+  if (dir.empty() || dir == "." || dir == "..") dir = fs::absolute(dir, ec).lexically_normal();
+  const fs::path parent = dir.has_parent_path() ? dir.parent_path() : fs::path(".");
+  const std::string name = dir.filename().string();
+  auto unwritable = [&](const fs::path& where, const std::string& what) {
+    return fail(errc::output_unwritable, what, {where.string(), 0, 0});
+  };
+  fs::create_directories(parent, ec);
+  if (ec) return unwritable(parent, "cannot create the folder: " + ec.message());
+
+  // One run at a time per report: the lock is held until this function returns.
+  const fs::path lock_path = parent / ("." + name + ".srma-lock");
+  const int lock = ::open(lock_path.c_str(), O_CREAT | O_RDWR | O_CLOEXEC, 0644);
+  if (lock < 0) {
+    return unwritable(lock_path,
+                      "cannot create the lock file: " + std::generic_category().message(errno));
   }
-  for (const auto& [rel, bytes] : files) {
-    const fs::path path = fs::path(dir) / rel;
-    fs::create_directories(path.parent_path(), ec);
-    const fs::path tmp = path.string() + ".tmp";
-    {
-      std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-      out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-      if (!out) {
-        const int err = errno;
-        return fail(errc::output_unwritable,
-                    fmt::format("cannot write the file: {}", std::generic_category().message(err)),
-                    {path.string(), 0, 0});
+  struct closer {
+    int fd;
+    ~closer() { ::close(fd); }
+  } lock_guard{lock};
+  if (::flock(lock, LOCK_EX | LOCK_NB) != 0) {
+    return fail(errc::output_busy,
+                "another srma run is writing this report now; wait until it has finished",
+                {dir.string(), 0, 0});
+  }
+
+  const bool existing = fs::exists(dir, ec);
+  bool ours = false;
+  if (existing) {
+    if (!fs::is_directory(dir, ec)) return unwritable(dir, "this is a file, not a folder");
+    ours = fs::exists(dir / k_manifest, ec);
+    if (!ours && !fs::is_empty(dir, ec)) {
+      if (!force) {
+        std::vector<std::string> names;
+        for (const auto& e : fs::directory_iterator(dir, ec)) {
+          names.push_back(e.path().filename().string());
+          if (names.size() == 3) break;
+        }
+        std::sort(names.begin(), names.end());
+        return fail(errc::output_not_ours,
+                    fmt::format("the folder holds files srma did not write ({}{}); name a new or "
+                                "empty folder, or add --force to write the report into it",
+                                printable(fmt::format("{}", fmt::join(names, ", "))),
+                                names.size() == 3 ? ", ..." : ""),
+                    {dir.string(), 0, 0});
       }
     }
-    fs::rename(tmp, path, ec);
-    if (ec) {
-      return fail(errc::output_unwritable, fmt::format("cannot write the file: {}", ec.message()),
-                  {path.string(), 0, 0});
-    }
   }
+  auto write_into = [&](const fs::path& root) -> expected<void> {
+    for (const auto& [rel, bytes] : files) {
+      const fs::path path = root / rel;
+      fs::create_directories(path.parent_path(), ec);
+      const fs::path tmp = path.string() + ".tmp";
+      {
+        std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+        out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+        if (!out) {
+          const int err = errno;
+          return unwritable(dir / rel,
+                            "cannot write the file: " + std::generic_category().message(err));
+        }
+      }
+      fs::rename(tmp, path, ec);
+      if (ec) return unwritable(dir / rel, "cannot write the file: " + ec.message());
+    }
+    return {};
+  };
+  if (existing && !ours && !fs::is_empty(dir, ec)) return write_into(dir);  // --force
+
+  // Leftovers of runs that were killed before their swap (the lock says none is running).
+  const std::string stale = "." + name + ".srma-new-";
+  for (const auto& e : fs::directory_iterator(parent, ec))
+    if (e.path().filename().string().rfind(stale, 0) == 0) fs::remove_all(e.path(), ec);
+  const fs::path fresh = parent / (stale + std::to_string(::getpid()));
+  fs::create_directories(fresh, ec);
+  if (ec) return unwritable(fresh, "cannot create the folder: " + ec.message());
+  std::string manifest = "srma report: every file srma wrote into this folder\n";
+  for (const auto& [rel, bytes] : files) manifest += rel + "\n";
+  auto written = write_into(fresh);
+  if (written) {
+    std::ofstream out(fresh / k_manifest, std::ios::binary | std::ios::trunc);
+    out << manifest;
+    if (!out) written = unwritable(dir / k_manifest, "cannot write the file");
+  }
+  if (!written) {
+    fs::remove_all(fresh, ec);
+    return written;
+  }
+  if (!existing) {
+    fs::rename(fresh, dir, ec);
+  } else if (::renameat2(AT_FDCWD, fresh.c_str(), AT_FDCWD, dir.c_str(), RENAME_EXCHANGE) != 0) {
+    // No exchange on this file system: the old report steps aside, then the new one comes in.
+    const fs::path old = parent / ("." + name + ".srma-old-" + std::to_string(::getpid()));
+    fs::rename(dir, old, ec);
+    if (!ec) fs::rename(fresh, dir, ec);
+    if (!ec) fs::remove_all(old, ec);
+    ec.clear();
+  }
+  if (ec) {
+    fs::remove_all(fresh, ec);
+    return unwritable(dir, "cannot move the new report into place: " + ec.message());
+  }
+  fs::remove_all(fresh, ec);  // after an exchange: the old report
   return {};
 }
 
@@ -765,7 +859,8 @@ expected<run_summary> run_plan(const plan& p, const run_options& options) {
   ctx.files["results.json"] = ctx.results.dump(2) + "\n";
   ctx.files["report.html"] = render_html(doc);
   ctx.files["report.md"] = render_markdown(doc);
-  if (auto w = write_files(options.output_dir, ctx.files); !w) return unexpected(w.error());
+  if (auto w = write_files(options.output_dir, ctx.files, options.force); !w)
+    return unexpected(w.error());
 
   namespace fs = std::filesystem;
   summary.html_path = (fs::path(options.output_dir) / "report.html").string();

@@ -1,6 +1,9 @@
 #include "srma/run/run.hpp"
 
+#include <fcntl.h>
 #include <gtest/gtest.h>
+#include <sys/file.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
@@ -221,6 +224,75 @@ TEST(run_test, the_plans_title_is_plain_text_in_report_md) {
             "# \\<script\\>x\\</script\\> \\*PTR\\* \\# Not a heading [link]\\(http://e.x)");
   const std::string html = slurp(dir / "report" / "report.html");
   EXPECT_EQ(html.find("<script>x"), std::string::npos);
+}
+
+// Issue 15, item 5: a second run into one folder left the first run's files there; user files
+// were overwritten without a word; two runs at once mixed. Now the report is swapped in whole,
+// a folder of other files needs --force, and a second writer is refused while one writes.
+TEST(run_test, a_report_folder_is_replaced_whole_and_other_folders_need_force) {
+  const auto dir = scratch("swap");
+  fs::create_directories(dir);
+  std::ofstream(dir / "studies.csv") << "study,yi,vi,g\nA,0.1,0.1,x\nB,0.2,0.1,x\nC,0.3,0.2,y\n";
+  auto run_plan_text = [&](const std::string& analyses, const fs::path& out, bool force) {
+    std::ofstream(dir / "plan.toml", std::ios::trunc)
+        << "[data]\nfile = \"studies.csv\"\n[figures]\nformats = [\"svg\"]\n"
+        << analyses;
+    auto plan = read_plan((dir / "plan.toml").string());
+    EXPECT_TRUE(plan) << plan.error().what();
+    return run_plan(*plan, {.output_dir = out.string(), .force = force});
+  };
+  const std::string two = "[[analysis]]\ntype = \"pool\"\n[[analysis]]\ntype = \"leave1out\"\n";
+  const std::string one = "[[analysis]]\ntype = \"pool\"\n";
+  const fs::path out = dir / "report";
+  ASSERT_TRUE(run_plan_text(two, out, false));
+  auto leave1out_files = [&] {
+    int n = 0;
+    for (const auto& e : fs::recursive_directory_iterator(out))
+      if (e.path().filename().string().find("leave1out") != std::string::npos) ++n;
+    return n;
+  };
+  EXPECT_GT(leave1out_files(), 0);
+  EXPECT_TRUE(fs::exists(out / ".srma-report"));
+  // The second run's report has no leave-one-out analysis: none of its files stay behind.
+  ASSERT_TRUE(run_plan_text(one, out, false));
+  EXPECT_EQ(leave1out_files(), 0);
+  EXPECT_TRUE(fs::exists(out / "report.html"));
+  // No temporary folder is left beside it.
+  for (const auto& e : fs::directory_iterator(dir))
+    EXPECT_EQ(e.path().filename().string().find(".srma-new-"), std::string::npos) << e.path();
+
+  // A folder with a file srma did not write: refused, the file untouched; --force writes beside it.
+  const fs::path mine = dir / "mine";
+  fs::create_directories(mine);
+  std::ofstream(mine / "report.html") << "my own notes";
+  auto refused = run_plan_text(one, mine, false);
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().what(),
+            "[srma.output.E803] " + mine.string() +
+                ": the folder holds files srma did not write (report.html); name a new or empty "
+                "folder, or add --force to write the report into it");
+  EXPECT_EQ(slurp(mine / "report.html"), "my own notes");
+  std::ofstream(mine / "keep.txt") << "keep";
+  ASSERT_TRUE(run_plan_text(one, mine, true));
+  EXPECT_EQ(slurp(mine / "keep.txt"), "keep");
+  EXPECT_NE(slurp(mine / "report.html"), "my own notes");
+
+  // An empty folder is fine; a stale folder of a killed run is cleared away.
+  const fs::path empty = dir / "empty";
+  fs::create_directories(empty);
+  fs::create_directories(dir / ".empty.srma-new-999999");
+  ASSERT_TRUE(run_plan_text(one, empty, false));
+  EXPECT_FALSE(fs::exists(dir / ".empty.srma-new-999999"));
+
+  // While another run holds the report's lock, a second run is refused and changes nothing.
+  const int fd = ::open((dir / ".report.srma-lock").c_str(), O_CREAT | O_RDWR, 0644);
+  ASSERT_GE(fd, 0);
+  ASSERT_EQ(::flock(fd, LOCK_EX | LOCK_NB), 0);
+  auto busy = run_plan_text(two, out, false);
+  ::close(fd);
+  ASSERT_FALSE(busy);
+  EXPECT_EQ(busy.error().id, "srma.output.E802");
+  EXPECT_EQ(leave1out_files(), 0);
 }
 
 // A data error found while running an analysis names the data and the plan entry that asked.

@@ -34,6 +34,9 @@ struct run_options {
   /// Read files the plan names outside the plan's own folder (`../x.csv`, `/etc/...`). Off by
   /// default: a plan someone sent you cannot make srma read (and quote) any file it likes.
   bool allow_outside = false;
+  /// Write into a folder that holds files srma did not write (they are left alone; the report's
+  /// own files are replaced one by one, without the atomic swap a report folder gets).
+  bool force = false;
 
   /// "" when usable, else what is wrong (an output folder must be named).
   [[nodiscard]] std::string validate() const;

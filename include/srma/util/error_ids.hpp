@@ -105,6 +105,8 @@ inline constexpr char plan_file_outside[] = "srma.plan.E710";
 
 // ---- srma.output: writing reports --------------------------------------------------------------
 inline constexpr char output_unwritable[] = "srma.output.E801";
+inline constexpr char output_busy[] = "srma.output.E802";
+inline constexpr char output_not_ours[] = "srma.output.E803";
 
 // ---- srma.survival: patient data, Kaplan-Meier curves, Cox and log-rank ------------------------
 inline constexpr char survival_bad_ipd[] = "srma.survival.E901";      ///< arm,time,event data
