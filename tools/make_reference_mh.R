@@ -48,7 +48,10 @@
 #                              RDs with corrected variances about the MH estimate. This is an
 #                              independent transcription, not output of meta or RevMan (neither is
 #                              available here).
-#   <set>_peto                 rma.peto(ai, n1i, ci, n2i).
+#   <set>_peto                 rma.peto(ai, n1i, ci, n2i); per-table yi/vi from
+#                              escalc("PETO", ..., to = "none"), the uncorrected (O - E)/V and
+#                              1/V that the pooled estimate and Q use (rma.peto's yi.f have 1/2
+#                              added to tables with a zero cell, for display only).
 #
 # Every case records the exact R code in "r_call" (the data arrays are in the JSON as ai, n1i,
 # ci, n2i). The script aborts on any R warning except those listed in `allowed_warnings`.
@@ -281,12 +284,17 @@ for (ds in datasets) {
     name <- sprintf("%s_peto", ds$name)
     code <- "rma.peto(ai=ai, n1i=n1i, ci=ci, n2i=n2i)"
     fit <- run_code(code, env, name)
+    # Per-table Peto log ORs (O - E)/V and 1/V as the pooled estimate and Q use them: rma.peto's
+    # own yi.f come from escalc() with 1/2 added to tables with a zero cell (only for display and
+    # fit statistics), so they are taken from escalc(to="none") here.
+    code_yi <- "escalc(measure=\"PETO\", ai=ai, n1i=n1i, ci=ci, n2i=n2i, to=\"none\", drop00=TRUE)"
+    es <- run_code(code_yi, env, name)
     exp <- c(est_block(fit), het_block(fit),
              list(k_q = fit$k.yi, weights = na_to_null(weights(fit)),
-                  yi = na_to_null(fit$yi.f), vi = na_to_null(fit$vi.f)))
+                  yi = na_to_null(es$yi), vi = na_to_null(es$vi)))
     ds_cases[[length(ds_cases) + 1]] <- list(
       name = name, method = "peto", measure = "OR", convention = "metafor", level = 95,
-      r_call = list(code), expected = exp)
+      r_call = list(code, code_yi), expected = exp)
   }
 
   for (cs in ds_cases) message("  ", cs$name)
@@ -354,6 +362,9 @@ section <- c(
   "  the counts as given, the Greenland-Robins (1985) variance from the corrected cells, every",
   "  table kept (a double-zero table has RD 0), Q of the uncorrected per-table RDs with corrected",
   "  variances about the MH estimate. An independent transcription, not output of meta or RevMan.",
+  "- `peto` cases: `rma.peto()`; the per-table `yi`, `vi` are `escalc(\"PETO\", ..., to=\"none\")`,",
+  "  the uncorrected (O - E)/V and 1/V that the pooled estimate and Q use (rma.peto's own `yi.f`",
+  "  have 1/2 added to tables with a zero cell, for display and fit statistics only).",
   "- `bcg` OR cases use `level=90`; all others 95.",
   "- metafor reports QE = 0, QEp = 1, I2 = 0, H2 = 1 when fewer than two tables have an estimate;",
   "  srma reports NaN there (as `pool()` does for k = 1). No case here has fewer than two.",
