@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <numeric>
 #include <set>
 
@@ -530,7 +531,9 @@ TEST(plot_axis_test, ratio_ticks_are_round_numbers) {
   };
   EXPECT_EQ(labels(0.07, 6.53, 200),
             (std::vector<std::string>{"0.05", "0.1", "0.2", "0.5", "1", "2", "5", "10"}));
-  EXPECT_EQ(labels(0.6, 1.07, 200), (std::vector<std::string>{"0.6", "0.7", "0.8", "1", "1.25"}));
+  // A narrow range gets evenly spaced display values, 0.9 included (issue 13 item 1).
+  EXPECT_EQ(labels(0.6, 1.07, 200),
+            (std::vector<std::string>{"0.6", "0.7", "0.8", "0.9", "1", "1.1"}));
   // A narrow panel takes a coarser ladder rather than overlapping labels.
   EXPECT_EQ(labels(0.07, 6.53, 80), (std::vector<std::string>{"0.01", "0.1", "1", "10"}));
   const auto wide = labels(1e-4, 1e4, 200);
@@ -547,6 +550,45 @@ TEST(plot_axis_test, ratio_ticks_are_round_numbers) {
       detail::make_axis(true, std::log(0.3), std::log(1.8), 200, width, 6, 9, {true, false});
   EXPECT_EQ(b.labels.front(), "0.3");
   EXPECT_EQ(b.labels.back(), "2");
+}
+
+// Issue 13 item 1: hazard ratios between 0.84 and 1.01 got only 0.8, 1 and 1.25.
+TEST(plot_axis_test, narrow_ratio_ranges_get_the_steps_survival_reviews_need) {
+  auto width = [](const std::string& s) { return 5.0 * static_cast<double>(s.size()); };
+  const auto a = detail::make_axis(true, std::log(0.84), std::log(1.01), 300, width, 6, 9);
+  EXPECT_EQ(a.labels, (std::vector<std::string>{"0.8", "0.85", "0.9", "0.95", "1", "1.05"}));
+  // The line of no effect is always a tick.
+  const auto b = detail::make_axis(true, std::log(1.02), std::log(1.31), 300, width, 6, 9);
+  EXPECT_NE(std::find(b.labels.begin(), b.labels.end(), "1.1"), b.labels.end());
+}
+
+// Issue 15 item 4: one study with V = 1e-8 (ln HR = 1e8) made the ratio ladders list every
+// decade of the range (9.4 GB, past 60 s), and a cast of the decade to int overflowed.
+TEST(plot_axis_test, extreme_and_broken_ranges_end_at_once_with_few_ticks) {
+  auto width = [](const std::string& s) { return 5.0 * static_cast<double>(s.size()); };
+  for (const auto& [lo, hi] : std::vector<std::pair<double, double>>{
+           {-1e8, 1e8}, {0, 1e300}, {-1e308, 1e308}, {1e10, 1e10 + 1e-3}, {0, 1e5}}) {
+    for (bool log : {true, false}) {
+      const auto a = detail::make_axis(log, lo, hi, 300, width, 6, 9);
+      EXPECT_GE(a.ticks.size(), 2u) << lo << " " << hi;
+      EXPECT_LE(a.ticks.size(), 9u) << lo << " " << hi;
+      EXPECT_EQ(a.ticks.size(), a.labels.size());
+      for (const auto& l : a.labels) EXPECT_LT(l.size(), 40u) << l;
+    }
+  }
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  const double inf = std::numeric_limits<double>::infinity();
+  EXPECT_EQ(detail::make_axis(true, nan, 1, 300, width, 6, 9).ticks.size(), 2u);
+  EXPECT_EQ(detail::make_axis(false, 0, inf, 300, width, 6, 9).ticks.size(), 2u);
+  // Powers of ten beyond 10^5 and below 10^-4 (issue 13 item 7: "0.000001 ... 1000000").
+  const auto c = detail::make_axis(true, std::log(1e-7), std::log(1e7), 300, width, 6, 9);
+  EXPECT_EQ(c.labels.back().substr(0, 2), "10");
+  EXPECT_EQ(c.labels.front().substr(2, 3), "\u207b");
+  EXPECT_EQ(detail::format_tick(1e6), "10\u2076");
+  EXPECT_EQ(detail::format_tick(2.5e7), "2.5\u00d710\u2077");
+  EXPECT_EQ(detail::format_tick(99999), "99999");
+  EXPECT_EQ(detail::format_tick(0.0001), "0.0001");
+  EXPECT_EQ(detail::format_tick(-1e8), "\u221210\u2078");
 }
 
 TEST(plot_axis_test, linear_ticks_and_number_text) {
