@@ -100,6 +100,7 @@ expected<pool_result> pool_effects(std::span<const double> yi, std::span<const d
   // ---- tau^2 ---------------------------------------------------------------------------------
   intercept_model model(yi, vi);
   double tau2 = 0;
+  tau2_method used = opt.tau2;  // differs when the estimator fell back (tau2_control::fallback)
   if (fixed_tau2) {
     tau2 = *fixed_tau2;
     h.tau2_se = k_nan;
@@ -107,6 +108,7 @@ expected<pool_result> pool_effects(std::span<const double> yi, std::span<const d
     auto est = estimate_tau2(model, opt.tau2, opt.control);
     if (!est) return unexpected(est.error());
     tau2 = est->tau2;
+    used = est->method;
     h.tau2_se = est->se;
     h.tau2_iterations = est->iterations;
     for (auto& n : est->notes) r.notes.push_back(std::move(n));
@@ -173,7 +175,7 @@ expected<pool_result> pool_effects(std::span<const double> yi, std::span<const d
     }
     static_cast<model_estimate&>(re) = infer(mu_re, se_re, level, k_nan);
   }
-  re.method = opt.tau2;
+  re.method = used;
   re.ci = (opt.ci == ci_method::hksj && k >= 2) ? ci_method::hksj : ci_method::z;
 
   // ---- prediction interval: mu +- c sqrt(SE^2 + tau^2) ----------------------------------------

@@ -30,10 +30,10 @@ enum class tau2_method {
   /// DerSimonian & Laird (1986): max(0, (Q - (k-p)) / tr P).
   dl,
   /// Restricted maximum likelihood (Harville 1977; Viechtbauer 2005): root of y'PPy = tr P, Fisher
-  /// scoring
-  /// from the HE estimate, checked against the likelihood at tau^2 = 0.
+  /// scoring with step halving from the HE estimate, checked against the likelihood at 0.
   reml,
-  /// Maximum likelihood (Hardy & Thompson 1996): root of y'PPy = tr W, Fisher scoring.
+  /// Maximum likelihood (Hardy & Thompson 1996): root of y'PPy = tr W, Fisher scoring with step
+  /// halving.
   ml,
   /// Paule & Mandel (1982): root of Q(tau^2) = k - p, 0 when Q(0) < k - p.
   pm,
@@ -57,32 +57,55 @@ enum class tau2_method {
 /// Every estimator, in a fixed order (for tests and documentation).
 [[nodiscard]] std::span<const tau2_method> all_tau2_methods();
 
-/// Iteration control for the iterative estimators (ML, REML, PM, EB, Q-profile).
+/// Iteration control for the iterative estimators (ML, REML, PM, EB, Q-profile), and what to do
+/// when an iteration does not converge.
+///
+/// ML and REML use Fisher scoring with step halving: each step is multiplied by `step_adj`
+/// (metafor's `control = list(stepadj = )`), halved while it would make tau^2 negative, and the
+/// multiplier is halved for good whenever two successive steps have opposite signs and the second
+/// is not shorter (an oscillation that does not die out). When an estimator still does not
+/// converge in `max_iter` iterations, the estimators of `fallback` are tried in order (metafor's
+/// `method = c("REML", "DL")`); the estimate then names the estimator used and carries a note
+/// saying why. With an empty `fallback` the error srma.model.E303 is returned instead.
+///
+/// **Example** (as metafor by default: at most 100 iterations, an error if they do not converge):
+///
+///     srma::tau2_control c{.max_iter = 100, .fallback = {}};
 struct tau2_control {
   double rel_tol = 1e-12;  ///< Stop when |step| <= rel_tol * (tau^2 + typical v).
   int max_iter = 1000;
+  double step_adj = 1;  ///< Initial multiplier of the Fisher scoring step, in (0, 1].
+  /// Estimators tried in order when the requested one does not converge. The default, DL, is
+  /// closed-form and never fails. Iterative estimators in the list get the same control.
+  std::vector<tau2_method> fallback = {tau2_method::dl};
 
-  /// "" when usable, else what is wrong (rel_tol in (0, 1), max_iter >= 1).
+  /// "" when usable, else what is wrong (rel_tol in (0, 1), max_iter >= 1, step_adj in (0, 1]).
   [[nodiscard]] std::string validate() const;
 };
 
 /// A tau^2 estimate with its standard error (as metafor prints it) and convergence details.
 struct tau2_estimate {
   double tau2 = 0;
-  double se = 0;                     ///< metafor's SE(tau^2); NaN where undefined (k = 1).
+  double se = 0;  ///< metafor's SE(tau^2); NaN where undefined (k = 1).
+  /// The estimator that gave `tau2`: the one requested, or a fallback (see `fell_back`).
+  tau2_method method = tau2_method::reml;
+  bool fell_back = false;            ///< The requested estimator failed; `notes` says why.
   int iterations = 0;                ///< 0 for closed-form estimators.
+  int step_halvings = 0;             ///< Fisher scoring: times the step multiplier was halved.
   bool at_zero_by_ll_check = false;  ///< ML/REML: set to 0 because ll(0) was higher.
   std::vector<std::string> notes;
 };
 
 /// Estimates tau^2 for the intercept-only model (k >= 2, every vi > 0).
-/// Errors: srma.model.E301 (k < 2), srma.model.E303 (iteration did not converge).
+/// Errors: srma.model.E301 (k < 2), srma.model.E303 (the iteration did not converge and no
+/// estimator of control.fallback did either).
 [[nodiscard]] expected<tau2_estimate> estimate_tau2(std::span<const double> yi,
                                                     std::span<const double> vi, tau2_method method,
                                                     const tau2_control& control = {});
 
 /// Estimates tau^2 for any linear model (intercept-only or meta-regression; k > p).
-/// Errors: srma.model.E301 (k <= p), srma.model.E303 (iteration did not converge).
+/// Errors: srma.model.E301 (k <= p), srma.model.E303 (the iteration did not converge and no
+/// estimator of control.fallback did either).
 [[nodiscard]] expected<tau2_estimate> estimate_tau2(const linear_model& model, tau2_method method,
                                                     const tau2_control& control = {});
 

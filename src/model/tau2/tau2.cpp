@@ -43,10 +43,50 @@ std::string tau2_control::validate() const {
     return fmt::format("the relative tolerance is {}, but must be in (0, 1)", rel_tol);
   }
   if (max_iter < 1) return fmt::format("max_iter is {}, but must be at least 1", max_iter);
+  if (!(step_adj > 0 && step_adj <= 1)) {
+    return fmt::format("the step multiplier is {}, but must be in (0, 1]", step_adj);
+  }
   return {};
 }
 
 namespace detail {
+
+namespace {
+
+expected<tau2_estimate> estimate_one(const linear_model& m, tau2_method method,
+                                     const tau2_control& c) {
+  expected<tau2_estimate> e = fail(errc::model_unknown_estimator, "unknown tau^2 estimator");
+  switch (method) {
+    case tau2_method::dl:
+      e = estimate_dl(m);
+      break;
+    case tau2_method::reml:
+      e = estimate_reml(m, c);
+      break;
+    case tau2_method::ml:
+      e = estimate_ml(m, c);
+      break;
+    case tau2_method::pm:
+      e = estimate_pm(m, c);
+      break;
+    case tau2_method::hs:
+      e = estimate_hs(m);
+      break;
+    case tau2_method::sj:
+      e = estimate_sj(m);
+      break;
+    case tau2_method::he:
+      e = estimate_he(m);
+      break;
+    case tau2_method::eb:
+      e = estimate_eb(m, c);
+      break;
+  }
+  if (e) e->method = method;
+  return e;
+}
+
+}  // namespace
 
 expected<tau2_estimate> estimate_tau2_impl(const linear_model& m, tau2_method method,
                                            const tau2_control& c) {
@@ -56,25 +96,27 @@ expected<tau2_estimate> estimate_tau2_impl(const linear_model& m, tau2_method me
                             "at least {} studies are needed",
                             m.k(), m.p(), m.p() + 1));
   }
-  switch (method) {
-    case tau2_method::dl:
-      return estimate_dl(m);
-    case tau2_method::reml:
-      return estimate_reml(m, c);
-    case tau2_method::ml:
-      return estimate_ml(m, c);
-    case tau2_method::pm:
-      return estimate_pm(m, c);
-    case tau2_method::hs:
-      return estimate_hs(m);
-    case tau2_method::sj:
-      return estimate_sj(m);
-    case tau2_method::he:
-      return estimate_he(m);
-    case tau2_method::eb:
-      return estimate_eb(m, c);
+  auto first = estimate_one(m, method, c);
+  if (first || first.error().id != errc::model_no_convergence) return first;
+  // The fallback order (metafor's method = c("REML", "DL")): only a failed iteration moves on,
+  // and the estimate says which estimator it comes from and why.
+  std::vector<std::string> failures{first.error().message};
+  for (tau2_method next : c.fallback) {
+    if (next == method) continue;
+    auto e = estimate_one(m, next, c);
+    if (!e) {
+      if (e.error().id != errc::model_no_convergence) return e;
+      failures.push_back(e.error().message);
+      continue;
+    }
+    e->fell_back = true;
+    e->notes.insert(e->notes.begin(),
+                    fmt::format("{}; tau^2 is estimated by {} instead (the fallback)",
+                                fmt::join(failures, "; "), tau2_method_code(next)));
+    return e;
   }
-  return fail(errc::model_unknown_estimator, "unknown tau^2 estimator");
+  if (failures.size() == 1) return first;
+  return fail(errc::model_no_convergence, fmt::format("{}", fmt::join(failures, "; ")));
 }
 
 expected<double> solve_generalised_q(const linear_model& m, double target, double lo,
