@@ -114,61 +114,94 @@ double intercept_model::logdet_xwx(double tau2) const {
 
 namespace srma::detail {
 
-// ---- general design: p x p algebra
-// ----------------------------------------------------------------
+// ---- general design: thin QR of sqrt(A) X (see regression_model.hpp) --------------------------
+
+namespace {
+
+// Q (k x p, orthonormal columns) and R (p x p, upper triangular) of sqrt(A) X = QR.
+struct weighted_qr {
+  Eigen::ArrayXd s;  // sqrt(a)
+  Eigen::MatrixXd q;
+  Eigen::MatrixXd r;
+};
+
+weighted_qr decompose(const Eigen::MatrixXd& x, const Eigen::ArrayXd& a) {
+  weighted_qr d;
+  d.s = a.sqrt();
+  const Eigen::HouseholderQR<Eigen::MatrixXd> qr(d.s.matrix().asDiagonal() * x);
+  const Eigen::Index k = x.rows(), p = x.cols();
+  d.q = qr.householderQ() * Eigen::MatrixXd::Identity(k, p);
+  d.r = qr.matrixQR().topRows(p).triangularView<Eigen::Upper>();
+  return d;
+}
+
+// tr(C_d C_d2) - 2 sum a^2 d d2 h + sum a^2 d d2 with C_d = Q' diag(a d) Q: tr(P D P D2).
+double trace_pdpd(const Eigen::ArrayXd& ad, const Eigen::ArrayXd& ad2, const Eigen::ArrayXd& h,
+                  const Eigen::MatrixXd& c_d, const Eigen::MatrixXd& c_d2) {
+  return (ad * ad2).sum() - 2 * (ad * ad2 * h).sum() + c_d.cwiseProduct(c_d2).sum();
+}
+
+}  // namespace
 
 regression_model::wls_fit regression_model::fit(const Eigen::VectorXd& a) const {
-  const Eigen::MatrixXd xa = x_.transpose() * a.asDiagonal();
-  const Eigen::MatrixXd m = xa * x_;
-  const Eigen::LDLT<Eigen::MatrixXd> ldlt(m);
+  const auto d = decompose(x_, a.array());
+  const auto n = static_cast<Eigen::Index>(k());
+  const Eigen::Map<const Eigen::VectorXd> yv(y().data(), n);
+  const Eigen::VectorXd sy = (d.s * yv.array()).matrix();
+  const Eigen::VectorXd qty = d.q.transpose() * sy;
+  const auto r = d.r.triangularView<Eigen::Upper>();
   wls_fit f;
-  f.m_inv = ldlt.solve(Eigen::MatrixXd::Identity(x_.cols(), x_.cols()));
-  const Eigen::Map<const Eigen::VectorXd> yv(y().data(), static_cast<Eigen::Index>(k()));
-  f.beta = f.m_inv * (xa * yv);
+  f.beta = r.solve(qty);
+  const Eigen::MatrixXd r_inv = r.solve(Eigen::MatrixXd::Identity(x_.cols(), x_.cols()));
+  f.vcov = r_inv * r_inv.transpose();
+  f.resid = ((sy - d.q * qty).array() / d.s).matrix();
+  f.r = d.r;
   return f;
 }
 
-projection_stats regression_model::compute(const Eigen::VectorXd& a, bool with_v) const {
+double regression_model::wls_fit::wald_trailing(Eigen::Index first) const {
+  const Eigen::Index m = beta.size() - first;
+  if (m <= 0) return 0;
+  const Eigen::VectorXd rb =
+      r.bottomRightCorner(m, m).triangularView<Eigen::Upper>() * beta.tail(m);
+  return rb.squaredNorm();
+}
+
+projection_stats regression_model::compute(const Eigen::ArrayXd& a, bool with_v) const {
   const auto n = static_cast<Eigen::Index>(k());
-  const Eigen::Map<const Eigen::VectorXd> yv(y().data(), n);
-  const Eigen::Map<const Eigen::VectorXd> vv(v().data(), n);
-  const auto f = fit(a);
-  const Eigen::VectorXd r = yv - x_ * f.beta;
-  const Eigen::ArrayXd aa = a.array();
-  // Weighted cross-products X' diag(d) X for a few diagonals d.
-  auto cross = [&](const Eigen::ArrayXd& d) -> Eigen::MatrixXd {
-    return x_.transpose() * d.matrix().asDiagonal() * x_;
-  };
-  const Eigen::MatrixXd b = cross(aa.square());
-  const Eigen::MatrixXd mb = f.m_inv * b;
+  const Eigen::Map<const Eigen::ArrayXd> yv(y().data(), n);
+  const Eigen::Map<const Eigen::ArrayXd> vv(v().data(), n);
+  const auto d = decompose(x_, a);
+  // e = (I - H) sqrt(A) y, the weighted residuals; h = diag H.
+  const Eigen::VectorXd sy = (d.s * yv).matrix();
+  const Eigen::ArrayXd e = (sy - d.q * (d.q.transpose() * sy)).array();
+  const Eigen::ArrayXd h = d.q.rowwise().squaredNorm().array();
+  const Eigen::MatrixXd c_a = d.q.transpose() * a.matrix().asDiagonal() * d.q;
   projection_stats st;
-  st.sum_a = aa.sum();
-  st.sum_a2 = aa.square().sum();
-  st.rss = (aa * r.array().square()).sum();
-  st.ypp_y = (aa.square() * r.array().square()).sum();
-  st.tr_p = st.sum_a - mb.trace();
-  st.tr_pp = st.sum_a2 - 2 * (f.m_inv * cross(aa.cube())).trace() + (mb * mb).trace();
+  st.sum_a = a.sum();
+  st.sum_a2 = a.square().sum();
+  st.rss = e.square().sum();
+  st.ypp_y = (a * e.square()).sum();
+  st.tr_p = (a * (1 - h)).sum();
+  st.tr_pp = trace_pdpd(a, a, h, c_a, c_a);
   if (with_v) {
-    const Eigen::ArrayXd va = vv.array();
-    const Eigen::MatrixXd c = cross(aa.square() * va);
-    const Eigen::MatrixXd mc = f.m_inv * c;
-    st.tr_pv = (aa * va).sum() - mc.trace();
-    st.tr_pvp = (aa.square() * va).sum() - 2 * (f.m_inv * cross(aa.cube() * va)).trace() +
-                (mb * mc).trace();
-    st.tr_pvpv = (aa.square() * va.square()).sum() -
-                 2 * (f.m_inv * cross(aa.cube() * va.square())).trace() + (mc * mc).trace();
+    const Eigen::ArrayXd av = a * vv;
+    const Eigen::MatrixXd c_av = d.q.transpose() * av.matrix().asDiagonal() * d.q;
+    st.tr_pv = (av * (1 - h)).sum();
+    st.tr_pvp = trace_pdpd(a, av, h, c_a, c_av);
+    st.tr_pvpv = trace_pdpd(av, av, h, c_av, c_av);
   }
   return st;
 }
 
 projection_stats regression_model::at(double tau2, bool with_v) const {
   const auto n = static_cast<Eigen::Index>(k());
-  const Eigen::Map<const Eigen::VectorXd> vv(v().data(), n);
-  return compute((vv.array() + tau2).inverse().matrix(), with_v);
+  const Eigen::Map<const Eigen::ArrayXd> vv(v().data(), n);
+  return compute((vv + tau2).inverse(), with_v);
 }
 
 projection_stats regression_model::unweighted(bool with_v) const {
-  return compute(Eigen::VectorXd::Ones(static_cast<Eigen::Index>(k())), with_v);
+  return compute(Eigen::ArrayXd::Ones(static_cast<Eigen::Index>(k())), with_v);
 }
 
 std::pair<double, double> regression_model::rss_and_slope(double tau2) const {
@@ -178,11 +211,10 @@ std::pair<double, double> regression_model::rss_and_slope(double tau2) const {
 
 double regression_model::logdet_xwx(double tau2) const {
   const auto n = static_cast<Eigen::Index>(k());
-  const Eigen::Map<const Eigen::VectorXd> vv(v().data(), n);
-  const Eigen::VectorXd a = (vv.array() + tau2).inverse().matrix();
-  const Eigen::MatrixXd m = x_.transpose() * a.asDiagonal() * x_;
-  const Eigen::LDLT<Eigen::MatrixXd> ldlt(m);
-  return ldlt.vectorD().array().log().sum();
+  const Eigen::Map<const Eigen::ArrayXd> vv(v().data(), n);
+  const auto d = decompose(x_, (vv + tau2).inverse());
+  // log det X'AX = log det R'R = 2 sum log |R_jj|.
+  return 2 * d.r.diagonal().array().abs().log().sum();
 }
 
 }  // namespace srma::detail

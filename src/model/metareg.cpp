@@ -153,24 +153,25 @@ expected<metareg_result> metareg(std::span<const double> yi, std::span<const dou
     if (!est) return unexpected(est.error());
     tau2 = est->tau2;
     r.tau2_se = est->se;
+    r.method = est->method;
     r.notes = est->notes;
   }
   r.tau2 = tau2;
 
   // Coefficients: beta = (X'WX)^-1 X'Wy, vb = (X'WX)^-1 (scaled by s2w under HKSJ).
   const auto n = static_cast<Eigen::Index>(k);
-  const Eigen::Map<const Eigen::VectorXd> y(yi.data(), n), v(vi.data(), n);
+  const Eigen::Map<const Eigen::VectorXd> v(vi.data(), n);
   const Eigen::VectorXd w = (v.array() + tau2).inverse().matrix();
   const auto fit = model.fit(w);
-  Eigen::MatrixXd vb = fit.m_inv;
+  Eigen::MatrixXd vb = fit.vcov;
   const double kd = static_cast<double>(k), pd = static_cast<double>(p);
   const bool hksj = options.ci == ci_method::hksj;
   double df = k_nan;
+  double s2w = 1;
   if (hksj) {
-    const Eigen::VectorXd res = y - x * fit.beta;
-    const double rss = (w.array() * res.array().square()).sum();
+    const double rss = (w.array() * fit.resid.array().square()).sum();
     // metafor: s2w = 0 when the weighted RSS is below machine epsilon.
-    const double s2w = rss <= std::numeric_limits<double>::epsilon() ? 0.0 : rss / (kd - pd);
+    s2w = rss <= std::numeric_limits<double>::epsilon() ? 0.0 : rss / (kd - pd);
     vb *= s2w;
     df = kd - pd;
   }
@@ -191,19 +192,17 @@ expected<metareg_result> metareg(std::span<const double> yi, std::span<const dou
   }
   r.vcov.assign(vb.data(), vb.data() + vb.size());
 
-  // Omnibus test of the moderators (all coefficients but the intercept).
+  // Omnibus test of the moderators (all coefficients but the intercept, which comes first):
+  // beta_J' (vb_JJ)^-1 beta_J = ||R_JJ beta_J||^2 / s2w, from R without inverting vb_JJ.
   const std::size_t first = design.has_intercept ? 1 : 0;
   const std::size_t m = p - first;
   if (m > 0) {
-    const auto f = static_cast<Eigen::Index>(first), mm = static_cast<Eigen::Index>(m);
-    const Eigen::VectorXd b = fit.beta.segment(f, mm);
-    const Eigen::MatrixXd vbb = vb.block(f, f, mm, mm);
-    const double qm = b.dot(vbb.ldlt().solve(b));
+    const double qm = fit.wald_trailing(static_cast<Eigen::Index>(first)) / s2w;
+    const double md = static_cast<double>(m);
     if (hksj) {
-      r.QM = {qm / static_cast<double>(m), static_cast<double>(m), df,
-              detail::pf_upper(qm / static_cast<double>(m), static_cast<double>(m), df)};
+      r.QM = {qm / md, md, df, detail::pf_upper(qm / md, md, df)};
     } else {
-      r.QM = {qm, static_cast<double>(m), k_nan, detail::pchisq_upper(qm, static_cast<double>(m))};
+      r.QM = {qm, md, k_nan, detail::pchisq_upper(qm, md)};
     }
   } else {
     r.QM = {k_nan, 0, k_nan, k_nan};
@@ -238,6 +237,11 @@ expected<metareg_result> metareg(std::span<const double> yi, std::span<const dou
     } else {
       auto est0 = estimate_tau2(null_model, options.tau2, options.control);
       if (!est0) return unexpected(est0.error());
+      if (est0->fell_back) {
+        r.notes.push_back(fmt::format("R^2: the model without moderators used {}, not {}",
+                                      tau2_method_code(est0->method),
+                                      tau2_method_code(options.tau2)));
+      }
       r.R2 = est0->tau2 == 0 ? 0.0 : std::max(0.0, 100 * (est0->tau2 - tau2) / est0->tau2);
     }
   }
