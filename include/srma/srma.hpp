@@ -38,6 +38,7 @@
 #include "srma/model/metareg.hpp"
 #include "srma/model/peto.hpp"
 #include "srma/model/pool.hpp"
+#include "srma/model/pool_2x2.hpp"
 #include "srma/model/pool_options.hpp"
 #include "srma/model/pool_result.hpp"
 #include "srma/model/qprofile.hpp"

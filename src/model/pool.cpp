@@ -7,6 +7,7 @@
 #include <cmath>
 #include <limits>
 
+#include "model_choice.hpp"
 #include "srma/model/linear_model.hpp"
 #include "srma/util/check.hpp"
 #include "srma/util/distributions.hpp"
@@ -205,8 +206,14 @@ expected<pool_result> pool_effects(std::span<const double> yi, std::span<const d
   re.pi_lower = pim == pi_method::none ? k_nan : mu_re - pi_half;
   re.pi_upper = pim == pi_method::none ? k_nan : mu_re + pi_half;
 
-  // ---- which model leads ---------------------------------------------------------------------
-  switch (opt.model) {
+  detail::choose_model(r, k);
+  return r;
+}
+
+namespace detail {
+
+void choose_model(pool_result& r, std::size_t k) {
+  switch (r.options.model) {
     case model_choice::common:
       r.primary = model_kind::common;
       r.model_reason = "common-effect model as requested";
@@ -221,26 +228,27 @@ expected<pool_result> pool_effects(std::span<const double> yi, std::span<const d
       break;
     case model_choice::auto_i2: {
       const double i2 = r.reported_i2();
-      const auto def = opt.i2 == i2_definition::q_based ? "Q-based" : "\u03c4\u00b2-based";
+      const auto def = r.options.i2 == i2_definition::q_based ? "Q-based" : "\u03c4\u00b2-based";
       if (k < 2 || std::isnan(i2)) {
         r.primary = model_kind::common;
         r.model_reason = "auto rule: one study, so the common-effect model";
-      } else if (i2 < opt.auto_i2_threshold) {
+      } else if (i2 < r.options.auto_i2_threshold) {
         r.primary = model_kind::common;
         r.model_reason = fmt::format(
             "auto rule: I\u00b2 ({}) = {:.1f}% is below {:g}%, so the common-effect model", def, i2,
-            opt.auto_i2_threshold);
+            r.options.auto_i2_threshold);
       } else {
         r.primary = model_kind::random;
         r.model_reason = fmt::format(
             "auto rule: I\u00b2 ({}) = {:.1f}% is at least {:g}%, so the random-effects model", def,
-            i2, opt.auto_i2_threshold);
+            i2, r.options.auto_i2_threshold);
       }
       break;
     }
   }
-  return r;
 }
+
+}  // namespace detail
 
 double pool_result::reported_i2() const {
   return options.i2 == i2_definition::q_based ? heterogeneity.I2 : heterogeneity.I2_tau2;

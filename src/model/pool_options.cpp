@@ -41,7 +41,9 @@ pool_options preset_options(preset p) {
       o.i2 = i2_definition::q_based;
       o.pi = pi_method::t_k1;
       break;
-    case preset::revman5:  // RevMan 5: DL, Wald z, Q-based I^2, no PI
+    case preset::revman5:  // RevMan 5: DL, Wald z, Q-based I^2, no PI; MH for 2x2 counts
+      o.method = pooling_method::mantel_haenszel;
+      o.counts = count_convention::revman5;
       o.tau2 = tau2_method::dl;
       o.ci = ci_method::z;
       o.i2 = i2_definition::q_based;
@@ -82,6 +84,14 @@ const std::pair<pi_method, std::string_view> k_pi[] = {{pi_method::follow_test, 
                                                        {pi_method::t_k1, "t"},
                                                        {pi_method::t_k2, "t2"},
                                                        {pi_method::none, "none"}};
+const std::pair<pooling_method, std::string_view> k_methods[] = {
+    {pooling_method::inverse_variance, "iv"},
+    {pooling_method::mantel_haenszel, "mh"},
+    {pooling_method::peto, "peto"},
+    {pooling_method::inverse_variance, "inverse-variance"},
+    {pooling_method::mantel_haenszel, "mantel-haenszel"}};
+const std::pair<count_convention, std::string_view> k_counts[] = {
+    {count_convention::metafor, "metafor"}, {count_convention::revman5, "revman5"}};
 const std::pair<i2_definition, std::string_view> k_i2[] = {{i2_definition::q_based, "Q"},
                                                            {i2_definition::tau2_based, "tau2"}};
 
@@ -101,5 +111,11 @@ std::string_view i2_definition_name(i2_definition d) { return name_in(k_i2, d); 
 std::optional<i2_definition> parse_i2_definition(std::string_view name) {
   return parse_in(k_i2, name);
 }
+
+std::string_view to_string(pooling_method m) { return name_in(k_methods, m); }
+std::optional<pooling_method> parse_pooling_method(std::string_view name) {
+  return parse_in(k_methods, name);
+}
+std::string_view to_string(count_convention c) { return name_in(k_counts, c); }
 
 }  // namespace srma

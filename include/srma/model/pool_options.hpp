@@ -52,6 +52,22 @@ enum class i2_definition {
 /// Named default sets reproducing another tool's default output.
 enum class preset { srma, metafor, meta, revman5 };
 
+/// How the common-effect estimate is computed (srma/model/pool_2x2.hpp). Mantel-Haenszel and
+/// Peto need 2x2 counts; every other input is pooled by inverse variance.
+enum class pooling_method {
+  inverse_variance,  ///< "iv": weights 1/v_i of the studies' estimates (metafor rma.uni).
+  mantel_haenszel,   ///< "mh": Mantel-Haenszel OR, RR or RD (RevMan 5's default for 2x2 data).
+  peto,              ///< "peto": Peto's one-step odds ratio.
+};
+
+/// Whose rules decide the zero cells and double-zero tables of the Mantel-Haenszel sums
+/// (srma/model/mantel_haenszel.hpp: mh_options_metafor, mh_options_revman5).
+enum class count_convention {
+  metafor,  ///< rma.mh: exact sums, double-zero tables kept in the sums, Sato's RD variance.
+  revman5,  ///< RevMan 5: 0.5 added to tables with a zero, "not estimable" tables left out,
+            ///< Greenland-Robins RD variance; DerSimonian-Laird tau^2 from the MH-based Q.
+};
+
 struct pool_options {
   model_choice model = model_choice::both;
   tau2_method tau2 = tau2_method::reml;
@@ -61,6 +77,9 @@ struct pool_options {
   double level = 95;              ///< Confidence level in percent, for every interval.
   double auto_i2_threshold = 20;  ///< Percent; `auto` picks random effects when I^2 >= this.
   bool common_tau2 = false;       ///< Subgroups: one tau^2 across subgroups (else one each).
+  /// Common-effect method for 2x2 counts (pool_2x2); inverse variance for every other input.
+  pooling_method method = pooling_method::inverse_variance;
+  count_convention counts = count_convention::metafor;
   tau2_control control;
 
   /// "" when the options are consistent, else what is wrong.
@@ -80,6 +99,12 @@ struct pool_options {
 [[nodiscard]] std::optional<pi_method> parse_pi_method(std::string_view name);
 [[nodiscard]] std::string_view i2_definition_name(i2_definition d);
 [[nodiscard]] std::optional<i2_definition> parse_i2_definition(std::string_view name);
+/// "iv", "mh", "peto".
+[[nodiscard]] std::string_view to_string(pooling_method m);
+/// Parses "iv", "mh", "peto" (also "inverse-variance", "mantel-haenszel"), case-insensitively.
+[[nodiscard]] std::optional<pooling_method> parse_pooling_method(std::string_view name);
+/// "metafor", "revman5".
+[[nodiscard]] std::string_view to_string(count_convention c);
 
 // The uniform spelling: one to_string/parse pair per enum (the *_name functions above are the
 // same names under their older spelling).

@@ -11,6 +11,7 @@
 //   if (r) fmt::print("{}", srma::full_report(*r));
 #pragma once
 
+#include <limits>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -94,6 +95,18 @@ struct pool_result {
   model_estimate common;
   random_estimate random;
   heterogeneity_stats heterogeneity;
+
+  /// How the common-effect estimate and its weights were computed (options.method when the input
+  /// had 2x2 counts, else inverse variance). Under Mantel-Haenszel and Peto, Q, I^2 and H^2 are
+  /// those about the MH or Peto estimate (rma.mh, rma.peto, RevMan 5).
+  pooling_method method = pooling_method::inverse_variance;
+  /// Mantel-Haenszel odds ratio only (else NaN): the Cochran-Mantel-Haenszel test (1 df, with
+  /// continuity correction) and Tarone's test of homogeneity of the odds ratios.
+  double cmh = std::numeric_limits<double>::quiet_NaN();
+  double cmh_p = std::numeric_limits<double>::quiet_NaN();
+  double tarone = std::numeric_limits<double>::quiet_NaN();
+  double tarone_df = std::numeric_limits<double>::quiet_NaN();
+  double tarone_p = std::numeric_limits<double>::quiet_NaN();
 
   model_kind primary = model_kind::random;  ///< The model summaries lead with.
   std::string model_reason;                 ///< Why (the `auto` rule's reasoning, or the option).
