@@ -7,6 +7,7 @@
 #include <cmath>
 #include <limits>
 #include <map>
+#include <set>
 #include <utility>
 
 #include "srma/data/hr_from_summary.hpp"
@@ -37,6 +38,12 @@ const std::vector<column_set>& column_sets() {
       {input_kind::means,
        "m1,sd1,n1,m2,sd2,n2",
        {{"m1"}, {"sd1"}, {"n1"}, {"m2"}, {"sd2"}, {"n2"}}},
+      {input_kind::proportion, "events,n", {{"events"}, {"n"}}},
+      {input_kind::correlation, "ri,ni", {{"ri"}, {"ni"}}},
+      {input_kind::rate, "events,time", {{"events"}, {"time"}}},
+      {input_kind::two_rates,
+       "events_t,time_t,events_c,time_c",
+       {{"events_t"}, {"time_t"}, {"events_c"}, {"time_c"}}},
   };
   return sets;
 }
@@ -144,29 +151,90 @@ unexpected at_row(const error& e, error_location where) {
   return unexpected(error{e.id, e.message, std::move(where)});
 }
 
-// The label of a row: its trimmed 'study' field, or "Line <line>" when the file has no 'study'
-// column (label_col < 0). An empty label and one used before are errors; `seen` holds the labels
-// so far with their lines and gets this one.
-expected<std::string> read_label(const row_reader& row, int label_col, int line,
-                                 std::map<std::string, int>& seen) {
-  std::string label;
-  if (label_col >= 0) {
-    label = std::string(detail::trim(row.field(label_col)));
-    if (label.empty()) {
-      return fail(errc::input_empty_label, "column 'study' is empty: every study needs a label",
-                  row.where(label_col));
+// The labels of a file's rows. A label used on several rows is kept on each, numbered in file
+// order ("Smith 1990 (1)", "Smith 1990 (2)"; a number is skipped when the result is another
+// row's label), with a notice: two trials of one first author and year are common in real
+// reviews. Without a 'study' column rows are labelled "Line <line>".
+class label_book {
+ public:
+  label_book(const csv_table& csv, int label_col) : label_col_(label_col) {
+    if (label_col < 0) return;
+    std::map<std::string, std::vector<int>> lines;
+    std::set<std::string> all;
+    for (const auto& r : csv.rows) {
+      std::string l(detail::trim(r.fields[static_cast<std::size_t>(label_col)]));
+      if (l.empty()) continue;
+      lines[l].push_back(r.line);
+      all.insert(l);
     }
-  } else {
-    label = fmt::format("Line {}", line);
+    for (const auto& [label, at] : lines) {
+      if (at.size() < 2) continue;
+      std::vector<std::string> shown;
+      int number = 0;
+      for (int line : at) {
+        std::string candidate;
+        do {
+          candidate = fmt::format("{} ({})", label, ++number);
+        } while (all.count(candidate) > 0);
+        all.insert(candidate);
+        renamed_[line] = candidate;
+        shown.push_back("'" + candidate + "'");
+      }
+      notices_.push_back(
+          fmt::format("{}: study label '{}' is used on lines {}; the studies are shown as {}",
+                      csv.source, label, fmt::join(at, ", "), fmt::join(shown, ", ")));
+    }
   }
-  if (auto it = seen.find(label); it != seen.end()) {
-    return fail(errc::input_duplicate_label,
-                fmt::format("study label '{}' already used on line {}: labels must be unique",
-                            label, it->second),
-                row.where(label_col >= 0 ? label_col : 0));
+
+  // The label of a row (an empty label is an error); `as_given` gets the file's label.
+  expected<std::string> label(const row_reader& row, int line, std::string* as_given) const {
+    if (label_col_ < 0) {
+      *as_given = fmt::format("Line {}", line);
+      return *as_given;
+    }
+    *as_given = std::string(detail::trim(row.field(label_col_)));
+    if (as_given->empty()) {
+      return fail(errc::input_empty_label, "column 'study' is empty: every study needs a label",
+                  row.where(label_col_));
+    }
+    if (auto it = renamed_.find(line); it != renamed_.end()) return it->second;
+    return *as_given;
   }
-  seen.emplace(label, line);
-  return label;
+
+  [[nodiscard]] bool renamed() const { return !renamed_.empty(); }
+  [[nodiscard]] const std::vector<std::string>& notices() const { return notices_; }
+
+ private:
+  int label_col_;
+  std::map<int, std::string> renamed_;  // by line
+  std::vector<std::string> notices_;
+};
+
+// Every column but the label as study attributes: the columns `used` does not hold first (file
+// order), then those it holds (file order), so effect columns can be moderators too.
+std::vector<int> attribute_order(const csv_table& csv, int label_col,
+                                 const std::vector<int>& used) {
+  std::vector<int> out;
+  for (int pass = 0; pass < 2; ++pass) {
+    for (std::size_t j = 0; j < csv.header.size(); ++j) {
+      const int c = static_cast<int>(j);
+      if (c == label_col) continue;
+      const bool is_used = std::find(used.begin(), used.end(), c) != used.end();
+      if (is_used == (pass == 1)) out.push_back(c);
+    }
+  }
+  return out;
+}
+
+// Notices of duplicate labels and of excluded rows; label_as_given is kept only when some
+// label was changed.
+void finish_notices(study_table& out, const csv_table& csv, const label_book& labels) {
+  for (const auto& n : labels.notices()) out.notices.push_back(n);
+  for (const auto& x : out.excluded) {
+    out.notices.push_back(
+        fmt::format("{}:{}: study '{}' left out: {}", csv.source, x.line, x.study, x.reason));
+  }
+  if (!labels.renamed()) out.label_as_given.clear();
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -804,7 +872,10 @@ expected<std::optional<hr_plan>> hr_route(const csv_table& csv, const read_optio
     if (is_hr) continue;
     const bool yi = k == input_kind::yi_sei || k == input_kind::yi_vi;
     if (options.measure && !yi) continue;
-    if (k == input_kind::two_by_two && hr_only_column) continue;
+    if ((k == input_kind::two_by_two || k == input_kind::proportion || k == input_kind::rate ||
+         k == input_kind::two_rates) &&
+        hr_only_column)
+      continue;
     other = true;
     if (yi) only_counts_or_means = false;
   }
@@ -856,14 +927,7 @@ expected<study_table> make_hr_table(const csv_table& csv, const read_options& op
   out.measure = effect_measure::hazard_ratio;
   out.kind = plan.forced.value_or(input_kind::hr_summaries);
   const int label_col = csv.find_column("study");
-  std::vector<int> attr_cols;
-  for (std::size_t j = 0; j < csv.header.size(); ++j) {
-    const int col = static_cast<int>(j);
-    if (col == label_col ||
-        std::find(plan.consumed.begin(), plan.consumed.end(), col) != plan.consumed.end())
-      continue;
-    attr_cols.push_back(col);
-  }
+  const std::vector<int> attr_cols = attribute_order(csv, label_col, plan.consumed);
   for (int col : attr_cols) {
     out.attribute_names.push_back(csv.header[col]);
     out.attribute_columns.push_back(col + 1);
@@ -881,12 +945,13 @@ expected<study_table> make_hr_table(const csv_table& csv, const read_options& op
   for (auto m : plan.sets) labels.push_back(set_label(m));
 
   const bool decimal_comma = csv.separator != ',';
-  std::map<std::string, int> label_lines;
+  const label_book labels_of(csv, label_col);
   std::vector<hr_method> routes;  // the set each analysed row used
   for (std::size_t r = 0; r < csv.rows.size(); ++r) {
     row_reader row(csv, r, decimal_comma);
     const int line = csv.rows[r].line;
-    auto read = read_label(row, label_col, line, label_lines);
+    std::string as_given;
+    auto read = labels_of.label(row, line, &as_given);
     if (!read) return unexpected(read.error());
     std::string label = std::move(*read);
 
@@ -918,6 +983,16 @@ expected<study_table> make_hr_table(const csv_table& csv, const read_options& op
                                 "expected the numbers of one of them",
                                 fmt::join(labels, "; ")),
                     row.where(set_columns(plan.sets[0], c).front()));
+      }
+      std::vector<std::string> empty;
+      for (int col : set_required(*partial, c, row))
+        if (!filled(row, col)) empty.push_back(csv.header[col]);
+      if (!empty.empty() && options.missing == missing_policy::exclude) {
+        out.excluded.push_back(
+            {label, line,
+             fmt::format("incomplete estimate: {} of {} {} empty", quoted_list(empty),
+                         set_label(*partial), empty.size() == 1 ? "is" : "are")});
+        continue;
       }
       for (int col : set_required(*partial, c, row)) {
         if (filled(row, col)) continue;
@@ -967,6 +1042,7 @@ expected<study_table> make_hr_table(const csv_table& csv, const read_options& op
                   row.where(set_columns(full.front(), c).front()));
     }
     out.study.push_back(label);
+    out.label_as_given.push_back(as_given);
     out.yi.push_back(s.loghr);
     out.vi.push_back(vi);
     out.line.push_back(line);
@@ -978,10 +1054,7 @@ expected<study_table> make_hr_table(const csv_table& csv, const read_options& op
       out.attributes[a].push_back(row.field(attr_cols[a]));
     }
   }
-  for (const auto& x : out.excluded) {
-    out.notices.push_back(
-        fmt::format("{}:{}: study '{}' left out: {}", csv.source, x.line, x.study, x.reason));
-  }
+  finish_notices(out, csv, labels_of);
   if (out.k() == 0) {
     return fail(errc::input_no_studies, "no study has an estimate to analyse",
                 {csv.source, csv.header_line, 0});
@@ -995,6 +1068,155 @@ expected<study_table> make_hr_table(const csv_table& csv, const read_options& op
     if (one) out.kind = *legacy_kind(first);
   }
   return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Counts and measures of the column sets that are not hazard ratios.
+
+bool is_count_kind(input_kind k) {
+  return k == input_kind::two_by_two || k == input_kind::proportion || k == input_kind::rate ||
+         k == input_kind::two_rates;
+}
+
+effect_measure default_measure(input_kind k) {
+  switch (k) {
+    case input_kind::two_by_two:
+      return effect_measure::odds_ratio;
+    case input_kind::means:
+      return effect_measure::mean_difference;
+    case input_kind::proportion:
+      return effect_measure::proportion_logit;
+    case input_kind::correlation:
+      return effect_measure::fisher_z;
+    case input_kind::rate:
+      return effect_measure::incidence_rate_log;
+    case input_kind::two_rates:
+      return effect_measure::rate_ratio;
+    default:
+      return effect_measure::generic;
+  }
+}
+
+std::string_view allowed_measures(input_kind k) {
+  switch (k) {
+    case input_kind::two_by_two:
+      return "OR, RR or RD";
+    case input_kind::means:
+      return "MD, SMD, SMDH or ROM";
+    case input_kind::proportion:
+      return "PR, PLN, PLO, PAS or PFT";
+    case input_kind::correlation:
+      return "COR or ZCOR";
+    case input_kind::rate:
+      return "IR or IRLN";
+    case input_kind::two_rates:
+      return "IRR or IRD";
+    case input_kind::log_hr_se:
+    case input_kind::oe_v:
+      return "HR";
+    default:
+      return "any measure";
+  }
+}
+
+// Whether measure m can be computed from column set k (yi sets take any measure; a ratio with
+// its CI takes HR, OR or RR, as its column names).
+bool kind_fits(input_kind k, effect_measure m) {
+  using em = effect_measure;
+  switch (k) {
+    case input_kind::yi_sei:
+    case input_kind::yi_vi:
+      return true;
+    case input_kind::ratio_ci:
+      return m == em::hazard_ratio || m == em::odds_ratio || m == em::risk_ratio;
+    case input_kind::log_hr_se:
+    case input_kind::oe_v:
+    case input_kind::hr_summaries:
+      return m == em::hazard_ratio;
+    case input_kind::two_by_two:
+      return m == em::odds_ratio || m == em::risk_ratio || m == em::risk_difference;
+    case input_kind::means:
+      return m == em::mean_difference || m == em::std_mean_difference ||
+             m == em::std_mean_difference_h || m == em::ratio_of_means;
+    case input_kind::proportion:
+      return m == em::proportion || m == em::proportion_log || m == em::proportion_logit ||
+             m == em::proportion_arcsine || m == em::proportion_ft;
+    case input_kind::correlation:
+      return m == em::correlation || m == em::fisher_z;
+    case input_kind::rate:
+      return m == em::incidence_rate || m == em::incidence_rate_log;
+    case input_kind::two_rates:
+      return m == em::rate_ratio || m == em::rate_difference;
+  }
+  return false;
+}
+
+// A count of people or events: a whole number >= 0. "1.234" in a file with ';' separators is
+// one thousand two hundred and thirty-four written with a thousands separator, not 1.234
+// (issue 15, item 3).
+expected<double> read_count(const row_reader& row, int col) {
+  auto v = row.number(col);
+  if (!v) return v;
+  if (*v < 0) {
+    return fail(
+        errc::input_bad_2x2,
+        fmt::format("column '{}' is {}, but counts must be >= 0", row.name(col), row.field(col)),
+        row.where(col));
+  }
+  if (*v != std::floor(*v)) {
+    return fail(
+        errc::input_bad_2x2,
+        fmt::format(
+            "column '{}' is {}, but counts must be whole numbers{}", row.name(col), row.field(col),
+            row.decimal_comma() ? " (write thousands without a separator: 1234, not 1.234)" : ""),
+        row.where(col));
+  }
+  return v;
+}
+
+// Events no more than the group size, and a group size > 0.
+std::optional<unexpected> events_within(const row_reader& row, int events_col, int n_col,
+                                        double events, double n) {
+  if (events > n) {
+    return fail(
+        errc::input_bad_2x2,
+        fmt::format("column '{}' is {}, but events cannot exceed '{}' = {}", row.name(events_col),
+                    row.field(events_col), row.name(n_col), row.field(n_col)),
+        row.where(events_col));
+  }
+  if (!(n > 0)) {
+    return fail(errc::input_bad_2x2,
+                fmt::format("column '{}' is {}, but a group size must be > 0", row.name(n_col),
+                            row.field(n_col)),
+                row.where(n_col));
+  }
+  return std::nullopt;
+}
+
+// Why a double-zero study is left out.
+std::string double_zero_reason(bool no_events, effect_measure m, const zero_cell_rule& rule) {
+  const std::string what =
+      no_events ? "no events in either group" : "every participant had the event in both groups";
+  if (rule.double_zero == double_zero_policy::drop) {
+    return what +
+           ": left out by the zero-cell rule (double-zero studies dropped, escalc's "
+           "drop00 = TRUE)";
+  }
+  return fmt::format("{}: the {} is not estimable (the study adds no information on this scale)",
+                     what, measure_name(m));
+}
+
+// The one set of `found` that `measure` fits, or -1.
+int fitting_set(const std::vector<const column_set*>& found,
+                std::optional<effect_measure> measure) {
+  if (!measure || found.size() < 2) return -1;
+  int fit = -1;
+  for (std::size_t s = 0; s < found.size(); ++s) {
+    if (!kind_fits(found[s]->kind, *measure)) continue;
+    if (fit >= 0) return -1;
+    fit = static_cast<int>(s);
+  }
+  return fit;
 }
 
 }  // namespace
@@ -1022,6 +1244,10 @@ std::optional<input_kind> parse_input_kind(std::string_view text) {
   if (t == "2x2") return input_kind::two_by_two;
   if (t == "means") return input_kind::means;
   if (t == "hr_summaries") return input_kind::hr_summaries;
+  if (t == "proportion" || t == "proportions") return input_kind::proportion;
+  if (t == "correlation" || t == "correlations") return input_kind::correlation;
+  if (t == "rate") return input_kind::rate;
+  if (t == "two_rates" || t == "rates") return input_kind::two_rates;
   if (t == "hr,lower,upper" || t == "or,lower,upper" || t == "rr,lower,upper" || t == "ratio")
     return input_kind::ratio_ci;
   for (const auto& s : column_sets())
@@ -1040,11 +1266,15 @@ study_table study_table::subset(std::span<const std::size_t> rows) const {
   out.source = source;
   out.measure = measure;
   out.kind = kind;
+  out.measure_label = measure_label;
+  out.zero_cells = zero_cells;
   out.attribute_names = attribute_names;
   out.attribute_columns = attribute_columns;
   out.attributes.resize(attributes.size());
   for (std::size_t r : rows) {
     out.study.push_back(study.at(r));
+    if (!label_as_given.empty()) out.label_as_given.push_back(label_as_given.at(r));
+    if (!zero_cell_corrected.empty()) out.zero_cell_corrected.push_back(zero_cell_corrected.at(r));
     out.yi.push_back(yi.at(r));
     out.vi.push_back(vi.at(r));
     out.line.push_back(line.at(r));
@@ -1062,11 +1292,17 @@ std::string read_options::validate() const {
   if (!(ci_level > 0 && ci_level < 100)) {
     return fmt::format("CI level is {}, but must lie between 0 and 100 (e.g. 95)", ci_level);
   }
-  return {};
+  return zero_cells.validate();
 }
 
+display_context study_table::display() const { return display_context_from_vi(measure, vi); }
+
 expected<study_table> make_study_table(const csv_table& csv, const read_options& options) {
-  if (auto msg = options.validate(); !msg.empty()) return fail(errc::input_bad_ci_level, msg);
+  if (auto msg = options.validate(); !msg.empty()) {
+    return fail(options.zero_cells.validate().empty() ? errc::input_bad_ci_level
+                                                      : errc::input_bad_zero_cells,
+                msg);
+  }
   // 1. Which effect column set does the header hold?
   const column_set* chosen = nullptr;
   std::vector<int> cols;
@@ -1106,6 +1342,10 @@ expected<study_table> make_study_table(const csv_table& csv, const read_options&
   } else if (found.size() == 1) {
     chosen = found[0];
     cols = found_cols[0];
+  } else if (auto fit = fitting_set(found, options.measure); fit >= 0) {
+    // Several sets, but the measure fits one only (e.g. IRR beside 2x2 counts).
+    chosen = found[static_cast<std::size_t>(fit)];
+    cols = found_cols[static_cast<std::size_t>(fit)];
   } else if (found.size() > 1) {
     std::vector<std::string> labels;
     for (auto* s : found) labels.emplace_back(s->label);
@@ -1173,33 +1413,24 @@ expected<study_table> make_study_table(const csv_table& csv, const read_options&
     case input_kind::yi_vi:
       measure = options.measure.value_or(effect_measure::generic);
       break;
-    case input_kind::two_by_two:
-      measure = options.measure.value_or(effect_measure::odds_ratio);
-      if (measure != effect_measure::odds_ratio && measure != effect_measure::risk_ratio &&
-          measure != effect_measure::risk_difference)
-        return conflict("OR, RR or RD");
-      break;
-    case input_kind::means:
-      measure = options.measure.value_or(effect_measure::mean_difference);
-      if (measure != effect_measure::mean_difference &&
-          measure != effect_measure::std_mean_difference)
-        return conflict("MD or SMD");
-      break;
     case input_kind::hr_summaries:
       break;  // not in column_sets(): read by make_hr_table
+    default:
+      measure = options.measure.value_or(default_measure(chosen->kind));
+      if (!kind_fits(chosen->kind, measure)) return conflict(allowed_measures(chosen->kind));
+      break;
   }
   out.measure = measure;
+  out.measure_label = options.measure_label;
+  const bool counts = is_count_kind(chosen->kind);
+  if (counts) out.zero_cells = options.zero_cells;
 
   // 3. Label, level and attribute columns.
   const int label_col = csv.find_column("study");
   const int level_col = chosen->kind == input_kind::ratio_ci ? csv.find_column("ci_level") : -1;
-  std::vector<int> attr_cols;
-  for (std::size_t j = 0; j < csv.header.size(); ++j) {
-    const int c = static_cast<int>(j);
-    bool used = c == label_col || c == level_col;
-    for (int e : cols) used = used || e == c;
-    if (!used) attr_cols.push_back(c);
-  }
+  std::vector<int> used = cols;
+  if (level_col >= 0) used.push_back(level_col);
+  const std::vector<int> attr_cols = attribute_order(csv, label_col, used);
   for (int c : attr_cols) {
     out.attribute_names.push_back(csv.header[c]);
     out.attribute_columns.push_back(c + 1);
@@ -1214,26 +1445,48 @@ expected<study_table> make_study_table(const csv_table& csv, const read_options&
                 {csv.source, csv.header_line, 0});
   }
 
+  // 4. Each row. Counts are validated here and computed after every row is read: the zero-cell
+  // rule "if0all" corrects every study when any has a zero cell.
+  struct pending {
+    std::string label, as_given;
+    int line = 0;
+    std::size_t row = 0;
+    double x[4] = {0, 0, 0, 0};
+    effect e;
+    double n_total = 0;
+  };
+  std::vector<pending> rows;
+  bool any_zero = false;
+  const zero_cell_rule& rule = options.zero_cells;
   const bool decimal_comma = csv.separator != ',';
-  std::map<std::string, int> label_lines;
+  const label_book labels_of(csv, label_col);
   for (std::size_t r = 0; r < csv.rows.size(); ++r) {
     row_reader row(csv, r, decimal_comma);
-    const int line = csv.rows[r].line;
-    auto read = read_label(row, label_col, line, label_lines);
+    pending p;
+    p.line = csv.rows[r].line;
+    p.row = r;
+    auto read = labels_of.label(row, p.line, &p.as_given);
     if (!read) return unexpected(read.error());
-    std::string label = std::move(*read);
+    p.label = std::move(*read);
+    const int line = p.line;
+    const std::string& label = p.label;
 
-    // A row whose effect columns are all empty: an error unless the caller lets us exclude it.
-    bool all_missing = true;
-    for (int c : cols) all_missing = all_missing && row.missing(c);
-    if (all_missing && options.missing == missing_policy::exclude) {
+    // A row whose effect columns are empty or incomplete: an error unless the caller lets us
+    // exclude it.
+    std::vector<std::string> empty;
+    for (int c : cols)
+      if (row.missing(c)) empty.push_back(csv.header[c]);
+    if (!empty.empty() && options.missing == missing_policy::exclude) {
       out.excluded.push_back(
-          {label, line, fmt::format("no estimate: columns {} are empty", chosen->label)});
+          {label, line,
+           empty.size() == cols.size()
+               ? fmt::format("no estimate: columns {} are empty", chosen->label)
+               : fmt::format("incomplete estimate: {} of {} {} empty", quoted_list(empty),
+                             chosen->label, empty.size() == 1 ? "is" : "are")});
       continue;
     }
 
-    effect e;
-    double n_total = 0;
+    effect& e = p.e;
     switch (chosen->kind) {
       case input_kind::ratio_ci: {
         auto ratio = row.positive(cols[0], "a ratio");
@@ -1290,57 +1543,87 @@ expected<study_table> make_study_table(const csv_table& csv, const read_options&
         break;
       }
       case input_kind::two_by_two: {
-        double c[4];
         for (int i = 0; i < 4; ++i) {
-          auto v = row.number(cols[i]);
+          auto v = read_count(row, cols[i]);
           if (!v) return unexpected(v.error());
-          c[i] = *v;
-          if (*v < 0) {
-            return fail(errc::input_bad_2x2,
-                        fmt::format("column '{}' is {}, but counts must be >= 0",
-                                    csv.header[cols[i]], row.field(cols[i])),
-                        row.where(cols[i]));
-          }
-          // Counts of people are whole numbers; "1.234" in a file with ';' separators is one
-          // thousand two hundred and thirty-four written with a thousands separator, not 1.234
-          // (issue 15, item 3).
-          if (*v != std::floor(*v)) {
-            return fail(errc::input_bad_2x2,
-                        fmt::format("column '{}' is {}, but counts must be whole numbers{}",
-                                    csv.header[cols[i]], row.field(cols[i]),
-                                    row.decimal_comma()
-                                        ? " (write thousands without a separator: 1234, not "
-                                          "1.234)"
-                                        : ""),
-                        row.where(cols[i]));
-          }
+          p.x[i] = *v;
         }
         for (int i : {0, 2}) {
-          if (c[i] > c[i + 1]) {
-            return fail(errc::input_bad_2x2,
-                        fmt::format("column '{}' is {}, but events cannot exceed '{}' = {}",
-                                    csv.header[cols[i]], row.field(cols[i]),
-                                    csv.header[cols[i + 1]], row.field(cols[i + 1])),
-                        row.where(cols[i]));
-          }
-          if (!(c[i + 1] > 0)) {
-            return fail(errc::input_bad_2x2,
-                        fmt::format("column '{}' is {}, but a group size must be > 0",
-                                    csv.header[cols[i + 1]], row.field(cols[i + 1])),
-                        row.where(cols[i + 1]));
-          }
+          if (auto bad = events_within(row, cols[i], cols[i + 1], p.x[i], p.x[i + 1])) return *bad;
         }
-        if (c[0] == 0 && c[2] == 0 && measure != effect_measure::risk_difference) {
-          out.excluded.push_back({label, line,
-                                  fmt::format("no events in either group: the {} is not estimable "
-                                              "(the study adds no information on this scale)",
-                                              measure_name(measure))});
+        if (is_double_zero_2x2(p.x[0], p.x[1], p.x[2], p.x[3]) &&
+            drops_double_zero(rule, measure)) {
+          out.excluded.push_back({label, line, double_zero_reason(p.x[0] == 0, measure, rule)});
           continue;
         }
-        auto r2 = effect_from_2x2(c[0], c[1], c[2], c[3], measure);
-        if (!r2) return at_row(r2.error(), row.where(cols[0]));
-        e = *r2;
-        n_total = c[1] + c[3];
+        any_zero = any_zero || p.x[0] == 0 || p.x[2] == 0 || p.x[0] == p.x[1] || p.x[2] == p.x[3];
+        p.n_total = p.x[1] + p.x[3];
+        break;
+      }
+      case input_kind::proportion: {
+        for (int i = 0; i < 2; ++i) {
+          auto v = read_count(row, cols[i]);
+          if (!v) return unexpected(v.error());
+          p.x[i] = *v;
+        }
+        if (auto bad = events_within(row, cols[0], cols[1], p.x[0], p.x[1])) return *bad;
+        any_zero = any_zero || p.x[0] == 0 || p.x[0] == p.x[1];
+        p.n_total = p.x[1];
+        break;
+      }
+      case input_kind::correlation: {
+        auto ri = row.number(cols[0]);
+        if (!ri) return unexpected(ri.error());
+        const bool z = measure == effect_measure::fisher_z;
+        if (!(*ri >= -1 && *ri <= 1) || (z && std::fabs(*ri) == 1)) {
+          return fail(errc::input_out_of_range,
+                      fmt::format("column '{}' is {}, but a correlation must lie {}",
+                                  row.name(cols[0]), row.field(cols[0]),
+                                  z && std::fabs(*ri) == 1
+                                      ? "strictly between -1 and 1 for Fisher's z (ZCOR), which "
+                                        "is infinite at -1 and 1"
+                                      : "between -1 and 1"),
+                      row.where(cols[0]));
+        }
+        auto ni = row.positive(cols[1], "a sample size");
+        if (!ni) return unexpected(ni.error());
+        if (!(*ni > (z ? 3 : 1))) {
+          return fail(
+              errc::input_out_of_range,
+              fmt::format("column '{}' is {}, but {}", row.name(cols[1]), row.field(cols[1]),
+                          z ? "Fisher's z needs a sample size > 3 (its variance is "
+                              "1/(n - 3))"
+                            : "a correlation needs a sample size > 1 (its variance is "
+                              "(1 - r^2)^2/(n - 1))"),
+              row.where(cols[1]));
+        }
+        auto rc = effect_from_correlation(*ri, *ni, measure);
+        if (!rc) return at_row(rc.error(), row.where(cols[0]));
+        e = *rc;
+        p.n_total = *ni;
+        break;
+      }
+      case input_kind::rate: {
+        auto x = read_count(row, cols[0]);
+        if (!x) return unexpected(x.error());
+        auto t = row.positive(cols[1], "a person-time");
+        if (!t) return unexpected(t.error());
+        p.x[0] = *x;
+        p.x[1] = *t;
+        any_zero = any_zero || *x == 0;
+        break;
+      }
+      case input_kind::two_rates: {
+        for (int i = 0; i < 4; ++i) {
+          auto v = i % 2 == 0 ? read_count(row, cols[i]) : row.positive(cols[i], "a person-time");
+          if (!v) return unexpected(v.error());
+          p.x[i] = *v;
+        }
+        if (p.x[0] == 0 && p.x[2] == 0 && drops_double_zero(rule, measure)) {
+          out.excluded.push_back({label, line, double_zero_reason(true, measure, rule)});
+          continue;
+        }
+        any_zero = any_zero || p.x[0] == 0 || p.x[2] == 0;
         break;
       }
       case input_kind::means: {
@@ -1352,33 +1635,69 @@ expected<study_table> make_study_table(const csv_table& csv, const read_options&
           if (!x) return unexpected(x.error());
           v[i] = *x;
         }
+        if (measure == effect_measure::ratio_of_means) {
+          for (int i : {0, 3}) {
+            if (v[i] > 0) continue;
+            return fail(errc::input_bad_means,
+                        fmt::format("column '{}' is {}, but a ratio of means (ROM) needs means "
+                                    "> 0",
+                                    row.name(cols[i]), row.field(cols[i])),
+                        row.where(cols[i]));
+          }
+        }
         auto rm = effect_from_means(v[0], v[1], v[2], v[3], v[4], v[5], measure);
         if (!rm) return at_row(rm.error(), row.where(cols[0]));
         e = *rm;
-        n_total = v[2] + v[5];
+        p.n_total = v[2] + v[5];
         break;
       }
       case input_kind::hr_summaries:
         break;
     }
-    if (!std::isfinite(e.yi) || !std::isfinite(e.vi) || !(e.vi > 0)) {
+    rows.push_back(std::move(p));
+  }
+
+  for (auto& p : rows) {
+    row_reader row(csv, p.row, decimal_comma);
+    if (counts) {
+      expected<effect> rc = effect{};
+      switch (chosen->kind) {
+        case input_kind::two_by_two:
+          rc = effect_from_2x2(p.x[0], p.x[1], p.x[2], p.x[3], measure, rule, any_zero);
+          break;
+        case input_kind::proportion:
+          rc = effect_from_proportion(p.x[0], p.x[1], measure, rule, any_zero);
+          break;
+        case input_kind::rate:
+          rc = effect_from_rate(p.x[0], p.x[1], measure, rule, any_zero);
+          break;
+        default:  // two_rates
+          rc = effect_from_rates(p.x[0], p.x[1], p.x[2], p.x[3], measure, rule, any_zero);
+          break;
+      }
+      if (!rc) return at_row(rc.error(), row.where(cols[0]));
+      p.e = *rc;
+    }
+    if (!std::isfinite(p.e.yi) || !std::isfinite(p.e.vi) || !(p.e.vi > 0)) {
       return fail(errc::input_out_of_range,
-                  fmt::format("study '{}' gives a non-finite estimate or variance", label),
+                  fmt::format("study '{}' gives a non-finite estimate or variance{}", p.label,
+                              counts && p.e.zero_cell_corrected == false
+                                  ? " (a zero count without a zero-cell correction)"
+                                  : ""),
                   row.where(cols[0]));
     }
-    out.study.push_back(label);
-    out.yi.push_back(e.yi);
-    out.vi.push_back(e.vi);
-    out.line.push_back(line);
-    if (n_total > 0) out.sample_size.push_back(n_total);
+    out.study.push_back(p.label);
+    out.label_as_given.push_back(p.as_given);
+    out.yi.push_back(p.e.yi);
+    out.vi.push_back(p.e.vi);
+    out.line.push_back(p.line);
+    if (p.n_total > 0) out.sample_size.push_back(p.n_total);
+    if (counts) out.zero_cell_corrected.push_back(p.e.zero_cell_corrected);
     for (std::size_t a = 0; a < attr_cols.size(); ++a) {
       out.attributes[a].push_back(row.field(attr_cols[a]));
     }
   }
-  for (const auto& x : out.excluded) {
-    out.notices.push_back(
-        fmt::format("{}:{}: study '{}' left out: {}", csv.source, x.line, x.study, x.reason));
-  }
+  finish_notices(out, csv, labels_of);
   if (out.k() == 0) {
     return fail(errc::input_no_studies, "no study has an estimate to analyse",
                 {csv.source, csv.header_line, 0});

@@ -259,7 +259,56 @@ std::string effect_axis_title(effect_measure m) {
   if (m == effect_measure::generic) return "Estimate";
   std::string s(measure_name(m));
   if (!s.empty()) s[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(s[0])));
-  return s + (is_ratio(m) ? " (log scale)" : "");
+  const auto scale = analysis_scale_name(m);
+  return scale.empty() ? s : fmt::format("{} ({} scale)", s, scale);
+}
+
+void back_transform_ticks(axis_scale& a, effect_measure m, const display_context& context,
+                          const label_width_fn& width, double min_gap) {
+  if (!has_display_transform(m) || display_log_axis(m)) return;
+  const double dlo = to_display(m, a.lo, context), dhi = to_display(m, a.hi, context);
+  if (!(std::isfinite(dlo) && std::isfinite(dhi) && dhi > dlo)) return;
+  // Candidates from coarse to fine steps of the display scale; each is placed unless its label
+  // would come too close to one already placed. The coarsest step that gives two ticks is laid
+  // out at the labels' own spacing; finer steps fill only wide gaps (where the transform
+  // stretches the axis, e.g. 0.9, 0.95, 0.99 near 1 on a logit axis).
+  const double base = std::pow(10.0, std::floor(std::log10(dhi - dlo)));
+  struct placed {
+    double t, left, right;
+    std::string label;
+  };
+  std::vector<placed> ticks;
+  bool first_level = true;
+  for (double step : {base, base / 2, base / 5, base / 10, base / 20, base / 100, base / 1000}) {
+    const double from = std::ceil(dlo / step - 1e-9), to = std::floor(dhi / step + 1e-9);
+    if (to - from > 400) break;
+    std::vector<placed> level;
+    for (double i = from; i <= to; i += 1) {
+      const double v = std::fabs(i) < 1e-9 ? 0.0 : i * step;
+      const double t = from_display(m, v, context);
+      if (!std::isfinite(t) || !a.contains(t)) continue;
+      const std::string label = format_tick(v);
+      const double x = a.position(t), w = width(label);
+      const double pad = first_level ? min_gap / 2 : w / 2 + min_gap;
+      const placed p{t, x - w / 2 - pad, x + w / 2 + pad, label};
+      bool clash = false;
+      for (const auto& q : ticks)
+        clash = clash || q.t == t || (p.left < q.right && q.left < p.right);
+      for (const auto& q : level) clash = clash || (p.left < q.right && q.left < p.right);
+      if (!clash) level.push_back(p);
+    }
+    if (first_level && level.size() < 2) continue;
+    for (auto& p : level) ticks.push_back(std::move(p));
+    first_level = false;
+  }
+  if (ticks.size() < 2) return;
+  std::sort(ticks.begin(), ticks.end(), [](const placed& x, const placed& y) { return x.t < y.t; });
+  a.ticks.clear();
+  a.labels.clear();
+  for (const auto& p : ticks) {
+    a.ticks.push_back(p.t);
+    a.labels.push_back(p.label);
+  }
 }
 
 std::string format_count(long n) {

@@ -142,8 +142,17 @@ void draw_elbow_arrow(plot::drawing& d, const std::vector<plot::point>& path, do
                                                  std::string_view text, const plot::text_style& st,
                                                  double max_width);
 
-/// "Risk ratio (log scale)", "Mean difference", "Estimate" (generic).
+/// "Risk ratio (log scale)", "Mean difference", "Estimate" (generic); an axis on another
+/// analysis scale with back-transformed labels: "Proportion (logit scale)".
 [[nodiscard]] std::string effect_axis_title(effect_measure m);
+
+/// For an axis whose positions are on the analysis scale of a measure shown back-transformed
+/// on a linear scale (PLN, PLO, PAS, PFT, ZCOR, IRLN): ticks at round display values (0.1, 0.2,
+/// ... for a proportion), labelled on the display scale, as metafor's funnel(..., atransf=).
+/// The finest step whose labels keep `min_gap` apart is used; `a` is left as it is for other
+/// measures or when fewer than two such ticks fit.
+void back_transform_ticks(axis_scale& a, effect_measure m, const display_context& context,
+                          const label_width_fn& width, double min_gap);
 
 /// "1,525": thousands separated by commas (as the PRISMA2020 app).
 [[nodiscard]] std::string format_count(long n);

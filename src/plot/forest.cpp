@@ -124,8 +124,10 @@ struct columns {
 
 class forest_layout {
  public:
-  forest_layout(std::span<const forest_row> rows, const forest_options& o)
-      : rows_(rows), o_(o), m_(o.font_family) {
+  // `display_scale`: the rows hold display-scale values (a back-transformed measure drawn on
+  // a linear axis), shown as they are.
+  forest_layout(std::span<const forest_row> rows, const forest_options& o, bool display_scale)
+      : rows_(rows), o_(o), m_(o.font_family), display_scale_(display_scale) {
     const double fs = o.font_size;
     st_.body = {.size = fs};
     st_.bold = {.size = fs, .bold = true};
@@ -154,7 +156,8 @@ class forest_layout {
                                                                                     : st_.body;
   }
   [[nodiscard]] std::string fmt_value(double y) const {
-    return detail::typeset_minus(format_effect(o_.measure, y, decimals_));
+    return detail::typeset_minus(display_scale_ ? format_fixed(y, decimals_)
+                                                : format_effect(o_.measure, y, decimals_));
   }
 
   expected<void> check_rows();
@@ -170,6 +173,7 @@ class forest_layout {
   std::span<const forest_row> rows_;
   const forest_options& o_;
   text_measurer m_;
+  bool display_scale_ = false;
   styles st_;
   bool log_ = false;
 
@@ -257,9 +261,7 @@ void forest_layout::measure_content() {
   if (o_.estimate_title) {
     est_title_ = *o_.estimate_title;
   } else {
-    const std::string code =
-        o_.measure == effect_measure::generic ? "Estimate" : std::string(measure_code(o_.measure));
-    est_title_ = fmt::format("{} [{}% CI]", code, level);
+    est_title_ = fmt::format("{} [{}% CI]", display_label(o_.measure), level);
   }
   annotate_ = !est_title_.empty();
   if (o_.axis_title) {
@@ -715,7 +717,19 @@ expected<drawing> forest_layout::run() {
 }  // namespace
 
 expected<drawing> draw_forest(std::span<const forest_row> rows, const forest_options& options) {
-  forest_layout layout(rows, options);
+  if (!has_display_transform(options.measure) || display_log_axis(options.measure)) {
+    forest_layout layout(rows, options, false);
+    return layout.run();
+  }
+  // A measure shown back-transformed on a linear axis: every value is mapped to the display
+  // scale first (the transformations are increasing, so intervals keep their order).
+  std::vector<forest_row> shown(rows.begin(), rows.end());
+  for (auto& r : shown) {
+    r.estimate = to_display(options.measure, r.estimate, options.display);
+    r.lower = to_display(options.measure, r.lower, options.display);
+    r.upper = to_display(options.measure, r.upper, options.display);
+  }
+  forest_layout layout(shown, options, true);
   return layout.run();
 }
 

@@ -172,6 +172,7 @@ struct builder {
   void fill_options(forest_options& o, const pool_result& r,
                     const std::vector<model_kind>& models) const {
     o.measure = r.measure;
+    o.display = display_context_from_vi(r.measure, r.vi);
     o.level = r.level;
     for (int c : columns)
       o.column_titles.push_back(column_title(studies.attribute_names[static_cast<std::size_t>(c)]));

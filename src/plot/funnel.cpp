@@ -42,6 +42,10 @@ std::string funnel_options::validate() const {
       return fmt::format("{} is {:g}, but must be {}", name, *v,
                          log ? "> 0 on the log axis of a ratio" : "finite");
     }
+    if (v && !std::isfinite(from_display(measure, *v, display))) {
+      return fmt::format("{} is {:g}, but a {} axis has no position for it (its {} scale)", name,
+                         *v, measure_name(measure), analysis_scale_name(measure));
+    }
   }
   if (axis_min && axis_max && *axis_min >= *axis_max) {
     return fmt::format("axis limits {:g} to {:g}: the minimum must be below the maximum", *axis_min,
@@ -73,6 +77,7 @@ std::vector<funnel_point> funnel_points(const pool_result& result) {
 funnel_options funnel_defaults(const pool_result& result) {
   funnel_options o;
   o.measure = result.measure;
+  o.display = display_context_from_vi(result.measure, result.vi);
   o.centre = result.primary_estimate().estimate;
   o.centre_label =
       result.primary == model_kind::common ? "Common-effect estimate" : "Random-effects estimate";
@@ -232,16 +237,18 @@ expected<drawing> funnel_layout::run() {
       xl = std::min(xl, *o_.centre);
       xh = std::max(xh, *o_.centre);
     }
-    if (o_.axis_min) xl = log_ ? std::log(*o_.axis_min) : *o_.axis_min;
-    if (o_.axis_max) xh = log_ ? std::log(*o_.axis_max) : *o_.axis_max;
+    if (o_.axis_min) xl = from_display(o_.measure, *o_.axis_min, o_.display);
+    if (o_.axis_max) xh = from_display(o_.measure, *o_.axis_max, o_.display);
     if (xh < xl) {
       // Only one limit given, on the far side of the data.
       if (o_.axis_min) xh = xl;
       if (o_.axis_max) xl = xh;
     }
     auto w = [&](const std::string& s) { return width(s, small_); };
-    return detail::make_axis(log_, xl, xh, len, w, fs * 0.8, 9,
-                             {o_.axis_min.has_value(), o_.axis_max.has_value()});
+    auto a = detail::make_axis(log_, xl, xh, len, w, fs * 0.8, 9,
+                               {o_.axis_min.has_value(), o_.axis_max.has_value()});
+    detail::back_transform_ticks(a, o_.measure, o_.display, w, fs * 0.8);
+    return a;
   };
 
   // Legend entries.
@@ -285,12 +292,7 @@ expected<drawing> funnel_layout::run() {
   const double legend_w = swatch_w + fs * 0.6 + legend_text_w;
   const double legend_h = static_cast<double>(legend.size()) * legend_line;
 
-  const std::string x_title =
-      o_.axis_title.value_or(o_.measure == effect_measure::generic ? std::string("Estimate") : [&] {
-        std::string s(measure_name(o_.measure));
-        if (!s.empty()) s[0] = static_cast<char>(std::toupper(s[0]));
-        return s + (log_ ? " (log scale)" : "");
-      }());
+  const std::string x_title = o_.axis_title.value_or(detail::effect_axis_title(o_.measure));
   const auto title_e = m_.measure("Ag", title_);
 
   struct geometry {

@@ -142,6 +142,9 @@ expected<drawing> draw_gosh(const gosh_result& g, const gosh_plot_options& o) {
     gm.panel.y = c.y_axis(false, 0, 100, ph, {true, true}, 6);
     detail::expand_axis(gm.panel.x);
     detail::expand_axis(gm.panel.y);
+    detail::back_transform_ticks(
+        gm.panel.x, o.measure, o.display,
+        [&](const std::string& s) { return c.width(s, c.small()); }, fs * 0.8);
     const double top = margin + title_h + hist_depth + hist_gap;
     const auto [axes_right, axes_bottom] = c.place_panel(gm.panel, parts, margin, top, pw, ph);
     const double left = gm.panel.box.x;

@@ -17,6 +17,7 @@ forest_plot refit_plot(const pool_result& full, model_kind model,
                        const std::string& label_title) {
   forest_plot p;
   p.options.measure = full.measure;
+  p.options.display = display_context_from_vi(full.measure, full.vi);
   p.options.level = full.level;
   p.options.label_title = label_title;
   p.options.column_titles = {"I\u00b2", "\u03c4\u00b2"};

@@ -16,8 +16,31 @@ namespace {
 using detail::text_table;
 using align = text_table::align;
 
-std::string effect_label(effect_measure m) {
-  return m == effect_measure::generic ? std::string("Estimate") : std::string(measure_code(m));
+std::string effect_label(effect_measure m) { return std::string(display_label(m)); }
+
+// How a report shows values: the measure's back-transformation with its context (PFT: the
+// harmonic mean of n, from the variances) and the decimals for the measure.
+struct shown {
+  effect_measure m = effect_measure::generic;
+  display_context context;
+  int decimals = 2;
+
+  [[nodiscard]] std::string value(double y) const { return format_effect(m, y, decimals, context); }
+  [[nodiscard]] std::string interval(double lo, double hi) const {
+    return format_interval(m, lo, hi, decimals, context);
+  }
+  [[nodiscard]] std::string ci_with(const model_estimate& e, double level,
+                                    const std::string& extra) const {
+    return format_effect_ci_with(m, e.estimate, e.ci_lower, e.ci_upper, level, extra, decimals,
+                                 context);
+  }
+};
+
+shown shown_for(const pool_result& r) {
+  shown s{r.measure, display_context_from_vi(r.measure, r.vi), 2};
+  s.decimals =
+      display_decimals(r.measure, to_display(r.measure, r.primary_estimate().estimate, s.context));
+  return s;
 }
 
 std::string ci_header(double level) { return format_level(level) + "% CI"; }
@@ -44,14 +67,14 @@ std::string statistic_text(const model_estimate& m) {
   return fmt::format("t = {} (df = {:g})", format_fixed(m.statistic, 2), m.df);
 }
 
-void append_models(std::string& out, const pool_result& r) {
+void append_models(std::string& out, const pool_result& r, const shown& v) {
   const auto m = r.measure;
   text_table t({align::left, align::right, align::left, align::right, align::right});
   t.add_row({"Model", effect_label(m), ci_header(r.level), "statistic", "p"});
   t.add_rule();
   auto row = [&](const std::string& name, const model_estimate& e) {
-    t.add_row({name, format_effect(m, e.estimate), format_interval(m, e.ci_lower, e.ci_upper),
-               statistic_text(e), format_p(e.p)});
+    t.add_row({name, v.value(e.estimate), v.interval(e.ci_lower, e.ci_upper), statistic_text(e),
+               format_p(e.p)});
   };
   const bool show_common = r.options.model != model_choice::random;
   const bool show_random = r.options.model != model_choice::common;
@@ -60,8 +83,7 @@ void append_models(std::string& out, const pool_result& r) {
   if (show_common) row("Common effect (inverse variance)", r.common);
   if (!random_first && show_random) row(random_label(r), r.random);
   if (show_random && r.random.pi != pi_method::none && !std::isnan(r.random.pi_lower)) {
-    t.add_row(
-        {pi_label(r.random), "", format_interval(m, r.random.pi_lower, r.random.pi_upper), "", ""});
+    t.add_row({pi_label(r.random), "", v.interval(r.random.pi_lower, r.random.pi_upper), "", ""});
   }
   out += t.render();
 }
@@ -96,6 +118,7 @@ void append_heterogeneity(std::string& out, const pool_result& r, const std::str
 
 std::string brief_report(const pool_result& res) {
   const auto m = res.measure;
+  const shown v = shown_for(res);
   const auto& e = res.primary_estimate();
   const auto& h = res.heterogeneity;
   std::string model_text =
@@ -108,10 +131,9 @@ std::string brief_report(const pool_result& res) {
                 res.random.ci == ci_method::hksj ? "Hartung-Knapp-Sidik-Jonkman" : "Wald-type");
   std::string what =
       m == effect_measure::generic ? std::string("effect") : std::string(measure_name(m));
-  std::string s = fmt::format(
-      "Across {} {}, the pooled {} was {} under {}.", res.k, res.k == 1 ? "study" : "studies", what,
-      format_effect_ci_with(m, e.estimate, e.ci_lower, e.ci_upper, res.level, format_p_clause(e.p)),
-      model_text);
+  std::string s = fmt::format("Across {} {}, the pooled {} was {} under {}.", res.k,
+                              res.k == 1 ? "study" : "studies", what,
+                              v.ci_with(e, res.level, format_p_clause(e.p)), model_text);
   if (res.k >= 2) {
     const double i2 = res.reported_i2();
     s += fmt::format(
@@ -121,7 +143,7 @@ std::string brief_report(const pool_result& res) {
     if (res.primary == model_kind::random && !std::isnan(res.random.pi_lower)) {
       s += fmt::format(" The {}% prediction interval for the effect in a new study was {}.",
                        format_level(res.level),
-                       format_interval(m, res.random.pi_lower, res.random.pi_upper));
+                       v.interval(res.random.pi_lower, res.random.pi_upper));
     }
   }
   if (res.options.model == model_choice::auto_i2) s += " Model choice: " + res.model_reason + ".";
@@ -131,7 +153,10 @@ std::string brief_report(const pool_result& res) {
 std::string full_report(const pool_result& res) {
   const auto m = res.measure;
   std::string out;
-  std::string scale = is_ratio(m) ? ", analysed on the log scale" : "";
+  const shown v = shown_for(res);
+  const auto scale_name = analysis_scale_name(m);
+  std::string scale =
+      scale_name.empty() ? "" : fmt::format(", analysed on the {} scale", scale_name);
   out += fmt::format("Meta-analysis of {} {}: {}{}\n\n", res.k, res.k == 1 ? "study" : "studies",
                      m == effect_measure::generic
                          ? std::string("effect (as given)")
@@ -156,15 +181,15 @@ std::string full_report(const pool_result& res) {
   for (std::size_t i = 0; i < res.k; ++i) {
     const double se = std::sqrt(res.vi[i]);
     std::vector<std::string> row = {
-        res.study.empty() ? fmt::format("Study {}", i + 1) : res.study[i],
-        format_effect(m, res.yi[i]), format_interval(m, res.yi[i] - z * se, res.yi[i] + z * se),
-        format_percent(res.weight_common[i]), format_percent(res.weight_random[i])};
+        res.study.empty() ? fmt::format("Study {}", i + 1) : res.study[i], v.value(res.yi[i]),
+        v.interval(res.yi[i] - z * se, res.yi[i] + z * se), format_percent(res.weight_common[i]),
+        format_percent(res.weight_random[i])};
     if (routes) row.push_back(res.source[i]);
     t.add_row(row);
   }
   out += t.render();
   out += "\n";
-  append_models(out, res);
+  append_models(out, res, v);
   out += "\nHeterogeneity\n";
   append_heterogeneity(out, res, "  ");
   if (res.options.model == model_choice::auto_i2) out += "\nModel: " + res.model_reason + "\n";
@@ -178,6 +203,8 @@ std::string full_report(const pool_result& res) {
 
 std::string full_report(const subgroup_analysis& res) {
   const auto m = res.overall.measure;
+  // One back-transformation for the whole report (PFT: n of all studies), as one figure.
+  const shown v = shown_for(res.overall);
   std::string out;
   out += fmt::format("Subgroup analysis by '{}': {} subgroups, {} studies{}\n\n", res.column,
                      res.groups.size(), res.overall.k,
@@ -193,17 +220,17 @@ std::string full_report(const subgroup_analysis& res) {
     text_table t({align::left, align::right, align::left});
     for (std::size_t i = 0; i < r.k; ++i) {
       const double se = std::sqrt(r.vi[i]);
-      t.add_row({"  " + r.study[i], format_effect(m, r.yi[i]),
-                 format_interval(m, r.yi[i] - z * se, r.yi[i] + z * se)});
+      t.add_row(
+          {"  " + r.study[i], v.value(r.yi[i]), v.interval(r.yi[i] - z * se, r.yi[i] + z * se)});
     }
     out += t.render();
-    append_models(out, r);
+    append_models(out, r, v);
     out += "Heterogeneity\n";
     append_heterogeneity(out, r, "  ");
     out += "\n";
   }
   out += fmt::format("Overall (k = {})\n", res.overall.k);
-  append_models(out, res.overall);
+  append_models(out, res.overall, v);
   out += "Heterogeneity\n";
   append_heterogeneity(out, res.overall, "  ");
   out += "\nTest for subgroup differences\n";
@@ -227,8 +254,7 @@ std::string full_report(const subgroup_analysis& res) {
         res.primary == model_kind::common ? g.weight_share_common : g.weight_share_random;
     parts.push_back(
         fmt::format("{} {} {}", g.level, effect_label(m),
-                    format_effect_ci_with(m, e.estimate, e.ci_lower, e.ci_upper, res.overall.level,
-                                          format_percent(share) + " of the weight")));
+                    v.ci_with(e, res.overall.level, format_percent(share) + " of the weight")));
   }
   out += fmt::format(
       "By {} under the {} model: {}. Test for subgroup differences: Q = {}, df = "

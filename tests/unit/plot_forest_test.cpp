@@ -174,12 +174,12 @@ TEST(plot_forest_test, unknown_columns_are_errors) {
   ASSERT_FALSE(bad);
   EXPECT_EQ(bad.error().what(),
             "[srma.plot.E503] column 'n_resected' is not a column of the input; available: year, "
-            "alloc");
+            "alloc, events_t, n_t, events_c, n_c");
   auto bad_sort = forest_from(*r, t, {.sort = forest_sort::column, .sort_column = "country"});
   ASSERT_FALSE(bad_sort);
   EXPECT_EQ(bad_sort.error().what(),
             "[srma.plot.E503] sort column 'country' is not a column of the input; available: "
-            "year, alloc");
+            "year, alloc, events_t, n_t, events_c, n_c");
   const auto other = t.subset(std::vector<std::size_t>{0, 1, 2});
   auto mismatch = forest_from(*r, other);
   ASSERT_FALSE(mismatch);

@@ -312,7 +312,7 @@ TEST(run_test, a_data_error_in_an_analysis_names_the_plan_entry_and_writes_nothi
   const std::string plan_file = (dir / "plan.toml").string();
   EXPECT_EQ(r.error().what(),
             "[srma.input.E215] " + data +
-                ": no moderator column 'yaer'; the columns available are: year (analysis "
+                ": no moderator column 'yaer'; the columns available are: year, yi, vi (analysis "
                 "'metareg' at " +
                 plan_file + ":4)");
   EXPECT_FALSE(fs::exists(dir / "report"));

@@ -65,7 +65,9 @@ TEST(study_table_hr_test, every_set_gives_its_route_row_by_row) {
   ASSERT_TRUE(t) << t.error().what();
   EXPECT_EQ(t->measure, effect_measure::hazard_ratio);
   EXPECT_EQ(t->kind, input_kind::hr_summaries);
-  EXPECT_TRUE(t->attribute_names.empty());  // every column is read as effect data
+  // Every column is read as effect data, and kept as an attribute too (issue 12 item 5).
+  EXPECT_EQ(t->attribute_names.size(), 20u);
+  EXPECT_EQ(t->attribute_names.front(), "hr");
   const std::vector<expected_row> want = {
       // log(0.49); (log(0.64) - log(0.38)) / (2 * N.inv_cdf(0.975)); V = 1/se**2; O-E = V ln HR
       {"CI", "ci", -0.7133498878774648, 0.13298635274556314, 56.54391166615215,
@@ -117,7 +119,10 @@ TEST(study_table_hr_test, pignon_trials_in_ten_forms_give_back_their_log_hr) {
   ASSERT_TRUE(t) << t.error().what();
   EXPECT_EQ(t->kind, input_kind::hr_summaries);
   EXPECT_TRUE(t->notices.empty());
-  ASSERT_EQ(t->attribute_names, std::vector<std::string>{"timing"});
+  // timing first, then the effect columns in file order (issue 12 item 5).
+  ASSERT_EQ(t->attribute_names.size(), 21u);
+  EXPECT_EQ(t->attribute_names.front(), "timing");
+  EXPECT_EQ(t->attribute_names[1], "hr");
   const std::vector<expected_row> want = {
       {"Int 0034", "oe_v", -0.09181141439205956, 0.11138647983852826, 80.6, -7.4},
       {"RTOG 6801", "ci", -0.01005033585350145, 0.0897577760214901, 124.12402022968837,
@@ -165,7 +170,7 @@ TEST(study_table_hr_test, single_set_files_read_as_before_and_record_their_route
   EXPECT_REL(ci->vi[0], se * se, 1e-12);
   EXPECT_REL(ci->v[0], 1 / (se * se), 1e-12);
   EXPECT_REL(ci->o_minus_e[0], std::log(0.5) / (se * se), 1e-12);
-  EXPECT_EQ(ci->attribute_names, std::vector<std::string>{"location"});
+  EXPECT_EQ(ci->attribute_names, (std::vector<std::string>{"location", "hr", "lower", "upper"}));
 
   auto oe = from_text("study,oe,v\nPitie-74,-1.8,14.5\n");
   ASSERT_TRUE(oe);
@@ -194,7 +199,7 @@ TEST(study_table_hr_test, level_and_ci_level_columns) {
     auto t = from_text(text);
     ASSERT_TRUE(t) << t.error().what();
     EXPECT_REL(t->vi[0], se90 * se90, 1e-12);
-    EXPECT_TRUE(t->attribute_names.empty());
+    EXPECT_EQ(t->attribute_names.size(), 4u);  // the effect columns, level included
   }
   EXPECT_EQ(error_of("study,hr,lower,upper,level\nA,2,1,4,150\n"),
             "[srma.input.E212] s.csv:2:5: column 'level' is 150: expected a level such as 95 or "
@@ -369,9 +374,13 @@ TEST(study_table_hr_test, rows_without_a_complete_set) {
   ASSERT_EQ(t->excluded.size(), 1u);
   EXPECT_EQ(t->excluded[0].reason,
             "no estimate: columns hr|or|rr,lower,upper / loghr,se / hr,p are empty");
-  // A partly filled row is still an error when missing rows are excluded.
-  EXPECT_EQ(error_of(h + "A,0.5,,,,,\n", {.missing = missing_policy::exclude}).substr(0, 30),
-            "[srma.input.E204] s.csv:2:3: c");
+  // A partly filled row is left out and listed too (issue 12 item 5).
+  auto partial =
+      from_text(h + "A,0.5,0.3,0.8,,,\nB,0.5,,,,,\n", {.missing = missing_policy::exclude});
+  ASSERT_TRUE(partial) << partial.error().what();
+  ASSERT_EQ(partial->excluded.size(), 1u);
+  EXPECT_EQ(partial->excluded[0].reason,
+            "incomplete estimate: 'lower' and 'upper' of hr|or|rr,lower,upper are empty");
 }
 
 TEST(study_table_hr_test, hr_source_names_the_route) {
@@ -383,7 +392,8 @@ TEST(study_table_hr_test, hr_source_names_the_route) {
   ASSERT_TRUE(t) << t.error().what();
   EXPECT_EQ(t->hr_source, (std::vector<std::string>{"ci", "km_reconstruction", "ipd"}));
   EXPECT_EQ(t->kind, input_kind::hr_summaries);
-  EXPECT_TRUE(t->attribute_names.empty());  // hr_source is read, not kept as an attribute
+  // hr_source is read, and kept as an attribute like every other column.
+  EXPECT_EQ(t->attribute_names.back(), "hr_source");
   EXPECT_REL(t->yi[1], -0.41, 1e-15);
   // An hr_source that names the route the row fills keeps the older kind.
   auto same = from_text(h + "A,0.49,0.38,0.64,,,ci\n");
@@ -419,7 +429,8 @@ TEST(study_table_hr_test, hazard_ratio_files_are_told_from_other_inputs) {
   auto two = from_text(arms, {.measure = effect_measure::odds_ratio});
   ASSERT_TRUE(two) << two.error().what();
   EXPECT_EQ(two->kind, input_kind::two_by_two);
-  EXPECT_EQ(two->attribute_names, (std::vector<std::string>{"p", "direction"}));
+  EXPECT_EQ(two->attribute_names,
+            (std::vector<std::string>{"p", "direction", "events_t", "n_t", "events_c", "n_c"}));
   EXPECT_TRUE(two->hr_source.empty());
 
   // An hr column makes arm counts the counts of a hazard-ratio file (kept as attributes here).
@@ -427,7 +438,7 @@ TEST(study_table_hr_test, hazard_ratio_files_are_told_from_other_inputs) {
       "study,hr,lower,upper,events_t,n_t,events_c,n_c\nA,0.49,0.38,0.64,235,410,166,206\n");
   ASSERT_TRUE(counts) << counts.error().what();
   EXPECT_EQ(counts->kind, input_kind::ratio_ci);
-  EXPECT_EQ(counts->attribute_names.size(), 4u);
+  EXPECT_EQ(counts->attribute_names.size(), 7u);  // and hr, lower, upper after them
 
   // ln HR beside yi, vi stays ambiguous, as before.
   EXPECT_EQ(error_of("study,loghr,se,yi,vi\nA,1,2,3,4\n"),
@@ -440,7 +451,8 @@ TEST(study_table_hr_test, hazard_ratio_files_are_told_from_other_inputs) {
   ASSERT_TRUE(only) << only.error().what();
   EXPECT_EQ(only->kind, input_kind::log_hr_se);
   EXPECT_EQ(only->hr_source[0], "loghr_se");
-  EXPECT_EQ(only->attribute_names, (std::vector<std::string>{"hr", "lower", "upper"}));
+  EXPECT_EQ(only->attribute_names,
+            (std::vector<std::string>{"hr", "lower", "upper", "loghr", "se"}));
   EXPECT_EQ(parse_input_kind("hr_summaries"), input_kind::hr_summaries);
   EXPECT_EQ(parse_input_kind(to_string(input_kind::hr_summaries)), input_kind::hr_summaries);
   auto all = from_text("study,hr,lower,upper,loghr,se\nA,0.49,0.38,0.64,,\nB,,,,-0.7,0.13\n",

@@ -29,9 +29,12 @@ TEST(study_table_test, hr_with_ci_gives_log_hr_and_se_from_ci_width) {
   EXPECT_REL(t->yi[0], std::log(0.5), 1e-15);
   const double se = std::log(4.0) / (2 * 1.959963984540054);
   EXPECT_REL(t->vi[0], se * se, 1e-12);
-  ASSERT_EQ(t->attribute_names.size(), 1u);
+  // location first, then the effect columns (kept too, issue 12 item 5).
+  ASSERT_EQ(t->attribute_names.size(), 4u);
   EXPECT_EQ(t->attribute_names[0], "location");
   EXPECT_EQ(t->attributes[0][0], "pancreas");
+  EXPECT_EQ(t->attribute_names[1], "HR");
+  EXPECT_EQ(t->attribute_columns[1], 2);
   EXPECT_EQ(t->line[0], 2);
 }
 
@@ -43,7 +46,8 @@ TEST(study_table_test, ci_level_column_changes_the_z) {
   EXPECT_REL(t->vi[0], se90 * se90, 1e-12);
   EXPECT_REL(t->vi[1], se99 * se99, 1e-12);
   EXPECT_EQ(t->measure, effect_measure::odds_ratio);
-  EXPECT_TRUE(t->attribute_names.empty());  // ci_level is consumed, not an attribute
+  // ci_level is read, and kept as an attribute like the effect columns.
+  EXPECT_EQ(t->attribute_names.back(), "ci_level");
 }
 
 TEST(study_table_test, oe_v_gives_peto_log_hr) {
@@ -142,9 +146,6 @@ TEST(study_table_test, errors_name_file_line_column_and_expectation) {
             "[srma.input.E205] s.csv:2:3: column 'vi' is 0, but a variance must be > 0");
   EXPECT_EQ(error_of("study,yi,sei\nA,0.1,-2\n"),
             "[srma.input.E205] s.csv:2:3: column 'sei' is -2, but a standard error must be > 0");
-  EXPECT_EQ(error_of("study,yi,vi\nA,0.1,0.2\nA,0.2,0.1\n"),
-            "[srma.input.E207] s.csv:3:1: study label 'A' already used on line 2: labels must be "
-            "unique");
   EXPECT_EQ(error_of("study,yi,vi\n,0.1,0.2\n"),
             "[srma.input.E208] s.csv:2:1: column 'study' is empty: every study needs a label");
   EXPECT_EQ(error_of("study,yi,vi\n"),
@@ -167,11 +168,13 @@ TEST(study_table_test, unknown_and_ambiguous_column_sets) {
   EXPECT_EQ(error_of("study,effect,error\nA,1,2\n"),
             "[srma.input.E201] s.csv:1: no recognised set of effect columns in the header "
             "(study, effect, error). Expected one of: hr|or|rr,lower,upper; loghr,se; yi,sei; "
-            "yi,vi; oe,v; events_t,n_t,events_c,n_c; m1,sd1,n1,m2,sd2,n2.");
+            "yi,vi; oe,v; events_t,n_t,events_c,n_c; m1,sd1,n1,m2,sd2,n2; events,n; ri,ni; "
+            "events,time; events_t,time_t,events_c,time_c.");
   EXPECT_EQ(error_of("study,hr,lower\nA,1,2\n"),
             "[srma.input.E201] s.csv:1: no recognised set of effect columns in the header "
             "(study, hr, lower). Expected one of: hr|or|rr,lower,upper; loghr,se; yi,sei; "
-            "yi,vi; oe,v; events_t,n_t,events_c,n_c; m1,sd1,n1,m2,sd2,n2. Found column(s) of "
+            "yi,vi; oe,v; events_t,n_t,events_c,n_c; m1,sd1,n1,m2,sd2,n2; events,n; ri,ni; "
+            "events,time; events_t,time_t,events_c,time_c. Found column(s) of "
             "'hr|or|rr,lower,upper' but 'upper' is missing.");
   EXPECT_EQ(error_of("study,yi,vi,sei\nA,1,2,3\n"),
             "[srma.input.E202] s.csv:1: the header holds several effect column sets (yi,sei / "
@@ -186,7 +189,8 @@ TEST(study_table_test, unknown_and_ambiguous_column_sets) {
   auto chosen = from_text("study,yi,vi,sei\nA,1,2,3\n", {.kind = input_kind::yi_vi});
   ASSERT_TRUE(chosen);
   EXPECT_REL(chosen->vi[0], 2, 1e-15);
-  ASSERT_EQ(chosen->attribute_names.size(), 1u);  // sei is kept as an attribute
+  // sei is kept as an attribute, before the effect columns yi and vi.
+  ASSERT_EQ(chosen->attribute_names, (std::vector<std::string>{"sei", "yi", "vi"}));
   EXPECT_EQ(error_of("study,events_t,n_t,events_c,n_c\nA,1,10,2,10\n",
                      {.measure = effect_measure::mean_difference}),
             "[srma.input.E206] s.csv:1: measure MD does not fit the columns "
@@ -201,9 +205,16 @@ TEST(study_table_test, missing_estimates_error_or_exclusion_with_listing) {
   EXPECT_EQ(t->k(), 1u);
   ASSERT_EQ(t->excluded.size(), 1u);
   EXPECT_EQ(t->excluded[0].reason, "no estimate: columns hr|or|rr,lower,upper are empty");
-  // A partly filled row is still an error: nothing the user entered is dropped silently.
-  EXPECT_EQ(error_of("study,hr,lower,upper\nA,0.5,,0.8\n", {.missing = missing_policy::exclude}),
+  // A partly filled row is left out and listed as well (issue 12 item 5); without
+  // --exclude-missing it is an error at its first empty cell.
+  EXPECT_EQ(error_of("study,hr,lower,upper\nA,0.5,,0.8\n"),
             "[srma.input.E204] s.csv:2:3: column 'lower' is empty: expected a number");
+  auto partial = from_text("study,hr,lower,upper\nA,0.5,0.3,0.8\nB,0.5,,0.8\n",
+                           {.missing = missing_policy::exclude});
+  ASSERT_TRUE(partial);
+  ASSERT_EQ(partial->excluded.size(), 1u);
+  EXPECT_EQ(partial->excluded[0].reason,
+            "incomplete estimate: 'lower' of hr|or|rr,lower,upper is empty");
   // Issue 15, item 6: a literal NaN was called empty.
   EXPECT_EQ(error_of("study,hr,lower,upper\nA,0.5,0.3,0.8\nB,NaN,0.4,0.9\n"),
             "[srma.input.E204] s.csv:3:2: column 'hr' holds 'NaN', which marks a missing value: "

@@ -11,10 +11,18 @@
 //   yi, sei   |   yi, vi                  effect on the analysis scale with its SE or variance
 //   oe, v                                 log-rank O-E and variance V -> Peto log HR
 //   events_t, n_t, events_c, n_c          2x2 counts -> log OR (default), log RR or RD
-//   m1, sd1, n1, m2, sd2, n2              means -> MD (default) or Hedges' g (SMD)
+//   m1, sd1, n1, m2, sd2, n2              means -> MD (default), Hedges' g (SMD), SMDH or ROM
+//   events, n                             single proportions -> PLO (default), PR, PLN, PAS, PFT
+//   ri, ni                                correlations -> ZCOR (default) or COR
+//   events, time                          one incidence rate -> IRLN (default) or IR
+//   events_t, time_t, events_c, time_c    two incidence rates -> IRR (default) or IRD
 //
-// and the label column `study`. A hazard-ratio file may hold several hazard-ratio column sets
-// and each row uses the most reliable one it fills (srma/data/hr_from_summary.hpp, Tierney 2007):
+// and the label column `study`. Counts (2x2, proportions, rates) follow the zero-cell rule of
+// `read_options::zero_cells` (escalc's add, to and drop00); a study the rule leaves out is
+// listed in `excluded`. Every column but the label is also kept as a study attribute, effect
+// columns included, so `n_t` or `yi` can be a moderator or a subgroup. A hazard-ratio file may hold
+// several hazard-ratio column sets and each row uses the most reliable one it fills
+// (srma/data/hr_from_summary.hpp, Tierney 2007):
 //
 //   hr, lower, upper [, level|ci_level]   HR with its CI at any level
 //   loghr, se                             ln HR with its SE
@@ -28,8 +36,10 @@
 // with an optional `hr_source` column naming the route (an hr_method name such as
 // km_reconstruction). A row that fills two sets is checked: their z statistics must agree within
 // the rounding of the reported numbers. Nothing is dropped silently: a study left out of the
-// analysis (a double-zero 2x2 table under OR/RR, or a missing estimate when the caller allows
-// it) is listed in `excluded` with the reason.
+// analysis (a double-zero 2x2 table under OR/RR, or a row whose effect columns are empty or
+// incomplete when the caller allows it) is listed in `excluded` with the reason. Two rows with
+// the same label are both kept, labelled "Smith 1990 (1)" and "Smith 1990 (2)" (a notice
+// says so; `label_as_given` keeps the labels of the file).
 //
 // Example:
 //
@@ -55,12 +65,26 @@ namespace srma {
 /// do not all come by one route of ratio_ci (hr), log_hr_se or oe_v (sets mixed row by row, a
 /// newer set such as hr,p, or an `hr_source` naming another route); the route of each study is
 /// in `study_table::hr_source`.
-enum class input_kind { ratio_ci, log_hr_se, yi_sei, yi_vi, oe_v, two_by_two, means, hr_summaries };
+enum class input_kind {
+  ratio_ci,
+  log_hr_se,
+  yi_sei,
+  yi_vi,
+  oe_v,
+  two_by_two,
+  means,
+  hr_summaries,
+  proportion,   ///< events, n
+  correlation,  ///< ri, ni
+  rate,         ///< events, time
+  two_rates,    ///< events_t, time_t, events_c, time_c
+};
 
 /// The column names of an input kind as users write them, e.g. "hr|or|rr,lower,upper".
 [[nodiscard]] std::string_view input_kind_columns(input_kind kind);
-/// Parses "hr,lower,upper", "loghr,se", "yi,sei", "yi,vi", "oe,v", "2x2", "means" (or the
-/// column lists of the last two) and "hr_summaries" (every hazard-ratio set, row by row).
+/// Parses "hr,lower,upper", "loghr,se", "yi,sei", "yi,vi", "oe,v", "2x2", "means",
+/// "proportion", "correlation", "rate", "two_rates" (or their column lists) and "hr_summaries"
+/// (every hazard-ratio set, row by row).
 [[nodiscard]] std::optional<input_kind> parse_input_kind(std::string_view text);
 /// Same as input_kind_columns (the uniform name every enum has).
 [[nodiscard]] inline std::string_view to_string(input_kind kind) {
@@ -69,8 +93,8 @@ enum class input_kind { ratio_ci, log_hr_se, yi_sei, yi_vi, oe_v, two_by_two, me
 
 /// True for the name of a column that carries effect data in some recognised column set (hr,
 /// lower, upper, ci_level, level, loghr, se, yi, vi, oe, v, events_t, ..., m1, sd1, n1, ...,
-/// o_t, e_t, o_c, e_c, chisq, direction, p, p_test, events). Not `hr_source`, which only names
-/// the route.
+/// o_t, e_t, o_c, e_c, chisq, direction, p, p_test, events, n, ri, ni, time, time_t, time_c).
+/// Not `hr_source`, which only names the route.
 [[nodiscard]] bool is_effect_column_name(std::string_view name);
 
 /// A row of the input that is not analysed, and why.
@@ -80,7 +104,8 @@ struct excluded_study {
   std::string reason;
 };
 
-/// What to do with a row whose effect columns are all empty.
+/// What to do with a row whose effect columns are empty or incomplete (counts missing but n
+/// given, an estimate without its SE).
 enum class missing_policy {
   error,    ///< Stop with srma.input.E204 (the default).
   exclude,  ///< Leave the study out and list it in `study_table::excluded`.
@@ -103,8 +128,15 @@ struct read_options {
   std::optional<input_kind> kind;         ///< Choose among several complete column sets.
   double ci_level = 95;                   ///< Level of reported CIs when no ci_level column.
   missing_policy missing = missing_policy::error;
+  /// Zero cells of counts (2x2, proportions, rates): srma_zero_cells() by default;
+  /// escalc_zero_cells() and revman5_zero_cells() give the other tools' rules.
+  zero_cell_rule zero_cells;
+  /// The name of a generic effect (GEN) in reports and figures, e.g. "log response ratio";
+  /// "" for "effect". Kept in study_table::measure_label.
+  std::string measure_label;
 
-  /// "" when usable, else what is wrong (ci_level strictly between 0 and 100).
+  /// "" when usable, else what is wrong (ci_level strictly between 0 and 100, a valid
+  /// zero-cell rule).
   [[nodiscard]] std::string validate() const;
 };
 
@@ -113,17 +145,27 @@ struct study_table {
   std::string source;  ///< File the studies came from ("" when built in memory).
   effect_measure measure = effect_measure::generic;
   input_kind kind = input_kind::yi_vi;
-  std::vector<std::string> study;   ///< Labels, unique.
-  std::vector<double> yi;           ///< Estimates on the analysis scale.
-  std::vector<double> vi;           ///< Sampling variances, > 0.
-  std::vector<int> line;            ///< Source line of each study (0 when built in memory).
-  std::vector<double> sample_size;  ///< Total n per study (2x2 and means input), else empty.
+  std::string measure_label;       ///< Name of a generic effect ("" for "effect").
+  std::vector<std::string> study;  ///< Labels, unique ("Smith 1990 (1)" for duplicates).
+  /// The labels as the file gives them when some were made unique, else empty.
+  std::vector<std::string> label_as_given;
+  std::vector<double> yi;  ///< Estimates on the analysis scale.
+  std::vector<double> vi;  ///< Sampling variances, > 0.
+  std::vector<int> line;   ///< Source line of each study (0 when built in memory).
+  /// Total n per study (2x2, means, proportions: n, correlations: ni), else empty.
+  std::vector<double> sample_size;
+  /// Count input (2x2, proportions, rates): the zero-cell rule applied and, per study, whether
+  /// it was corrected; else the default rule and empty.
+  zero_cell_rule zero_cells;
+  std::vector<bool> zero_cell_corrected;
   /// Hazard-ratio input only (else empty): per study the route of its ln HR (an hr_method name,
   /// srma/data/hr_from_summary.hpp) and the log-rank form O - E = V ln HR, V = 1 / SE^2.
   std::vector<std::string> hr_source;
   std::vector<double> o_minus_e;
   std::vector<double> v;
-  std::vector<std::string> attribute_names;          ///< Other input columns, in file order.
+  /// Every input column but the label: the other columns in file order, then the effect
+  /// columns in file order (so any numeric column can be a moderator or a subgroup).
+  std::vector<std::string> attribute_names;
   std::vector<int> attribute_columns;                ///< Their 1-based column numbers in the file.
   std::vector<std::vector<std::string>> attributes;  ///< attributes[a][i]: column a, study i.
   std::vector<excluded_study> excluded;              ///< Input rows not analysed, with reasons.
@@ -132,6 +174,8 @@ struct study_table {
   [[nodiscard]] std::size_t k() const { return yi.size(); }
   /// Index of attribute `name` (case-insensitive), or -1.
   [[nodiscard]] int attribute_index(std::string_view name) const;
+  /// How values are shown: display_context_from_vi(measure, vi) (PFT: harmonic mean of n).
+  [[nodiscard]] display_context display() const;
   /// The studies at `rows` (indices into this table), in that order.
   [[nodiscard]] study_table subset(std::span<const std::size_t> rows) const;
 };
@@ -143,12 +187,16 @@ struct study_table {
 /// Hazard-ratio sets beside other effect sets (e.g. p, events_t, events_c, direction beside a
 /// 2x2 table) are ambiguous (E202) unless `measure` or `kind` says which to read.
 ///
+/// Several complete sets (e.g. events_t, n_t, events_c, n_c beside time_t, time_c) are
+/// ambiguous (E202) unless `kind` chooses, or `measure` fits only one of them.
+///
 /// Errors (docs/error-codes.md): srma.input.E201 unknown column set, E202 ambiguous column set,
 /// E203 non-numeric value, E204 missing value (a row that fills no set, or part of one), E205
 /// value out of range (also p = 0 or 1, events above n, an unknown direction or hr_source, two
-/// sets of a row that contradict each other), E206 measure does not fit the input, E207
-/// duplicate study label, E208 empty study label, E209 no data rows, E210 invalid 2x2 table,
-/// E211 invalid means, E212 invalid ci_level.
+/// sets of a row that contradict each other, a correlation outside [-1, 1], a person-time
+/// <= 0), E206 measure does not fit the input, E208 empty study label, E209 no data rows, E210
+/// invalid counts (2x2 table, proportion, events of a rate), E211 invalid means, E212 invalid
+/// ci_level, E217 invalid zero-cell rule.
 [[nodiscard]] expected<study_table> make_study_table(const csv_table& csv,
                                                      const read_options& options = {});
 

@@ -46,7 +46,8 @@ enum class forest_row_kind {
   spacer,      ///< An empty half row.
 };
 
-/// One row of a forest plot. Estimates are on the analysis scale (log for ratio measures).
+/// One row of a forest plot. Estimates are on the analysis scale (log for ratio measures,
+/// logit for PLO, ...).
 struct forest_row {
   static constexpr double na = std::numeric_limits<double>::quiet_NaN();
 
@@ -68,9 +69,13 @@ struct forest_row {
 /// Where the reference line and the axis limits lie, and how the figure is labelled.
 struct forest_options {
   effect_measure measure = effect_measure::generic;  ///< Ratio measures get a log axis.
-  double level = 95;                                 ///< Only used in the default titles.
-  std::string title;                                 ///< Bold title above the plot ("" none).
-  std::string label_title = "Study";                 ///< Header of the label column.
+  /// Measures shown back-transformed on a linear axis (PLN, PLO, PAS, PFT, ZCOR, IRLN) are
+  /// drawn on the display scale, as metafor's forest(..., transf=): PFT's transformation uses
+  /// this context's n (forest_rows sets it to the harmonic mean of the studies' n).
+  display_context display;
+  double level = 95;                          ///< Only used in the default titles.
+  std::string title;                          ///< Bold title above the plot ("" none).
+  std::string label_title = "Study";          ///< Header of the label column.
   std::vector<std::string> column_titles;     ///< Headers of the extra columns ('\n' breaks lines).
   std::vector<std::string> weight_titles;     ///< Headers of the weight columns (e.g. {"Weight"}).
   std::optional<std::string> estimate_title;  ///< Default "RR [95% CI]"; "" hides the annotations.

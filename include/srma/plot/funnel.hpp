@@ -46,7 +46,11 @@ struct funnel_line {
 
 /// What the funnel shows and how it is labelled.
 struct funnel_options {
+  /// Ratio measures get a log axis; measures shown back-transformed (PLO, PAS, PFT, ZCOR, PLN,
+  /// IRLN) keep their analysis scale, the funnel's own, with ticks at round display values
+  /// (metafor's funnel(..., atransf=)); `display` is PFT's n (funnel_defaults sets it).
   effect_measure measure = effect_measure::generic;
+  display_context display;
   std::optional<double> centre;  ///< Pooled estimate (analysis scale): vertical line, pseudo CI.
   std::string centre_label = "Pooled estimate";
   double level = 95;                ///< Level of the pseudo confidence region.

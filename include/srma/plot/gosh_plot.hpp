@@ -39,7 +39,10 @@ namespace srma::plot {
 /// What the GOSH plot shows and how.
 struct gosh_plot_options {
   effect_measure measure = effect_measure::generic;  ///< Ratio measures get a log axis.
-  std::string title;                                 ///< Bold title ("" none).
+  /// Measures shown back-transformed (PLO, PAS, PFT, ...) keep the analysis scale with ticks
+  /// at round display values; PFT's n (e.g. study_table::display()).
+  display_context display;
+  std::string title;  ///< Bold title ("" none).
   /// Study (0-based, input order) whose subsets are highlighted; none: all points alike.
   std::optional<std::size_t> highlight;
   std::string highlight_label;         ///< Its name in the legend; default "study <i + 1>".
