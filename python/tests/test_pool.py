@@ -163,7 +163,9 @@ def test_read_studies():
     # Aronson 1948: 4/123 vaccinated and 11/139 control cases: log RR, and its variance
     assert s.yi[0] == pytest.approx(math.log((4 / 123) / (11 / 139)), rel=1e-14)
     assert s.vi[0] == pytest.approx(1 / 4 - 1 / 123 + 1 / 11 - 1 / 139, rel=1e-14)
-    assert s.attribute_names == ["year", "ablat", "alloc"]
+    # The other columns, then the effect columns (any column can be a moderator; issue 12).
+    assert s.attribute_names == ["year", "ablat", "alloc", "events_t", "n_t", "events_c", "n_c"]
+    assert s.attributes["n_t"][0] == "123"
     assert s.attributes["alloc"][0] == "random"
     assert list(s.sample_size[:1]) == [123 + 139]
     assert s.line[0] == 2

@@ -15,6 +15,15 @@ namespace {
 // Shortest text that reads back as the same double.
 std::string exact(double x) { return fmt::format("{}", x); }
 
+// A column whose value means the row already has an effect: the effect columns of every set
+// except those only single-group, correlation and rate input use (n, ri, ni, time, time_t,
+// time_c), which beside a hazard ratio are characteristics such as the number of patients.
+bool holds_effect(std::string_view name) {
+  for (std::string_view other : {"n", "ri", "ni", "time", "time_t", "time_c"})
+    if (detail::iequals(name, other)) return false;
+  return is_effect_column_name(name);
+}
+
 int ensure_column(csv_table& t, std::string_view name) {
   if (int c = t.find_column(name); c >= 0) return c;
   t.header.emplace_back(name);
@@ -59,7 +68,7 @@ expected<study_row_action> put_study_hr(csv_table& table, std::string_view study
     const auto& row = table.rows[static_cast<std::size_t>(found)];
     std::string filled;
     for (std::size_t c = 0; c < table.header.size(); ++c) {
-      if (is_effect_column_name(table.header[c]) && !detail::trim(row.fields[c]).empty())
+      if (holds_effect(table.header[c]) && !detail::trim(row.fields[c]).empty())
         filled += (filled.empty() ? "" : ", ") + table.header[c];
     }
     if (!filled.empty() && !allow_replace)
@@ -92,7 +101,7 @@ expected<study_row_action> put_study_hr(csv_table& table, std::string_view study
   auto& fields = table.rows[static_cast<std::size_t>(found)].fields;
   if (action == study_row_action::replaced) {
     for (std::size_t c = 0; c < table.header.size(); ++c)
-      if (is_effect_column_name(table.header[c])) fields[c].clear();
+      if (holds_effect(table.header[c])) fields[c].clear();
   }
   if (!ci_table) {
     fields[loghr_col] = exact(hr.loghr);

@@ -226,6 +226,14 @@ std::vector<int> attribute_order(const csv_table& csv, int label_col,
   return out;
 }
 
+// The names of `cols` in file order.
+std::vector<std::string> column_names(const csv_table& csv, std::vector<int> cols) {
+  std::sort(cols.begin(), cols.end());
+  std::vector<std::string> out;
+  for (int c : cols) out.push_back(csv.header[static_cast<std::size_t>(c)]);
+  return out;
+}
+
 // Notices of duplicate labels and of excluded rows; label_as_given is kept only when some
 // label was changed.
 void finish_notices(study_table& out, const csv_table& csv, const label_book& labels) {
@@ -928,6 +936,7 @@ expected<study_table> make_hr_table(const csv_table& csv, const read_options& op
   out.kind = plan.forced.value_or(input_kind::hr_summaries);
   const int label_col = csv.find_column("study");
   const std::vector<int> attr_cols = attribute_order(csv, label_col, plan.consumed);
+  out.effect_columns = column_names(csv, plan.consumed);
   for (int col : attr_cols) {
     out.attribute_names.push_back(csv.header[col]);
     out.attribute_columns.push_back(col + 1);
@@ -1268,6 +1277,7 @@ study_table study_table::subset(std::span<const std::size_t> rows) const {
   out.kind = kind;
   out.measure_label = measure_label;
   out.zero_cells = zero_cells;
+  out.effect_columns = effect_columns;
   out.attribute_names = attribute_names;
   out.attribute_columns = attribute_columns;
   out.attributes.resize(attributes.size());
@@ -1431,6 +1441,7 @@ expected<study_table> make_study_table(const csv_table& csv, const read_options&
   std::vector<int> used = cols;
   if (level_col >= 0) used.push_back(level_col);
   const std::vector<int> attr_cols = attribute_order(csv, label_col, used);
+  out.effect_columns = column_names(csv, used);
   for (int c : attr_cols) {
     out.attribute_names.push_back(csv.header[c]);
     out.attribute_columns.push_back(c + 1);

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "srma/data/effect_size.hpp"
+#include "srma/data/study_row.hpp"
 #include "srma/data/study_table.hpp"
 #include "srma/io/csv.hpp"
 #include "srma/util/text.hpp"
@@ -346,9 +347,21 @@ TEST(study_table_measures_test, effect_columns_are_attributes_too) {
   EXPECT_EQ(t->attribute_names,
             (std::vector<std::string>{"year", "events_t", "n_t", "events_c", "n_c"}));
   EXPECT_EQ(t->attribute_columns, (std::vector<int>{6, 2, 3, 4, 5}));
+  EXPECT_EQ(t->effect_columns, (std::vector<std::string>{"events_t", "n_t", "events_c", "n_c"}));
   const int n_t = t->attribute_index("N_T");
   ASSERT_EQ(n_t, 2);
   EXPECT_EQ(t->attributes[2][1], "20");
+}
+
+// A hazard-ratio table's 'n' (patients) is a characteristic, not an effect value, though 'n'
+// belongs to the proportion column set: put_study_hr still fills the row.
+TEST(study_table_measures_test, put_study_hr_fills_a_row_with_a_sample_size) {
+  auto t = parse_csv("study,n,loghr,se\nGangi 2020,120,,\n", "s.csv");
+  ASSERT_TRUE(t);
+  auto a = put_study_hr(*t, "Gangi 2020", {.loghr = -0.41, .se = 0.21});
+  ASSERT_TRUE(a) << a.error().what();
+  EXPECT_EQ(*a, study_row_action::filled);
+  EXPECT_EQ(t->rows[0].fields[1], "120");
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -163,6 +163,9 @@ struct study_table {
   std::vector<std::string> hr_source;
   std::vector<double> o_minus_e;
   std::vector<double> v;
+  /// The input columns the estimates were read from (the chosen set, with ci_level, level and
+  /// hr_source), in file order: what a table of study characteristics leaves out.
+  std::vector<std::string> effect_columns;
   /// Every input column but the label: the other columns in file order, then the effect
   /// columns in file order (so any numeric column can be a moderator or a subgroup).
   std::vector<std::string> attribute_names;
