@@ -63,10 +63,11 @@ enum class tau2_method {
 /// ML and REML use Fisher scoring with step halving: each step is multiplied by `step_adj`
 /// (metafor's `control = list(stepadj = )`), halved while it would make tau^2 negative, and the
 /// multiplier is halved for good whenever two successive steps have opposite signs and the second
-/// is not shorter (an oscillation that does not die out). When an estimator still does not
-/// converge in `max_iter` iterations, the estimators of `fallback` are tried in order (metafor's
-/// `method = c("REML", "DL")`); the estimate then names the estimator used and carries a note
-/// saying why. With an empty `fallback` the error srma.model.E303 is returned instead.
+/// is more than half as long (an oscillation that dies out slowly or not at all). When an
+/// estimator still does not converge in `max_iter` iterations, the estimators of `fallback` are
+/// tried in order (metafor's `method = c("REML", "DL")`); the estimate then names the estimator
+/// used and carries a note saying why. With an empty `fallback` the error srma.model.E303 is
+/// returned instead.
 ///
 /// **Example** (as metafor by default: at most 100 iterations, an error if they do not converge):
 ///
