@@ -96,11 +96,10 @@ int run_gosh(const gosh_args& args) {
   auto figure = plot::draw_gosh(*r, o);
   if (!figure) return report_error(figure.error());
   if (auto ok = plot::save(*figure, args.output, render); !ok) return report_error(ok.error());
-  std::size_t failed = 0;
-  for (double e : r->estimate) failed += std::isfinite(e) ? 0 : 1;
   fmt::print("GOSH: {} {} subsets of {} studies{}.\n", r->exact ? "all" : "a random sample of",
              r->subsets(), r->k,
-             failed > 0 ? fmt::format("; {} fits failed and are not drawn", failed) : "");
+             r->failed > 0 ? fmt::format("; {} fits failed and are not drawn", r->failed) : "");
+  for (const auto& n : r->notes) fmt::print("Note: {}\n", n);
   fmt::print("Suggested caption: {}\n", plot::gosh_caption(*r, o));
   return exit_code::ok;
 }

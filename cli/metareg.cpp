@@ -24,6 +24,7 @@ struct metareg_args : analysis_args {
   bool json = false;
   std::vector<std::string> mods;
   std::vector<std::string> factors;
+  std::string missing = "drop";  // a missing_moderator name, checked when parsed
   std::size_t iterations = 1000;
   bool exact = false;
   std::uint64_t seed = 1;
@@ -33,6 +34,11 @@ struct metareg_args : analysis_args {
   std::string title;
   double dpi = 150;
 };
+
+// The --missing policy (checked by CLI11 when parsed).
+missing_moderator missing_of(const metareg_args& args) {
+  return parse_missing_moderator(args.missing).value_or(missing_moderator::drop);
+}
 
 // Meta-regression is about the random-effects model unless the common-effect model is asked.
 pool_options regression_options(pool_options o) {
@@ -51,15 +57,18 @@ int run_metareg(const metareg_args& args) {
   if (!studies) return report_error(studies.error());
   auto options = args.pooling();
   if (!options) return report_error(options.error());
-  auto design = build_design(*studies, args.mods, args.factors);
+  auto design = build_design(*studies, args.mods, args.factors, missing_of(args));
   if (!design) return report_error(design.error());
+  for (const auto& n : design->notes) fmt::print(stderr, "srma: warning: {}\n", n);
   if (!args.bubble.empty()) {
     if (auto ok = plot::check_bubble_design(*design); !ok) return report_error(ok.error());
   }
   auto r = metareg(studies->yi, studies->vi, *design, regression_options(*options));
   if (!r) return report_error(r.error());
   if (!args.bubble.empty()) {
-    auto data = plot::bubble_from(*r, *design, *studies);
+    // The bubble plot shows the studies of the regression (those with every moderator).
+    const study_table kept = design->dropped.empty() ? *studies : studies->subset(design->used);
+    auto data = plot::bubble_from(*r, *design, kept);
     if (!data) return report_error(data.error());
     plot::bubble_options o;
     o.title = args.title;
@@ -86,8 +95,9 @@ int run_permtest(const metareg_args& args) {
   if (!options) return report_error(options.error());
   std::optional<design_matrix> design;
   if (!args.mods.empty()) {
-    auto d = build_design(*studies, args.mods, args.factors);
+    auto d = build_design(*studies, args.mods, args.factors, missing_of(args));
     if (!d) return report_error(d.error());
+    for (const auto& n : d->notes) fmt::print(stderr, "srma: warning: {}\n", n);
     design = std::move(*d);
   }
   permtest_options p;
@@ -125,6 +135,15 @@ void add_mods(CLI::App* cmd, metareg_args& args, bool required) {
   cmd->add_option("--factor", args.factors,
                   "Moderators to treat as categorical even if numeric (comma separated)")
       ->delimiter(',');
+  cmd->add_option("--missing", args.missing,
+                  "A study without a value for a moderator: drop (leave it out with a warning, "
+                  "as metafor; default) or error")
+      ->check(CLI::Validator(
+          [](std::string& s) {
+            return parse_missing_moderator(s) ? std::string()
+                                              : fmt::format("got '{}'; expected drop or error", s);
+          },
+          "NAME"));
 }
 
 }  // namespace

@@ -33,13 +33,23 @@ Eigen::MatrixXd to_eigen(const design_matrix& d) {
 
 }  // namespace
 
+std::string_view to_string(missing_moderator m) {
+  return m == missing_moderator::drop ? "drop" : "error";
+}
+
+std::optional<missing_moderator> parse_missing_moderator(std::string_view name) {
+  if (detail::iequals(name, "drop")) return missing_moderator::drop;
+  if (detail::iequals(name, "error")) return missing_moderator::error;
+  return std::nullopt;
+}
+
 expected<design_matrix> build_design(const study_table& studies, std::span<const std::string> mods,
-                                     std::span<const std::string> factors) {
-  design_matrix d;
-  d.rows = studies.k();
-  d.names.push_back("intercept");
-  d.values.assign(d.rows, 1.0);
-  const bool decimal_comma = false;
+                                     std::span<const std::string> factors,
+                                     missing_moderator missing) {
+  const std::size_t k = studies.k();
+  // The moderator columns, then the studies that have a value in each of them (metafor drops
+  // rows with NA in a moderator; so does srma unless told to refuse).
+  std::vector<int> cols;
   for (const auto& m : mods) {
     const int a = studies.attribute_index(m);
     if (a < 0) {
@@ -48,24 +58,58 @@ expected<design_matrix> build_design(const study_table& studies, std::span<const
                               fmt::join(studies.attribute_names, ", ")),
                   {studies.source, 0, 0});
     }
-    const auto& col = studies.attributes[a];
-    const int csv_col =
-        a < static_cast<int>(studies.attribute_columns.size()) ? studies.attribute_columns[a] : 0;
-    auto where = [&](std::size_t i) {
-      return error_location{studies.source, i < studies.line.size() ? studies.line[i] : 0, csv_col};
-    };
-    const bool declared = std::any_of(factors.begin(), factors.end(),
-                                      [&](const std::string& f) { return detail::iequals(f, m); });
-    std::size_t numbers = 0;
-    std::optional<std::size_t> first_text;
-    for (std::size_t i = 0; i < d.rows; ++i) {
-      if (detail::is_missing_token(col[i])) {
+    cols.push_back(a);
+  }
+  auto csv_col = [&](int a) {
+    return a < static_cast<int>(studies.attribute_columns.size()) ? studies.attribute_columns[a]
+                                                                  : 0;
+  };
+  auto line = [&](std::size_t i) { return i < studies.line.size() ? studies.line[i] : 0; };
+  design_matrix d;
+  std::vector<std::string> dropped_text;
+  for (std::size_t i = 0; i < k; ++i) {
+    std::vector<std::string> absent;
+    for (int a : cols) {
+      if (!detail::is_missing_token(studies.attributes[a][i])) continue;
+      if (missing == missing_moderator::error) {
         return fail(errc::input_bad_moderator,
                     fmt::format("study '{}' has no value for moderator '{}': meta-regression "
                                 "needs every moderator of every study",
                                 studies.study[i], studies.attribute_names[a]),
-                    where(i));
+                    {studies.source, line(i), csv_col(a)});
       }
+      absent.push_back(studies.attribute_names[a]);
+    }
+    if (absent.empty()) {
+      d.used.push_back(i);
+      continue;
+    }
+    d.dropped.push_back(i);
+    dropped_text.push_back(fmt::format("'{}' ({}{}: no {})", studies.study[i],
+                                       studies.source.empty() ? "row " : studies.source + ":",
+                                       line(i) > 0 ? line(i) : static_cast<int>(i) + 1,
+                                       fmt::join(absent, ", ")));
+  }
+  if (!d.dropped.empty()) {
+    d.notes.push_back(fmt::format(
+        "{} of {} studies left out of the meta-regression for a missing moderator value (as "
+        "metafor drops rows with NA): {}",
+        d.dropped.size(), k, fmt::join(dropped_text, "; ")));
+  }
+  d.rows = d.used.size();
+  d.names.push_back("intercept");
+  d.values.assign(d.rows, 1.0);
+  const bool decimal_comma = false;
+  for (std::size_t mi = 0; mi < mods.size(); ++mi) {
+    const std::string& m = mods[mi];
+    const int a = cols[mi];
+    const auto& col = studies.attributes[a];
+    auto where = [&](std::size_t i) { return error_location{studies.source, line(i), csv_col(a)}; };
+    const bool declared = std::any_of(factors.begin(), factors.end(),
+                                      [&](const std::string& f) { return detail::iequals(f, m); });
+    std::size_t numbers = 0;
+    std::optional<std::size_t> first_text;
+    for (std::size_t i : d.used) {
       if (detail::parse_double(col[i], decimal_comma)) {
         ++numbers;
       } else if (!first_text) {
@@ -87,26 +131,32 @@ expected<design_matrix> build_design(const study_table& studies, std::span<const
     const bool categorical = declared || first_text.has_value();
     if (!categorical) {
       d.names.push_back(studies.attribute_names[a]);
-      for (std::size_t i = 0; i < d.rows; ++i) d.values.push_back(*detail::parse_double(col[i]));
+      for (std::size_t i : d.used) d.values.push_back(*detail::parse_double(col[i]));
       continue;
     }
     std::vector<std::string> levels;
-    for (const auto& v : col) {
-      std::string t{detail::trim(v)};
+    for (std::size_t i : d.used) {
+      std::string t{detail::trim(col[i])};
       if (std::find(levels.begin(), levels.end(), t) == levels.end()) levels.push_back(t);
     }
     std::sort(levels.begin(), levels.end());  // reference = alphabetically first, as R's factor()
     if (levels.size() < 2) {
       return fail(errc::model_rank_deficient,
-                  fmt::format("moderator '{}' has the same value ('{}') in every study, so it "
+                  fmt::format("moderator '{}' has the same value ('{}') in every study{}, so it "
                               "cannot explain differences between them",
-                              studies.attribute_names[a], levels.front()));
+                              studies.attribute_names[a], levels.empty() ? "" : levels.front(),
+                              d.dropped.empty() ? "" : " kept"));
     }
     for (std::size_t l = 1; l < levels.size(); ++l) {
       d.names.push_back(fmt::format("{}[{}]", studies.attribute_names[a], levels[l]));
-      for (std::size_t i = 0; i < d.rows; ++i)
+      for (std::size_t i : d.used)
         d.values.push_back(std::string(detail::trim(col[i])) == levels[l] ? 1.0 : 0.0);
     }
+  }
+  if (d.rows == 0) {
+    return fail(
+        errc::model_too_few_studies,
+        fmt::format("no study has a value for every moderator ({})", fmt::join(mods, ", ")));
   }
   const Eigen::MatrixXd x = to_eigen(d);
   Eigen::ColPivHouseholderQR<Eigen::MatrixXd> qr(x);
@@ -119,9 +169,41 @@ expected<design_matrix> build_design(const study_table& studies, std::span<const
   return d;
 }
 
+expected<void> design_studies(std::span<const double> yi, std::span<const double> vi,
+                              const design_matrix& x, std::vector<double>& y,
+                              std::vector<double>& v) {
+  y.clear();
+  v.clear();
+  if (yi.size() == x.rows && vi.size() == x.rows) {
+    y.assign(yi.begin(), yi.end());
+    v.assign(vi.begin(), vi.end());
+    return {};
+  }
+  const std::size_t table = x.used.size() + x.dropped.size();
+  if (yi.size() != table || vi.size() != table || x.used.size() != x.rows) {
+    return fail(errc::input_length_mismatch,
+                fmt::format("the design has {} rows (of {} studies) but yi and vi have {} and {} "
+                            "values",
+                            x.rows, table, yi.size(), vi.size()));
+  }
+  for (std::size_t i : x.used) {
+    y.push_back(yi[i]);
+    v.push_back(vi[i]);
+  }
+  return {};
+}
+
 expected<metareg_result> metareg(std::span<const double> yi, std::span<const double> vi,
                                  const design_matrix& design, const pool_options& options) {
   if (auto msg = options.validate(); !msg.empty()) return fail(errc::model_bad_options, msg);
+  // yi and vi of the whole table the design was built from: take the studies it kept.
+  std::vector<double> y_kept, v_kept;
+  if (yi.size() != design.rows && !design.dropped.empty()) {
+    if (auto ok = design_studies(yi, vi, design, y_kept, v_kept); !ok)
+      return unexpected(ok.error());
+    yi = y_kept;
+    vi = v_kept;
+  }
   if (auto ok = check_effects(yi, vi); !ok) return unexpected(ok.error());
   const std::size_t k = yi.size();
   const std::size_t p = design.cols();
@@ -139,6 +221,8 @@ expected<metareg_result> metareg(std::span<const double> yi, std::span<const dou
   detail::regression_model model(yi, vi, x);
   metareg_result r;
   r.k = k;
+  r.dropped = design.dropped.size();
+  r.notes = design.notes;
   r.p = p;
   r.level = options.level;
   r.method = options.tau2;
@@ -154,7 +238,7 @@ expected<metareg_result> metareg(std::span<const double> yi, std::span<const dou
     tau2 = est->tau2;
     r.tau2_se = est->se;
     r.method = est->method;
-    r.notes = est->notes;
+    r.notes.insert(r.notes.end(), est->notes.begin(), est->notes.end());
   }
   r.tau2 = tau2;
 

@@ -16,6 +16,7 @@ json refit_json(const refit_summary& r, const char* label_key) {
   const auto& e = r.estimate;
   return {{label_key, r.label},
           {"k", r.k},
+          {"fitted", r.fitted},
           {"estimate", num(e.estimate)},
           {"se", num(e.se)},
           {"statistic", num(e.statistic)},
@@ -91,6 +92,8 @@ json to_json(const leave1out_result& r) {
   json rows = json::array();
   for (const auto& row : r.rows) rows.push_back(refit_json(row, "omitted"));
   j["leave1out"] = std::move(rows);
+  j["failed"] = r.failed;
+  j["notes"] = r.notes;
   return j;
 }
 
@@ -103,6 +106,8 @@ json to_json(const cumulative_result& r) {
   json rows = json::array();
   for (const auto& row : r.rows) rows.push_back(refit_json(row, "added"));
   j["cumulative"] = std::move(rows);
+  j["failed"] = r.failed;
+  j["notes"] = r.notes;
   return j;
 }
 
@@ -112,6 +117,7 @@ json to_json(const influence_result& r) {
   json inf = json::array(), bj = json::array();
   for (const auto& s : r.studies) {
     inf.push_back({{"study", s.study},
+                   {"fitted", s.fitted},
                    {"rstudent", num(s.rstudent)},
                    {"dffits", num(s.dffits)},
                    {"cook_d", num(s.cook_d)},
@@ -126,6 +132,8 @@ json to_json(const influence_result& r) {
   }
   j["influence"] = std::move(inf);
   j["baujat"] = std::move(bj);
+  j["failed"] = r.failed;
+  j["notes"] = r.notes;
   return j;
 }
 
@@ -156,6 +164,7 @@ json to_json(const metareg_result& r) {
                      {"df", num(c.df)}});
   }
   return {{"k", r.k},
+          {"dropped", r.dropped},
           {"p", r.p},
           {"model", r.common_effect ? "common" : "random"},
           {"tau2_method",
@@ -184,10 +193,14 @@ json to_json(const permtest_result& r) {
     coefs.push_back({{"name", r.names[j]}, {"p", num(r.coefficient_p[j])}});
   return {{"exact", r.exact},
           {"iterations", r.iterations},
+          {"failed", r.failed},
+          {"used", r.used},
+          {"fell_back", r.fell_back},
           {"seed", r.seed},
           {"p", num(r.p)},
           {"observed_statistic", num(r.observed_statistic)},
-          {"coefficients", std::move(coefs)}};
+          {"coefficients", std::move(coefs)},
+          {"notes", r.notes}};
 }
 
 }  // namespace srma

@@ -42,12 +42,44 @@ std::string refit_table(const std::vector<refit_summary>& rows, const pool_resul
   return t.render();
 }
 
+// "Note: ..." lines, one per note.
+std::string note_lines(const std::vector<std::string>& notes) {
+  std::string out;
+  for (const auto& n : notes) out += "Note: " + n + "\n";
+  return out;
+}
+
+// The refits that failed, in a sentence above the notes naming them.
+std::string failed_line(std::size_t failed, std::size_t total, const char* what) {
+  if (failed == 0) return {};
+  return fmt::format("\n{} of {} {} failed; {} NA (as metafor gives).\n", failed, total, what,
+                     failed == 1 ? "its row is" : "their rows are");
+}
+
 }  // namespace
 
 std::string full_report(const permtest_result& res) {
-  std::string out = fmt::format("Permutation test: {} {} permutations{}\n\n", res.iterations,
+  std::string out = fmt::format("Permutation test: {} {} permutations{}\n", res.iterations,
                                 res.exact ? "(exact)" : "random",
                                 res.exact ? "" : fmt::format(", seed {}", res.seed));
+  // What the p-values are computed over when refits failed (metafor's permutest: left out of
+  // the exact test, drawn again in the random one).
+  if (res.failed > 0 && res.exact) {
+    out += fmt::format(
+        "{} of the {} refits failed and are left out: the p-values are over the {} permutations "
+        "whose refit succeeded (as metafor's permutest)\n",
+        res.failed, res.iterations, res.used);
+  } else if (res.failed > 0) {
+    out += fmt::format(
+        "{} refit{} failed and {} replaced by new random permutations: the p-values are over {} "
+        "permutations (as metafor's permutest)\n",
+        res.failed, res.failed == 1 ? "" : "s", res.failed == 1 ? "was" : "were", res.used);
+  }
+  if (res.fell_back > 0) {
+    out += fmt::format("{} refit{} took tau^2 from the fallback estimator\n", res.fell_back,
+                       res.fell_back == 1 ? "" : "s");
+  }
+  out += "\n";
   for (std::size_t j = 0; j < res.names.size(); ++j) {
     out +=
         fmt::format("  {:<24} permutation p = {}\n", res.names[j], format_p(res.coefficient_p[j]));
@@ -55,6 +87,7 @@ std::string full_report(const permtest_result& res) {
   if (res.names.size() > 1) {
     out += fmt::format("  {:<24} permutation p = {}\n", "omnibus test (QM)", format_p(res.p));
   }
+  if (!res.notes.empty()) out += "\n" + note_lines(res.notes);
   return out;
 }
 
@@ -83,6 +116,8 @@ std::string full_report(const influence_result& res) {
   out += flagged.empty() ? "\nNo study is influential by metafor's criteria.\n"
                          : fmt::format("\nInfluential by metafor's criteria (*): {}.\n",
                                        fmt::join(flagged, ", "));
+  out += failed_line(res.failed, res.studies.size(), "fits without a study");
+  out += note_lines(res.notes);
   return out;
 }
 
@@ -92,6 +127,8 @@ std::string full_report(const cumulative_result& res) {
       res.order_by.empty() ? std::string("in input order") : "in order of " + res.order_by,
       res.model == model_kind::common ? "common-effect" : "random-effects");
   out += refit_table(res.rows, res.full, res.model, "Added");
+  out += failed_line(res.failed, res.rows.size(), "refits");
+  out += note_lines(res.notes);
   return out;
 }
 
@@ -104,6 +141,8 @@ std::string full_report(const leave1out_result& res) {
                       : fmt::format(" ({}, {})", tau2_method_code(res.full.random.method),
                                     res.full.random.ci == ci_method::hksj ? "HKSJ" : "Wald z"));
   out += refit_table(res.rows, res.full, res.model, "Omitted");
+  out += failed_line(res.failed, res.rows.size(), "refits");
+  out += note_lines(res.notes);
   return out;
 }
 

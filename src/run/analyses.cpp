@@ -545,6 +545,7 @@ expected<void> metareg_section(run_context& ctx, const plan_analysis& a, const p
                                doc_section& s, nlohmann::json& j) {
   auto d = build_design(*pr.studies, a.mods, a.factors);
   if (!d) return unexpected(d.error());
+  for (const auto& n : d->notes) notice(s, n);  // studies left out for a missing moderator
   pool_options o = pr.options;
   if (o.model != model_choice::common) o.model = model_choice::random;
   auto r = metareg(pr.studies->yi, pr.studies->vi, *d, o);
@@ -578,7 +579,8 @@ expected<void> metareg_section(run_context& ctx, const plan_analysis& a, const p
                                        : fmt::format("; R\u00b2 = {}", format_percent(r->R2, 0))));
   s.blocks.push_back(ctx.table(std::move(tab), a.id));
   if (plot::check_bubble_design(*d)) {
-    auto data = plot::bubble_from(*r, *d, *pr.studies);
+    const study_table kept = d->dropped.empty() ? *pr.studies : pr.studies->subset(d->used);
+    auto data = plot::bubble_from(*r, *d, kept);
     if (!data) return unexpected(data.error());
     auto fig = plot::draw_bubble(*data, plot::bubble_options{});
     if (!fig) return unexpected(fig.error());
@@ -659,6 +661,7 @@ expected<void> permtest_section(run_context& ctx, const plan_analysis& a, const 
   if (!a.mods.empty()) {
     auto dd = build_design(*pr.studies, a.mods, a.factors);
     if (!dd) return unexpected(dd.error());
+    for (const auto& n : dd->notes) notice(s, n);  // studies left out for a missing moderator
     d = std::move(*dd);
   }
   auto r = permutation_test(pr.studies->yi, pr.studies->vi, d ? &*d : nullptr, o, po);

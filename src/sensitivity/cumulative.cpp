@@ -1,4 +1,5 @@
-// Cumulative meta-analysis (metafor's cumul.rma.uni).
+// Cumulative meta-analysis (metafor's cumul.rma.uni). A refit that fails gives its row NaN with a
+// note (metafor: NA), never an error.
 #include "srma/sensitivity/cumulative.hpp"
 
 #include <fmt/format.h>
@@ -83,15 +84,25 @@ expected<cumulative_result> cumulative(const study_table& studies, std::string_v
       v.push_back(studies.vi[out.order[s]]);
     }
     auto r = detail::refit(y, v, options, out.model);
-    if (!r) {
+    if (r) {
+      out.rows[j] = std::move(*r);
+    } else {
       errors[j] = r.error();
-      return;
+      out.rows[j] = detail::failed_refit(j + 1);
     }
-    out.rows[j] = std::move(*r);
     out.rows[j].label = studies.study[out.order[j]];
   });
-  for (auto& e : errors)
-    if (e) return unexpected(std::move(*e));
+  for (std::size_t j = 0; j < k; ++j) {
+    const auto& row = out.rows[j];
+    if (!row.fitted) ++out.failed;
+    const bool fell_back =
+        row.fitted && out.model == model_kind::random && row.method != options.tau2;
+    if (auto n = detail::refit_note(
+            fmt::format("adding '{}' (step {}, {} studies)", row.label, j + 1, j + 1), errors[j],
+            fell_back, row.notes)) {
+      out.notes.push_back(std::move(*n));
+    }
+  }
   return out;
 }
 

@@ -12,6 +12,7 @@
 #include <limits>
 #include <numeric>
 #include <random>
+#include <string_view>
 #include <thread>
 
 #include "srma/model/linear_model.hpp"
@@ -170,6 +171,8 @@ expected<gosh_result> gosh(std::span<const double> yi, std::span<const double> v
     }
   };
 
+  std::atomic<std::size_t> fell_back{0};
+
   // Fits subset `mask` given its common-effect sums.
   auto finish = [&](const std::uint64_t* mask, const sums& s, fit_row& r) {
     if (common || s.m < 2) {
@@ -196,8 +199,9 @@ expected<gosh_result> gosh(std::span<const double> yi, std::span<const double> v
       });
       intercept_model m(y, v);
       auto est = estimate_tau2(m, options.tau2, options.control);
-      if (!est) return;  // a failed fit stays NaN, as metafor's
+      if (!est) return;  // a failed fit stays NaN, as metafor's (counted below)
       tau2 = est->tau2;
+      if (est->fell_back) fell_back.fetch_add(1, std::memory_order_relaxed);
     }
     double a = 0, ay = 0;
     for_each_member(mask, [&](std::size_t i) {
@@ -290,6 +294,38 @@ expected<gosh_result> gosh(std::span<const double> yi, std::span<const double> v
   }
   if (gopts.progress) gopts.progress(n, n);
 
+  // Failed fits are the NaN estimates; the first one is refitted to say why it failed.
+  out.fell_back = fell_back.load();
+  std::size_t first_failed = n;
+  for (std::size_t s = 0; s < n; ++s) {
+    if (std::isnan(out.estimate[s])) {
+      ++out.failed;
+      first_failed = std::min(first_failed, s);
+    }
+  }
+  if (out.failed > 0) {
+    std::vector<double> y, v;
+    std::vector<std::size_t> members;
+    for_each_member(&out.masks[first_failed * out.words], [&](std::size_t i) {
+      y.push_back(yi[i]);
+      v.push_back(vi[i]);
+      members.push_back(i + 1);
+    });
+    intercept_model m(y, v);
+    auto est = estimate_tau2(m, options.tau2, options.control);
+    out.notes.push_back(fmt::format(
+        "{} of {} fits failed and are NaN (as in metafor's gosh()); the first, studies {}: {}",
+        out.failed, n, fmt::join(members, ", "),
+        est ? std::string("(no error on refitting)") : est.error().what()));
+  }
+  if (out.fell_back > 0) {
+    std::vector<std::string_view> order;
+    for (auto m : options.control.fallback) order.push_back(tau2_method_code(m));
+    out.notes.push_back(fmt::format(
+        "{} of {} fits took tau^2 from a fallback estimator (order: {}) because {} did not "
+        "converge",
+        out.fell_back, n, fmt::join(order, ", "), tau2_method_code(options.tau2)));
+  }
   return out;
 }
 

@@ -13,6 +13,9 @@
 
 #include <cmath>
 #include <limits>
+#include <optional>
+#include <string>
+#include <vector>
 
 #include "refit.hpp"
 #include "srma/util/distributions.hpp"
@@ -20,6 +23,11 @@
 #include "srma/util/parallel.hpp"
 
 namespace srma {
+namespace {
+
+constexpr double k_nan = std::numeric_limits<double>::quiet_NaN();
+
+}  // namespace
 
 expected<influence_result> influence(const study_table& studies, const pool_options& options) {
   const std::size_t k = studies.k();
@@ -44,14 +52,29 @@ expected<influence_result> influence(const study_table& studies, const pool_opti
 
   out.studies.resize(k);
   std::vector<std::optional<error>> errors(k);
+  std::vector<std::vector<std::string>> fallback_notes(k);
   detail::parallel_for(k, [&](std::size_t i) {
+    study_influence& s = out.studies[i];
+    s.study = studies.study[i];
+    s.weight = weights[i];
+    s.hat = weights[i] / 100;  // h_i = w_i / sum w for the intercept-only model
+    s.baujat_x = (studies.yi[i] - mu) * (studies.yi[i] - mu) / (tau2 + studies.vi[i]);
     std::vector<double> y, v;
     detail::all_but(studies.yi, studies.vi, i, y, v);
-    auto r = pool_effects(y, v, options, effect_measure::generic, std::nullopt, false);
+    // The common-effect model needs no tau^2 (fixed at 0, so no iteration can fail).
+    auto r = pool_effects(y, v, options, effect_measure::generic,
+                          common ? std::optional<double>(0.0) : std::nullopt, false);
     if (!r) {
+      // metafor: the diagnostics of a study whose deletion fit fails are NA.
       errors[i] = r.error();
+      s.fitted = false;
+      s.rstudent = s.dffits = s.cook_d = s.cov_r = s.tau2_del = s.QE_del = s.dfbetas = k_nan;
+      s.baujat_y = k_nan;
+      // metafor's flag is NA | (hat > 3p/k): TRUE only through the hat value.
+      s.influential = s.hat > 3 / kd;
       return;
     }
+    if (!common && r->random.method != options.tau2) fallback_notes[i] = r->notes;
     const model_estimate& e = common ? r->common : static_cast<const model_estimate&>(r->random);
     const double tau2_del = common ? 0.0 : r->heterogeneity.tau2;
     const double mu_del = e.estimate;
@@ -62,12 +85,8 @@ expected<influence_result> influence(const study_table& studies, const pool_opti
     for (double vj : v) sw_del += 1 / (vj + tau2_del);
     if (hksj && k - 1 >= 2) s2w = var_del * sw_del;
     const double vi = studies.vi[i];
-    study_influence& s = out.studies[i];
-    s.study = studies.study[i];
     s.tau2_del = tau2_del;
     s.QE_del = r->heterogeneity.Q;
-    s.weight = weights[i];
-    s.hat = weights[i] / 100;  // h_i = w_i / sum w for the intercept-only model
     double resid = studies.yi[i] - mu_del;
     if (std::fabs(resid) < 100 * std::numeric_limits<double>::epsilon()) resid = 0;
     s.rstudent = resid / std::sqrt(vi * s2w + var_del + tau2_del * s2w);
@@ -77,15 +96,20 @@ expected<influence_result> influence(const study_table& studies, const pool_opti
     s.dfbetas = (mu - mu_del) / std::sqrt(s2w / sw_all);
     s.cook_d = (mu - mu_del) * (mu - mu_del) / var_mu;
     s.cov_r = var_del / var_mu;
-    s.baujat_x = (studies.yi[i] - mu) * (studies.yi[i] - mu) / (tau2 + vi);
     s.baujat_y = (mu_del - mu) * (mu_del - mu) / var_del;
     // metafor's flags (p = 1 coefficient, m = 1 tested).
     s.influential = std::fabs(s.dffits) > 3 * std::sqrt(1 / (kd - 1)) ||
                     detail::pchisq_lower(s.cook_d, 1) > 0.5 || s.hat > 3 / kd ||
                     std::fabs(s.dfbetas) > 1;
   });
-  for (auto& e : errors)
-    if (e) return unexpected(std::move(*e));
+  for (std::size_t i = 0; i < k; ++i) {
+    if (!out.studies[i].fitted) ++out.failed;
+    if (auto n =
+            detail::refit_note(fmt::format("without '{}' (row {})", out.studies[i].study, i + 1),
+                               errors[i], !fallback_notes[i].empty(), fallback_notes[i])) {
+      out.notes.push_back(std::move(*n));
+    }
+  }
   return out;
 }
 

@@ -1,4 +1,5 @@
 // Leave-one-out analysis (metafor's leave1out.rma.uni): k refits, run in parallel for large k.
+// A refit that fails gives its row NaN with a note (metafor: NA), never an error.
 #include "srma/sensitivity/leave1out.hpp"
 
 #include <fmt/format.h>
@@ -26,15 +27,24 @@ expected<leave1out_result> leave1out(const study_table& studies, const pool_opti
     std::vector<double> y, v;
     detail::all_but(studies.yi, studies.vi, i, y, v);
     auto r = detail::refit(y, v, options, out.model);
-    if (!r) {
+    if (r) {
+      out.rows[i] = std::move(*r);
+    } else {
       errors[i] = r.error();
-      return;
+      out.rows[i] = detail::failed_refit(k - 1);
     }
-    out.rows[i] = std::move(*r);
     out.rows[i].label = studies.study[i];
   });
-  for (auto& e : errors)
-    if (e) return unexpected(std::move(*e));
+  for (std::size_t i = 0; i < k; ++i) {
+    const auto& row = out.rows[i];
+    if (!row.fitted) ++out.failed;
+    const bool fell_back =
+        row.fitted && out.model == model_kind::random && row.method != options.tau2;
+    if (auto n = detail::refit_note(fmt::format("without '{}' (row {})", row.label, i + 1),
+                                    errors[i], fell_back, row.notes)) {
+      out.notes.push_back(std::move(*n));
+    }
+  }
   return out;
 }
 

@@ -1,4 +1,6 @@
 // Permutation tests (metafor's permutest.rma.uni), parallel and with per-permutation RNG streams.
+// Failed refits as metafor: left out of the exact test's p-values, drawn again in the random
+// test; counted either way (permtest_result::failed).
 #include "srma/sensitivity/permtest.hpp"
 
 #include <fmt/format.h>
@@ -34,8 +36,12 @@ std::uint64_t splitmix64(std::uint64_t x) {
 struct fit_stats {
   std::vector<double> coef_stat;
   double qm = 0;
-  bool ok = false;
+  bool fell_back = false;  // tau^2 came from a fallback estimator
 };
+
+// A random permutation whose refit fails is replaced by the next one of its own stream, at most
+// this many times (metafor draws again without a limit).
+constexpr int k_max_draws = 100;
 
 double count_ge(const std::vector<double>& perm, double observed, double tol) {
   std::size_t n = 0, c = 0;
@@ -50,13 +56,14 @@ double count_ge(const std::vector<double>& perm, double observed, double tol) {
 // The z (or t) statistic of the intercept-only model on (y, v): the whole refit a permutation
 // needs, without building a pool_result (allocation-free apart from the estimator's notes).
 expected<double> intercept_statistic(std::span<const double> y, std::span<const double> v,
-                                     const pool_options& options, bool common) {
+                                     const pool_options& options, bool common, bool& fell_back) {
   double tau2 = 0;
   if (!common && y.size() >= 2) {
     intercept_model m(y, v);
     auto est = estimate_tau2(m, options.tau2, options.control);
     if (!est) return unexpected(est.error());
     tau2 = est->tau2;
+    fell_back = est->fell_back;
   }
   double sw = 0, swy = 0;
   for (std::size_t i = 0; i < y.size(); ++i) {
@@ -86,6 +93,14 @@ std::string permtest_options::validate() const {
 expected<permtest_result> permutation_test(std::span<const double> yi, std::span<const double> vi,
                                            const design_matrix* design, const pool_options& options,
                                            const permtest_options& perm) {
+  // yi and vi of the whole table a design with dropped studies was built from: take its studies.
+  std::vector<double> y_kept, v_kept;
+  if (design && yi.size() != design->rows && !design->dropped.empty()) {
+    if (auto ok = design_studies(yi, vi, *design, y_kept, v_kept); !ok)
+      return unexpected(ok.error());
+    yi = y_kept;
+    vi = v_kept;
+  }
   if (auto ok = check_effects(yi, vi); !ok) return unexpected(ok.error());
   if (auto msg = options.validate(); !msg.empty()) return fail(errc::model_bad_options, msg);
   if (auto msg = perm.validate(); !msg.empty()) return fail(errc::model_bad_options, msg);
@@ -102,7 +117,7 @@ expected<permtest_result> permutation_test(std::span<const double> yi, std::span
   auto fit = [&](std::span<const double> y, const design_matrix* d) -> expected<fit_stats> {
     fit_stats s;
     if (!d) {
-      auto z = intercept_statistic(y, vi, options, common);
+      auto z = intercept_statistic(y, vi, options, common, s.fell_back);
       if (!z) return unexpected(z.error());
       s.coef_stat = {*z};
     } else {
@@ -110,8 +125,8 @@ expected<permtest_result> permutation_test(std::span<const double> yi, std::span
       if (!r) return unexpected(r.error());
       for (const auto& c : r->coefficients) s.coef_stat.push_back(c.statistic);
       s.qm = r->QM.statistic;
+      s.fell_back = !common && r->method != options.tau2;
     }
-    s.ok = true;
     return s;
   };
 
@@ -142,6 +157,7 @@ expected<permtest_result> permutation_test(std::span<const double> yi, std::span
   }
   permtest_result out;
   out.seed = perm.seed;
+  if (design) out.notes = design->notes;
   out.exact = perm.exact || exact_count <= static_cast<double>(perm.iterations);
   if (out.exact && exact_count > static_cast<double>(perm.max_exact)) {
     if (perm.exact) {
@@ -173,40 +189,46 @@ expected<permtest_result> permutation_test(std::span<const double> yi, std::span
 
   std::vector<std::vector<double>> stats(n);
   std::vector<double> qm(n, std::nan(""));
-  std::atomic<std::size_t> done{0};
+  std::atomic<std::size_t> done{0}, failed{0}, fell_back{0};
   const auto caller = std::this_thread::get_id();
   auto last_report = std::chrono::steady_clock::now();
   detail::parallel_for(n, [&](std::size_t it) {
     std::vector<double> y(yi.begin(), yi.end());
+    std::vector<std::size_t> rows(k);
     design_matrix d;
-    if (!design) {
-      if (out.exact) {
-        for (std::size_t i = 0; i < k; ++i)
-          if ((it >> i) & 1u) y[i] = -y[i];
-      } else if (it > 0) {  // the first permutation is the observed data
-        std::mt19937_64 rng(splitmix64(perm.seed ^ splitmix64(it)));
-        for (std::size_t i = 0; i < k; ++i)
-          if (rng() & 1u) y[i] = -y[i];
+    if (design) d = *design;
+    // Exact permutation `it`, or the observed data (it = 0 of a random test), or the next
+    // random permutation of this stream.
+    std::mt19937_64 rng(splitmix64(perm.seed ^ splitmix64(it)));
+    const bool random = !out.exact && it > 0;
+    auto next = [&] {
+      if (!design) {
+        y.assign(yi.begin(), yi.end());
+        for (std::size_t i = 0; i < k; ++i) {
+          const bool flip = out.exact ? ((it >> i) & 1u) != 0 : random && (rng() & 1u) != 0;
+          if (flip) y[i] = -y[i];
+        }
+        return;
       }
-    } else {
-      std::vector<std::size_t> rows(k);
       if (out.exact) {
         for (std::size_t i = 0; i < k; ++i) rows[i] = class_row[orders[it][i]];
       } else {
         std::iota(rows.begin(), rows.end(), 0);
-        if (it > 0) {
-          std::mt19937_64 rng(splitmix64(perm.seed ^ splitmix64(it)));
-          std::shuffle(rows.begin(), rows.end(), rng);
-        }
+        if (random) std::shuffle(rows.begin(), rows.end(), rng);
       }
-      d = *design;
       for (std::size_t j = 0; j < p; ++j)
         for (std::size_t i = 0; i < k; ++i) d.values[j * k + i] = design->at(rows[i], j);
-    }
-    auto r = fit(y, design ? &d : nullptr);
-    if (r) {
-      stats[it] = std::move(r->coef_stat);
-      qm[it] = r->qm;
+    };
+    for (int draw = 0; draw < (random ? k_max_draws : 1); ++draw) {
+      next();
+      auto r = fit(y, design ? &d : nullptr);
+      if (r) {
+        stats[it] = std::move(r->coef_stat);
+        qm[it] = r->qm;
+        if (r->fell_back) fell_back.fetch_add(1, std::memory_order_relaxed);
+        break;
+      }
+      failed.fetch_add(1, std::memory_order_relaxed);
     }
     const std::size_t finished = done.fetch_add(1, std::memory_order_relaxed) + 1;
     if (perm.progress && std::this_thread::get_id() == caller) {
@@ -219,6 +241,10 @@ expected<permtest_result> permutation_test(std::span<const double> yi, std::span
   });
   if (perm.progress) perm.progress(n, n);
 
+  out.failed = failed.load();
+  out.fell_back = fell_back.load();
+  out.used = static_cast<std::size_t>(
+      std::count_if(stats.begin(), stats.end(), [](const auto& s) { return !s.empty(); }));
   const double tol = std::sqrt(std::numeric_limits<double>::epsilon());
   out.names = design ? design->names : std::vector<std::string>{"intercept"};
   for (std::size_t j = 0; j < p; ++j) {

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <cmath>
+#include <limits>
 
 namespace srma::detail {
 
@@ -21,11 +22,16 @@ void all_but(std::span<const double> yi, std::span<const double> vi, std::size_t
 
 expected<refit_summary> refit(std::span<const double> yi, std::span<const double> vi,
                               const pool_options& options, model_kind model) {
-  auto r = pool_effects(yi, vi, options, effect_measure::generic, std::nullopt,
+  // The common-effect model needs no tau^2: fixing it at 0 keeps a tau^2 iteration that could
+  // fail out of a refit that does not use it.
+  const std::optional<double> fixed_tau2 =
+      model == model_kind::common ? std::optional<double>(0.0) : std::nullopt;
+  auto r = pool_effects(yi, vi, options, effect_measure::generic, fixed_tau2,
                         /*with_tau2_ci=*/false);
   if (!r) return unexpected(r.error());
   refit_summary s;
   s.k = r->k;
+  s.method = r->random.method;
   const auto& h = r->heterogeneity;
   s.Q = h.Q;
   s.Q_p = h.p;
@@ -42,8 +48,27 @@ expected<refit_summary> refit(std::span<const double> yi, std::span<const double
     s.tau2 = h.tau2;
     s.I2_tau2 = h.I2_tau2;
     s.H2_tau2 = h.H2_tau2;
+    s.notes = std::move(r->notes);
   }
   return s;
+}
+
+refit_summary failed_refit(std::size_t k) {
+  constexpr double nan = std::numeric_limits<double>::quiet_NaN();
+  refit_summary s;
+  s.k = k;
+  s.fitted = false;
+  model_estimate& e = s.estimate;
+  e.estimate = e.se = e.statistic = e.p = e.ci_lower = e.ci_upper = e.df = nan;
+  s.Q = s.Q_p = s.tau2 = s.I2 = s.H2 = s.I2_tau2 = s.H2_tau2 = nan;
+  return s;
+}
+
+std::optional<std::string> refit_note(const std::string& row, const std::optional<error>& error,
+                                      bool fell_back, const std::vector<std::string>& notes) {
+  if (error) return fmt::format("{}: the refit failed, so its row is NA: {}", row, error->what());
+  if (fell_back) return fmt::format("{}: {}", row, fmt::join(notes, "; "));
+  return std::nullopt;
 }
 
 }  // namespace srma::detail

@@ -1,7 +1,9 @@
 // Shared pieces of the sensitivity analyses that refit the model on subsets (private).
 #pragma once
 
+#include <optional>
 #include <span>
+#include <string>
 #include <vector>
 
 #include "srma/model/pool.hpp"
@@ -19,5 +21,13 @@ void all_but(std::span<const double> yi, std::span<const double> vi, std::size_t
 /// Fits `model` on (yi, vi) with `options` (no tau^2 CI) and summarises it.
 expected<refit_summary> refit(std::span<const double> yi, std::span<const double> vi,
                               const pool_options& options, model_kind model);
+
+/// The row of a refit of k studies that failed: fitted = false, every number NaN.
+refit_summary failed_refit(std::size_t k);
+
+/// The note of row `row` (described as e.g. "without 'Smith 1990' (row 3)"): why it failed
+/// (`error` set), or why its tau^2 estimator fell back (`fell_back`); nullopt when neither.
+std::optional<std::string> refit_note(const std::string& row, const std::optional<error>& error,
+                                      bool fell_back, const std::vector<std::string>& notes);
 
 }  // namespace srma::detail

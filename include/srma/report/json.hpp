@@ -30,13 +30,14 @@ namespace srma {
 [[nodiscard]] nlohmann::json to_json(const pool_result& r);
 /// The pool_result keys of the overall analysis plus subgroups[] and between{}.
 [[nodiscard]] nlohmann::json to_json(const subgroup_analysis& s);
-/// {model, tau2_method, ci_method, full{...pool keys}, leave1out[]{omitted, k, estimate, se,
-/// statistic, p, ci_lower, ci_upper, Q, Q_p, tau2, I2, I2_tau2, H2, H2_tau2}}.
+/// {model, tau2_method, ci_method, full{...pool keys}, leave1out[]{omitted, k, fitted, estimate,
+/// se, statistic, p, ci_lower, ci_upper, Q, Q_p, tau2, I2, I2_tau2, H2, H2_tau2}, failed,
+/// notes[]}; a failed refit has fitted false and null numbers.
 [[nodiscard]] nlohmann::json to_json(const leave1out_result& r);
-/// {model, order, full{...}, cumulative[]{added, k, ...as leave1out}}.
+/// {model, order, full{...}, cumulative[]{added, k, ...as leave1out}, failed, notes[]}.
 [[nodiscard]] nlohmann::json to_json(const cumulative_result& r);
-/// {model, influence[]{study, rstudent, dffits, cook_d, cov_r, tau2_del, QE_del, hat, weight,
-/// dfbetas, influential}, baujat[]{study, x, y}}.
+/// {model, influence[]{study, fitted, rstudent, dffits, cook_d, cov_r, tau2_del, QE_del, hat,
+/// weight, dfbetas, influential}, baujat[]{study, x, y}, failed, notes[]}.
 [[nodiscard]] nlohmann::json to_json(const influence_result& r);
 /// {k, model, egger{}, egger_mixed{}, peters{} (when sizes exist), begg{}, trimfill{},
 /// failsafe{}, warnings[]}.
@@ -50,10 +51,11 @@ namespace srma {
 [[nodiscard]] nlohmann::json to_json(const trimfill_result& t);
 /// {alpha, rosenthal, orwin, rosenberg}.
 [[nodiscard]] nlohmann::json to_json(const failsafe_result& f);
-/// {k, p, coefficients[]{name, estimate, se, statistic, p, ci_lower, ci_upper, df}, QM{statistic,
-/// df1, df2, p}, QE{Q, df, p}, tau2, tau2_se, I2_tau2, H2_tau2, R2}.
+/// {k, dropped, p, coefficients[]{name, estimate, se, statistic, p, ci_lower, ci_upper, df},
+/// QM{statistic, df1, df2, p}, QE{Q, df, p}, tau2, tau2_se, I2_tau2, H2_tau2, R2, notes[]}.
 [[nodiscard]] nlohmann::json to_json(const metareg_result& r);
-/// {exact, iterations, seed, p, observed_statistic, coefficients[]{name, p}}.
+/// {exact, iterations, failed, used, fell_back, seed, p, observed_statistic, coefficients[]{name,
+/// p}, notes[]}: the p-values are over `used` permutations (see srma/sensitivity/permtest.hpp).
 [[nodiscard]] nlohmann::json to_json(const permtest_result& r);
 /// Input notices and excluded studies: {source, measure, input, excluded[], notices[]}.
 [[nodiscard]] nlohmann::json input_json(const study_table& t);

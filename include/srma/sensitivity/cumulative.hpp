@@ -25,11 +25,15 @@ struct cumulative_result {
   std::string order_by;             ///< The attribute ordered by ("" = input order).
   std::vector<std::size_t> order;   ///< Input indices in cumulative order.
   std::vector<refit_summary> rows;  ///< rows[j]: the first j + 1 studies of `order`.
+  std::size_t failed = 0;           ///< Refits that failed (rows with fitted == false).
+  /// One line per refit that failed or whose tau^2 estimator fell back, naming its row.
+  std::vector<std::string> notes;
 };
 
 /// Orders by attribute `order_by` (numeric when every value is a number, text when none is; ""
 /// keeps the input order). Errors: srma.input.E216 (unknown column, a missing value in it, or a
-/// value that is not a number among numbers), and those of pool().
+/// value that is not a number among numbers), and those of pool() on all studies; a refit that
+/// fails gives a row of NaN with a note instead.
 [[nodiscard]] expected<cumulative_result> cumulative(const study_table& studies,
                                                      std::string_view order_by,
                                                      const pool_options& options);

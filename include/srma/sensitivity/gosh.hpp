@@ -18,6 +18,7 @@
 #include <cstdint>
 #include <functional>
 #include <span>
+#include <string>
 #include <vector>
 
 #include "srma/model/pool_options.hpp"
@@ -47,13 +48,20 @@ struct gosh_result {
                                                   ///< Q-based for the common-effect model
                                                   ///< (as metafor's gosh()).
 
+  std::size_t failed = 0;     ///< Fits that failed: their estimate, Q, I2, H2, tau2 are NaN.
+  std::size_t fell_back = 0;  ///< Fits whose tau^2 came from a fallback estimator.
+  /// Says how many fits failed or fell back, with the first failed subset (study numbers from 1)
+  /// and its reason.
+  std::vector<std::string> notes;
+
   [[nodiscard]] std::size_t subsets() const { return size.size(); }
   [[nodiscard]] bool contains(std::size_t subset, std::size_t study) const {
     return (masks[subset * words + study / 64] >> (study % 64)) & 1u;
   }
 };
 
-/// Errors: srma.model.E301 (k < 2), and those of the fits (a failed fit gives NaNs, as metafor).
+/// Errors: srma.model.E301 (k < 2), srma.model.E300 (options); a failed fit gives NaNs (as
+/// metafor) and is counted in `failed`.
 [[nodiscard]] expected<gosh_result> gosh(std::span<const double> yi, std::span<const double> vi,
                                          const pool_options& options,
                                          const gosh_options& gopts = {});

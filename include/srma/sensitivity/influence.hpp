@@ -21,6 +21,7 @@ namespace srma {
 
 struct study_influence {
   std::string study;
+  bool fitted = true;   ///< false: the fit without the study failed; its diagnostics are NaN.
   double rstudent = 0;  ///< (y_i - mu_(-i)) / sqrt(v_i + tau2_(-i) + Var mu_(-i)) (scaled by KH).
   double dffits = 0;
   double cook_d = 0;
@@ -39,9 +40,13 @@ struct influence_result {
   pool_result full;
   model_kind model = model_kind::random;
   std::vector<study_influence> studies;
+  std::size_t failed = 0;  ///< Fits without a study that failed (studies with fitted == false).
+  /// One line per fit without a study that failed or whose tau^2 estimator fell back.
+  std::vector<std::string> notes;
 };
 
-/// Errors: srma.model.E301 (k < 3: every leave-one-out fit needs 2 studies), and those of pool().
+/// Errors: srma.model.E301 (k < 2), and those of pool() on all studies; a fit without a study
+/// that fails gives that study NaN diagnostics (not influential) with a note instead.
 [[nodiscard]] expected<influence_result> influence(const study_table& studies,
                                                    const pool_options& options);
 

@@ -21,9 +21,13 @@ struct leave1out_result {
   pool_result full;  ///< All studies.
   model_kind model = model_kind::random;
   std::vector<refit_summary> rows;  ///< rows[i]: without study i, in input order.
+  std::size_t failed = 0;           ///< Refits that failed (rows with fitted == false).
+  /// One line per refit that failed or whose tau^2 estimator fell back, naming its row.
+  std::vector<std::string> notes;
 };
 
-/// Errors: srma.model.E301 (k < 2), and those of pool().
+/// Errors: srma.model.E301 (k < 2), and those of pool() on all studies; a refit that fails
+/// gives a row of NaN with a note instead.
 [[nodiscard]] expected<leave1out_result> leave1out(const study_table& studies,
                                                    const pool_options& options);
 

@@ -8,6 +8,12 @@
 // permutations whose |statistic| (QM for the omnibus test) reaches the observed one, with
 // metafor's tolerance sqrt(machine epsilon). The observed data count as one permutation.
 //
+// A refit that fails is handled as metafor's permutest.rma.uni() does, and counted: in the exact
+// test it is left out of the p-values (metafor: mean(..., na.rm = TRUE)), so they are computed
+// over `used` = `iterations` - `failed` permutations; in the random test the permutation is
+// replaced by a new random one (metafor draws again), so `used` = `iterations`. `failed` says how
+// many refits failed either way; reports state both numbers.
+//
 // Exact tests enumerate all 2^k sign patterns or all distinct row orders; otherwise `iterations`
 // random ones are drawn from a seeded generator, each from its own stream so that the result
 // does not depend on the number of threads. Refits run in parallel.
@@ -43,16 +49,23 @@ struct permtest_options {
 
 struct permtest_result {
   bool exact = false;
-  std::size_t iterations = 0;         ///< Permutations evaluated, the observed one included.
-  double p = 0;                       ///< Intercept (no moderators) or omnibus QM test.
-  std::vector<std::string> names;     ///< Coefficient names.
+  std::size_t iterations = 0;      ///< Permutations asked for (exact: all), the observed included.
+  std::size_t failed = 0;          ///< Refits that failed (left out, or redrawn when random).
+  std::size_t used = 0;            ///< Permutations the p-values are computed over.
+  std::size_t fell_back = 0;       ///< Refits whose tau^2 came from a fallback estimator.
+  double p = 0;                    ///< Intercept (no moderators) or omnibus QM test.
+  std::vector<std::string> names;  ///< Coefficient names.
   std::vector<double> coefficient_p;  ///< Permutation p-value of each coefficient.
   double observed_statistic = 0;      ///< z/t of the intercept, or QM.
   std::uint64_t seed = 0;
+  std::vector<std::string> notes;  ///< E.g. studies the design dropped for a missing moderator.
 };
 
-/// Permutation test of the model (`design` == nullptr: intercept only). Errors: srma.model.E301
-/// (k < 2), srma.model.E305 (exact test requested but too large), and those of the fits.
+/// Permutation test of the model (`design` == nullptr: intercept only). yi and vi have the
+/// design's rows, or are those of the whole table it was built from (see design_studies()).
+/// Errors: srma.model.E301
+/// (k < 2), srma.model.E305 (exact test requested but too large), and those of the fit to the
+/// observed data (a failed refit of a permutation is counted in `failed` instead).
 [[nodiscard]] expected<permtest_result> permutation_test(std::span<const double> yi,
                                                          std::span<const double> vi,
                                                          const design_matrix* design,
