@@ -4,6 +4,7 @@
 
 #include <cstdio>
 
+#include "srma/model/pool_2x2.hpp"
 #include "srma/util/error_ids.hpp"
 #include "srma/util/limits.hpp"
 
@@ -97,6 +98,14 @@ void analysis_args::add_to(CLI::App& app) {
                "stopping with an error");
 }
 
+void analysis_args::add_method_to(CLI::App& app) {
+  method_opt =
+      app.add_option("--method", method,
+                     "Common-effect method for 2x2 counts: iv (inverse variance; default), mh "
+                     "(Mantel-Haenszel: OR, RR, RD; revman5's default) or peto (Peto's OR)")
+          ->check(named_value(parse_pooling_method, "expected iv, mh or peto"));
+}
+
 expected<read_options> analysis_args::reading() const {
   read_options r;
   if (!measure.empty()) {
@@ -120,6 +129,12 @@ expected<read_options> analysis_args::reading() const {
     r.kind = *k;
   }
   r.missing = exclude_missing ? missing_policy::exclude : missing_policy::error;
+  // Each tool's zero-cell rule for counts (docs/methods.md, "Zero cells").
+  if (auto p = parse_preset(preset); p == srma::preset::metafor) {
+    r.zero_cells = escalc_zero_cells();
+  } else if (p == srma::preset::revman5) {
+    r.zero_cells = revman5_zero_cells();
+  }
   return r;
 }
 
@@ -163,10 +178,35 @@ expected<pool_options> analysis_args::pooling() const {
     if (!d) return fail(srma::errc::cli_bad_value, fmt::format("--i2 {}: expected Q or tau2", i2));
     o.i2 = *d;
   }
+  if (method_opt && method_opt->count()) {
+    auto m = parse_pooling_method(method);
+    if (!m) {
+      return fail(srma::errc::cli_bad_value,
+                  fmt::format("--method {}: expected iv, mh or peto", method));
+    }
+    o.method = *m;
+  }
   o.level = level;
   o.auto_i2_threshold = auto_i2;
   o.common_tau2 = common_tau2;
   if (auto msg = o.validate(); !msg.empty()) return fail(srma::errc::cli_bad_value, msg);
+  return o;
+}
+
+expected<pool_options> analysis_args::pooling_for(study_table& studies) const {
+  auto o = pooling();
+  if (!o) return o;
+  const bool explicit_method = method_opt && method_opt->count();
+  if (!explicit_method && !has_2x2_counts(studies)) o->method = pooling_method::inverse_variance;
+  if (o->method == pooling_method::peto) {
+    const std::size_t before = studies.excluded.size();
+    studies = informative_for_peto(studies);
+    for (std::size_t i = before; i < studies.excluded.size(); ++i) {
+      const auto& e = studies.excluded[i];
+      fmt::print(stderr, "srma: note: {}:{}: study '{}' left out: {}\n", studies.source, e.line,
+                 e.study, e.reason);
+    }
+  }
   return o;
 }
 

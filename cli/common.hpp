@@ -39,6 +39,7 @@ struct analysis_args {
   std::string preset = "srma";
   std::string pi;
   std::string i2;
+  std::string method;
   double level = 95;
   double auto_i2 = 20;
   bool hksj = false;
@@ -50,13 +51,22 @@ struct analysis_args {
   CLI::Option* pi_opt = nullptr;
   CLI::Option* i2_opt = nullptr;
   CLI::Option* hksj_opt = nullptr;
+  CLI::Option* method_opt = nullptr;
 
   /// Registers the options on `app`.
   void add_to(CLI::App& app);
+  /// Registers --method (pool, forest, funnel: the commands that pool 2x2 tables by MH or Peto).
+  void add_method_to(CLI::App& app);
   /// The read options (or an srma.cli error for an unknown measure or input kind).
   [[nodiscard]] expected<read_options> reading() const;
   /// The pool options: the preset's defaults, then every option given explicitly.
   [[nodiscard]] expected<pool_options> pooling() const;
+  /// The pool options for `studies`: pooling(), with a preset's Mantel-Haenszel (revman5)
+  /// turned into inverse variance for input without 2x2 counts, as RevMan pools such data;
+  /// an explicit --method mh|peto stays, so pool_2x2 names what is missing.
+  /// Under Peto, `studies` loses (to its excluded list) the tables without information, so
+  /// figures and subgroups show the studies the Peto fit uses.
+  [[nodiscard]] expected<pool_options> pooling_for(study_table& studies) const;
 };
 
 /// Sets the favours labels of a forest plot from --favours "left|right" ("" leaves them).

@@ -9,6 +9,7 @@
 #include "commands.hpp"
 #include "common.hpp"
 #include "srma/model/pool.hpp"
+#include "srma/model/pool_2x2.hpp"
 #include "srma/model/subgroup.hpp"
 #include "srma/plot/forest_rows.hpp"
 #include "srma/plot/output.hpp"
@@ -70,7 +71,7 @@ int run_forest(forest_args& args) {
 
   auto studies = load_studies(args);
   if (!studies) return report_error(studies.error());
-  auto options = args.pooling();
+  auto options = args.pooling_for(*studies);
   if (!options) return report_error(options.error());
 
   plot::forest_content content;
@@ -88,7 +89,7 @@ int run_forest(forest_args& args) {
     notes = s->notes;
     fp = plot::forest_from(*s, *studies, content);
   } else {
-    auto r = pool(*studies, *options);
+    auto r = pool_2x2(*studies, *options);
     if (!r) return report_error(r.error());
     notes = r->notes;
     fp = plot::forest_from(*r, *studies, content);
@@ -111,6 +112,7 @@ void add_forest_command(CLI::App& app, std::function<int()>& action) {
                          "Forest plot (SVG, PDF or PNG): studies, summary diamonds, heterogeneity; "
                          "subgroups with --by");
   args->add_to(*cmd);
+  args->add_method_to(*cmd);
   // Here --pi also works without a value: it adds the prediction interval row.
   args->pi_opt->expected(0, 1);
   args->pi_opt->description(

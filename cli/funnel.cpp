@@ -10,6 +10,7 @@
 #include "common.hpp"
 #include "srma/bias/small_study_bias.hpp"
 #include "srma/model/pool.hpp"
+#include "srma/model/pool_2x2.hpp"
 #include "srma/plot/output.hpp"
 #include "srma/report/format.hpp"
 #include "srma/util/error_ids.hpp"
@@ -40,9 +41,9 @@ int run_funnel(const funnel_args& args) {
     return report_error({srma::errc::plot_bad_options, msg, {}});
   auto studies = load_studies(args);
   if (!studies) return report_error(studies.error());
-  auto options = args.pooling();
+  auto options = args.pooling_for(*studies);
   if (!options) return report_error(options.error());
-  auto r = pool(*studies, *options);
+  auto r = pool_2x2(*studies, *options);
   if (!r) return report_error(r.error());
 
   plot::funnel_options o = plot::funnel_defaults(*r);
@@ -118,6 +119,7 @@ void add_funnel_command(CLI::App& app, std::function<int()>& action) {
                          "Funnel plot (SVG, PDF or PNG): effect against standard error, pseudo CI, "
                          "significance contours");
   args->add_to(*cmd);
+  args->add_method_to(*cmd);
   cmd->add_option("-o,--output", args->output, "Output file: .svg, .pdf or .png")->required();
   cmd->add_option("--contours", args->contours,
                   "Contour-enhanced funnel: shade the significance regions around the null at "

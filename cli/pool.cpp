@@ -5,6 +5,7 @@
 
 #include "commands.hpp"
 #include "common.hpp"
+#include "srma/model/pool_2x2.hpp"
 #include "srma/model/subgroup.hpp"
 #include "srma/report/json.hpp"
 #include "srma/report/text_report.hpp"
@@ -20,7 +21,7 @@ struct pool_args : analysis_args {
 int run_pool(const pool_args& args) {
   auto studies = load_studies(args);
   if (!studies) return report_error(studies.error());
-  auto options = args.pooling();
+  auto options = args.pooling_for(*studies);
   if (!options) return report_error(options.error());
   std::string out;
   if (!args.by.empty()) {
@@ -34,7 +35,7 @@ int run_pool(const pool_args& args) {
       out = full_report(*s);
     }
   } else {
-    auto r = pool(*studies, *options);
+    auto r = pool_2x2(*studies, *options);
     if (!r) return report_error(r.error());
     if (args.json) {
       auto j = to_json(*r);
@@ -61,6 +62,7 @@ void add_pool_command(CLI::App& app, std::function<int()>& action) {
                                  "Pool study effects: common and random effects, "
                                  "heterogeneity, subgroups");
   args->add_to(*cmd);
+  args->add_method_to(*cmd);
   cmd->add_option("--by", args->by, "Column that defines subgroups (e.g. location)");
   cmd->add_flag("--json", args->json, "Print one JSON object (docs/json-schema.md)");
   cmd->footer(

@@ -78,6 +78,31 @@ error not_2x2(const study_table& studies, std::string message) {
 
 }  // namespace
 
+study_table informative_for_peto(const study_table& studies) {
+  const auto c = counts_of(studies);
+  if (studies.kind != input_kind::two_by_two || !c) return studies;
+  std::vector<std::size_t> rows;
+  std::vector<excluded_study> dropped;
+  for (std::size_t i = 0; i < studies.k(); ++i) {
+    const double events = c->events_t[i] + c->events_c[i];
+    const double n = c->n_t[i] + c->n_c[i];
+    if (events > 0 && events < n) {
+      rows.push_back(i);
+    } else {
+      dropped.push_back({studies.study[i], studies.line.empty() ? 0 : studies.line[i],
+                         events == 0 ? "no events in either group: no information for Peto's "
+                                       "odds ratio (V = 0)"
+                                     : "events in every patient of both groups: no information "
+                                       "for Peto's odds ratio (V = 0)"});
+    }
+  }
+  if (dropped.empty()) return studies;
+  study_table out = studies.subset(rows);
+  out.excluded = studies.excluded;
+  for (auto& d : dropped) out.excluded.push_back(std::move(d));
+  return out;
+}
+
 bool has_2x2_counts(const study_table& studies) {
   return studies.kind == input_kind::two_by_two && mh_measure(studies.measure) &&
          counts_of(studies).has_value();

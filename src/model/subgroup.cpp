@@ -4,9 +4,12 @@
 
 #include <cmath>
 #include <limits>
+#include <string_view>
+#include <unordered_map>
 
 #include "regression_model.hpp"
 #include "srma/model/linear_model.hpp"
+#include "srma/model/pool_2x2.hpp"
 #include "srma/util/distributions.hpp"
 #include "srma/util/error_ids.hpp"
 #include "srma/util/text.hpp"
@@ -77,7 +80,16 @@ expected<subgroup_analysis> pool_subgroups(const study_table& studies, std::stri
                             out.column, groups.front().level));
   }
 
-  auto overall = pool(studies, options);
+  // Mantel-Haenszel and Peto pool each subgroup's tables by the same method (pool_2x2); a
+  // shared tau^2 is an inverse-variance model and is not offered with them.
+  const bool by_counts = options.method != pooling_method::inverse_variance;
+  if (by_counts && options.common_tau2) {
+    return fail(errc::model_bad_options,
+                fmt::format("a tau^2 shared by the subgroups is not available with the {} "
+                            "method; use one tau^2 per subgroup or inverse variance",
+                            to_string(options.method)));
+  }
+  auto overall = by_counts ? pool_2x2(studies, options) : pool(studies, options);
   if (!overall) return unexpected(overall.error());
   out.overall = std::move(*overall);
 
@@ -97,18 +109,29 @@ expected<subgroup_analysis> pool_subgroups(const study_table& studies, std::stri
     for (auto& n : est->notes) out.notes.push_back(n);
   }
 
+  std::unordered_map<std::string_view, std::size_t> overall_row;
+  for (std::size_t j = 0; j < out.overall.study.size(); ++j) overall_row[out.overall.study[j]] = j;
   std::vector<double> est_c, se_c, est_r, se_r;
   for (auto& g : groups) {
     std::vector<double> y, v;
     for (std::size_t i : g.rows) {
       y.push_back(studies.yi[i]);
       v.push_back(studies.vi[i]);
-      g.weight_share_common += out.overall.weight_common[i];
-      g.weight_share_random += out.overall.weight_random[i];
     }
-    auto r = pool_effects(y, v, options, studies.measure, shared);
+    auto r = by_counts ? pool_2x2(studies.subset(g.rows), options)
+                       : pool_effects(y, v, options, studies.measure, shared);
     if (!r) return unexpected(r.error());
-    for (std::size_t i : g.rows) r->study.push_back(studies.study[i]);
+    if (!by_counts) {
+      for (std::size_t i : g.rows) r->study.push_back(studies.study[i]);
+    }
+    // Weights by label: Peto leaves tables without information out of both fits.
+    for (const auto& label : r->study) {
+      const auto at = overall_row.find(label);
+      if (at == overall_row.end()) continue;
+      const std::size_t j = at->second;
+      g.weight_share_common += out.overall.weight_common[j];
+      g.weight_share_random += out.overall.weight_random[j];
+    }
     for (const auto& n : r->notes)
       out.notes.push_back(fmt::format("subgroup '{}': {}", g.level, n));
     g.result = std::move(*r);

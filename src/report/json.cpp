@@ -9,7 +9,7 @@ using nlohmann::json;
 
 json num(double x) { return std::isfinite(x) ? json(x) : json(nullptr); }
 
-json estimate_json(const model_estimate& e, effect_measure m) {
+json estimate_json(const model_estimate& e, effect_measure m, const display_context& dc = {}) {
   json j = {{"estimate", num(e.estimate)},
             {"se", num(e.se)},
             {"ci_lower", num(e.ci_lower)},
@@ -17,10 +17,11 @@ json estimate_json(const model_estimate& e, effect_measure m) {
             {"statistic", num(e.statistic)},
             {"p", num(e.p)},
             {"df", num(e.df)}};
-  if (is_ratio(m)) {
-    j["display"] = {{"estimate", num(std::exp(e.estimate))},
-                    {"ci_lower", num(std::exp(e.ci_lower))},
-                    {"ci_upper", num(std::exp(e.ci_upper))}};
+  // Back-transformed for every measure shown on another scale (exp, inverse logit, ...).
+  if (has_display_transform(m)) {
+    j["display"] = {{"estimate", num(to_display(m, e.estimate, dc))},
+                    {"ci_lower", num(to_display(m, e.ci_lower, dc))},
+                    {"ci_upper", num(to_display(m, e.ci_upper, dc))}};
   }
   return j;
 }
@@ -72,17 +73,26 @@ json to_json(const pool_result& r) {
     if (r.source.size() == r.k) studies.back()["source"] = r.source[i];
   }
   j["studies"] = std::move(studies);
-  j["common"] = estimate_json(r.common, r.measure);
-  json re = estimate_json(r.random, r.measure);
+  const display_context dc = display_context_from_vi(r.measure, r.vi);
+  j["common"] = estimate_json(r.common, r.measure, dc);
+  j["common"]["method"] = std::string(to_string(r.method));
+  if (!std::isnan(r.cmh) || !std::isnan(r.tarone)) {
+    j["tests_2x2"] = {{"cmh", num(r.cmh)},
+                      {"cmh_p", num(r.cmh_p)},
+                      {"tarone", num(r.tarone)},
+                      {"tarone_df", num(r.tarone_df)},
+                      {"tarone_p", num(r.tarone_p)}};
+  }
+  json re = estimate_json(r.random, r.measure, dc);
   re["tau2_method"] = std::string(tau2_method_code(r.random.method));
   re["ci_method"] = std::string(ci_method_name(r.random.ci));
   re["pi_method"] = std::string(pi_method_name(r.random.pi));
   re["pi_lower"] = num(r.random.pi_lower);
   re["pi_upper"] = num(r.random.pi_upper);
   re["pi_df"] = num(r.random.pi_df);
-  if (is_ratio(r.measure)) {
-    re["display"]["pi_lower"] = num(std::exp(r.random.pi_lower));
-    re["display"]["pi_upper"] = num(std::exp(r.random.pi_upper));
+  if (has_display_transform(r.measure)) {
+    re["display"]["pi_lower"] = num(to_display(r.measure, r.random.pi_lower, dc));
+    re["display"]["pi_upper"] = num(to_display(r.measure, r.random.pi_upper, dc));
   }
   j["random"] = std::move(re);
   j["heterogeneity"] = heterogeneity_json(r.heterogeneity);

@@ -67,6 +67,19 @@ std::string statistic_text(const model_estimate& m) {
   return fmt::format("t = {} (df = {:g})", format_fixed(m.statistic, 2), m.df);
 }
 
+// The name of the common-effect method, in words.
+std::string_view method_words(pooling_method m) {
+  switch (m) {
+    case pooling_method::mantel_haenszel:
+      return "Mantel-Haenszel";
+    case pooling_method::peto:
+      return "Peto";
+    case pooling_method::inverse_variance:
+      break;
+  }
+  return "inverse variance";
+}
+
 void append_models(std::string& out, const pool_result& r, const shown& v) {
   const auto m = r.measure;
   text_table t({align::left, align::right, align::left, align::right, align::right});
@@ -80,7 +93,7 @@ void append_models(std::string& out, const pool_result& r, const shown& v) {
   const bool show_random = r.options.model != model_choice::common;
   const bool random_first = r.primary == model_kind::random;
   if (random_first && show_random) row(random_label(r), r.random);
-  if (show_common) row("Common effect (inverse variance)", r.common);
+  if (show_common) row(fmt::format("Common effect ({})", method_words(r.method)), r.common);
   if (!random_first && show_random) row(random_label(r), r.random);
   if (show_random && r.random.pi != pi_method::none && !std::isnan(r.random.pi_lower)) {
     t.add_row({pi_label(r.random), "", v.interval(r.random.pi_lower, r.random.pi_upper), "", ""});
@@ -94,8 +107,19 @@ void append_heterogeneity(std::string& out, const pool_result& r, const std::str
     out += indent + "Heterogeneity: not estimable from one study\n";
     return;
   }
-  out += fmt::format("{}Q = {} (df = {:g}), {}\n", indent, format_fixed(h.Q, 2), h.df,
-                     format_p_clause(h.p));
+  const std::string about = r.method == pooling_method::inverse_variance
+                                ? std::string()
+                                : fmt::format(" (about the {} estimate)", method_words(r.method));
+  out += fmt::format("{}Q = {} (df = {:g}), {}{}\n", indent, format_fixed(h.Q, 2), h.df,
+                     format_p_clause(h.p), about);
+  if (!std::isnan(r.cmh)) {
+    out += fmt::format("{}Cochran-Mantel-Haenszel test: \u03c7\u00b2 = {} (df = 1), {}\n", indent,
+                       format_fixed(r.cmh, 2), format_p_clause(r.cmh_p));
+  }
+  if (!std::isnan(r.tarone)) {
+    out += fmt::format("{}Tarone's test of homogeneity: \u03c7\u00b2 = {} (df = {:g}), {}\n",
+                       indent, format_fixed(r.tarone, 2), r.tarone_df, format_p_clause(r.tarone_p));
+  }
   std::string ci_i2, ci_tau2, ci_tau;
   if (!std::isnan(h.tau2_ci_lower)) {
     ci_i2 = fmt::format(" [{}, {}]", format_percent(h.I2_ci_lower), format_percent(h.I2_ci_upper));
@@ -123,7 +147,9 @@ std::string brief_report(const pool_result& res) {
   const auto& h = res.heterogeneity;
   std::string model_text =
       res.primary == model_kind::common
-          ? std::string("a common-effect (inverse-variance) model")
+          ? fmt::format("a common-effect ({}) model", res.method == pooling_method::inverse_variance
+                                                          ? std::string_view("inverse-variance")
+                                                          : method_words(res.method))
           : fmt::format(
                 "a random-effects model ({} estimator of \u03c4\u00b2, {} confidence "
                 "interval)",

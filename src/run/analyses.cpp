@@ -10,6 +10,7 @@
 #include "srma/bias/small_study_bias.hpp"
 #include "srma/model/metareg.hpp"
 #include "srma/model/pool.hpp"
+#include "srma/model/pool_2x2.hpp"
 #include "srma/model/subgroup.hpp"
 #include "srma/plot/baujat.hpp"
 #include "srma/plot/bubble.hpp"
@@ -124,8 +125,18 @@ expected<prepared> prepare(run_context& ctx, const plan_analysis& a) {
     out.not_run = out.data->no_estimate_reason;
     return out;
   }
+  // Mantel-Haenszel and Peto pool the 2x2 tables of pool, subgroup and subset analyses; every
+  // other analysis, and input without counts under a preset's MH, is inverse variance.
+  auto by_method = [&](prepared& pr) {
+    const bool pools = a.type == analysis_type::pool || a.type == analysis_type::subgroup ||
+                       a.type == analysis_type::subset;
+    if (!pools || (!ctx.p.method_given && !has_2x2_counts(*pr.studies)))
+      pr.options.method = pooling_method::inverse_variance;
+    if (pr.options.method == pooling_method::peto) pr.studies = informative_for_peto(*pr.studies);
+  };
   if (a.where.empty()) {
     out.studies = *out.data->studies;
+    by_method(out);
     return out;
   }
   auto w = parse_where(a.where);
@@ -137,6 +148,7 @@ expected<prepared> prepare(run_context& ctx, const plan_analysis& a) {
     return out;
   }
   out.studies = out.data->studies->subset(*rows);
+  by_method(out);
   return out;
 }
 
@@ -233,7 +245,7 @@ std::string study_count(std::size_t k) {
 expected<void> pooled_section(run_context& ctx, const plan_analysis& a, const prepared& pr,
                               doc_section& s, nlohmann::json& j) {
   const auto& t = *pr.studies;
-  auto r = pool(t, pr.options);
+  auto r = pool_2x2(t, pr.options);
   if (!r) return unexpected(r.error());
   j["result"] = to_json(*r);
   const auto& e = r->primary_estimate();

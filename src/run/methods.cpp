@@ -35,6 +35,16 @@ const std::map<std::string, std::string>& reference_texts() {
       {"eb",
        "Morris CN. Parametric empirical Bayes inference: theory and applications. J Am Stat "
        "Assoc. 1983;78:47-55."},
+      {"mh",
+       "Mantel N, Haenszel W. Statistical aspects of the analysis of data from retrospective "
+       "studies of disease. J Natl Cancer Inst. 1959;22:719-748."},
+      {"rbg",
+       "Robins J, Breslow N, Greenland S. Estimators of the Mantel-Haenszel variance "
+       "consistent in both sparse data and large-strata limiting models. Biometrics. "
+       "1986;42:311-323."},
+      {"greenland1985",
+       "Greenland S, Robins JM. Estimation of a common effect parameter from sparse follow-up "
+       "data. Biometrics. 1985;41:55-68."},
       {"hksj",
        "Hartung J, Knapp G. A refined method for the meta-analysis of controlled clinical "
        "trials with binary outcome. Stat Med. 2001;20:3875-3889."},
@@ -266,6 +276,52 @@ std::vector<std::string> references::list() const {
   return out;
 }
 
+// The zero-cell rule of a 2x2 analysis in words (docs/methods.md, "Zero cells").
+std::string zero_cell_text(const zero_cell_rule& z, pooling_method method,
+                           count_convention counts) {
+  std::string out = "Study effects were computed from the 2x2 tables";
+  switch (z.to) {
+    case zero_cell_to::only0:
+      out += fmt::format(", adding {:g} to every cell of tables with a zero cell", z.add);
+      break;
+    case zero_cell_to::all:
+      out += fmt::format(", adding {:g} to every cell of every table", z.add);
+      break;
+    case zero_cell_to::if0all:
+      out += fmt::format(
+          ", adding {:g} to every cell of every table as some table had a zero "
+          "cell",
+          z.add);
+      break;
+    case zero_cell_to::none:
+      out += " without a continuity correction";
+      break;
+  }
+  switch (z.double_zero) {
+    case double_zero_policy::keep:
+      out += "; tables without events in either arm were kept";
+      break;
+    case double_zero_policy::drop:
+      out += "; tables without events in either arm were left out";
+      break;
+    case double_zero_policy::ratios:
+      out +=
+          "; tables without events in either arm were left out for ratio measures, which "
+          "they carry no information on";
+      break;
+  }
+  out += ".";
+  if (method == pooling_method::mantel_haenszel) {
+    out += counts == count_convention::revman5
+               ? " The Mantel-Haenszel sums used the tables with 0.5 added to every cell of "
+                 "tables with a zero cell, and heterogeneity (Q, I\u00b2 and the "
+                 "DerSimonian-Laird \u03c4\u00b2) was measured about the Mantel-Haenszel "
+                 "estimate, as RevMan 5 does."
+               : " The Mantel-Haenszel sums used the tables as reported, without correction.";
+  }
+  return out;
+}
+
 doc_section methods_section(run_context& ctx, effect_measure measure,
                             std::optional<input_kind> kind) {
   const plan& p = ctx.p;
@@ -282,16 +338,37 @@ doc_section methods_section(run_context& ctx, effect_measure measure,
   const std::string comparison = (!p.experimental.empty() && !p.control.empty())
                                      ? fmt::format(" for {} versus {}", p.experimental, p.control)
                                      : "";
+  // Mantel-Haenszel and Peto apply to 2x2 counts only (analyses.cpp, prepare()).
+  const bool counts = kind && *kind == input_kind::two_by_two;
+  const pooling_method method = counts ? m.method : pooling_method::inverse_variance;
+  std::string pooled_by = " with inverse-variance weights";
+  if (method == pooling_method::mantel_haenszel) {
+    const std::string c = measure == effect_measure::odds_ratio
+                              ? refs.cite({"mh", "rbg"})
+                              : refs.cite({"mh", "greenland1985"});
+    pooled_by = fmt::format(
+        " by the Mantel-Haenszel method {} in the common-effect model and with inverse-variance "
+        "weights in the random-effects model",
+        c);
+  } else if (method == pooling_method::peto) {
+    const std::string c = refs.cite("peto");
+    pooled_by = fmt::format(
+        " by Peto's one-step method {} in the common-effect model; the random-effects model "
+        "pooled the studies' Peto log odds ratios with inverse-variance weights",
+        c);
+  }
   std::string first;
   if (measure != effect_measure::generic) {
     std::string name(measure_name(measure));
     name[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(name[0])));
-    first = fmt::format("{}s ({}){}{} were pooled{} with inverse-variance weights.", name,
-                        measure_code(measure), what, comparison,
-                        is_ratio(measure) ? " on the log scale" : "");
+    first =
+        fmt::format("{}s ({}){}{} were pooled{}{}.", name, measure_code(measure), what, comparison,
+                    analysis_scale_name(measure).empty()
+                        ? std::string()
+                        : fmt::format(" on the {} scale", analysis_scale_name(measure)),
+                    pooled_by);
   } else {
-    first = fmt::format("Study estimates{}{} were pooled with inverse-variance weights.", what,
-                        comparison);
+    first = fmt::format("Study estimates{}{} were pooled{}.", what, comparison, pooled_by);
   }
   if (kind) {
     switch (*kind) {
@@ -312,10 +389,7 @@ doc_section methods_section(run_context& ctx, effect_measure measure,
         break;
       }
       case input_kind::two_by_two:
-        first +=
-            " Effects were computed from the 2x2 tables, adding 0.5 to every cell of tables "
-            "with a zero cell; tables without events in either arm were left out for ratio "
-            "measures.";
+        first += " " + zero_cell_text(p.reading.zero_cells, method, m.counts);
         break;
       case input_kind::means:
         if (measure == effect_measure::std_mean_difference) {
@@ -353,9 +427,12 @@ doc_section methods_section(run_context& ctx, effect_measure measure,
     case model_choice::common: {
       const std::string dl = refs.cite("dl");
       model_text = fmt::format(
-          "A common-effect (fixed-effect, inverse-variance) model was used; "
+          "A common-effect (fixed-effect, {}) model was used; "
           "a random-effects model {} with \u03c4\u00b2 estimated by {} is "
           "reported alongside.",
+          method == pooling_method::mantel_haenszel ? "Mantel-Haenszel"
+          : method == pooling_method::peto          ? "Peto"
+                                                    : "inverse-variance",
           dl, estimator());
       break;
     }

@@ -498,9 +498,11 @@ expected<plan> parse_plan(std::string_view text, const std::string& path) {
     std::optional<std::string> i2;
     std::optional<double> level, auto_i2;
     std::optional<bool> common_tau2;
+    std::optional<std::string> method;
     if (*t) {
       table_reader r(**t, "[model]", path);
       SRMA_TRY(r.get("preset", preset));
+      SRMA_TRY(r.get("method", method));
       SRMA_TRY(read_model_keys(r, mk));
       SRMA_TRY(r.get("i2", i2));
       SRMA_TRY(r.get("level", level));
@@ -514,8 +516,8 @@ expected<plan> parse_plan(std::string_view text, const std::string& path) {
                                                  : std::string("95 for a 95% interval")));
       SRMA_TRY(r.get("auto_i2", auto_i2));
       SRMA_TRY(r.get("common_tau2", common_tau2));
-      SRMA_TRY(r.finish(
-          {"preset", "model", "tau2", "ci", "pi", "i2", "level", "auto_i2", "common_tau2"}));
+      SRMA_TRY(r.finish({"preset", "model", "tau2", "ci", "pi", "i2", "level", "auto_i2",
+                         "common_tau2", "method"}));
       if (preset) {
         auto pr = parse_preset(*preset);
         if (!pr)
@@ -523,6 +525,15 @@ expected<plan> parse_plan(std::string_view text, const std::string& path) {
               "preset", fmt::format("is '{}'; expected srma, metafor, meta or revman5", *preset));
         p.preset = *pr;
         p.model = preset_options(*pr);
+        // Each tool's zero-cell rule for counts (docs/methods.md, "Zero cells").
+        if (*pr == srma::preset::metafor) p.reading.zero_cells = escalc_zero_cells();
+        if (*pr == srma::preset::revman5) p.reading.zero_cells = revman5_zero_cells();
+      }
+      std::optional<pooling_method> pm_method;
+      SRMA_TRY(parse_enum(r, "method", method, parse_pooling_method, "iv, mh, peto", pm_method));
+      if (pm_method) {
+        p.model.method = *pm_method;
+        p.method_given = true;
       }
       std::optional<model_choice> m;
       std::optional<tau2_method> tm;

@@ -198,9 +198,16 @@ std::optional<doc_table> characteristics_table(const run_context& ctx, const loa
       if (j >= 0) cols.push_back(j);
     }
   } else {
+    // The columns the estimates were read from are not characteristics; a column that only
+    // shares a name with some effect set (an `n` beside hazard ratios) is.
+    auto is_effect = [&](const std::string& h) {
+      if (!d.studies) return is_effect_column_name(h);
+      const auto& e = d.studies->effect_columns;
+      return std::any_of(e.begin(), e.end(), [&](const std::string& c) { return iequals(c, h); });
+    };
     for (std::size_t j = 0; j < d.csv.header.size(); ++j) {
       const auto& h = d.csv.header[j];
-      if (iequals(h, "study") || iequals(h, "hr_source") || is_effect_column_name(h)) continue;
+      if (iequals(h, "study") || iequals(h, "hr_source") || is_effect(h)) continue;
       cols.push_back(static_cast<int>(j));
     }
   }

@@ -25,6 +25,12 @@ namespace srma {
 /// Mantel-Haenszel can pool (OR, RR, RD).
 [[nodiscard]] bool has_2x2_counts(const study_table& studies);
 
+/// The studies without the tables that carry no information for Peto's odds ratio (V = 0: no
+/// events, or only events, in both arms), each moved to `excluded` with its reason, so that a
+/// figure or subgroup analysis shows the same studies as the Peto fit. Other input is returned
+/// unchanged.
+[[nodiscard]] study_table informative_for_peto(const study_table& studies);
+
 /// Pools the studies of a 2x2 table by options.method:
 ///
 /// - inverse_variance: exactly `pool(studies, options)`.

@@ -164,6 +164,9 @@ struct plan {
   // [model]
   pool_options model;
   srma::preset preset = srma::preset::srma;
+  /// [model] method was given: Mantel-Haenszel or Peto is then required of the data (else a
+  /// preset's MH applies only to 2x2 counts, inverse variance to other input).
+  bool method_given = false;
   // [figures]
   std::vector<plot::image_format> formats = {plot::image_format::svg, plot::image_format::pdf,
                                              plot::image_format::png};
