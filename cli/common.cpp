@@ -64,12 +64,15 @@ CLI::Validator named_value(Parse parse, const std::string& expected) {
 void analysis_args::add_to(CLI::App& app) {
   app.add_option("file", file, "CSV file with one row per study")->required();
   app.add_option("--measure", measure,
-                 "Effect measure: HR, OR, RR, RD, MD, SMD or GEN (default: from the columns; "
-                 "OR for 2x2 counts, MD for means)");
+                 "Effect measure: HR, OR, RR, RD, MD, SMD, SMDH, ROM, PR, PLN, PLO, PAS, PFT, COR, "
+                 "ZCOR, IR, IRLN, IRR, IRD or GEN (default: from the columns; OR for 2x2 counts, "
+                 "MD for means, PLO for events,n, ZCOR for ri,ni, IRLN for events,time, IRR for "
+                 "two rates)");
   app.add_option("--effect", effect,
                  "Which effect columns to use when several sets are present: "
-                 "hr,lower,upper | loghr,se | yi,sei | yi,vi | oe,v | 2x2 | means | hr_summaries "
-                 "(each row its own hazard-ratio set)");
+                 "hr,lower,upper | loghr,se | yi,sei | yi,vi | oe,v | 2x2 | means | proportion | "
+                 "correlation | rate | two_rates | hr_summaries (each row its own hazard-ratio "
+                 "set)");
   model_opt = app.add_option("--model", model, "common | random | both | auto (default: both)")
                   ->check(named_value(parse_model_choice, "expected common, random, both or auto"));
   app.add_option("--auto-i2", auto_i2,
@@ -111,10 +114,9 @@ expected<read_options> analysis_args::reading() const {
   if (!measure.empty()) {
     auto m = parse_measure(measure);
     if (!m) {
-      return fail(srma::errc::cli_bad_value,
-                  fmt::format("--measure {}: unknown measure; expected HR, OR, RR, RD, MD, SMD or "
-                              "GEN",
-                              measure));
+      return fail(
+          srma::errc::cli_bad_value,
+          fmt::format("--measure {}: unknown measure; expected {}", measure, measure_codes_text()));
     }
     r.measure = *m;
   }
@@ -123,7 +125,8 @@ expected<read_options> analysis_args::reading() const {
     if (!k) {
       return fail(srma::errc::cli_bad_value,
                   fmt::format("--effect {}: unknown column set; expected hr,lower,upper, loghr,se, "
-                              "yi,sei, yi,vi, oe,v, 2x2, means or hr_summaries",
+                              "yi,sei, yi,vi, oe,v, 2x2, means, proportion, correlation, rate, "
+                              "two_rates or hr_summaries",
                               effect));
     }
     r.kind = *k;
