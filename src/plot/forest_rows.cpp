@@ -283,8 +283,13 @@ expected<forest_plot> forest_from(const pool_result& result, const study_table& 
 
   for (std::size_t c = 0; c < models.size(); ++c) {
     const auto m = models[c];
-    std::string label = m == model_kind::common ? "Common-effect model"
-                                                : "Random-effects model" + random_suffix(result);
+    // The common-effect method is named when it is not inverse variance (RevMan: "M-H, Fixed").
+    std::string label = m == model_kind::random ? "Random-effects model" + random_suffix(result)
+                        : result.method == pooling_method::mantel_haenszel
+                            ? std::string("Common-effect model (Mantel-Haenszel)")
+                        : result.method == pooling_method::peto
+                            ? std::string("Common-effect model (Peto)")
+                            : std::string("Common-effect model");
     plot.rows.push_back(
         summary_row(std::move(label), estimate_of(result, m), c, models.size(), 100));
   }
