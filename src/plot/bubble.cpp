@@ -75,6 +75,7 @@ expected<bubble_data> bubble_from(const metareg_result& fit, const design_matrix
   }
   bubble_data out;
   out.measure = studies.measure;
+  out.display = studies.display();
   out.moderator = design.names[1];
   for (std::size_t i = 0; i < k; ++i) {
     out.points.push_back({studies.study.empty() ? fmt::format("Study {}", i + 1) : studies.study[i],
@@ -200,6 +201,11 @@ expected<drawing> draw_bubble(const bubble_data& data, const bubble_options& o) 
     geometry g;
     g.panel.x = c.x_axis(false, ax_lo, ax_hi, pw);
     g.panel.y = c.y_axis(log, y_lo, y_hi, ph);
+    // Proportions, correlations, ... labelled on their display scale (metafor's atransf).
+    const double tick_h = c.line_height(c.small());
+    detail::back_transform_ticks(
+        g.panel.y, data.measure, data.display, [tick_h](const std::string&) { return tick_h; },
+        fs * 0.9);
     const double top = margin + title_h + c.line_height(c.small()) / 2;
     auto [right, axes_bottom] = c.place_panel(g.panel, parts, margin, top, pw, ph);
     if (!legend.empty()) {

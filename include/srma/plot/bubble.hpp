@@ -57,7 +57,8 @@ struct bubble_line {
 /// Everything the bubble plot shows.
 struct bubble_data {
   effect_measure measure = effect_measure::generic;
-  std::string moderator;  ///< Name of the moderator (the default x axis title).
+  std::string moderator;    ///< Name of the moderator (the default x axis title).
+  display_context display;  ///< Back-transformation of the effect axis (PFT: harmonic mean n).
   std::vector<bubble_point> points;
   bubble_line line;
 };
