@@ -73,7 +73,7 @@ enum class tau2_method {
 ///
 ///     srma::tau2_control c{.max_iter = 100, .fallback = {}};
 struct tau2_control {
-  double rel_tol = 1e-12;  ///< Stop when |step| <= rel_tol * (tau^2 + typical v).
+  double rel_tol = 1e-12;  ///< Stop when |step| / multiplier <= rel_tol * (tau^2 + typical v).
   int max_iter = 1000;
   double step_adj = 1;  ///< Initial multiplier of the Fisher scoring step, in (0, 1].
   /// Estimators tried in order when the requested one does not converge. The default, DL, is

@@ -57,7 +57,8 @@ expected<tau2_estimate> fisher_scoring(const linear_model& m, bool reml, const t
     while (tau2 + step < 0) step /= 2;  // metafor: keep tau^2 >= tau2.min = 0
     tau2 += step;
     e.iterations = it;
-    if (std::fabs(step) <= c.rel_tol * (tau2 + scale)) {
+    // The step before the multiplier: a small multiplier must not make a step look converged.
+    if (std::fabs(step) <= c.rel_tol * (tau2 + scale) * adj) {
       converged = true;
       break;
     }
