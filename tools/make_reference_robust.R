@@ -338,7 +338,8 @@ write_json_file(list(source = source_text, control = ctrl_text, cases = cases),
 
 plain_lines <- unlist(lapply(cases, function(cs) {
   if (is.null(cs$metafor_stepadj1_failed) || cs$metafor_stepadj1_failed == 0) return(NULL)
-  sprintf("  - `%s`: %d of the refits give NA with stepadj = 1.", cs$name, cs$metafor_stepadj1_failed)
+  sprintf("  - `%s`: %d refit%s NA with stepadj = 1.", cs$name, cs$metafor_stepadj1_failed,
+          if (cs$metafor_stepadj1_failed == 1) " is" else "s are")
 }))
 raw_lines <- unlist(lapply(cases, function(cs) {
   if (is.null(cs$metafor_raw_year)) return(NULL)

@@ -78,7 +78,8 @@ nlohmann::json check_cases(const std::string& prefix, std::size_t expected_cases
 
 // cumul(rma(yi, vi, method = "REML")): srma stopped with E303 at the 8-study step, where plain
 // Fisher scoring oscillates (0.0509, 0.0529, 0.0507, ...); metafor needs stepadj = 0.5 there
-// (with stepadj = 1 its rows 7, 8 and 12 are NA). All 17 rows, tau^2 = 0.0518945571 at k = 8.
+// (with stepadj = 1 one row is NA under the tight control of the reference, and rows 7, 8 and 12
+// under metafor's default control). All 17 rows, tau^2 = 0.0518945571 at k = 8.
 TEST(robust_fit_test, nielweise2007_cumulative_reml_gives_all_17_rows) {
   const auto j = check_cases("nielweise2007_cumulative_REML", 1, test::tol::estimate);
   ASSERT_TRUE(j.contains("cumulative"));
