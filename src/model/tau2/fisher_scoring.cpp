@@ -11,8 +11,8 @@
 // 3291 of the 40,320 orders of an exact permutation test). Two successive steps of opposite
 // sign, the second more than half as long as the first, are that oscillation; halving the
 // multiplier makes the map tau^2 -> tau^2 + step a fast contraction again, as metafor's
-// `stepadj = 0.5` does by hand (those 40,320 fits then take 5.2 iterations on average, at most
-// 14). The root is the same whatever the multiplier, so the converged value does not depend on
+// `stepadj = 0.5` does by hand (those 40,320 fits then take 5.3 iterations on average, at most
+// 15). The root is the same whatever the multiplier, so the converged value does not depend on
 // the halvings.
 #include "fisher_scoring.hpp"
 
