@@ -147,6 +147,9 @@ std::string power_of_ten(long long e) {
 std::string log_tick_label(double t) {
   const double d = t / ln10;
   if (d >= 5 - 1e-9 || d <= -4 - 1e-9) {
+    // Decades past 10^(10^15) (a log-axis end from a broken variance) cannot be cast to an
+    // integer nor printed in full; "10^(1e+300)" keeps the label short and the cast defined.
+    if (std::abs(d) >= 1e15) return fmt::format("10^({:.3g})", d);
     const double r = std::round(d);
     if (std::abs(d - r) <= 1e-9 * std::max(1.0, std::abs(d))) {
       return power_of_ten(static_cast<long long>(r));
