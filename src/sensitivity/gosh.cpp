@@ -1,5 +1,17 @@
-// GOSH (metafor's gosh.rma): every subset fitted, Gray-code enumeration with O(1) updates of the
-// common-effect / DerSimonian-Laird sums, parallel over chunks.
+// GOSH (metafor's gosh.rma) as a stream: every subset fitted, Gray-code enumeration with O(1)
+// updates of the common-effect / DerSimonian-Laird sums, fixed chunks of subsets spread over
+// threads, aggregation on the fly (srma/sensitivity/gosh_stream.hpp). gosh() collects every fit
+// through the same stream.
+//
+// Determinism whatever the number of threads: chunks are fixed by the number of subsets alone;
+// integer aggregates (histograms, counts, minima) are merged in any order; the sums of doubles
+// are kept per chunk and merged in chunk order; the sample keeps the fits with the smallest
+// hash of their index (bottom-k sampling), which does not depend on who fitted them.
+//
+// Per-study sums over the subsets that contain study i cost O(1) per subset in the Gray-code
+// walk: a running total T of the chunk's fits is kept, and when bit i flips the fits since its
+// last flip (T minus T at that flip) go to study i's "with" sums if the bit was set. "Without"
+// is the total minus "with".
 #include "srma/sensitivity/gosh.hpp"
 
 #include <fmt/format.h>
@@ -10,13 +22,15 @@
 #include <chrono>
 #include <cmath>
 #include <limits>
+#include <map>
+#include <mutex>
 #include <numeric>
-#include <random>
 #include <string_view>
 #include <thread>
 
 #include "srma/model/linear_model.hpp"
 #include "srma/model/tau2.hpp"
+#include "srma/sensitivity/gosh_stream.hpp"
 #include "srma/util/check.hpp"
 #include "srma/util/error_ids.hpp"
 #include "srma/util/parallel.hpp"
@@ -25,6 +39,7 @@ namespace srma {
 namespace {
 
 constexpr double k_nan = std::numeric_limits<double>::quiet_NaN();
+constexpr std::uint64_t k_none = std::numeric_limits<std::uint64_t>::max();
 
 struct fit_row {
   double estimate = k_nan, Q = k_nan, I2 = k_nan, H2 = k_nan, tau2 = k_nan;
@@ -66,6 +81,573 @@ void heterogeneity(fit_row& r, const sums& s, bool common, double tau2) {
   }
 }
 
+std::uint64_t splitmix64(std::uint64_t x) {
+  x += 0x9E3779B97F4A7C15ull;
+  x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ull;
+  x = (x ^ (x >> 27)) * 0x94D049BB133111EBull;
+  return x ^ (x >> 31);
+}
+
+std::uint64_t gray(std::uint64_t t) { return t ^ (t >> 1); }
+
+// Count and sums of the centred estimate e and of I^2 over a set of fits.
+struct moments_acc {
+  std::uint64_t n = 0;
+  double se = 0, see = 0, si = 0, sii = 0;
+  void add(double e, double i) {
+    ++n;
+    se += e;
+    see += e * e;
+    si += i;
+    sii += i * i;
+  }
+  void add(const moments_acc& o) {
+    n += o.n;
+    se += o.se;
+    see += o.see;
+    si += o.si;
+    sii += o.sii;
+  }
+  void add_difference(const moments_acc& a, const moments_acc& b) {
+    n += a.n - b.n;
+    se += a.se - b.se;
+    see += a.see - b.see;
+    si += a.si - b.si;
+    sii += a.sii - b.sii;
+  }
+  [[nodiscard]] moments_acc minus(const moments_acc& o) const {
+    return {n - o.n, se - o.se, see - o.see, si - o.si, sii - o.sii};
+  }
+  [[nodiscard]] gosh_moments finish(double shift) const {
+    gosh_moments m;
+    m.n = n;
+    if (n == 0) {
+      m.mean_estimate = m.sd_estimate = m.mean_I2 = m.sd_I2 = k_nan;
+      return m;
+    }
+    const double nd = static_cast<double>(n);
+    m.mean_estimate = shift + se / nd;
+    m.mean_I2 = si / nd;
+    if (n < 2) {
+      m.sd_estimate = m.sd_I2 = k_nan;
+    } else {
+      m.sd_estimate = std::sqrt(std::max(0.0, (see - se * se / nd) / (nd - 1)));
+      m.sd_I2 = std::sqrt(std::max(0.0, (sii - si * si / nd) / (nd - 1)));
+    }
+    return m;
+  }
+};
+
+// What one chunk contributes to the sums of doubles (merged in chunk order), and its fits for
+// the sink.
+struct chunk_result {
+  std::uint64_t fits = 0;
+  moments_acc all;
+  std::vector<moments_acc> with;  // per study
+  gosh_fit_block block;
+};
+
+struct sample_item {
+  std::uint64_t key = 0, index = 0;
+  std::size_t slot = 0;
+  bool operator<(const sample_item& o) const {
+    return key != o.key ? key < o.key : index < o.index;
+  }
+};
+
+// Aggregates whose merge does not depend on order: one per thread.
+struct thread_state {
+  std::vector<std::uint64_t> hist, hist_with;
+  double e_min = INFINITY, e_max = -INFINITY, i_min = INFINITY, i_max = -INFINITY;
+  std::uint64_t failed = 0, first_failed = k_none, fell_back = 0;
+  std::vector<sample_item> heap;  // max-heap on (key, index): the largest kept key on top
+  std::vector<std::uint64_t> masks;
+  std::vector<std::uint32_t> size;
+  std::vector<double> e, i2;
+  std::vector<double> y, v;  // refit buffers
+  std::vector<std::size_t> idx;
+};
+
+class engine {
+ public:
+  engine(std::span<const double> yi, std::span<const double> vi, const pool_options& options,
+         const gosh_stream_options& go)
+      : yi_(yi), vi_(vi), options_(options), go_(go), k_(yi.size()), words_((k_ + 63) / 64) {
+    common_ = options.model == model_choice::common;
+    fast_dl_ = !common_ && options.tau2 == tau2_method::dl;
+    const double total = k_ < 64 ? std::ldexp(1.0, static_cast<int>(k_)) - 1 : INFINITY;
+    exact_ = total <= static_cast<double>(go.max_subsets);
+    n_ = exact_ ? (std::uint64_t{1} << k_) - 1 : go.max_subsets;
+    // Centre y (Q is shift invariant) at the common-effect mean of all studies.
+    double sw = 0, swy = 0;
+    for (std::size_t i = 0; i < k_; ++i) {
+      sw += 1 / vi[i];
+      swy += yi[i] / vi[i];
+    }
+    shift_ = swy / sw;
+    yc_.resize(k_);
+    w_.resize(k_);
+    for (std::size_t i = 0; i < k_; ++i) {
+      yc_[i] = yi[i] - shift_;
+      w_[i] = 1 / vi[i];
+    }
+    // Histogram bounds: every estimate is a weighted mean of the yi with positive weights.
+    const auto [lo, hi] = std::minmax_element(yi.begin(), yi.end());
+    x_lo_ = *lo;
+    x_hi_ = *hi;
+    if (!(x_hi_ > x_lo_)) {
+      x_lo_ -= 0.5;
+      x_hi_ += 0.5;
+    }
+    sx_ = static_cast<double>(go.bins_x) / (x_hi_ - x_lo_);
+    sy_ = static_cast<double>(go.bins_y) / 100.0;
+    chunk_ = exact_ ? (std::uint64_t{1} << 14) : 4096;
+    chunks_ = (n_ + chunk_ - 1) / chunk_;
+    if (!exact_) {
+      // Subset sizes ~ Binomial(k, 1/2) restricted to 1..k (metafor): cumulative probabilities.
+      cdf_.assign(k_ + 1, 0);
+      const double kd = static_cast<double>(k_);
+      double acc = 0;
+      for (std::size_t m = 1; m <= k_; ++m) {
+        const double md = static_cast<double>(m);
+        acc += std::exp(std::lgamma(kd + 1) - std::lgamma(md + 1) - std::lgamma(kd - md + 1) -
+                        kd * std::log(2.0));
+        cdf_[m] = acc;
+      }
+      for (auto& c : cdf_) c /= acc;
+    }
+  }
+
+  [[nodiscard]] bool exact() const { return exact_; }
+  [[nodiscard]] std::uint64_t subsets() const { return n_; }
+  [[nodiscard]] double shift() const { return shift_; }
+
+  expected<gosh_summary> run();
+
+  // Random subset r (bits set in `mask`, which has words_ words); returns its size.
+  std::size_t draw(std::uint64_t r, std::uint64_t* mask, std::vector<std::size_t>& idx) const {
+    std::uint64_t state =
+        splitmix64(go_.seed * 0x9E3779B97F4A7C15ull) ^ (r * 0xD1B54A32D192ED03ull);
+    auto next = [&] {
+      state += 0x9E3779B97F4A7C15ull;
+      return splitmix64(state);
+    };
+    const double u = static_cast<double>(next() >> 11) * 0x1.0p-53;
+    std::size_t m =
+        static_cast<std::size_t>(std::upper_bound(cdf_.begin() + 1, cdf_.end(), u) - cdf_.begin());
+    m = std::clamp<std::size_t>(m, 1, k_);
+    idx.resize(k_);
+    std::iota(idx.begin(), idx.end(), std::size_t{0});
+    std::fill_n(mask, words_, 0);
+    for (std::size_t j = 0; j < m; ++j) {
+      // Lemire's multiply-shift on 32 random bits: a uniform draw from j .. k - 1 (k < 2^32).
+      const auto span = static_cast<std::uint64_t>(k_ - j);
+      const auto pick = j + static_cast<std::size_t>(((next() >> 32) * span) >> 32);
+      std::swap(idx[j], idx[pick]);
+      mask[idx[j] / 64] |= std::uint64_t{1} << (idx[j] % 64);
+    }
+    return m;
+  }
+
+  // Fits the subset `mask` given its common-effect sums; the estimate is centred (add shift_).
+  void fit(const std::uint64_t* mask, const sums& s, fit_row& r, thread_state& ts) const {
+    if (common_ || s.m < 2) {
+      r.estimate = s.sy / s.s1;
+      heterogeneity(r, s, true, 0);
+      if (!common_) {  // a single study under random effects: tau^2 = 0, metafor's k = 1 values
+        r.I2 = 0;
+        r.H2 = 1;
+      }
+      return;
+    }
+    double tau2 = 0;
+    if (fast_dl_) {
+      const double q = std::max(0.0, s.syy - s.sy * s.sy / s.s1);
+      tau2 = std::max(0.0, (q - static_cast<double>(s.m - 1)) / (s.s1 - s.s2 / s.s1));
+    } else {
+      ts.y.clear();
+      ts.v.clear();
+      for_each_member(mask, [&](std::size_t i) {
+        ts.y.push_back(yc_[i]);
+        ts.v.push_back(vi_[i]);
+      });
+      intercept_model m(ts.y, ts.v);
+      auto est = estimate_tau2(m, options_.tau2, options_.control);
+      if (!est) return;  // a failed fit stays NaN, as metafor's (counted by the caller)
+      tau2 = est->tau2;
+      if (est->fell_back) ++ts.fell_back;
+    }
+    if (tau2 == 0) {
+      r.estimate = s.sy / s.s1;
+    } else {
+      // Two accumulators: half the latency chain of the additions.
+      double a0 = 0, a1 = 0, b0 = 0, b1 = 0;
+      bool odd = false;
+      for_each_member(mask, [&](std::size_t i) {
+        const double wj = 1 / (vi_[i] + tau2);
+        if (odd) {
+          a1 += wj;
+          b1 += wj * yc_[i];
+        } else {
+          a0 += wj;
+          b0 += wj * yc_[i];
+        }
+        odd = !odd;
+      });
+      r.estimate = (b0 + b1) / (a0 + a1);
+    }
+    heterogeneity(r, s, false, tau2);
+    // metafor's DL fast path reports H^2 = Q/(k-1), which differs from the tau^2-based value
+    // (tau^2/v~ + 1) only when Q < k - 1 truncates tau^2 at 0; matched here for comparability.
+    if (fast_dl_) r.H2 = r.Q / static_cast<double>(s.m - 1);
+  }
+
+  // Adds fit `index` to the per-thread aggregates and the chunk's running sums.
+  void record(std::uint64_t index, const std::uint64_t* mask, std::size_t m, const fit_row& r,
+              thread_state& ts, moments_acc& running, chunk_result& cr) const {
+    if (go_.sink) {
+      auto& b = cr.block;
+      b.masks.insert(b.masks.end(), mask, mask + words_);
+      b.size.push_back(static_cast<std::uint32_t>(m));
+      b.estimate.push_back(r.estimate + shift_);
+      b.Q.push_back(r.Q);
+      b.I2.push_back(r.I2);
+      b.H2.push_back(r.H2);
+      b.tau2.push_back(r.tau2);
+    }
+    if (!(std::isfinite(r.estimate) && std::isfinite(r.I2))) {
+      ++ts.failed;
+      ts.first_failed = std::min(ts.first_failed, index);
+      return;
+    }
+    running.add(r.estimate, r.I2);
+    const double e = r.estimate + shift_;
+    ts.e_min = std::min(ts.e_min, e);
+    ts.e_max = std::max(ts.e_max, e);
+    ts.i_min = std::min(ts.i_min, r.I2);
+    ts.i_max = std::max(ts.i_max, r.I2);
+    const auto ix = static_cast<std::size_t>(
+        std::clamp((e - x_lo_) * sx_, 0.0, static_cast<double>(go_.bins_x - 1)));
+    const auto iy =
+        static_cast<std::size_t>(std::clamp(r.I2 * sy_, 0.0, static_cast<double>(go_.bins_y - 1)));
+    const std::size_t cell = iy * go_.bins_x + ix;
+    ++ts.hist[cell];
+    if (go_.highlight && ((mask[*go_.highlight / 64] >> (*go_.highlight % 64)) & 1u)) {
+      ++ts.hist_with[cell];
+    }
+    if (go_.sample_size > 0) {
+      const sample_item item{splitmix64(index ^ sample_seed_), index, 0};
+      std::size_t slot;
+      if (ts.heap.size() < go_.sample_size) {
+        slot = ts.heap.size();
+        ts.masks.resize((slot + 1) * words_);
+        ts.size.push_back(0);
+        ts.e.push_back(0);
+        ts.i2.push_back(0);
+        ts.heap.push_back({item.key, item.index, slot});
+        std::push_heap(ts.heap.begin(), ts.heap.end());
+      } else if (item < ts.heap.front()) {
+        std::pop_heap(ts.heap.begin(), ts.heap.end());
+        slot = ts.heap.back().slot;
+        ts.heap.back() = {item.key, item.index, slot};
+        std::push_heap(ts.heap.begin(), ts.heap.end());
+      } else {
+        return;
+      }
+      std::copy_n(mask, words_, &ts.masks[slot * words_]);
+      ts.size[slot] = static_cast<std::uint32_t>(m);
+      ts.e[slot] = e;
+      ts.i2[slot] = r.I2;
+    }
+  }
+
+  void run_exact_chunk(std::uint64_t c, thread_state& ts, chunk_result& cr) const {
+    const std::uint64_t first = c * chunk_ + 1, last = std::min(n_, (c + 1) * chunk_);
+    sums s;
+    std::uint64_t g = gray(first);
+    for (std::size_t i = 0; i < k_; ++i) {
+      if ((g >> i) & 1u) {
+        s.add(w_[i], yc_[i], 1);
+        ++s.m;
+      }
+    }
+    moments_acc running;
+    std::vector<moments_acc> at_flip(k_);
+    for (std::uint64_t t = first;; ++t) {
+      fit_row r;
+      fit(&g, s, r, ts);
+      record(t - 1, &g, s.m, r, ts, running, cr);
+      if (t == last) break;
+      const std::uint64_t g_next = gray(t + 1);
+      const std::uint64_t flip = g ^ g_next;
+      const auto i = static_cast<std::size_t>(std::countr_zero(flip));
+      if (g & flip) cr.with[i].add_difference(running, at_flip[i]);  // study i leaves
+      at_flip[i] = running;
+      if (g_next & flip) {
+        s.add(w_[i], yc_[i], 1);
+        ++s.m;
+      } else {
+        s.add(w_[i], yc_[i], -1);
+        --s.m;
+      }
+      g = g_next;
+    }
+    for (std::size_t i = 0; i < k_; ++i) {
+      if ((g >> i) & 1u) cr.with[i].add_difference(running, at_flip[i]);
+    }
+    cr.all = running;
+    cr.fits = last - first + 1;
+  }
+
+  void run_random_chunk(std::uint64_t c, thread_state& ts, chunk_result& cr) const {
+    const std::uint64_t first = c * chunk_, last = std::min(n_, (c + 1) * chunk_);
+    std::vector<std::uint64_t> mask(words_);
+    moments_acc running;
+    for (std::uint64_t r = first; r < last; ++r) {
+      draw(r, mask.data(), ts.idx);
+      sums s;
+      for_each_member(mask.data(), [&](std::size_t i) {
+        s.add(w_[i], yc_[i], 1);
+        ++s.m;
+      });
+      fit_row row;
+      fit(mask.data(), s, row, ts);
+      const std::uint64_t before = running.n;
+      record(r, mask.data(), s.m, row, ts, running, cr);
+      if (running.n != before) {
+        for_each_member(mask.data(), [&](std::size_t i) { cr.with[i].add(row.estimate, row.I2); });
+      }
+    }
+    cr.all = running;
+    cr.fits = last - first;
+  }
+
+  // Calls f(i) for each study i in subset `mask`, visiting set bits only.
+  template <typename F>
+  void for_each_member(const std::uint64_t* mask, F&& f) const {
+    for (std::size_t word = 0; word < words_; ++word) {
+      for (std::uint64_t b = mask[word]; b != 0; b &= b - 1) {
+        f(word * 64 + static_cast<std::size_t>(std::countr_zero(b)));
+      }
+    }
+  }
+
+  // The members of enumeration index `index` (study numbers from 1).
+  std::vector<std::size_t> members_of(std::uint64_t index) const {
+    std::vector<std::uint64_t> mask(words_);
+    std::vector<std::size_t> idx;
+    if (exact_) {
+      mask[0] = gray(index + 1);
+    } else {
+      draw(index, mask.data(), idx);
+    }
+    std::vector<std::size_t> out;
+    for_each_member(mask.data(), [&](std::size_t i) { out.push_back(i); });
+    return out;
+  }
+
+ private:
+  std::span<const double> yi_, vi_;
+  const pool_options& options_;
+  const gosh_stream_options& go_;
+  std::size_t k_, words_;
+  bool common_ = false, fast_dl_ = false, exact_ = true;
+  std::uint64_t n_ = 0, chunk_ = 1, chunks_ = 1;
+  double shift_ = 0, x_lo_ = 0, x_hi_ = 1, sx_ = 1, sy_ = 1;
+  std::uint64_t sample_seed_ = 0x5EEDull;
+  std::vector<double> yc_, w_, cdf_;
+};
+
+expected<gosh_summary> engine::run() {
+  gosh_summary out;
+  out.k = k_;
+  out.exact = exact_;
+  out.model = common_ ? model_kind::common : model_kind::random;
+  out.method = options_.tau2;
+  out.subsets = n_;
+  out.highlight = go_.highlight;
+
+  const unsigned requested = go_.threads > 0 ? go_.threads : detail::worker_count();
+  const auto workers =
+      static_cast<unsigned>(std::min<std::uint64_t>(std::max(1u, requested), chunks_));
+  std::vector<thread_state> states(workers);
+  for (auto& ts : states) {
+    ts.hist.assign(go_.bins_x * go_.bins_y, 0);
+    if (go_.highlight) ts.hist_with.assign(go_.bins_x * go_.bins_y, 0);
+  }
+
+  // Sums of doubles, merged in chunk order; the sink gets the blocks in the same order.
+  std::mutex mu;
+  std::map<std::uint64_t, chunk_result> pending;
+  std::uint64_t next_merge = 0;
+  moments_acc total;
+  std::vector<moments_acc> total_with(k_);
+  std::atomic<bool> stop{false};
+  std::atomic<bool> sink_failed{false};
+  std::atomic<std::uint64_t> next_chunk{0}, done{0};
+
+  auto merge = [&](std::uint64_t c, chunk_result&& cr) {
+    std::lock_guard lock(mu);
+    pending.emplace(c, std::move(cr));
+    while (!pending.empty() && pending.begin()->first == next_merge) {
+      auto& p = pending.begin()->second;
+      total.add(p.all);
+      for (std::size_t i = 0; i < k_; ++i) total_with[i].add(p.with[i]);
+      out.done += p.fits;
+      if (go_.sink && !sink_failed.load()) {
+        if (!go_.sink(p.block)) {
+          sink_failed = true;
+          stop = true;
+        }
+      }
+      pending.erase(pending.begin());
+      ++next_merge;
+    }
+  };
+
+  const auto caller = std::this_thread::get_id();
+  auto last_progress = std::chrono::steady_clock::now();
+  auto worker = [&](unsigned w) {
+    thread_state& ts = states[w];
+    for (;;) {
+      if (stop.load(std::memory_order_relaxed)) return;
+      if (go_.cancel && go_.cancel->load(std::memory_order_relaxed)) {
+        stop = true;
+        return;
+      }
+      const std::uint64_t c = next_chunk.fetch_add(1);
+      if (c >= chunks_) return;
+      chunk_result cr;
+      cr.with.resize(k_);
+      if (go_.sink) {
+        cr.block.words = words_;
+        cr.block.first = c * chunk_;
+      }
+      if (exact_) {
+        run_exact_chunk(c, ts, cr);
+      } else {
+        run_random_chunk(c, ts, cr);
+      }
+      const std::uint64_t d = done.fetch_add(cr.fits) + cr.fits;
+      merge(c, std::move(cr));
+      if (go_.progress && std::this_thread::get_id() == caller) {
+        const auto now = std::chrono::steady_clock::now();
+        if (now - last_progress > std::chrono::milliseconds(100)) {
+          last_progress = now;
+          go_.progress(d, n_);
+        }
+      }
+    }
+  };
+  {
+    std::vector<std::thread> threads;
+    for (unsigned w = 1; w < workers; ++w) threads.emplace_back(worker, w);
+    worker(0);
+    for (auto& t : threads) t.join();
+  }
+  out.interrupted = go_.cancel && go_.cancel->load() && out.done < n_;
+  out.stopped = sink_failed.load();
+  if (go_.progress && !out.interrupted && !out.stopped) go_.progress(n_, n_);
+
+  // Order-free aggregates.
+  auto& h = out.histogram;
+  h.x_lo = x_lo_;
+  h.x_hi = x_hi_;
+  h.nx = go_.bins_x;
+  h.ny = go_.bins_y;
+  h.count.assign(h.nx * h.ny, 0);
+  if (go_.highlight) h.with.assign(h.nx * h.ny, 0);
+  double e_min = INFINITY, e_max = -INFINITY, i_min = INFINITY, i_max = -INFINITY;
+  std::uint64_t first_failed = k_none;
+  std::vector<sample_item> items;
+  for (std::size_t w = 0; w < states.size(); ++w) {
+    auto& ts = states[w];
+    for (std::size_t c = 0; c < h.count.size(); ++c) h.count[c] += ts.hist[c];
+    for (std::size_t c = 0; c < h.with.size(); ++c) h.with[c] += ts.hist_with[c];
+    e_min = std::min(e_min, ts.e_min);
+    e_max = std::max(e_max, ts.e_max);
+    i_min = std::min(i_min, ts.i_min);
+    i_max = std::max(i_max, ts.i_max);
+    out.failed += ts.failed;
+    out.fell_back += ts.fell_back;
+    first_failed = std::min(first_failed, ts.first_failed);
+    // Slots of thread w are numbered after those of the threads before it.
+    for (const auto& it : ts.heap) items.push_back({it.key, it.index, it.slot + (w << 40)});
+  }
+  out.estimate_min = std::isfinite(e_min) ? e_min : k_nan;
+  out.estimate_max = std::isfinite(e_max) ? e_max : k_nan;
+  out.I2_min = std::isfinite(i_min) ? i_min : k_nan;
+  out.I2_max = std::isfinite(i_max) ? i_max : k_nan;
+
+  // The sample: the smallest keys over all threads, then in enumeration order.
+  if (items.size() > go_.sample_size) {
+    std::nth_element(items.begin(), items.begin() + static_cast<std::ptrdiff_t>(go_.sample_size),
+                     items.end());
+    items.resize(go_.sample_size);
+  }
+  std::sort(items.begin(), items.end(),
+            [](const sample_item& a, const sample_item& b) { return a.index < b.index; });
+  auto& smp = out.sample;
+  smp.words = words_;
+  for (const auto& it : items) {
+    const auto& ts = states[it.slot >> 40];
+    const std::size_t slot = it.slot & ((std::size_t{1} << 40) - 1);
+    smp.index.push_back(it.index);
+    smp.masks.insert(smp.masks.end(), &ts.masks[slot * words_], &ts.masks[slot * words_] + words_);
+    smp.size.push_back(ts.size[slot]);
+    smp.estimate.push_back(ts.e[slot]);
+    smp.I2.push_back(ts.i2[slot]);
+  }
+  smp.complete = smp.points() == out.done - out.failed;
+
+  out.all = total.finish(shift_);
+  out.studies.resize(k_);
+  for (std::size_t i = 0; i < k_; ++i) {
+    out.studies[i].with = total_with[i].finish(shift_);
+    out.studies[i].without = total.minus(total_with[i]).finish(shift_);
+  }
+
+  // Notes: failed fits (the first refitted to say why) and fallbacks.
+  if (out.failed > 0) {
+    std::vector<double> y, v;
+    std::vector<std::size_t> members;
+    for (auto i : members_of(first_failed)) {
+      y.push_back(yi_[i]);
+      v.push_back(vi_[i]);
+      members.push_back(i + 1);
+    }
+    intercept_model m(y, v);
+    auto est = estimate_tau2(m, options_.tau2, options_.control);
+    out.notes.push_back(fmt::format(
+        "{} of {} fits failed and are NaN (as in metafor's gosh()); the first, studies {}: {}",
+        out.failed, out.done, fmt::join(members, ", "),
+        est ? std::string("(no error on refitting)") : est.error().what()));
+  }
+  if (out.fell_back > 0) {
+    std::vector<std::string_view> order;
+    for (auto m : options_.control.fallback) order.push_back(tau2_method_code(m));
+    out.notes.push_back(fmt::format(
+        "{} of {} fits took tau^2 from a fallback estimator (order: {}) because {} did not "
+        "converge",
+        out.fell_back, out.done, fmt::join(order, ", "), tau2_method_code(options_.tau2)));
+  }
+  return out;
+}
+
+expected<void> check_inputs(std::span<const double> yi, std::span<const double> vi,
+                            const pool_options& options, const gosh_stream_options& go) {
+  if (auto ok = check_effects(yi, vi); !ok) return unexpected(ok.error());
+  if (yi.size() < 2) return fail(errc::model_too_few_studies, "GOSH needs at least 2 studies");
+  if (auto msg = options.validate(); !msg.empty()) return fail(errc::model_bad_options, msg);
+  if (auto msg = go.validate(); !msg.empty()) return fail(errc::model_bad_options, msg);
+  if (go.highlight && *go.highlight >= yi.size()) {
+    return fail(errc::model_bad_options,
+                fmt::format("the highlighted study is number {}, but there are {} studies",
+                            *go.highlight + 1, yi.size()));
+  }
+  return {};
+}
+
 }  // namespace
 
 std::string gosh_options::validate() const {
@@ -73,258 +655,86 @@ std::string gosh_options::validate() const {
   return {};
 }
 
+std::string gosh_stream_options::validate() const {
+  if (auto msg = gosh_options::validate(); !msg.empty()) return msg;
+  if (bins_x < 1 || bins_y < 1 || bins_x > 4096 || bins_y > 4096) {
+    return fmt::format("the histogram has {} x {} bins, but each must be between 1 and 4096",
+                       bins_x, bins_y);
+  }
+  return {};
+}
+
+expected<gosh_summary> gosh_stream(std::span<const double> yi, std::span<const double> vi,
+                                   const pool_options& options, const gosh_stream_options& gopts) {
+  if (auto ok = check_inputs(yi, vi, options, gopts); !ok) return unexpected(ok.error());
+  engine e(yi, vi, options, gopts);
+  return e.run();
+}
+
 expected<gosh_result> gosh(std::span<const double> yi, std::span<const double> vi,
                            const pool_options& options, const gosh_options& gopts) {
-  if (auto ok = check_effects(yi, vi); !ok) return unexpected(ok.error());
-  const std::size_t k = yi.size();
-  if (k < 2) return fail(errc::model_too_few_studies, "GOSH needs at least 2 studies");
-  if (auto msg = options.validate(); !msg.empty()) return fail(errc::model_bad_options, msg);
-  if (auto msg = gopts.validate(); !msg.empty()) return fail(errc::model_bad_options, msg);
+  gosh_stream_options so;
+  static_cast<gosh_options&>(so) = gopts;
+  so.bins_x = so.bins_y = 1;
+  so.sample_size = 0;
+  gosh_fit_block all;  // every fit, in enumeration order
+  all.words = (yi.size() + 63) / 64;
+  so.sink = [&](const gosh_fit_block& b) {
+    all.masks.insert(all.masks.end(), b.masks.begin(), b.masks.end());
+    all.size.insert(all.size.end(), b.size.begin(), b.size.end());
+    all.estimate.insert(all.estimate.end(), b.estimate.begin(), b.estimate.end());
+    all.Q.insert(all.Q.end(), b.Q.begin(), b.Q.end());
+    all.I2.insert(all.I2.end(), b.I2.begin(), b.I2.end());
+    all.H2.insert(all.H2.end(), b.H2.begin(), b.H2.end());
+    all.tau2.insert(all.tau2.end(), b.tau2.begin(), b.tau2.end());
+    return true;
+  };
+  auto s = gosh_stream(yi, vi, options, so);
+  if (!s) return unexpected(s.error());
   gosh_result out;
-  out.k = k;
-  out.model = options.model == model_choice::common ? model_kind::common : model_kind::random;
-  out.method = options.tau2;
-  out.words = (k + 63) / 64;
-  const bool common = out.model == model_kind::common;
-  const bool fast_dl = !common && options.tau2 == tau2_method::dl;
-  const double total = k < 64 ? std::ldexp(1.0, static_cast<int>(k)) - 1 : INFINITY;
-  out.exact = total <= static_cast<double>(gopts.max_subsets);
-  const std::size_t n = out.exact ? static_cast<std::size_t>(total) : gopts.max_subsets;
-
-  // Centre y (Q is shift invariant) at the common-effect mean of all studies.
-  double sw = 0, swy = 0;
-  for (std::size_t i = 0; i < k; ++i) {
-    sw += 1 / vi[i];
-    swy += yi[i] / vi[i];
-  }
-  const double shift = swy / sw;
-  std::vector<double> yc(k), w(k);
-  for (std::size_t i = 0; i < k; ++i) {
-    yc[i] = yi[i] - shift;
-    w[i] = 1 / vi[i];
-  }
+  out.k = s->k;
+  out.exact = s->exact;
+  out.interrupted = s->interrupted;
+  out.model = s->model;
+  out.method = s->method;
+  out.words = all.words;
+  out.failed = static_cast<std::size_t>(s->failed);
+  out.fell_back = static_cast<std::size_t>(s->fell_back);
+  out.notes = s->notes;
 
   // Output order: by subset size, then by mask (metafor: expand.grid order, then a stable sort by
-  // k). Each generated subset j gets its final position pos[j] before any fit, so that the fits
-  // write their results in place.
-  out.masks.assign(n * out.words, 0);
-  out.size.resize(n);
-  for (auto* v : {&out.estimate, &out.Q, &out.I2, &out.H2, &out.tau2}) v->resize(n);
-  std::vector<std::size_t> pos(n);
-  std::vector<std::size_t> start(k + 2, 0);
-  auto prefix_sums = [&] {
-    for (std::size_t m = 1; m < start.size(); ++m) start[m] += start[m - 1];
-  };
-  std::vector<std::uint64_t> drawn;  // random subsets' masks, in the order drawn
-  if (out.exact) {
-    // Subset j is mask gray(j + 1) (the enumeration below walks a Gray code), so mask m is subset
-    // gray^-1(m) - 1. A counting sort on the size, visiting masks in increasing order, gives every
-    // position in O(n) without comparisons.
+  // k). A counting sort on the size gives every position in O(n): for the complete exact
+  // enumeration, visiting masks in increasing order (fit t has mask gray(t + 1), so mask m is fit
+  // gray^-1(m) - 1); otherwise in enumeration order.
+  const std::size_t n = all.fits();
+  const std::size_t k = s->k;
+  std::vector<std::size_t> start(k + 2, 0), pos(n);
+  for (auto m : all.size) ++start[m + 1];
+  for (std::size_t m = 1; m < start.size(); ++m) start[m] += start[m - 1];
+  if (s->exact && n == s->subsets) {
     auto inverse_gray = [](std::uint64_t g) {
-      for (std::uint64_t s = 1; s < 64; s <<= 1) g ^= g >> s;
+      for (std::uint64_t sh = 1; sh < 64; sh <<= 1) g ^= g >> sh;
       return g;
     };
-    for (std::uint64_t m = 1; m <= n; ++m) ++start[static_cast<std::size_t>(std::popcount(m)) + 1];
-    prefix_sums();
     for (std::uint64_t m = 1; m <= n; ++m) {
       pos[static_cast<std::size_t>(inverse_gray(m) - 1)] =
           start[static_cast<std::size_t>(std::popcount(m))]++;
     }
   } else {
-    // Random subsets: size m ~ Binomial(k, 1/2) restricted to 1..k, then m studies at random
-    // (metafor), each subset from its own seeded stream; stable in the order drawn.
-    std::vector<double> pm(k + 1);
-    const double kd = static_cast<double>(k);
-    for (std::size_t m = 1; m <= k; ++m) {
-      const double md = static_cast<double>(m);
-      pm[m] = std::exp(std::lgamma(kd + 1) - std::lgamma(md + 1) - std::lgamma(kd - md + 1) -
-                       kd * std::log(2.0));
-    }
-    drawn.assign(n * out.words, 0);
-    std::vector<std::uint32_t> sizes(n);
-    detail::parallel_for(n, [&](std::size_t r) {
-      std::mt19937_64 rng(gopts.seed * 0x9E3779B97F4A7C15ull + r);
-      std::discrete_distribution<std::size_t> size_dist(pm.begin(), pm.end());
-      const std::size_t m = size_dist(rng);
-      std::vector<std::size_t> idx(k);
-      std::iota(idx.begin(), idx.end(), 0);
-      std::uint64_t* mask = &drawn[r * out.words];
-      for (std::size_t j = 0; j < m; ++j) {
-        std::uniform_int_distribution<std::size_t> pick(j, k - 1);
-        std::swap(idx[j], idx[pick(rng)]);
-        mask[idx[j] / 64] |= std::uint64_t{1} << (idx[j] % 64);
-      }
-      sizes[r] = static_cast<std::uint32_t>(m);
-    });
-    for (auto m : sizes) ++start[m + 1];
-    prefix_sums();
-    for (std::size_t r = 0; r < n; ++r) pos[r] = start[sizes[r]]++;
+    for (std::size_t t = 0; t < n; ++t) pos[t] = start[all.size[t]]++;
   }
-
-  // Calls f(i) for each study i in subset `mask`, visiting set bits only: a test of every bit
-  // would mispredict about half the time on subsets that are random bit patterns.
-  auto for_each_member = [&](const std::uint64_t* mask, auto&& f) {
-    for (std::size_t word = 0; word < out.words; ++word) {
-      for (std::uint64_t b = mask[word]; b != 0; b &= b - 1) {
-        f(word * 64 + static_cast<std::size_t>(std::countr_zero(b)));
-      }
-    }
-  };
-
-  std::atomic<std::size_t> fell_back{0};
-
-  // Fits subset `mask` given its common-effect sums.
-  auto finish = [&](const std::uint64_t* mask, const sums& s, fit_row& r) {
-    if (common || s.m < 2) {
-      r.estimate = shift + s.sy / s.s1;
-      heterogeneity(r, s, true, 0);
-      if (!common) {  // a single study under random effects: tau^2 = 0, metafor's k = 1 values
-        r.I2 = 0;
-        r.H2 = 1;
-      }
-      return;
-    }
-    double tau2 = 0;
-    if (fast_dl) {
-      const double q = std::max(0.0, s.syy - s.sy * s.sy / s.s1);
-      tau2 = std::max(0.0, (q - static_cast<double>(s.m - 1)) / (s.s1 - s.s2 / s.s1));
-    } else {
-      // Per-thread buffers: no allocation per subset.
-      thread_local std::vector<double> y, v;
-      y.clear();
-      v.clear();
-      for_each_member(mask, [&](std::size_t i) {
-        y.push_back(yc[i]);
-        v.push_back(vi[i]);
-      });
-      intercept_model m(y, v);
-      auto est = estimate_tau2(m, options.tau2, options.control);
-      if (!est) return;  // a failed fit stays NaN, as metafor's (counted below)
-      tau2 = est->tau2;
-      if (est->fell_back) fell_back.fetch_add(1, std::memory_order_relaxed);
-    }
-    double a = 0, ay = 0;
-    for_each_member(mask, [&](std::size_t i) {
-      const double wj = 1 / (vi[i] + tau2);
-      a += wj;
-      ay += wj * yc[i];
-    });
-    r.estimate = shift + ay / a;
-    heterogeneity(r, s, false, tau2);
-    // metafor's DL fast path reports H^2 = Q/(k-1), which differs from the tau^2-based value
-    // (tau^2/v~ + 1) only when Q < k - 1 truncates tau^2 at 0; matched here for comparability.
-    if (fast_dl) r.H2 = r.Q / static_cast<double>(s.m - 1);
-  };
-
-  // Stores the fit of subset j at its position.
-  auto store = [&](std::size_t j, const std::uint64_t* mask, const sums& s) {
-    fit_row r;
-    finish(mask, s, r);
-    const std::size_t p = pos[j];
-    std::copy_n(mask, out.words, &out.masks[p * out.words]);
-    out.size[p] = static_cast<std::uint32_t>(s.m);
-    out.estimate[p] = r.estimate;
-    out.Q[p] = r.Q;
-    out.I2[p] = r.I2;
-    out.H2[p] = r.H2;
-    out.tau2[p] = r.tau2;
-  };
-
-  std::atomic<std::size_t> done{0};
-  const auto caller = std::this_thread::get_id();
-  auto last = std::chrono::steady_clock::now();
-  auto report = [&](std::size_t add) {
-    const std::size_t d = done.fetch_add(add) + add;
-    if (gopts.progress && std::this_thread::get_id() == caller) {
-      const auto now = std::chrono::steady_clock::now();
-      if (now - last > std::chrono::milliseconds(100)) {
-        last = now;
-        gopts.progress(d, n);
-      }
-    }
-  };
-
-  if (out.exact) {
-    // Subsets j = t - 1 for t = 1 .. n in Gray-code order within chunks of consecutive t: gray is
-    // a bijection on [0, 2^k), and consecutive t map to masks that differ in one bit, so the
-    // common-effect sums are updated in O(1) from one subset to the next.
-    constexpr std::size_t chunk = 4096;
-    const std::size_t chunks = (n + chunk - 1) / chunk;
-    detail::parallel_for(
-        chunks,
-        [&](std::size_t c) {
-          const std::uint64_t first = c * chunk + 1,
-                              last_mask = std::min<std::uint64_t>(n, (c + 1) * chunk);
-          sums s;
-          std::uint64_t g = first ^ (first >> 1);
-          for (std::size_t i = 0; i < k; ++i)
-            if ((g >> i) & 1u) {
-              s.add(w[i], yc[i], 1);
-              ++s.m;
-            }
-          for (std::uint64_t t = first;; ++t) {
-            store(static_cast<std::size_t>(t - 1), &g, s);
-            if (t == last_mask) break;
-            const std::uint64_t g_next = (t + 1) ^ ((t + 1) >> 1);
-            const std::uint64_t flip = g ^ g_next;
-            const auto i = static_cast<std::size_t>(std::countr_zero(flip));
-            if (g_next & flip) {
-              s.add(w[i], yc[i], 1);
-              ++s.m;
-            } else {
-              s.add(w[i], yc[i], -1);
-              --s.m;
-            }
-            g = g_next;
-          }
-          report(static_cast<std::size_t>(last_mask - first + 1));
-        },
-        2);
-  } else {
-    detail::parallel_for(n, [&](std::size_t r) {
-      const std::uint64_t* mask = &drawn[r * out.words];
-      sums s;
-      for_each_member(mask, [&](std::size_t i) {
-        s.add(w[i], yc[i], 1);
-        ++s.m;
-      });
-      store(r, mask, s);
-      if (r % 1024 == 0) report(1024);
-    });
-  }
-  if (gopts.progress) gopts.progress(n, n);
-
-  // Failed fits are the NaN estimates; the first one is refitted to say why it failed.
-  out.fell_back = fell_back.load();
-  std::size_t first_failed = n;
-  for (std::size_t s = 0; s < n; ++s) {
-    if (std::isnan(out.estimate[s])) {
-      ++out.failed;
-      first_failed = std::min(first_failed, s);
-    }
-  }
-  if (out.failed > 0) {
-    std::vector<double> y, v;
-    std::vector<std::size_t> members;
-    for_each_member(&out.masks[first_failed * out.words], [&](std::size_t i) {
-      y.push_back(yi[i]);
-      v.push_back(vi[i]);
-      members.push_back(i + 1);
-    });
-    intercept_model m(y, v);
-    auto est = estimate_tau2(m, options.tau2, options.control);
-    out.notes.push_back(fmt::format(
-        "{} of {} fits failed and are NaN (as in metafor's gosh()); the first, studies {}: {}",
-        out.failed, n, fmt::join(members, ", "),
-        est ? std::string("(no error on refitting)") : est.error().what()));
-  }
-  if (out.fell_back > 0) {
-    std::vector<std::string_view> order;
-    for (auto m : options.control.fallback) order.push_back(tau2_method_code(m));
-    out.notes.push_back(fmt::format(
-        "{} of {} fits took tau^2 from a fallback estimator (order: {}) because {} did not "
-        "converge",
-        out.fell_back, n, fmt::join(order, ", "), tau2_method_code(options.tau2)));
+  out.masks.assign(n * out.words, 0);
+  out.size.resize(n);
+  for (auto* v : {&out.estimate, &out.Q, &out.I2, &out.H2, &out.tau2}) v->resize(n);
+  for (std::size_t t = 0; t < n; ++t) {
+    const std::size_t p = pos[t];
+    std::copy_n(&all.masks[t * out.words], out.words, &out.masks[p * out.words]);
+    out.size[p] = all.size[t];
+    out.estimate[p] = all.estimate[t];
+    out.Q[p] = all.Q[t];
+    out.I2[p] = all.I2[t];
+    out.H2[p] = all.H2[t];
+    out.tau2[p] = all.tau2[t];
   }
   return out;
 }

@@ -149,10 +149,10 @@ TEST(plan_test, ids_and_bounds_that_would_escape_or_crash_are_errors) {
   EXPECT_EQ(error_of(head + "type = \"pool\"\nid = \"Main_analysis-2.b\"\n"), "no error");
   EXPECT_EQ(error_of(head + "type = \"gosh\"\nmax_subsets = 0\n"),
             "[srma.plan.E705] dir/plan.toml:5:15: [[analysis]] #1: max_subsets is 0; it must lie "
-            "between 1 and 100000000");
-  EXPECT_EQ(error_of(head + "type = \"gosh\"\nmax_subsets = 1000000000000\n"),
-            "[srma.plan.E705] dir/plan.toml:5:15: [[analysis]] #1: max_subsets is 1000000000000; "
-            "it must lie between 1 and 100000000");
+            "between 1 and 1099511627776");
+  EXPECT_EQ(error_of(head + "type = \"gosh\"\nmax_subsets = 2000000000000\n"),
+            "[srma.plan.E705] dir/plan.toml:5:15: [[analysis]] #1: max_subsets is 2000000000000; "
+            "it must lie between 1 and 1099511627776");
   EXPECT_EQ(error_of(head + "type = \"permtest\"\niterations = 1000000000000\n"),
             "[srma.plan.E705] dir/plan.toml:5:14: [[analysis]] #1: iterations is 1000000000000; "
             "it must lie between 2 and 100000000");

@@ -13,6 +13,12 @@
 // from blue to red by the share of subsets that contain the study), so a figure of 10^6 subsets
 // stays a few hundred kilobytes of SVG. gosh_caption() says which was done.
 //
+// A streamed analysis (srma::gosh_stream, any number of subsets) is drawn from its 2-D histogram:
+// groups of its bins about 3 pt wide become the shaded cells, so nothing is re-binned; when it
+// holds every fit (no more than the sample size) and no more than `bin_above`, its points are
+// drawn one by one as above. With cluster diagnostics (srma::diagnose_gosh) the points, or the
+// cells by the cluster their centre belongs to, are coloured by cluster.
+//
 // Example:
 //
 //   auto g = srma::gosh(studies.yi, studies.vi, opts);
@@ -32,6 +38,8 @@
 #include "srma/data/effect_size.hpp"
 #include "srma/plot/drawing.hpp"
 #include "srma/sensitivity/gosh.hpp"
+#include "srma/sensitivity/gosh_diagnostics.hpp"
+#include "srma/sensitivity/gosh_stream.hpp"
 #include "srma/util/expected.hpp"
 
 namespace srma::plot {
@@ -45,7 +53,10 @@ struct gosh_plot_options {
   std::string title;  ///< Bold title ("" none).
   /// Study (0-based, input order) whose subsets are highlighted; none: all points alike.
   std::optional<std::size_t> highlight;
-  std::string highlight_label;         ///< Its name in the legend; default "study <i + 1>".
+  std::string highlight_label;  ///< Its name in the legend; default "study <i + 1>".
+  /// With diagnostics: the clustering whose clusters colour the subsets (instead of the
+  /// highlighting).
+  gosh_cluster_method clusters = gosh_cluster_method::kmeans;
   std::size_t bin_above = 20000;       ///< More subsets than this are binned, not drawn one by one.
   bool histograms = true;              ///< Marginal histograms of the estimates and of I^2.
   std::optional<std::string> x_title;  ///< Default e.g. "Risk ratio (log scale)".
@@ -72,5 +83,16 @@ struct gosh_plot_options {
 /// subsets (all or a random sample), the model, the highlighting, and whether the subsets were
 /// binned.
 [[nodiscard]] std::string gosh_caption(const gosh_result& g, const gosh_plot_options& options);
+
+/// Draws a streamed analysis from its histogram (or its points, see above); `diagnostics`
+/// (optional) colours the subsets by options.clusters. The highlighted study must be the one
+/// the summary was streamed with (gosh_stream_options::highlight).
+///
+/// Errors: as above; srma.plot.E504 also when options.highlight is not the summary's.
+[[nodiscard]] expected<drawing> draw_gosh(const gosh_summary& s, const gosh_plot_options& options,
+                                          const gosh_diagnostics* diagnostics = nullptr);
+/// The caption of that figure.
+[[nodiscard]] std::string gosh_caption(const gosh_summary& s, const gosh_plot_options& options,
+                                       const gosh_diagnostics* diagnostics = nullptr);
 
 }  // namespace srma::plot

@@ -11,8 +11,9 @@
 
 namespace srma::limits {
 
-/// GOSH: subsets fitted (exactly, when 2^k - 1 is at most this, else at random).
-inline constexpr std::size_t max_gosh_subsets = 100'000'000;
+/// GOSH: subsets fitted (exactly, when 2^k - 1 is at most this, else at random). The fits are
+/// streamed, so memory does not limit this: 2^40 (k = 40 exhaustively, about 10^12 fits).
+inline constexpr std::size_t max_gosh_subsets = std::size_t{1} << 40;
 /// Permutation tests: random permutations.
 inline constexpr std::size_t min_permutations = 2;
 inline constexpr std::size_t max_permutations = 100'000'000;
