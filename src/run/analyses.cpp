@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <numeric>
 
 #include "context.hpp"
 #include "srma/bias/small_study_bias.hpp"
@@ -21,10 +22,13 @@
 #include "srma/plot/influence_plot.hpp"
 #include "srma/plot/refit_forest.hpp"
 #include "srma/report/format.hpp"
+#include "srma/report/gosh_report.hpp"
 #include "srma/report/json.hpp"
 #include "srma/run/where.hpp"
 #include "srma/sensitivity/cumulative.hpp"
 #include "srma/sensitivity/gosh.hpp"
+#include "srma/sensitivity/gosh_diagnostics.hpp"
+#include "srma/sensitivity/gosh_stream.hpp"
 #include "srma/sensitivity/influence.hpp"
 #include "srma/sensitivity/leave1out.hpp"
 #include "srma/sensitivity/permtest.hpp"
@@ -609,48 +613,89 @@ expected<void> metareg_section(run_context& ctx, const plan_analysis& a, const p
 
 expected<void> gosh_section(run_context& ctx, const plan_analysis& a, const prepared& pr,
                             doc_section& s, nlohmann::json& j) {
-  gosh_options go;
+  gosh_stream_options go;
   go.max_subsets = a.max_subsets;
   go.seed = a.seed;
   if (ctx.options.progress) {
-    go.progress = [&](std::size_t done, std::size_t total) {
-      ctx.options.progress("GOSH", done, total);
+    go.progress = [&](std::uint64_t done, std::uint64_t total) {
+      ctx.options.progress("GOSH", static_cast<std::size_t>(done), static_cast<std::size_t>(total));
     };
   }
   pool_options o = pr.options;
   auto full = pool(*pr.studies, o);
   if (!full) return unexpected(full.error());
   o.model = full->primary == model_kind::common ? model_choice::common : model_choice::random;
-  auto r = gosh(pr.studies->yi, pr.studies->vi, o, go);
-  if (!r) return unexpected(r.error());
-  const auto m = full->measure;
-  auto [mn, mx] = std::minmax_element(r->estimate.begin(), r->estimate.end());
-  auto [i2min, i2max] = std::minmax_element(r->I2.begin(), r->I2.end());
-  j["result"] = {{"subsets", r->subsets()}, {"exact", r->exact}, {"estimate_min", *mn},
-                 {"estimate_max", *mx},     {"I2_min", *i2min},  {"I2_max", *i2max}};
-  paragraph(s,
-            fmt::format(
-                "Fitting the {} to {} {} subsets of studies, the pooled {} ranged from "
-                "{} to {} and I\u00b2 from {} to {}.",
-                o.model == model_choice::common ? "common-effect model" : "random-effects model",
-                r->subsets(), r->exact ? "(all)" : "random", effect_label(m), format_effect(m, *mn),
-                format_effect(m, *mx), format_percent(*i2min, 0), format_percent(*i2max, 0)));
+  // Every fit for the supplementary table when they are few; the summary streams either way.
   doc_table tab;
   tab.header = {"subset", "k", "estimate", "Q", "I2", "H2", "tau2"};
-  for (std::size_t i = 0; i < r->subsets(); ++i) {
-    std::string members;
-    for (std::size_t st = 0; st < r->k; ++st)
-      if (r->contains(i, st)) members += (members.empty() ? "" : ";") + pr.studies->study[st];
-    tab.rows.push_back({members, std::to_string(r->size[i]), fmt::format("{:.8g}", r->estimate[i]),
-                        fmt::format("{:.6g}", r->Q[i]), fmt::format("{:.4f}", r->I2[i]),
-                        fmt::format("{:.6g}", r->H2[i]), fmt::format("{:.6g}", r->tau2[i])});
+  std::vector<std::pair<std::uint64_t, std::uint64_t>> order;  // (size, mask): metafor's order
+  constexpr std::uint64_t k_table_limit = 100'000;
+  const std::size_t k = pr.studies->k();
+  if (k < 64 &&
+      (std::uint64_t{1} << k) - 1 <= std::min<std::uint64_t>(go.max_subsets, k_table_limit)) {
+    go.sink = [&](const gosh_fit_block& b) {
+      for (std::size_t i = 0; i < b.fits(); ++i) {
+        std::string members;
+        for (std::size_t st = 0; st < k; ++st) {
+          if ((b.masks[i * b.words + st / 64] >> (st % 64)) & 1u)
+            members += (members.empty() ? "" : ";") + pr.studies->study[st];
+        }
+        order.emplace_back(b.size[i], b.masks[i * b.words]);
+        tab.rows.push_back({members, std::to_string(b.size[i]),
+                            fmt::format("{:.8g}", b.estimate[i]), fmt::format("{:.6g}", b.Q[i]),
+                            fmt::format("{:.4f}", b.I2[i]), fmt::format("{:.6g}", b.H2[i]),
+                            fmt::format("{:.6g}", b.tau2[i])});
+      }
+      return true;
+    };
   }
-  ctx.supplementary_csv(tab, a.id);
+  auto r = gosh_stream(pr.studies->yi, pr.studies->vi, o, go);
+  if (!r) return unexpected(r.error());
+  std::optional<gosh_diagnostics> diag;
+  if (auto d = diagnose_gosh(r->sample, r->k); d) {
+    diag = std::move(*d);
+  } else {
+    notice(s, fmt::format("GOSH diagnostics not run: {}", d.error().message));
+  }
+  const auto m = full->measure;
+  j["result"] = to_json(*r, diag ? &*diag : nullptr, pr.studies->study);
+  paragraph(s, fmt::format(
+                   "Fitting the {} to {} {} subsets of studies, the pooled {} ranged from "
+                   "{} to {} and I\u00b2 from {} to {}.",
+                   o.model == model_choice::common ? "common-effect model" : "random-effects model",
+                   r->fitted(), r->exact ? "(all)" : "random", effect_label(m),
+                   format_effect(m, r->estimate_min), format_effect(m, r->estimate_max),
+                   format_percent(r->I2_min, 0), format_percent(r->I2_max, 0)));
+  if (diag) paragraph(s, diagnostics_sentence(*diag, pr.studies->study));
+  for (const auto& n : r->notes) notice(s, n);
+  if (!tab.rows.empty()) {
+    std::vector<std::size_t> idx(tab.rows.size());
+    std::iota(idx.begin(), idx.end(), std::size_t{0});
+    std::sort(idx.begin(), idx.end(),
+              [&](std::size_t x, std::size_t y) { return order[x] < order[y]; });
+    doc_table sorted;
+    sorted.header = tab.header;
+    for (auto i : idx) sorted.rows.push_back(std::move(tab.rows[i]));
+    ctx.supplementary_csv(sorted, a.id);
+  } else {
+    doc_table st;
+    st.header = {"study",           "subsets_with",          "mean_estimate_with", "mean_I2_with",
+                 "subsets_without", "mean_estimate_without", "mean_I2_without"};
+    for (std::size_t i = 0; i < r->studies.size(); ++i) {
+      const auto& x = r->studies[i];
+      st.rows.push_back({pr.studies->study[i], std::to_string(x.with.n),
+                         fmt::format("{:.8g}", x.with.mean_estimate),
+                         fmt::format("{:.4f}", x.with.mean_I2), std::to_string(x.without.n),
+                         fmt::format("{:.8g}", x.without.mean_estimate),
+                         fmt::format("{:.4f}", x.without.mean_I2)});
+    }
+    ctx.supplementary_csv(st, a.id);
+  }
   plot::gosh_plot_options go2;
   go2.measure = m;
-  auto fig = plot::draw_gosh(*r, go2);
+  auto fig = plot::draw_gosh(*r, go2, diag ? &*diag : nullptr);
   if (!fig) return unexpected(fig.error());
-  auto b = ctx.figure(*fig, a.id, plot::gosh_caption(*r, go2));
+  auto b = ctx.figure(*fig, a.id, plot::gosh_caption(*r, go2, diag ? &*diag : nullptr));
   if (!b) return unexpected(b.error());
   s.blocks.push_back(std::move(*b));
   return {};
