@@ -7,16 +7,60 @@
 #include <cmath>
 #include <limits>
 #include <map>
+#include <optional>
 #include <set>
 #include <utility>
 
 #include "srma/data/hr_from_summary.hpp"
+#include "srma/io/compact_csv.hpp"
 #include "srma/util/distributions.hpp"
 #include "srma/util/error_ids.hpp"
 #include "srma/util/text.hpp"
 
 namespace srma {
 namespace {
+
+// The input of make_study_table, a csv_table or a compact_csv, read through one interface
+// (fields as views, so a compact file is never expanded into a string per field).
+class cells {
+ public:
+  explicit cells(const csv_table& t)
+      : source(t.source),
+        header(t.header),
+        header_line(t.header_line),
+        separator(t.separator),
+        table_(&t) {}
+  explicit cells(const compact_csv& c)
+      : source(c.source),
+        header(c.header),
+        header_line(c.header_line),
+        separator(c.separator),
+        compact_(&c) {}
+
+  const std::string& source;
+  const std::vector<std::string>& header;
+  int header_line;
+  char separator;
+
+  [[nodiscard]] std::size_t rows() const { return table_ ? table_->rows.size() : compact_->rows(); }
+  [[nodiscard]] int line(std::size_t row) const {
+    return table_ ? table_->rows[row].line : compact_->lines[row];
+  }
+  [[nodiscard]] std::string_view field(std::size_t row, int column) const {
+    return table_ ? std::string_view(table_->rows[row].fields[static_cast<std::size_t>(column)])
+                  : compact_->field(row, static_cast<std::size_t>(column));
+  }
+  [[nodiscard]] int find_column(std::string_view name) const {
+    return table_ ? table_->find_column(name) : compact_->find_column(name);
+  }
+  [[nodiscard]] error_location where(std::size_t row, std::size_t column) const {
+    return {source, line(row), static_cast<int>(column) + 1};
+  }
+
+ private:
+  const csv_table* table_ = nullptr;
+  const compact_csv* compact_ = nullptr;
+};
 
 // One recognised set of effect columns. Each slot lists accepted names for that column.
 struct column_set {
@@ -68,7 +112,7 @@ std::string accepted_sets_text() {
 
 // Column indices of `set` in `csv`: the first matching name per slot, -1 if missing. A slot with
 // two present alternatives (both "hr" and "or") is reported through `clash`.
-std::vector<int> locate(const csv_table& csv, const column_set& set, std::string* clash) {
+std::vector<int> locate(const cells& csv, const column_set& set, std::string* clash) {
   std::vector<int> idx;
   for (const auto& slot : set.slots) {
     int found = -1;
@@ -102,13 +146,13 @@ std::string quoted_list(const std::vector<std::string>& names) {
 
 class row_reader {
  public:
-  row_reader(const csv_table& csv, std::size_t row, bool decimal_comma)
+  row_reader(const cells& csv, std::size_t row, bool decimal_comma)
       : csv_(csv), row_(row), decimal_comma_(decimal_comma) {}
 
   bool missing(int col) const { return detail::is_missing_token(field(col)); }
 
   expected<double> number(int col) const {
-    const std::string& text = field(col);
+    const std::string_view text = field(col);
     if (detail::is_missing_token(text)) {
       return fail(errc::input_missing_value, missing_number(csv_.header[col], text),
                   csv_.where(row_, col));
@@ -135,13 +179,13 @@ class row_reader {
     return v;
   }
 
-  const std::string& field(int col) const { return csv_.rows[row_].fields[col]; }
+  std::string_view field(int col) const { return csv_.field(row_, col); }
   error_location where(int col) const { return csv_.where(row_, col); }
   const std::string& name(int col) const { return csv_.header[col]; }
   bool decimal_comma() const { return decimal_comma_; }
 
  private:
-  const csv_table& csv_;
+  const cells& csv_;
   std::size_t row_;
   bool decimal_comma_;
 };
@@ -157,32 +201,46 @@ unexpected at_row(const error& e, error_location where) {
 // reviews. Without a 'study' column rows are labelled "Line <line>".
 class label_book {
  public:
-  label_book(const csv_table& csv, int label_col) : label_col_(label_col) {
+  label_book(const cells& csv, int label_col) : label_col_(label_col) {
     if (label_col < 0) return;
-    std::map<std::string, std::vector<int>> lines;
-    std::set<std::string> all;
-    for (const auto& r : csv.rows) {
-      std::string l(detail::trim(r.fields[static_cast<std::size_t>(label_col)]));
+    // Labels sorted (file order among equals): duplicates are neighbours, and the notices come
+    // in label order. No string per row: a file of 10^6 studies has 10^6 labels.
+    std::vector<std::pair<std::string_view, int>> sorted;
+    sorted.reserve(csv.rows());
+    for (std::size_t r = 0; r < csv.rows(); ++r) {
+      const std::string_view l = detail::trim(csv.field(r, label_col));
       if (l.empty()) continue;
-      lines[l].push_back(r.line);
-      all.insert(l);
+      sorted.emplace_back(l, csv.line(r));
     }
-    for (const auto& [label, at] : lines) {
-      if (at.size() < 2) continue;
-      std::vector<std::string> shown;
-      int number = 0;
-      for (int line : at) {
-        std::string candidate;
-        do {
-          candidate = fmt::format("{} ({})", label, ++number);
-        } while (all.count(candidate) > 0);
-        all.insert(candidate);
-        renamed_[line] = candidate;
-        shown.push_back("'" + candidate + "'");
+    std::stable_sort(sorted.begin(), sorted.end(),
+                     [](const auto& a, const auto& b) { return a.first < b.first; });
+    std::set<std::string> all;  // every label, built only when some label is used twice
+    for (std::size_t i = 0; i < sorted.size();) {
+      std::size_t j = i + 1;
+      while (j < sorted.size() && sorted[j].first == sorted[i].first) ++j;
+      if (j - i >= 2) {
+        if (all.empty()) {
+          for (const auto& [l, line] : sorted) all.emplace(l);
+        }
+        const std::string label(sorted[i].first);
+        std::vector<int> at;
+        std::vector<std::string> shown;
+        int number = 0;
+        for (std::size_t m = i; m < j; ++m) {
+          std::string candidate;
+          do {
+            candidate = fmt::format("{} ({})", label, ++number);
+          } while (all.count(candidate) > 0);
+          all.insert(candidate);
+          renamed_[sorted[m].second] = candidate;
+          at.push_back(sorted[m].second);
+          shown.push_back("'" + candidate + "'");
+        }
+        notices_.push_back(
+            fmt::format("{}: study label '{}' is used on lines {}; the studies are shown as {}",
+                        csv.source, label, fmt::join(at, ", "), fmt::join(shown, ", ")));
       }
-      notices_.push_back(
-          fmt::format("{}: study label '{}' is used on lines {}; the studies are shown as {}",
-                      csv.source, label, fmt::join(at, ", "), fmt::join(shown, ", ")));
+      i = j;
     }
   }
 
@@ -212,8 +270,7 @@ class label_book {
 
 // Every column but the label as study attributes: the columns `used` does not hold first (file
 // order), then those it holds (file order), so effect columns can be moderators too.
-std::vector<int> attribute_order(const csv_table& csv, int label_col,
-                                 const std::vector<int>& used) {
+std::vector<int> attribute_order(const cells& csv, int label_col, const std::vector<int>& used) {
   std::vector<int> out;
   for (int pass = 0; pass < 2; ++pass) {
     for (std::size_t j = 0; j < csv.header.size(); ++j) {
@@ -227,7 +284,7 @@ std::vector<int> attribute_order(const csv_table& csv, int label_col,
 }
 
 // The names of `cols` in file order.
-std::vector<std::string> column_names(const csv_table& csv, std::vector<int> cols) {
+std::vector<std::string> column_names(const cells& csv, std::vector<int> cols) {
   std::sort(cols.begin(), cols.end());
   std::vector<std::string> out;
   for (int c : cols) out.push_back(csv.header[static_cast<std::size_t>(c)]);
@@ -236,7 +293,7 @@ std::vector<std::string> column_names(const csv_table& csv, std::vector<int> col
 
 // Notices of duplicate labels and of excluded rows; label_as_given is kept only when some
 // label was changed.
-void finish_notices(study_table& out, const csv_table& csv, const label_book& labels) {
+void finish_notices(study_table& out, const cells& csv, const label_book& labels) {
   for (const auto& n : labels.notices()) out.notices.push_back(n);
   for (const auto& x : out.excluded) {
     out.notices.push_back(
@@ -314,7 +371,7 @@ struct hr_columns {
   int source = -1;
 };
 
-hr_columns locate_hr_columns(const csv_table& csv) {
+hr_columns locate_hr_columns(const cells& csv) {
   hr_columns c;
   c.hr = csv.find_column("hr");
   c.lower = csv.find_column("lower");
@@ -834,7 +891,7 @@ hr_plan make_hr_plan(const hr_columns& c, std::vector<hr_method> sets,
 }
 
 // Decides whether `csv` is read as hazard ratios. `found`: the complete older column sets.
-expected<std::optional<hr_plan>> hr_route(const csv_table& csv, const read_options& options,
+expected<std::optional<hr_plan>> hr_route(const cells& csv, const read_options& options,
                                           const std::vector<const column_set*>& found,
                                           const std::vector<std::vector<int>>& found_cols) {
   const hr_columns c = locate_hr_columns(csv);
@@ -927,7 +984,7 @@ unexpected contradiction(const row_reader& row, const hr_columns& c, const set_e
       row.where(col));
 }
 
-expected<study_table> make_hr_table(const csv_table& csv, const read_options& options,
+expected<study_table> make_hr_table(const cells& csv, const read_options& options,
                                     const hr_plan& plan) {
   const hr_columns& c = plan.cols;
   study_table out;
@@ -946,7 +1003,7 @@ expected<study_table> make_hr_table(const csv_table& csv, const read_options& op
     out.notices.push_back(fmt::format(
         "{}: no 'study' column; studies are labelled by their line numbers", csv.source));
   }
-  if (csv.rows.empty()) {
+  if ((csv.rows() == 0)) {
     return fail(errc::input_no_studies, "the file has a header but no studies",
                 {csv.source, csv.header_line, 0});
   }
@@ -956,9 +1013,9 @@ expected<study_table> make_hr_table(const csv_table& csv, const read_options& op
   const bool decimal_comma = csv.separator != ',';
   const label_book labels_of(csv, label_col);
   std::vector<hr_method> routes;  // the set each analysed row used
-  for (std::size_t r = 0; r < csv.rows.size(); ++r) {
+  for (std::size_t r = 0; r < csv.rows(); ++r) {
     row_reader row(csv, r, decimal_comma);
-    const int line = csv.rows[r].line;
+    const int line = csv.line(r);
     std::string as_given;
     auto read = labels_of.label(row, line, &as_given);
     if (!read) return unexpected(read.error());
@@ -1060,7 +1117,7 @@ expected<study_table> make_hr_table(const csv_table& csv, const read_options& op
     out.v.push_back(s.v);
     routes.push_back(full.front());
     for (std::size_t a = 0; a < attr_cols.size(); ++a) {
-      out.attributes[a].push_back(row.field(attr_cols[a]));
+      out.attributes[a].emplace_back(row.field(attr_cols[a]));
     }
   }
   finish_notices(out, csv, labels_of);
@@ -1307,7 +1364,9 @@ std::string read_options::validate() const {
 
 display_context study_table::display() const { return display_context_from_vi(measure, vi); }
 
-expected<study_table> make_study_table(const csv_table& csv, const read_options& options) {
+namespace {
+
+expected<study_table> make_table(const cells& csv, const read_options& options) {
   if (auto msg = options.validate(); !msg.empty()) {
     return fail(options.zero_cells.validate().empty() ? errc::input_bad_ci_level
                                                       : errc::input_bad_zero_cells,
@@ -1451,7 +1510,7 @@ expected<study_table> make_study_table(const csv_table& csv, const read_options&
     out.notices.push_back(fmt::format(
         "{}: no 'study' column; studies are labelled by their line numbers", csv.source));
   }
-  if (csv.rows.empty()) {
+  if ((csv.rows() == 0)) {
     return fail(errc::input_no_studies, "the file has a header but no studies",
                 {csv.source, csv.header_line, 0});
   }
@@ -1459,28 +1518,79 @@ expected<study_table> make_study_table(const csv_table& csv, const read_options&
   // 4. Each row. Counts are validated here and computed after every row is read: the zero-cell
   // rule "if0all" corrects every study when any has a zero cell.
   struct pending {
-    std::string label, as_given;
     int line = 0;
     std::size_t row = 0;
     double x[4] = {0, 0, 0, 0};
     effect e;
     double n_total = 0;
   };
+  // Rows of counts wait in `rows` for the second pass; other rows are finished at once, their
+  // errors of the second kind (a non-finite estimate) kept until the first pass is through, so
+  // the errors come in the same order either way.
   std::vector<pending> rows;
   bool any_zero = false;
   const zero_cell_rule& rule = options.zero_cells;
   const bool decimal_comma = csv.separator != ',';
   const label_book labels_of(csv, label_col);
-  for (std::size_t r = 0; r < csv.rows.size(); ++r) {
+  const bool keep_given = labels_of.renamed();  // else label_as_given stays empty
+  out.study.reserve(csv.rows());
+  out.yi.reserve(csv.rows());
+  out.vi.reserve(csv.rows());
+  out.line.reserve(csv.rows());
+  for (auto& a : out.attributes) a.reserve(csv.rows());
+  if (counts) rows.reserve(csv.rows());
+  std::optional<unexpected> deferred;
+  // The second pass for one row: its effect from the counts, the check of the result, and the
+  // study's entries in `out` (its label is out.study[s] already).
+  auto finish_row = [&](pending& p, std::size_t s) -> std::optional<unexpected> {
+    row_reader row(csv, p.row, decimal_comma);
+    if (counts) {
+      expected<effect> rc = effect{};
+      switch (chosen->kind) {
+        case input_kind::two_by_two:
+          rc = effect_from_2x2(p.x[0], p.x[1], p.x[2], p.x[3], measure, rule, any_zero);
+          break;
+        case input_kind::proportion:
+          rc = effect_from_proportion(p.x[0], p.x[1], measure, rule, any_zero);
+          break;
+        case input_kind::rate:
+          rc = effect_from_rate(p.x[0], p.x[1], measure, rule, any_zero);
+          break;
+        default:  // two_rates
+          rc = effect_from_rates(p.x[0], p.x[1], p.x[2], p.x[3], measure, rule, any_zero);
+          break;
+      }
+      if (!rc) return at_row(rc.error(), row.where(cols[0]));
+      p.e = *rc;
+    }
+    if (!std::isfinite(p.e.yi) || !std::isfinite(p.e.vi) || !(p.e.vi > 0)) {
+      return fail(errc::input_out_of_range,
+                  fmt::format("study '{}' gives a non-finite estimate or variance{}", out.study[s],
+                              counts && p.e.zero_cell_corrected == false
+                                  ? " (a zero count without a zero-cell correction)"
+                                  : ""),
+                  row.where(cols[0]));
+    }
+    out.yi.push_back(p.e.yi);
+    out.vi.push_back(p.e.vi);
+    out.line.push_back(p.line);
+    if (p.n_total > 0) out.sample_size.push_back(p.n_total);
+    if (counts) out.zero_cell_corrected.push_back(p.e.zero_cell_corrected);
+    for (std::size_t a = 0; a < attr_cols.size(); ++a) {
+      out.attributes[a].emplace_back(row.field(attr_cols[a]));
+    }
+    return std::nullopt;
+  };
+  for (std::size_t r = 0; r < csv.rows(); ++r) {
     row_reader row(csv, r, decimal_comma);
     pending p;
-    p.line = csv.rows[r].line;
+    p.line = csv.line(r);
     p.row = r;
-    auto read = labels_of.label(row, p.line, &p.as_given);
+    std::string as_given;
+    auto read = labels_of.label(row, p.line, &as_given);
     if (!read) return unexpected(read.error());
-    p.label = std::move(*read);
+    const std::string label = std::move(*read);
     const int line = p.line;
-    const std::string& label = p.label;
 
     // A row whose effect columns are empty or incomplete: an error unless the caller lets us
     // exclude it.
@@ -1665,48 +1775,18 @@ expected<study_table> make_study_table(const csv_table& csv, const read_options&
       case input_kind::hr_summaries:
         break;
     }
-    rows.push_back(std::move(p));
-  }
-
-  for (auto& p : rows) {
-    row_reader row(csv, p.row, decimal_comma);
+    out.study.push_back(label);
+    if (keep_given) out.label_as_given.push_back(std::move(as_given));
     if (counts) {
-      expected<effect> rc = effect{};
-      switch (chosen->kind) {
-        case input_kind::two_by_two:
-          rc = effect_from_2x2(p.x[0], p.x[1], p.x[2], p.x[3], measure, rule, any_zero);
-          break;
-        case input_kind::proportion:
-          rc = effect_from_proportion(p.x[0], p.x[1], measure, rule, any_zero);
-          break;
-        case input_kind::rate:
-          rc = effect_from_rate(p.x[0], p.x[1], measure, rule, any_zero);
-          break;
-        default:  // two_rates
-          rc = effect_from_rates(p.x[0], p.x[1], p.x[2], p.x[3], measure, rule, any_zero);
-          break;
-      }
-      if (!rc) return at_row(rc.error(), row.where(cols[0]));
-      p.e = *rc;
+      rows.push_back(p);
+    } else if (!deferred) {
+      // Past a deferred error `out` is no longer in step; only errors of the first pass matter.
+      deferred = finish_row(p, out.study.size() - 1);
     }
-    if (!std::isfinite(p.e.yi) || !std::isfinite(p.e.vi) || !(p.e.vi > 0)) {
-      return fail(errc::input_out_of_range,
-                  fmt::format("study '{}' gives a non-finite estimate or variance{}", p.label,
-                              counts && p.e.zero_cell_corrected == false
-                                  ? " (a zero count without a zero-cell correction)"
-                                  : ""),
-                  row.where(cols[0]));
-    }
-    out.study.push_back(p.label);
-    out.label_as_given.push_back(p.as_given);
-    out.yi.push_back(p.e.yi);
-    out.vi.push_back(p.e.vi);
-    out.line.push_back(p.line);
-    if (p.n_total > 0) out.sample_size.push_back(p.n_total);
-    if (counts) out.zero_cell_corrected.push_back(p.e.zero_cell_corrected);
-    for (std::size_t a = 0; a < attr_cols.size(); ++a) {
-      out.attributes[a].push_back(row.field(attr_cols[a]));
-    }
+  }
+  if (deferred) return *deferred;
+  for (std::size_t s = 0; s < rows.size(); ++s) {
+    if (auto bad = finish_row(rows[s], s)) return *bad;
   }
   finish_notices(out, csv, labels_of);
   if (out.k() == 0) {
@@ -1716,8 +1796,18 @@ expected<study_table> make_study_table(const csv_table& csv, const read_options&
   return out;
 }
 
+}  // namespace
+
+expected<study_table> make_study_table(const csv_table& csv, const read_options& options) {
+  return make_table(cells(csv), options);
+}
+
+expected<study_table> make_study_table(const compact_csv& csv, const read_options& options) {
+  return make_table(cells(csv), options);
+}
+
 expected<study_table> read_studies(const std::string& path, const read_options& options) {
-  auto csv = read_csv(path);
+  auto csv = read_csv_compact(path);
   if (!csv) return unexpected(csv.error());
   return make_study_table(*csv, options);
 }

@@ -56,6 +56,7 @@
 #include <vector>
 
 #include "srma/data/effect_size.hpp"
+#include "srma/io/compact_csv.hpp"
 #include "srma/io/csv.hpp"
 #include "srma/util/expected.hpp"
 
@@ -203,7 +204,13 @@ struct study_table {
 [[nodiscard]] expected<study_table> make_study_table(const csv_table& csv,
                                                      const read_options& options = {});
 
-/// `read_csv` followed by `make_study_table`.
+/// The same for a compactly stored file (the same studies, notices and errors as from the
+/// csv_table of the same text).
+[[nodiscard]] expected<study_table> make_study_table(const compact_csv& csv,
+                                                     const read_options& options = {});
+
+/// `read_csv_compact` followed by `make_study_table`: a file of 10^6 studies is read in well
+/// under a second and in about its own size of memory besides the study table.
 [[nodiscard]] expected<study_table> read_studies(const std::string& path,
                                                  const read_options& options = {});
 
