@@ -1589,7 +1589,7 @@ expected<study_table> make_table(const cells& csv, const read_options& options) 
     std::string as_given;
     auto read = labels_of.label(row, p.line, &as_given);
     if (!read) return unexpected(read.error());
-    const std::string label = std::move(*read);
+    std::string label = std::move(*read);
     const int line = p.line;
 
     // A row whose effect columns are empty or incomplete: an error unless the caller lets us
@@ -1775,7 +1775,7 @@ expected<study_table> make_table(const cells& csv, const read_options& options) 
       case input_kind::hr_summaries:
         break;
     }
-    out.study.push_back(label);
+    out.study.push_back(std::move(label));
     if (keep_given) out.label_as_given.push_back(std::move(as_given));
     if (counts) {
       rows.push_back(p);
