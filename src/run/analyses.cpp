@@ -125,6 +125,7 @@ expected<prepared> prepare(run_context& ctx, const plan_analysis& a) {
   if (a.ci) out.options.ci = *a.ci;
   if (a.pi) out.options.pi = *a.pi;
   if (a.common_tau2) out.options.common_tau2 = *a.common_tau2;
+  if (a.method) out.options.method = *a.method;
   if (!out.data->studies) {
     out.not_run = out.data->no_estimate_reason;
     return out;
@@ -134,7 +135,8 @@ expected<prepared> prepare(run_context& ctx, const plan_analysis& a) {
   auto by_method = [&](prepared& pr) {
     const bool pools = a.type == analysis_type::pool || a.type == analysis_type::subgroup ||
                        a.type == analysis_type::subset;
-    if (!pools || (!ctx.p.method_given && !has_2x2_counts(*pr.studies)))
+    const bool method_given = ctx.p.method_given || a.method.has_value();
+    if (!pools || (!method_given && !has_2x2_counts(*pr.studies)))
       pr.options.method = pooling_method::inverse_variance;
     if (pr.options.method == pooling_method::peto) pr.studies = informative_for_peto(*pr.studies);
   };

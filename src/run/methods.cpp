@@ -407,6 +407,24 @@ doc_section methods_section(run_context& ctx, effect_measure measure,
         break;
     }
   }
+  // Analyses that pool the 2x2 tables by another method than [model]'s say so.
+  if (counts) {
+    for (const auto& a : p.analyses) {
+      const bool pools = a.type == analysis_type::pool || a.type == analysis_type::subgroup ||
+                         a.type == analysis_type::subset;
+      if (!pools || !a.method || *a.method == method) continue;
+      const std::string name = a.title.empty() ? a.id : a.title;
+      std::string how = "with inverse-variance weights";
+      if (*a.method == pooling_method::mantel_haenszel) {
+        how = "by the Mantel-Haenszel method " + (measure == effect_measure::odds_ratio
+                                                      ? refs.cite({"mh", "rbg"})
+                                                      : refs.cite({"mh", "greenland1985"}));
+      } else if (*a.method == pooling_method::peto) {
+        how = "by Peto's one-step method " + refs.cite("peto");
+      }
+      first += fmt::format(" The analysis '{}' pooled the tables {} instead.", name, how);
+    }
+  }
   para(first);
 
   std::string model_text;

@@ -242,6 +242,9 @@ expected<plan_analysis> read_analysis(const toml::table& t, std::size_t index,
   SRMA_TRY(parse_enum(r, "ci", mk.ci, parse_ci_method, "z, hksj", a.ci));
   SRMA_TRY(parse_enum(r, "pi", mk.pi, parse_pi_method, "t, t2, z, test, none", a.pi));
   SRMA_TRY(r.get("common_tau2", a.common_tau2));
+  std::optional<std::string> method;
+  SRMA_TRY(r.get("method", method));
+  SRMA_TRY(parse_enum(r, "method", method, parse_pooling_method, "iv, mh, peto", a.method));
   SRMA_TRY(r.get("prediction_interval", a.prediction_interval));
   switch (a.type) {
     case analysis_type::subgroup:
@@ -310,29 +313,11 @@ expected<plan_analysis> read_analysis(const toml::table& t, std::size_t index,
     default:
       break;
   }
-  SRMA_TRY(r.finish({"type",
-                     "id",
-                     "title",
-                     "data",
-                     "where",
-                     "model",
-                     "tau2",
-                     "ci",
-                     "pi",
-                     "common_tau2",
-                     "prediction_interval",
-                     "by",
-                     "order",
-                     "funnel",
-                     "contours",
-                     "egger_line",
-                     "trimfill",
-                     "mods",
-                     "factors",
-                     "iterations",
-                     "exact",
-                     "seed",
-                     "max_subsets"}));
+  SRMA_TRY(
+      r.finish({"type", "id",      "title",      "data",        "where",      "model",
+                "tau2", "ci",      "pi",         "common_tau2", "method",     "prediction_interval",
+                "by",   "order",   "funnel",     "contours",    "egger_line", "trimfill",
+                "mods", "factors", "iterations", "exact",       "seed",       "max_subsets"}));
   if (!a.where.empty()) {
     auto w = parse_where(a.where);
     if (!w) {

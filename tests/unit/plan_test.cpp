@@ -95,11 +95,12 @@ TEST(plan_test, unknown_keys_and_wrong_types_name_the_line) {
             "there are: file, measure, effect, missing, experimental, control, outcome");
   EXPECT_EQ(error_of("[data]\nfile = \"a.csv\"\n[model]\nauto_i2 = \"20\"\n"),
             "[srma.plan.E704] dir/plan.toml:4:11: [model]: auto_i2 must be a number");
-  EXPECT_EQ(error_of("[data]\nfile = \"a.csv\"\n[[analysis]]\ntype = \"pool\"\nby = 3\n"),
-            "[srma.plan.E703] dir/plan.toml:5:1: unknown key 'by' in [[analysis]] #1; the keys "
-            "allowed there are: type, id, title, data, where, model, tau2, ci, pi, common_tau2, "
-            "prediction_interval, by, order, funnel, contours, egger_line, trimfill, mods, "
-            "factors, iterations, exact, seed, max_subsets");
+  EXPECT_EQ(
+      error_of("[data]\nfile = \"a.csv\"\n[[analysis]]\ntype = \"pool\"\nby = 3\n"),
+      "[srma.plan.E703] dir/plan.toml:5:1: unknown key 'by' in [[analysis]] #1; the keys "
+      "allowed there are: type, id, title, data, where, model, tau2, ci, pi, common_tau2, method, "
+      "prediction_interval, by, order, funnel, contours, egger_line, trimfill, mods, "
+      "factors, iterations, exact, seed, max_subsets");
   EXPECT_EQ(error_of("[data]\nfile = \"a.csv\"\n[extras]\nx = 1\n"),
             "[srma.plan.E703] dir/plan.toml:3:2: unknown table or key 'extras'; the plan's "
             "tables are: review, data, model, figures, characteristics, prisma, quality, "

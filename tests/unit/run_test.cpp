@@ -12,6 +12,7 @@
 #include <sstream>
 
 #include "srma/model/pool.hpp"
+#include "srma/model/pool_2x2.hpp"
 
 namespace srma {
 namespace {
@@ -316,6 +317,64 @@ TEST(run_test, a_data_error_in_an_analysis_names_the_plan_entry_and_writes_nothi
                 "'metareg' at " +
                 plan_file + ":4)");
   EXPECT_FALSE(fs::exists(dir / "report"));
+}
+
+// Issue 12 item 6: [model] method and an [[analysis]] method pool the 2x2 tables as the library
+// call with that method does, and the methods paragraph names both. The numbers of pool_2x2
+// itself are validated against rma.mh/rma.peto in tests/validation/pool_2x2_test.cpp.
+TEST(run_test, plan_and_analysis_methods_pool_2x2_tables_and_are_named_in_the_methods) {
+  const auto dir = scratch("method");
+  fs::create_directories(dir);
+  fs::copy_file(std::string(SRMA_SOURCE_DIR) + "/tests/validation/data/pool2x2_li2007.csv",
+                dir / "li2007.csv");
+  std::ofstream(dir / "plan.toml")
+      << "[data]\nfile = \"li2007.csv\"\nmeasure = \"OR\"\n[model]\nmethod = \"mh\"\n"
+         "[[analysis]]\ntype = \"pool\"\n"
+         "[[analysis]]\ntype = \"pool\"\nid = \"peto\"\nmethod = \"peto\"\n"
+         "[[analysis]]\ntype = \"pool\"\nid = \"iv\"\ntitle = \"Inverse variance\"\n"
+         "method = \"iv\"\n";
+  auto plan = read_plan((dir / "plan.toml").string());
+  ASSERT_TRUE(plan) << plan.error().what();
+  ASSERT_EQ(plan->analyses.size(), 3u);
+  EXPECT_FALSE(plan->analyses[0].method.has_value());
+  EXPECT_EQ(plan->analyses[1].method, pooling_method::peto);
+  auto r = run_plan(*plan, {.output_dir = (dir / "report").string()});
+  ASSERT_TRUE(r) << r.error().what();
+  const auto json = nlohmann::json::parse(slurp(dir / "report" / "results.json"));
+  auto studies = read_studies((dir / "li2007.csv").string(), plan->reading);
+  ASSERT_TRUE(studies) << studies.error().what();
+  auto expect = [&](std::size_t i, pooling_method m, const study_table& t) {
+    pool_options o = plan->model;
+    o.method = m;
+    auto fit = pool_2x2(t, o);
+    ASSERT_TRUE(fit) << fit.error().what();
+    const auto& got = json.at("analyses")[i].at("result").at("common");
+    EXPECT_EQ(got.at("estimate").get<double>(), fit->common.estimate) << i;
+    EXPECT_EQ(got.at("se").get<double>(), fit->common.se) << i;
+  };
+  expect(0, pooling_method::mantel_haenszel, *studies);
+  expect(1, pooling_method::peto, informative_for_peto(*studies));
+  expect(2, pooling_method::inverse_variance, *studies);
+  // The three differ (else the test could not tell the methods apart).
+  const auto est = [&](std::size_t i) {
+    return json.at("analyses")[i].at("result").at("common").at("estimate").get<double>();
+  };
+  EXPECT_NE(est(0), est(1));
+  EXPECT_NE(est(0), est(2));
+  const std::string md = slurp(dir / "report" / "report.md");
+  EXPECT_NE(md.find("by the Mantel-Haenszel method"), std::string::npos);
+  EXPECT_NE(md.find("The analysis 'peto' pooled the tables by Peto's one-step method"),
+            std::string::npos);
+  EXPECT_NE(md.find("The analysis 'Inverse variance' pooled the tables with inverse-variance "
+                    "weights instead."),
+            std::string::npos);
+  // A method that is not one of the choices names the key.
+  std::ofstream(dir / "bad.toml") << "[data]\nfile = \"li2007.csv\"\n[[analysis]]\ntype = "
+                                     "\"pool\"\nmethod = \"MH2\"\n";
+  auto bad = read_plan((dir / "bad.toml").string());
+  ASSERT_FALSE(bad);
+  EXPECT_EQ(bad.error().id, "srma.plan.E705");
+  EXPECT_NE(bad.error().message.find("method"), std::string::npos) << bad.error().message;
 }
 
 }  // namespace

@@ -95,6 +95,8 @@ struct plan_analysis {
   std::optional<ci_method> ci;
   std::optional<pi_method> pi;
   std::optional<bool> common_tau2;
+  /// Common-effect method for 2x2 counts of pool, subgroup and subset analyses (else [model]'s).
+  std::optional<pooling_method> method;
   bool prediction_interval = false;  ///< Show the prediction interval row in forest plots.
   std::string by;                    ///< subgroup
   std::string order;                 ///< cumulative
