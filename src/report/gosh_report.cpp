@@ -201,8 +201,8 @@ std::string full_report(const gosh_summary& s, const gosh_diagnostics* d,
         line += fmt::format(" ({} noise)", count(c->noise));
       std::vector<std::string> parts;
       for (const auto& cl : c->clusters) {
-        parts.push_back(fmt::format("{} at {} / {}", count(cl.points), eff(cl.mean_estimate),
-                                    format_percent(cl.mean_I2, 0)));
+        parts.push_back(fmt::format("{} (mean estimate {}, I\u00b2 {})", count(cl.points),
+                                    eff(cl.mean_estimate), format_percent(cl.mean_I2, 0)));
       }
       if (!parts.empty()) line += fmt::format(": {}", fmt::join(parts, "; "));
       line += fmt::format(". Flags: {}.\n", c->flagged.empty() ? std::string("none")

@@ -27,6 +27,7 @@
 #include <numeric>
 #include <string_view>
 #include <thread>
+#include <utility>
 
 #include "srma/model/linear_model.hpp"
 #include "srma/model/tau2.hpp"
@@ -59,7 +60,8 @@ struct sums {
 };
 
 // metafor's I^2/H^2 for one fit: Q-based for EE, tau^2-based otherwise.
-void heterogeneity(fit_row& r, const sums& s, bool common, double tau2) {
+[[gnu::always_inline]] inline void heterogeneity(fit_row& r, const sums& s, bool common,
+                                                 double tau2) {
   const double m = static_cast<double>(s.m);
   if (s.m < 2) {
     r.Q = 0;
@@ -149,7 +151,7 @@ struct chunk_result {
 
 struct sample_item {
   std::uint64_t key = 0, index = 0;
-  std::size_t slot = 0;
+  std::size_t slot = 0;  // where its mask, size, estimate and I^2 are kept
   bool operator<(const sample_item& o) const {
     return key != o.key ? key < o.key : index < o.index;
   }
@@ -157,15 +159,50 @@ struct sample_item {
 
 // Aggregates whose merge does not depend on order: one per thread.
 struct thread_state {
+  // Counts since the last flush into the 64-bit histogram: half the cache footprint.
+  std::vector<std::uint32_t> hist32, with32;
   std::vector<std::uint64_t> hist, hist_with;
+  std::uint64_t since_flush = 0;
   double e_min = INFINITY, e_max = -INFINITY, i_min = INFINITY, i_max = -INFINITY;
   std::uint64_t failed = 0, first_failed = k_none, fell_back = 0;
-  std::vector<sample_item> heap;  // max-heap on (key, index): the largest kept key on top
+  // Bottom-k sample: candidates below the threshold (the m-th smallest (key, index) at the last
+  // compaction), compacted to the m smallest when they reach 2m: O(1) amortised per fit.
+  std::vector<sample_item> cand;
+  sample_item threshold{k_none, k_none, 0};
   std::vector<std::uint64_t> masks;
   std::vector<std::uint32_t> size;
   std::vector<double> e, i2;
   std::vector<double> y, v;  // refit buffers
   std::vector<std::size_t> idx;
+
+  void flush_histogram() {
+    for (std::size_t c = 0; c < hist32.size(); ++c) hist[c] += std::exchange(hist32[c], 0);
+    for (std::size_t c = 0; c < with32.size(); ++c) hist_with[c] += std::exchange(with32[c], 0);
+    since_flush = 0;
+  }
+
+  // Keeps the m smallest candidates and moves their data to the front.
+  void compact(std::size_t m, std::size_t words) {
+    if (cand.size() <= m) return;
+    std::nth_element(cand.begin(), cand.begin() + static_cast<std::ptrdiff_t>(m - 1), cand.end());
+    threshold = cand[m - 1];
+    cand.resize(m);
+    std::vector<std::uint64_t> nm(m * words);
+    std::vector<std::uint32_t> ns(m);
+    std::vector<double> ne(m), ni(m);
+    for (std::size_t j = 0; j < m; ++j) {
+      const std::size_t s = cand[j].slot;
+      std::copy_n(&masks[s * words], words, &nm[j * words]);
+      ns[j] = size[s];
+      ne[j] = e[s];
+      ni[j] = i2[s];
+      cand[j].slot = j;
+    }
+    masks = std::move(nm);
+    size = std::move(ns);
+    e = std::move(ne);
+    i2 = std::move(ni);
+  }
 };
 
 class engine {
@@ -200,6 +237,7 @@ class engine {
       x_hi_ += 0.5;
     }
     sx_ = static_cast<double>(go.bins_x) / (x_hi_ - x_lo_);
+    if (go.highlight) highlight_ = *go.highlight;
     sy_ = static_cast<double>(go.bins_y) / 100.0;
     chunk_ = exact_ ? (std::uint64_t{1} << 14) : 4096;
     chunks_ = (n_ + chunk_ - 1) / chunk_;
@@ -331,33 +369,20 @@ class engine {
     const auto iy =
         static_cast<std::size_t>(std::clamp(r.I2 * sy_, 0.0, static_cast<double>(go_.bins_y - 1)));
     const std::size_t cell = iy * go_.bins_x + ix;
-    ++ts.hist[cell];
-    if (go_.highlight && ((mask[*go_.highlight / 64] >> (*go_.highlight % 64)) & 1u)) {
-      ++ts.hist_with[cell];
+    if (++ts.since_flush == std::numeric_limits<std::uint32_t>::max()) ts.flush_histogram();
+    ++ts.hist32[cell];
+    if (highlight_ != k_none && ((mask[highlight_ / 64] >> (highlight_ % 64)) & 1u)) {
+      ++ts.with32[cell];
     }
     if (go_.sample_size > 0) {
-      const sample_item item{splitmix64(index ^ sample_seed_), index, 0};
-      std::size_t slot;
-      if (ts.heap.size() < go_.sample_size) {
-        slot = ts.heap.size();
-        ts.masks.resize((slot + 1) * words_);
-        ts.size.push_back(0);
-        ts.e.push_back(0);
-        ts.i2.push_back(0);
-        ts.heap.push_back({item.key, item.index, slot});
-        std::push_heap(ts.heap.begin(), ts.heap.end());
-      } else if (item < ts.heap.front()) {
-        std::pop_heap(ts.heap.begin(), ts.heap.end());
-        slot = ts.heap.back().slot;
-        ts.heap.back() = {item.key, item.index, slot};
-        std::push_heap(ts.heap.begin(), ts.heap.end());
-      } else {
-        return;
-      }
-      std::copy_n(mask, words_, &ts.masks[slot * words_]);
-      ts.size[slot] = static_cast<std::uint32_t>(m);
-      ts.e[slot] = e;
-      ts.i2[slot] = r.I2;
+      const sample_item item{splitmix64(index ^ sample_seed_), index, ts.cand.size()};
+      if (!(item < ts.threshold)) return;
+      ts.cand.push_back(item);
+      ts.masks.insert(ts.masks.end(), mask, mask + words_);
+      ts.size.push_back(static_cast<std::uint32_t>(m));
+      ts.e.push_back(e);
+      ts.i2.push_back(r.I2);
+      if (ts.cand.size() >= 2 * go_.sample_size) ts.compact(go_.sample_size, words_);
     }
   }
 
@@ -455,6 +480,7 @@ class engine {
   std::uint64_t n_ = 0, chunk_ = 1, chunks_ = 1;
   double shift_ = 0, x_lo_ = 0, x_hi_ = 1, sx_ = 1, sy_ = 1;
   std::uint64_t sample_seed_ = 0x5EEDull;
+  std::size_t highlight_ = k_none;
   std::vector<double> yc_, w_, cdf_;
 };
 
@@ -473,7 +499,11 @@ expected<gosh_summary> engine::run() {
   std::vector<thread_state> states(workers);
   for (auto& ts : states) {
     ts.hist.assign(go_.bins_x * go_.bins_y, 0);
-    if (go_.highlight) ts.hist_with.assign(go_.bins_x * go_.bins_y, 0);
+    ts.hist32.assign(go_.bins_x * go_.bins_y, 0);
+    if (go_.highlight) {
+      ts.hist_with.assign(go_.bins_x * go_.bins_y, 0);
+      ts.with32.assign(go_.bins_x * go_.bins_y, 0);
+    }
   }
 
   // Sums of doubles, merged in chunk order; the sink gets the blocks in the same order.
@@ -562,6 +592,8 @@ expected<gosh_summary> engine::run() {
   std::vector<sample_item> items;
   for (std::size_t w = 0; w < states.size(); ++w) {
     auto& ts = states[w];
+    ts.flush_histogram();
+    ts.compact(go_.sample_size, words_);
     for (std::size_t c = 0; c < h.count.size(); ++c) h.count[c] += ts.hist[c];
     for (std::size_t c = 0; c < h.with.size(); ++c) h.with[c] += ts.hist_with[c];
     e_min = std::min(e_min, ts.e_min);
@@ -572,7 +604,7 @@ expected<gosh_summary> engine::run() {
     out.fell_back += ts.fell_back;
     first_failed = std::min(first_failed, ts.first_failed);
     // Slots of thread w are numbered after those of the threads before it.
-    for (const auto& it : ts.heap) items.push_back({it.key, it.index, it.slot + (w << 40)});
+    for (const auto& it : ts.cand) items.push_back({it.key, it.index, it.slot + (w << 40)});
   }
   out.estimate_min = std::isfinite(e_min) ? e_min : k_nan;
   out.estimate_max = std::isfinite(e_max) ? e_max : k_nan;
