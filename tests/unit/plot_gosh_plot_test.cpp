@@ -169,5 +169,67 @@ TEST(plot_gosh_plot_test, sizes_and_errors) {
             "I\u00b2 values, 63 mask words");
 }
 
+// A streamed summary with every fit in its sample draws exactly the figure of the full result.
+TEST(plot_gosh_plot_test, summary_with_every_fit_draws_the_same_points) {
+  const std::vector<double> yi = {-0.88931133, -1.58538866, -1.34807315,
+                                  -1.44155119, -0.21754732, -0.78611559};
+  const std::vector<double> vi = {0.325585592, 0.194581121, 0.415368852,
+                                  0.020010032, 0.051210172, 0.006905618};
+  pool_options po;
+  po.model = model_choice::random;
+  gosh_stream_options so;
+  so.highlight = 3;
+  auto s = gosh_stream(yi, vi, po, so);
+  ASSERT_TRUE(s);
+  gosh_plot_options o;
+  o.measure = effect_measure::risk_ratio;
+  o.highlight = 3;
+  auto a = draw_gosh(*s, o);
+  auto b = draw_gosh(six_bcg(), o);
+  ASSERT_TRUE(a && b);
+  EXPECT_EQ(render_svg(*a), render_svg(*b));
+  EXPECT_EQ(gosh_caption(*s, o), gosh_caption(six_bcg(), o));
+  o.highlight = 2;
+  EXPECT_EQ(draw_gosh(*s, o).error().what(),
+            "[srma.plot.E504] the highlighted study differs from the one the GOSH subsets were "
+            "streamed with");
+}
+
+// Many subsets: cells from the streamed histogram, coloured by cluster with diagnostics.
+TEST(plot_gosh_plot_test, summary_binned_from_histogram_and_coloured_by_cluster) {
+  std::vector<double> yi, vi;
+  for (int i = 0; i < 14; ++i) {
+    yi.push_back(0.3 * std::sin(i * 2.1));
+    vi.push_back(0.02 + 0.01 * (i % 4));
+  }
+  yi.back() = 2.5;  // an outlying study: two clouds of subsets
+  pool_options po;
+  po.model = model_choice::random;
+  po.tau2 = tau2_method::dl;
+  auto s = gosh_stream(yi, vi, po);
+  ASSERT_TRUE(s);
+  auto d = diagnose_gosh(s->sample, s->k);
+  ASSERT_TRUE(d);
+  gosh_plot_options o;
+  o.bin_above = 1000;
+  auto fig = draw_gosh(*s, o, &*d);
+  ASSERT_TRUE(fig) << fig.error().what();
+  expect_clean_layout(*fig);
+  const auto [circles, cells] = shapes_in(*fig, "subsets");
+  EXPECT_EQ(circles, 0u);
+  EXPECT_GT(cells, 10u);
+  // Cells are groups of whole histogram bins: never more than the histogram has.
+  EXPECT_LE(cells, s->histogram.nx * s->histogram.ny);
+  for (const char* t : {"k-means", "Cluster 1", "Cluster 3", "Subsets per cell"}) {
+    EXPECT_TRUE(has_text(*fig, t)) << t;
+  }
+  EXPECT_EQ(gosh_caption(*s, o, &*d),
+            "GOSH plot: I\u00b2 against the pooled estimate of all 16,383 subsets of the 14 "
+            "studies (random-effects model, DL), with histograms of both in the margins. Subsets "
+            "are coloured by their k-means cluster. The subsets are binned: each cell is shaded "
+            "by the number of subsets in it (log scale), coloured by the cluster of its centre.");
+  test::expect_deterministic([&] { return draw_gosh(*s, o, &*d); });
+}
+
 }  // namespace
 }  // namespace srma::plot

@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include "srma/sensitivity/gosh_diagnostics.hpp"
 #include "validation/reference.hpp"
 
 namespace srma {
@@ -68,6 +69,29 @@ TEST(gosh_test, random_subsets_are_reproducible_and_sized_1_to_k) {
   for (auto s : a->size) {
     EXPECT_GE(s, 1u);
     EXPECT_LE(s, 30u);
+  }
+}
+
+// The k-means step of the GOSH diagnostics against R 4.2.2's kmeans(algorithm = "Lloyd") from the
+// same starting centres: tests/validation/data/gosh_kmeans.json from
+// tools/make_reference_gosh_diagnostics.R. Same labels, centres to 1e-12, same iteration count.
+TEST(gosh_test, kmeans_lloyd_matches_r) {
+  const auto ref = test::load_reference("gosh_kmeans.json");
+  ASSERT_FALSE(ref.is_null());
+  const auto x = ref.at("x").get<std::vector<double>>();
+  const auto y = ref.at("y").get<std::vector<double>>();
+  auto cx = ref.at("start_x").get<std::vector<double>>();
+  auto cy = ref.at("start_y").get<std::vector<double>>();
+  int iterations = 0;
+  const auto label = kmeans_lloyd(x, y, cx, cy, 100, &iterations);
+  EXPECT_EQ(label, ref.at("cluster").get<std::vector<int>>());
+  EXPECT_EQ(iterations, ref.at("iterations").get<int>());
+  const auto rx = ref.at("centre_x").get<std::vector<double>>();
+  const auto ry = ref.at("centre_y").get<std::vector<double>>();
+  ASSERT_EQ(cx.size(), rx.size());
+  for (std::size_t j = 0; j < rx.size(); ++j) {
+    EXPECT_TRUE(test::near_rel(cx[j], rx[j], 1e-12, 1e-12)) << cx[j] << " " << rx[j];
+    EXPECT_TRUE(test::near_rel(cy[j], ry[j], 1e-12, 1e-12)) << cy[j] << " " << ry[j];
   }
 }
 
