@@ -8,6 +8,7 @@
 
 #include "srma/bias/small_study_bias.hpp"
 #include "srma/sensitivity/gosh.hpp"
+#include "srma/sensitivity/gosh_stream.hpp"
 #include "srma/sensitivity/influence.hpp"
 #include "srma/sensitivity/leave1out.hpp"
 #include "srma/sensitivity/permtest.hpp"
@@ -92,6 +93,27 @@ BENCHMARK(bm_gosh)
     ->Args({12, 1})
     ->Args({19, 0})
     ->Args({19, 1})
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
+
+// gosh_stream(): all 2^k - 1 subsets aggregated on the fly (histogram, per-study sums, a sample
+// of 10^5 fits), nothing kept per subset; k = 20 DL exhaustive is 1,048,575 subsets.
+void bm_gosh_stream(benchmark::State& state) {
+  const auto t = simulated(static_cast<std::size_t>(state.range(0)));
+  auto o = srma::preset_options(srma::preset::metafor);
+  o.tau2 = state.range(1) ? srma::tau2_method::reml : srma::tau2_method::dl;
+  state.SetLabel(state.range(1) ? "REML" : "DL");
+  srma::gosh_stream_options g;
+  g.max_subsets = std::uint64_t{1} << 40;
+  for (auto _ : state) {
+    auto r = srma::gosh_stream(t.yi, t.vi, o, g);
+    benchmark::DoNotOptimize(r);
+  }
+  state.SetItemsProcessed(state.iterations() * ((std::int64_t{1} << state.range(0)) - 1));
+}
+BENCHMARK(bm_gosh_stream)
+    ->Args({20, 0})
+    ->Args({16, 1})
     ->Unit(benchmark::kMillisecond)
     ->UseRealTime();
 

@@ -10,10 +10,13 @@
 #include <atomic>
 #include <bit>
 #include <cctype>
+#include <cerrno>
 #include <chrono>
+#include <cmath>
 #include <csignal>
 #include <cstdio>
 #include <cstring>
+#include <iterator>
 #include <memory>
 
 #include "commands.hpp"
@@ -47,7 +50,7 @@ struct gosh_args : analysis_args {
 
 // Set by SIGINT; the workers poll it between chunks of subsets.
 std::atomic<bool> g_interrupted{false};
-extern "C" void on_sigint(int /*signal*/) { g_interrupted.store(true); }
+void on_gosh_sigint(int /*signal*/) { g_interrupted.store(true); }
 
 // The study --highlight names: a label (exact, else ignoring case), else a number 1..k.
 expected<std::size_t> find_study(const study_table& s, const std::string& name) {
@@ -160,10 +163,10 @@ class fit_writer {
 };
 
 std::string human_rate(double per_second) {
-  if (per_second >= 1e9) return fmt::format("{:.2f} G/s", per_second / 1e9);
-  if (per_second >= 1e6) return fmt::format("{:.1f} M/s", per_second / 1e6);
-  if (per_second >= 1e3) return fmt::format("{:.1f} k/s", per_second / 1e3);
-  return fmt::format("{:.0f} /s", per_second);
+  if (per_second >= 1e9) return fmt::format("{:.2f} G", per_second / 1e9);
+  if (per_second >= 1e6) return fmt::format("{:.1f} M", per_second / 1e6);
+  if (per_second >= 1e3) return fmt::format("{:.1f} k", per_second / 1e3);
+  return fmt::format("{:.0f}", per_second);
 }
 
 std::string clock_time(double seconds) {
@@ -221,9 +224,9 @@ int run_gosh(const gosh_args& args) {
       const double rate = secs > 0 ? static_cast<double>(done) / secs : 0;
       const std::string eta =
           rate > 0 ? clock_time(static_cast<double>(total - done) / rate) : std::string("?");
-      fmt::print(stderr, "\r[{:=<{}}{:<{}}] {:5.1f}%  {} subsets  ETA {}   ", "", filled, "",
+      fmt::print(stderr, "\r[{:=<{}}{:<{}}] {:5.1f}%  {} subsets/s  {}   ", "", filled, "",
                  width - filled, 100 * frac, human_rate(rate),
-                 done == total ? clock_time(secs) : eta);
+                 done == total ? "done in " + clock_time(secs) : "ETA " + eta);
       if (done == total) fmt::print(stderr, "\n");
     };
   }
@@ -235,7 +238,7 @@ int run_gosh(const gosh_args& args) {
   }
 
   g_interrupted = false;
-  auto previous = std::signal(SIGINT, on_sigint);
+  auto previous = std::signal(SIGINT, on_gosh_sigint);
   auto r = gosh_stream(studies->yi, studies->vi, *options, g);
   std::signal(SIGINT, previous == SIG_ERR ? SIG_DFL : previous);
   if (tty && r && (r->interrupted || r->stopped)) fmt::print(stderr, "\n");

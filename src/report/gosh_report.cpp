@@ -179,8 +179,8 @@ std::string full_report(const gosh_summary& s, const gosh_diagnostics* d,
   using al = detail::text_table::align;
   detail::text_table t(
       {al::left, al::right, al::right, al::right, al::right, al::right, al::right});
-  t.add_row(
-      {"study", "with", "without", "difference", "I\u00b2 with", "I\u00b2 without", "difference"});
+  t.add_row({"study", "with", "without", ratio ? "difference (log)" : "difference", "I\u00b2 with",
+             "I\u00b2 without", "difference"});
   t.add_rule();
   for (std::size_t i = 0; i < s.studies.size(); ++i) {
     const auto& st = s.studies[i];

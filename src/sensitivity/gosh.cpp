@@ -289,55 +289,71 @@ class engine {
 
   // Fits the subset `mask` given its common-effect sums; the estimate is centred (add shift_).
   void fit(const std::uint64_t* mask, const sums& s, fit_row& r, thread_state& ts) const {
-    if (common_ || s.m < 2) {
-      r.estimate = s.sy / s.s1;
-      heterogeneity(r, s, true, 0);
-      if (!common_) {  // a single study under random effects: tau^2 = 0, metafor's k = 1 values
-        r.I2 = 0;
-        r.H2 = 1;
-      }
+    // One division by sum w, reused (the common-effect and DL fast paths).
+    const double inv = 1 / s.s1;
+    if (s.m < 2) {  // one study: metafor's k = 1 values under either model
+      r.estimate = s.sy * inv;
+      r.Q = 0;
+      r.I2 = 0;
+      r.H2 = 1;
+      r.tau2 = 0;
       return;
     }
-    double tau2 = 0;
+    const double m1 = static_cast<double>(s.m - 1);
+    if (common_) {
+      r.estimate = s.sy * inv;
+      r.Q = std::max(0.0, s.syy - s.sy * s.sy * inv);
+      r.I2 = r.Q > 0 ? std::max(0.0, 100 * (r.Q - m1) / r.Q) : 0.0;
+      r.H2 = r.Q / m1;
+      r.tau2 = 0;
+      return;
+    }
     if (fast_dl_) {
-      const double q = std::max(0.0, s.syy - s.sy * s.sy / s.s1);
-      tau2 = std::max(0.0, (q - static_cast<double>(s.m - 1)) / (s.s1 - s.s2 / s.s1));
-    } else {
-      ts.y.clear();
-      ts.v.clear();
-      for_each_member(mask, [&](std::size_t i) {
-        ts.y.push_back(yc_[i]);
-        ts.v.push_back(vi_[i]);
-      });
-      intercept_model m(ts.y, ts.v);
-      auto est = estimate_tau2(m, options_.tau2, options_.control);
-      if (!est) return;  // a failed fit stays NaN, as metafor's (counted by the caller)
-      tau2 = est->tau2;
-      if (est->fell_back) ++ts.fell_back;
+      const double q = std::max(0.0, s.syy - s.sy * s.sy * inv);
+      const double c = s.s1 - s.s2 * inv;
+      const double tau2 = std::max(0.0, (q - m1) / c);
+      r.estimate = tau2 == 0 ? s.sy * inv : weighted_mean(mask, tau2);
+      r.Q = q;
+      r.tau2 = tau2;
+      const double vt = m1 / c;
+      r.I2 = 100 * tau2 / (vt + tau2);
+      // metafor's DL fast path reports H^2 = Q/(k-1), which differs from the tau^2-based value
+      // (tau^2/v~ + 1) only when Q < k - 1 truncates tau^2 at 0; matched for comparability.
+      r.H2 = q / m1;
+      return;
     }
-    if (tau2 == 0) {
-      r.estimate = s.sy / s.s1;
-    } else {
-      // Two accumulators: half the latency chain of the additions.
-      double a0 = 0, a1 = 0, b0 = 0, b1 = 0;
-      bool odd = false;
-      for_each_member(mask, [&](std::size_t i) {
-        const double wj = 1 / (vi_[i] + tau2);
-        if (odd) {
-          a1 += wj;
-          b1 += wj * yc_[i];
-        } else {
-          a0 += wj;
-          b0 += wj * yc_[i];
-        }
-        odd = !odd;
-      });
-      r.estimate = (b0 + b1) / (a0 + a1);
-    }
+    ts.y.clear();
+    ts.v.clear();
+    for_each_member(mask, [&](std::size_t i) {
+      ts.y.push_back(yc_[i]);
+      ts.v.push_back(vi_[i]);
+    });
+    intercept_model m(ts.y, ts.v);
+    auto est = estimate_tau2(m, options_.tau2, options_.control);
+    if (!est) return;  // a failed fit stays NaN, as metafor's (counted by the caller)
+    const double tau2 = est->tau2;
+    if (est->fell_back) ++ts.fell_back;
+    r.estimate = tau2 == 0 ? s.sy * inv : weighted_mean(mask, tau2);
     heterogeneity(r, s, false, tau2);
-    // metafor's DL fast path reports H^2 = Q/(k-1), which differs from the tau^2-based value
-    // (tau^2/v~ + 1) only when Q < k - 1 truncates tau^2 at 0; matched here for comparability.
-    if (fast_dl_) r.H2 = r.Q / static_cast<double>(s.m - 1);
+  }
+
+  // sum w* y / sum w* with w* = 1 / (v + tau^2) over the subset: O(subset size).
+  double weighted_mean(const std::uint64_t* mask, double tau2) const {
+    // Two accumulators: half the latency chain of the additions.
+    double a0 = 0, a1 = 0, b0 = 0, b1 = 0;
+    bool odd = false;
+    for_each_member(mask, [&](std::size_t i) {
+      const double wj = 1 / (vi_[i] + tau2);
+      if (odd) {
+        a1 += wj;
+        b1 += wj * yc_[i];
+      } else {
+        a0 += wj;
+        b0 += wj * yc_[i];
+      }
+      odd = !odd;
+    });
+    return (b0 + b1) / (a0 + a1);
   }
 
   // Adds fit `index` to the per-thread aggregates and the chunk's running sums.
