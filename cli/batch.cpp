@@ -98,7 +98,7 @@ class progress_bar {
     std::fflush(stderr);
     shown_ = true;
   }
-  void clear() {
+  void clear() const {
     if (shown_) fmt::print(stderr, "\r\x1b[K");
   }
 

@@ -71,3 +71,60 @@ else
   echo "R survival not installed: skipping the survival comparison"
 fi
 rm -f "$json3"
+
+# Issue 14: whole-process times (/usr/bin/time: wall seconds and peak memory) of srma on data
+# written here, and metafor on the same files.
+srma="$build/srma"
+[ -x "$srma" ] || cmake --build "$build" --target srma_cli >/dev/null
+data=$(mktemp -d)
+python3 - "$data" <<'PY'
+import random, sys, math
+d = sys.argv[1]
+random.seed(42)
+with open(f"{d}/k1e6.csv", "w") as f:          # one meta-analysis of 10^6 studies
+    f.write("yi,vi\n")
+    for _ in range(10**6):
+        v = random.uniform(0.01, 0.5)
+        f.write(f"{-0.3 + random.gauss(0, math.sqrt(0.05)) + random.gauss(0, math.sqrt(v)):.6f},{v:.6f}\n")
+for name, m in (("batch1e4", 10**4), ("batch1e5", 10**5)):   # m meta-analyses of 10 studies
+    with open(f"{d}/{name}.csv", "w") as f:
+        f.write("id,yi,vi\n")
+        for j in range(m):
+            mu = random.gauss(0, 0.3)
+            for _ in range(10):
+                v = random.uniform(0.01, 0.5)
+                f.write(f"m{j},{mu + random.gauss(0, math.sqrt(0.05)) + random.gauss(0, math.sqrt(v)):.6f},{v:.6f}\n")
+with open(f"{d}/gosh16.csv", "w") as f:         # 16 studies for exhaustive GOSH
+    f.write("study,yi,vi\n")
+    for i in range(16):
+        v = random.uniform(0.01, 0.5)
+        f.write(f"S{i+1},{-0.3 + random.gauss(0, math.sqrt(0.05)) + random.gauss(0, math.sqrt(v)):.6f},{v:.6f}\n")
+PY
+whole() {  # prints "seconds MB" of the command, its output discarded
+  /usr/bin/time -f "%e %M" -o "$data/time" "$@" >/dev/null 2>"$data/err" || true
+  awk '{printf "%s %.0f", $1, $2 / 1024}' "$data/time"
+}
+echo "srma whole process (wall seconds, peak memory):"
+read -r t_file m_file <<<"$(whole "$srma" pool "$data/k1e6.csv" --model random)"
+echo "  srma pool, 10^6 studies (yi,vi; REML, text report): ${t_file} s, ${m_file} MB"
+read -r t_b4 m_b4 <<<"$(whole "$srma" batch "$data/batch1e4.csv" --id id --hksj --quiet --out "$data/b4.csv")"
+echo "  srma batch, 10^4 meta-analyses of 10 studies (REML, Q-profile CI, HKSJ): ${t_b4} s, ${m_b4} MB"
+read -r t_b5 m_b5 <<<"$(whole "$srma" batch "$data/batch1e5.csv" --id id --hksj --quiet --out "$data/b5.csv")"
+echo "  srma batch, 10^5 meta-analyses of 10 studies: ${t_b5} s, ${m_b5} MB"
+read -r t_g m_g <<<"$(whole "$srma" gosh "$data/gosh16.csv" --tau2 DL -o "$data/gosh.svg")"
+echo "  srma gosh, all 65,535 subsets of 16 studies (DL, with its SVG figure): ${t_g} s, ${m_g} MB"
+if command -v Rscript >/dev/null && Rscript -e 'library(metafor)' >/dev/null 2>&1; then
+  echo "metafor, the same files:"
+  Rscript tools/bench_metafor.R 10 none scale "$data" 2>/dev/null | grep -E '^(batch|gosh16),' |
+    while IFS=, read -r case n secs; do
+      if [ "$case" = batch ]; then
+        python3 -c "print(f'  batch: rma(REML, knha) + confint + predict per meta-analysis {$secs*1e3:.3g} ms (loop over $n ids), 10^4: {$secs*1e4:.4g} s; srma $t_b4 s whole process, ratio {$secs*1e4/$t_b4:,.0f}x')"
+      else
+        python3 -c "print(f'  gosh16: gosh() {$secs:.3g} s; srma $t_g s whole process, ratio {$secs/$t_g:,.0f}x')"
+      fi
+    done
+  echo "  10^6-study file: metafor's rma() builds k x k matrices (cannot allocate at k = 10^5); not run"
+else
+  echo "metafor not installed: skipping the comparison"
+fi
+rm -rf "$data"

@@ -36,3 +36,30 @@ if (length(args) >= 2 && args[2] == "permtest") {
   t <- system.time(suppressMessages(permutest(r, exact = TRUE, progbar = FALSE)))[["elapsed"]]
   cat(sprintf("permtest11,11,%.6g\n", t))
 }
+# Issue 14 workloads, asked for with a third argument "scale" and the folder the data are in
+# (written by tools/bench_compare.sh, the same files srma reads):
+#  - batch: metafor's loop over rma(method = "REML", test = "knha") + confint + predict, one
+#    meta-analysis of 10 studies per id of batch1e4.csv (DL where REML does not converge, as
+#    srma); timed on the first `n` ids (default 500) and reported per meta-analysis (the loop is
+#    linear in the number of ids);
+#  - gosh16: gosh() on all 65,535 subsets of the 16 studies of gosh16.csv (DL, as srma's run).
+if (length(args) >= 4 && args[3] == "scale") {
+  dir <- args[4]
+  n <- if (length(args) >= 5) as.integer(args[5]) else 500L
+  b <- read.csv(file.path(dir, "batch1e4.csv"))
+  ids <- unique(b$id)[seq_len(n)]
+  rows <- split(b[b$id %in% ids, ], factor(b$id[b$id %in% ids], levels = ids))
+  t <- system.time(for (d in rows) {
+    # As srma: DL when REML does not converge (tau2_control::fallback; metafor's method =
+    # c("REML", "DL") in later versions).
+    r <- tryCatch(rma(d$yi, d$vi, method = "REML", test = "knha"),
+                  error = function(e) rma(d$yi, d$vi, method = "DL", test = "knha"))
+    ci <- confint(r)
+    p <- predict(r)
+  })[["elapsed"]]
+  cat(sprintf("batch,%d,%.6g\n", n, t / n))
+  g <- read.csv(file.path(dir, "gosh16.csv"))
+  r <- rma(g$yi, g$vi, method = "DL")
+  t <- system.time(gosh(r, progbar = FALSE))[["elapsed"]]
+  cat(sprintf("gosh16,16,%.6g\n", t))
+}
