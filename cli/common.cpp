@@ -5,6 +5,7 @@
 #include <cstdio>
 
 #include "srma/model/pool_2x2.hpp"
+#include "srma/plot/output.hpp"
 #include "srma/util/error_ids.hpp"
 #include "srma/util/limits.hpp"
 
@@ -68,6 +69,9 @@ void analysis_args::add_to(CLI::App& app) {
                  "ZCOR, IR, IRLN, IRR, IRD or GEN (default: from the columns; OR for 2x2 counts, "
                  "MD for means, PLO for events,n, ZCOR for ri,ni, IRLN for events,time, IRR for "
                  "two rates)");
+  app.add_option("--measure-label", measure_label,
+                 "Name of a generic effect (GEN) in reports and figures, e.g. \"log response "
+                 "ratio\" (default: effect)");
   app.add_option("--effect", effect,
                  "Which effect columns to use when several sets are present: "
                  "hr,lower,upper | loghr,se | yi,sei | yi,vi | oe,v | 2x2 | means | proportion | "
@@ -132,6 +136,7 @@ expected<read_options> analysis_args::reading() const {
     r.kind = *k;
   }
   r.missing = exclude_missing ? missing_policy::exclude : missing_policy::error;
+  r.measure_label = measure_label;
   // Each tool's zero-cell rule for counts (docs/methods.md, "Zero cells").
   if (auto p = parse_preset(preset); p == srma::preset::metafor) {
     r.zero_cells = escalc_zero_cells();
@@ -211,6 +216,37 @@ expected<pool_options> analysis_args::pooling_for(study_table& studies) const {
     }
   }
   return o;
+}
+
+void figure_size_args::add_to(CLI::App& app, const std::string& prefix) {
+  app.add_option("--width", width,
+                 prefix +
+                     "total width, e.g. 180mm, 7in, 18cm, 500pt (default: follows the content; "
+                     "the figure shrinks its panel, wraps long labels and titles and then "
+                     "uses smaller type, down to 6 pt, to fit)");
+  app.add_option("--height", height,
+                 prefix + "total height, e.g. 120mm (default: follows the content)");
+  app.add_option("--size", size,
+                 prefix + "journal column width: single (88 mm) or double (180 mm)");
+}
+
+expected<void> figure_size_args::apply(double dpi, double& w, double& h) const {
+  if (!size.empty()) {
+    auto j = plot::journal_width(size);
+    if (!j) return unexpected(j.error());
+    w = *j;
+  }
+  if (!width.empty()) {
+    auto v = plot::parse_length(width, dpi);
+    if (!v) return unexpected(v.error());
+    w = *v;
+  }
+  if (!height.empty()) {
+    auto v = plot::parse_length(height, dpi);
+    if (!v) return unexpected(v.error());
+    h = *v;
+  }
+  return {};
 }
 
 expected<study_table> load_studies(const analysis_args& args) {

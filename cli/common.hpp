@@ -40,6 +40,7 @@ struct analysis_args {
   std::string pi;
   std::string i2;
   std::string method;
+  std::string measure_label;
   double level = 95;
   double auto_i2 = 20;
   bool hksj = false;
@@ -67,6 +68,19 @@ struct analysis_args {
   /// Under Peto, `studies` loses (to its excluded list) the tables without information, so
   /// figures and subgroups show the studies the Peto fit uses.
   [[nodiscard]] expected<pool_options> pooling_for(study_table& studies) const;
+};
+
+/// The size options every figure takes: --width and --height (in, mm, cm, pt, px) and --size
+/// single|double (the width of a journal column; --width wins when both are given).
+struct figure_size_args {
+  std::string width;
+  std::string height;
+  std::string size;
+
+  /// Registers the options on `app`; `prefix` starts their help texts (e.g. "Bubble plot: ").
+  void add_to(CLI::App& app, const std::string& prefix = "");
+  /// Sets `width` and `height` in points from the options given (untouched otherwise).
+  [[nodiscard]] expected<void> apply(double dpi, double& width, double& height) const;
 };
 
 /// Sets the favours labels of a forest plot from --favours "left|right" ("" leaves them).

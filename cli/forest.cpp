@@ -31,9 +31,9 @@ struct forest_args : analysis_args {
   std::optional<int> decimals;
   double font_size = 9;
   double dpi = 150;
-  std::string width;
-  std::string height;
+  figure_size_args size;
   bool no_stats = false;
+  std::size_t max_rows = 0;
 };
 
 expected<void> apply_plot_options(const forest_args& args, plot::forest_options& o) {
@@ -47,17 +47,8 @@ expected<void> apply_plot_options(const forest_args& args, plot::forest_options&
   if (args.xlab) o.axis_title = *args.xlab;
   if (args.decimals) o.decimals = *args.decimals;
   o.font_size = args.font_size;
-  if (!args.width.empty()) {
-    auto w = plot::parse_length(args.width, args.dpi);
-    if (!w) return unexpected(w.error());
-    o.width = *w;
-  }
-  if (!args.height.empty()) {
-    auto h = plot::parse_length(args.height, args.dpi);
-    if (!h) return unexpected(h.error());
-    o.height = *h;
-  }
-  return {};
+  o.max_rows = args.max_rows;
+  return args.size.apply(args.dpi, o.width, o.height);
 }
 
 int run_forest(forest_args& args) {
@@ -96,9 +87,14 @@ int run_forest(forest_args& args) {
   }
   if (!fp) return report_error(fp.error());
   if (auto ok = apply_plot_options(args, fp->options); !ok) return report_error(ok.error());
-  auto figure = plot::draw_forest(fp->rows, fp->options);
-  if (!figure) return report_error(figure.error());
-  if (auto ok = plot::save(*figure, args.output, render); !ok) return report_error(ok.error());
+  auto pages = plot::draw_forest_pages(fp->rows, fp->options);
+  if (!pages) return report_error(pages.error());
+  auto written = plot::save_pages(*pages, args.output, render);
+  if (!written) return report_error(written.error());
+  if (pages->size() > 1) {
+    fmt::print(stderr, "srma: note: {} pages of at most {} rows: {}\n", pages->size(),
+               args.max_rows, fmt::join(*written, ", "));
+  }
   for (const auto& n : notes) fmt::print(stderr, "srma: note: {}\n", n);
   return exit_code::ok;
 }
@@ -146,11 +142,11 @@ void add_forest_command(CLI::App& app, std::function<int()>& action) {
   cmd->add_option("--font-size", args->font_size, "Font size in points (default 9)")
       ->check(CLI::Range(4.0, 40.0));
   cmd->add_flag("--no-stats", args->no_stats, "Leave out the heterogeneity and test lines");
+  cmd->add_option("--max-rows", args->max_rows,
+                  "Split the plot over pages of at most N rows: one multi-page PDF, or numbered "
+                  "SVG/PNG files (forest-1.svg, forest-2.svg, ...); 0: one page (default)");
   cmd->add_option("--dpi", args->dpi, "PNG resolution in dots per inch (default 150)");
-  cmd->add_option("--width", args->width,
-                  "Total width, e.g. 7in, 180mm, 500pt (default: follows the content)");
-  cmd->add_option("--height", args->height,
-                  "Total height, e.g. 9in (default: follows the content; rows are stretched)");
+  args->size.add_to(*cmd);
   cmd->callback([args, &action] { action = [args] { return run_forest(*args); }; });
 }
 

@@ -28,8 +28,7 @@ struct funnel_args : analysis_args {
   std::optional<std::string> xlab;
   double font_size = 9;
   double dpi = 150;
-  std::string width;
-  std::string height;
+  figure_size_args size;
   bool egger = false;
   std::string trimfill;  // "" (off), "L0" or "R0"
 };
@@ -57,16 +56,7 @@ int run_funnel(const funnel_args& args) {
   o.se_max = args.se_max;
   if (args.xlab) o.axis_title = *args.xlab;
   o.font_size = args.font_size;
-  if (!args.width.empty()) {
-    auto w = plot::parse_length(args.width, args.dpi);
-    if (!w) return report_error(w.error());
-    o.width = *w;
-  }
-  if (!args.height.empty()) {
-    auto h = plot::parse_length(args.height, args.dpi);
-    if (!h) return report_error(h.error());
-    o.height = *h;
-  }
+  if (auto ok = args.size.apply(args.dpi, o.width, o.height); !ok) return report_error(ok.error());
   // Optional small-study statistics drawn on the funnel (computed by srma::core, bias.hpp).
   pool_options model = *options;
   model.model = r->primary == model_kind::common ? model_choice::common : model_choice::random;
@@ -92,6 +82,7 @@ int run_funnel(const funnel_args& args) {
     }
     auto tf = trim_and_fill(studies->yi, studies->vi, model, *est);
     if (!tf) return report_error(tf.error());
+    o.adjusted = tf->estimate.estimate;
     for (std::size_t i = 0; i < tf->filled_yi.size(); ++i) {
       points.push_back(
           {tf->filled_yi[i], std::sqrt(tf->filled_vi[i]), true, fmt::format("Filled {}", i + 1)});
@@ -143,9 +134,7 @@ void add_funnel_command(CLI::App& app, std::function<int()>& action) {
   cmd->add_option("--font-size", args->font_size, "Font size in points (default 9)")
       ->check(CLI::Range(4.0, 40.0));
   cmd->add_option("--dpi", args->dpi, "PNG resolution in dots per inch (default 150)");
-  cmd->add_option("--width", args->width,
-                  "Total width, e.g. 6in, 150mm (default: follows the content)");
-  cmd->add_option("--height", args->height, "Total height (default: follows the content)");
+  args->size.add_to(*cmd);
   cmd->callback([args, &action] { action = [args] { return run_funnel(*args); }; });
 }
 

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <memory>
+#include <optional>
 
 #include "commands.hpp"
 #include "common.hpp"
@@ -31,6 +32,11 @@ struct metareg_args : analysis_args {
   std::string bubble;  // metareg: the bubble plot
   bool bubble_labels = false;
   bool bubble_pi = false;
+  std::optional<std::string> xlab;
+  std::optional<std::string> ylab;
+  std::vector<double> xlim;
+  std::vector<double> ylim;
+  figure_size_args size;
   std::string title;
   double dpi = 150;
 };
@@ -74,6 +80,19 @@ int run_metareg(const metareg_args& args) {
     o.title = args.title;
     o.labels = args.bubble_labels;
     o.prediction_band = args.bubble_pi;
+    if (args.xlab) o.x_title = *args.xlab;
+    if (args.ylab) o.y_title = *args.ylab;
+    if (!args.xlim.empty()) {
+      o.x_min = args.xlim[0];
+      o.x_max = args.xlim[1];
+    }
+    if (!args.ylim.empty()) {
+      o.y_min = args.ylim[0];
+      o.y_max = args.ylim[1];
+    }
+    if (auto ok = args.size.apply(args.dpi, o.width, o.height); !ok) {
+      return report_error(ok.error());
+    }
     auto figure = plot::draw_bubble(*data, o);
     if (!figure) return report_error(figure.error());
     if (auto ok = plot::save(*figure, args.bubble, render); !ok) return report_error(ok.error());
@@ -160,6 +179,18 @@ void add_metareg_commands(CLI::App& app, std::function<int()>& action) {
     cmd->add_flag("--labels", args->bubble_labels, "Bubble plot: label the studies");
     cmd->add_flag("--pi-band", args->bubble_pi, "Bubble plot: add the prediction band");
     cmd->add_option("--title", args->title, "Bubble plot: title above the figure");
+    cmd->add_option("--xlab", args->xlab,
+                    "Bubble plot: x axis title (default: the moderator's name; \"\" for none)");
+    cmd->add_option("--ylab", args->ylab,
+                    "Bubble plot: y axis title (default e.g. \"Risk ratio (log scale)\")");
+    cmd->add_option("--xlim", args->xlim, "Bubble plot: moderator axis limits, e.g. 10,60")
+        ->expected(2)
+        ->delimiter(',');
+    cmd->add_option("--ylim", args->ylim,
+                    "Bubble plot: effect axis limits on the display scale, e.g. 0.1,2")
+        ->expected(2)
+        ->delimiter(',');
+    args->size.add_to(*cmd, "Bubble plot: ");
     cmd->add_option("--dpi", args->dpi, "Bubble plot: PNG resolution (default 150)");
     cmd->callback([args, &action] { action = [args] { return run_metareg(*args); }; });
   }

@@ -35,6 +35,8 @@ struct sensitivity_args : analysis_args {
   std::string panels;  // influence: the influence panels
   std::string favours;
   std::string title;
+  std::vector<double> xlim;  // leave1out, cumulative: the forest plot's axis
+  figure_size_args size;
   double dpi = 150;
 };
 
@@ -53,6 +55,13 @@ expected<void> check_outputs(const sensitivity_args& args) {
 expected<plot::drawing> refit_figure(plot::forest_plot fp, const sensitivity_args& args) {
   if (!args.title.empty()) fp.options.title = args.title;
   if (auto f = fp.options.set_favours(args.favours); !f) return unexpected(f.error());
+  if (!args.xlim.empty()) {
+    fp.options.axis_min = args.xlim[0];
+    fp.options.axis_max = args.xlim[1];
+  }
+  if (auto ok = args.size.apply(args.dpi, fp.options.width, fp.options.height); !ok) {
+    return unexpected(ok.error());
+  }
   return plot::draw_forest(fp.rows, fp.options);
 }
 
@@ -70,12 +79,20 @@ std::vector<std::pair<std::string, expected<plot::drawing>>> figures_of(
     if (!args.baujat.empty()) {
       plot::baujat_options o;
       o.title = args.title;
-      out.emplace_back(args.baujat, plot::draw_baujat(plot::baujat_points(r), o));
+      if (auto ok = args.size.apply(args.dpi, o.width, o.height); !ok) {
+        out.emplace_back(args.baujat, unexpected(ok.error()));
+      } else {
+        out.emplace_back(args.baujat, plot::draw_baujat(plot::baujat_points(r), o));
+      }
     }
     if (!args.panels.empty()) {
       plot::influence_plot_options o;
       o.title = args.title;
-      out.emplace_back(args.panels, plot::draw_influence(r, o));
+      if (auto ok = args.size.apply(args.dpi, o.width, o.height); !ok) {
+        out.emplace_back(args.panels, unexpected(ok.error()));
+      } else {
+        out.emplace_back(args.panels, plot::draw_influence(r, o));
+      }
     }
   }
   return out;
@@ -125,6 +142,11 @@ void add_forest_options(CLI::App* cmd, sensitivity_args& args) {
                   "Labels under the axis, left|right of the reference line, e.g. "
                   "\"Favours vaccine|Favours control\"");
   cmd->add_option("--title", args.title, "Title above the figure");
+  cmd->add_option("--xlim", args.xlim,
+                  "Axis limits on the display scale, e.g. 0.5,1.5 (CIs beyond them end in arrows)")
+      ->expected(2)
+      ->delimiter(',');
+  args.size.add_to(*cmd);
   cmd->add_option("--dpi", args.dpi, "PNG resolution in dots per inch (default 150)");
 }
 
@@ -168,6 +190,7 @@ void add_sensitivity_commands(CLI::App& app, std::function<int()>& action) {
     cmd->add_option("--plot", args->panels,
                     "Also write the influence panels (one per diagnostic): .svg, .pdf or .png");
     cmd->add_option("--title", args->title, "Title above the figures");
+    args->size.add_to(*cmd, "Figures: ");
     cmd->add_option("--dpi", args->dpi, "PNG resolution in dots per inch (default 150)");
     cmd->callback([args, &action] {
       action = [args] {

@@ -132,16 +132,6 @@ std::string plain_tick(double v) {
   return typeset_minus(s);
 }
 
-// Unicode superscripts for a power of ten: "10⁶", "10⁻¹²".
-std::string power_of_ten(long long e) {
-  static const char* const digits[] = {"\u2070", "\u00b9", "\u00b2", "\u00b3", "\u2074",
-                                       "\u2075", "\u2076", "\u2077", "\u2078", "\u2079"};
-  std::string s = "10";
-  if (e < 0) s += "\u207b";
-  for (char c : std::to_string(e < 0 ? -e : e)) s += digits[c - '0'];
-  return s;
-}
-
 // A ratio-axis label from its log: powers of ten for values beyond 10^5 or below 10^-4, so that
 // neither "1000000" nor a 300-digit number is printed and exp() never overflows.
 std::string log_tick_label(double t) {
@@ -162,6 +152,15 @@ std::string log_tick_label(double t) {
 }
 
 }  // namespace
+
+std::string power_of_ten(long long e) {
+  static const char* const digits[] = {"\u2070", "\u00b9", "\u00b2", "\u00b3", "\u2074",
+                                       "\u2075", "\u2076", "\u2077", "\u2078", "\u2079"};
+  std::string s = "10";
+  if (e < 0) s += "\u207b";
+  for (char c : std::to_string(e < 0 ? -e : e)) s += digits[c - '0'];
+  return s;
+}
 
 std::string format_tick(double v) {
   if (std::abs(v) < 1e-12) return "0";
@@ -189,12 +188,19 @@ std::string typeset_minus(std::string s) {
 
 axis_scale make_axis(bool log, double lo, double hi, double length, const label_width_fn& width,
                      double min_gap, int max_ticks, axis_limits limits) {
+  if (!limits.fixed_lo && !limits.fixed_hi && std::isfinite(lo) && std::isfinite(hi) &&
+      hi - lo <= 1e-10 * std::max({1.0, std::abs(lo), std::abs(hi)})) {
+    // Identical values up to rounding (1e-17 and -1e-17): one value, not a range of noise
+    // whose ticks would all read "0" (issue 13 item 6).
+    lo = hi = std::abs(lo) < 1e-10 ? 0.0 : lo;
+  }
   if (hi <= lo) {
     // A single value: open a small window around it.
     const double pad = log ? std::log(2.0) : (std::abs(lo) > 0 ? std::abs(lo) * 0.5 : 1.0);
     if (!limits.fixed_lo) lo -= pad;
     if (!limits.fixed_hi) hi += pad;
   }
+  if (!limits.fixed_lo && lo < limits.floor && hi > limits.floor) lo = limits.floor;
   auto label_of = [&](double t) { return log ? log_tick_label(t) : format_tick(t); };
   // Only the limits, labelled: when nothing else fits, and for ends no ladder can place.
   auto limits_only = [&] {
@@ -223,7 +229,7 @@ axis_scale make_axis(bool log, double lo, double hi, double length, const label_
       auto below =
           std::find_if(cand.rbegin(), cand.rend(), [&](double c) { return c <= lo + eps; });
       if (below == cand.rend()) continue;
-      a.lo = *below;
+      a.lo = std::max(*below, limits.floor);
     }
     if (!limits.fixed_hi) {
       auto above = std::find_if(cand.begin(), cand.end(), [&](double c) { return c >= hi - eps; });

@@ -14,6 +14,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <tuple>
 
 #include "chart.hpp"
 #include "label_placer.hpp"
@@ -31,6 +32,16 @@ std::string bubble_options::validate() const {
   if (panel_width < 0 || panel_height < 0 || width < 0 || height < 0) {
     return "sizes must not be negative";
   }
+  for (const auto& [name, lo, hi] : {std::tuple{"x", x_min, x_max}, {"y", y_min, y_max}}) {
+    for (const auto& v : {lo, hi}) {
+      if (v && !std::isfinite(*v)) return fmt::format("{} axis limit {:g} is not finite", name, *v);
+    }
+    if (lo && hi && *lo >= *hi) {
+      return fmt::format("{} axis limits {:g} to {:g}: the minimum must be below the maximum", name,
+                         *lo, *hi);
+    }
+  }
+  if (max_note_lines < 1) return "max_note_lines must be at least 1";
   return "";
 }
 
@@ -169,6 +180,20 @@ expected<drawing> draw_bubble(const bubble_data& data, const bubble_options& o) 
   const double y_span = y_hi > y_lo ? y_hi - y_lo : 1;
   y_lo -= 0.04 * y_span;
   y_hi += 0.04 * y_span;
+  // Limits the user fixed (the effect's on the display scale).
+  if (log && ((o.y_min && *o.y_min <= 0) || (o.y_max && *o.y_max <= 0))) {
+    return fail(errc::plot_bad_options,
+                "effect axis limits must be > 0 on the log axis of a ratio");
+  }
+  const detail::axis_limits x_fixed{o.x_min.has_value(), o.x_max.has_value()};
+  const detail::axis_limits y_fixed{o.y_min.has_value(), o.y_max.has_value()};
+  const double x_axis_lo = o.x_min.value_or(ax_lo), x_axis_hi = o.x_max.value_or(ax_hi);
+  double y_axis_lo = o.y_min ? from_display(data.measure, *o.y_min, data.display) : y_lo;
+  double y_axis_hi = o.y_max ? from_display(data.measure, *o.y_max, data.display) : y_hi;
+  if (y_axis_lo > y_axis_hi) {  // one limit given, beyond all the data
+    if (o.y_min) y_axis_hi = y_axis_lo;
+    if (o.y_max) y_axis_lo = y_axis_hi;
+  }
 
   const std::string x_title = o.x_title.value_or(data.moderator);
   const std::string y_title = o.y_title.value_or(detail::effect_axis_title(data.measure));
@@ -199,8 +224,9 @@ expected<drawing> draw_bubble(const bubble_data& data, const bubble_options& o) 
   };
   auto place = [&](double pw, double ph) {
     geometry g;
-    g.panel.x = c.x_axis(false, ax_lo, ax_hi, pw);
-    g.panel.y = c.y_axis(log, y_lo, y_hi, ph);
+    g.panel.x = c.x_axis(false, std::min(x_axis_lo, x_axis_hi), std::max(x_axis_lo, x_axis_hi), pw,
+                         x_fixed);
+    g.panel.y = c.y_axis(log, y_axis_lo, y_axis_hi, ph, y_fixed);
     // Proportions, correlations, ... labelled on their display scale (metafor's atransf).
     const double tick_h = c.line_height(c.small());
     detail::back_transform_ticks(
@@ -223,10 +249,28 @@ expected<drawing> draw_bubble(const bubble_data& data, const bubble_options& o) 
             std::abs(p.estimate - fitted(p.moderator)) / std::sqrt(p.variance + ln.tau2);
         targets.push_back({g.panel.at(p.moderator, p.estimate), radius(p), p.label, z});
       }
+      // The regression line is never crossed by a label (issue 13 item 5); the band edges are
+      // avoided where there is room.
       detail::label_obstacles obstacles;
       const point a = g.panel.at(g.panel.x.lo, fitted(g.panel.x.lo));
       const point b = g.panel.at(g.panel.x.hi, fitted(g.panel.x.hi));
-      obstacles.soft_segments.emplace_back(a, b);
+      obstacles.segments.emplace_back(a, b);
+      for (double sign : {-1.0, 1.0}) {
+        const int n = 12;
+        for (int s = 0; s < n; ++s) {
+          const double x0 = g.panel.x.lo + (g.panel.x.hi - g.panel.x.lo) * s / n;
+          const double x1 = g.panel.x.lo + (g.panel.x.hi - g.panel.x.lo) * (s + 1) / n;
+          auto edge_y = [&](double x) {
+            double half = 0;
+            if (o.confidence_band) half = crit * se_fit(x);
+            return fitted(x) + sign * half;
+          };
+          if (o.confidence_band) {
+            obstacles.soft_segments.emplace_back(g.panel.at(x0, edge_y(x0)),
+                                                 g.panel.at(x1, edge_y(x1)));
+          }
+        }
+      }
       g.labels = detail::place_labels(targets, m, c.small(), g.panel.box, obstacles);
       g.all_placed =
           std::all_of(g.labels.begin(), g.labels.end(), [](const auto& l) { return l.placed; });
@@ -236,9 +280,31 @@ expected<drawing> draw_bubble(const bubble_data& data, const bubble_options& o) 
         for (std::size_t i = 0; i < pts.size(); ++i) {
           if (!g.labels[i].placed) missing.push_back(pts[i].label);
         }
-        g.note_lines = detail::wrap_text(
-            m, fmt::format("Not labelled (no room): {}", fmt::join(missing, ", ")), c.small(),
-            std::max(right - margin, fs * 20));
+        // At most max_note_lines lines of names; the rest are counted, so that 200 studies do
+        // not give a list taller than the plot (issue 13 item 5).
+        const double note_w = std::max(right - margin, fs * 20);
+        const auto max_lines = static_cast<std::size_t>(o.max_note_lines);
+        std::size_t shown = missing.size();
+        auto note = [&](std::size_t n) {
+          if (n == 0) {
+            return detail::wrap_text(
+                m, fmt::format("Not labelled (no room): {} studies", missing.size()), c.small(),
+                note_w);
+          }
+          std::string t = fmt::format(
+              "Not labelled (no room): {}",
+              fmt::join(missing.begin(), missing.begin() + static_cast<std::ptrdiff_t>(n), ", "));
+          if (n < missing.size()) t += fmt::format(", \u2026 and {} more", missing.size() - n);
+          return detail::wrap_text(m, t, c.small(), note_w);
+        };
+        g.note_lines = note(shown);
+        while (g.note_lines.size() > max_lines && shown > 0) {
+          // Drop names in proportion to the excess, then one by one.
+          const std::size_t cut = std::max<std::size_t>(
+              1, shown * (g.note_lines.size() - max_lines) / g.note_lines.size());
+          shown -= std::min(shown, cut);
+          g.note_lines = note(shown);
+        }
         g.note_y = bottom + fs * 0.6;
         bottom = g.note_y + static_cast<double>(g.note_lines.size()) * fs * 1.3;
       }
@@ -351,6 +417,10 @@ expected<drawing> draw_bubble(const bubble_data& data, const bubble_options& o) 
       const auto& l = g.labels[i];
       if (!l.placed) continue;
       if (l.leader) d.line(l.leader_from, l.leader_to, {.colour = colours::mid_grey, .width = 0.5});
+      // A light halo: a band edge that still runs under a label does not cut through its text.
+      color halo = colours::white;
+      halo.alpha = 0.8;
+      d.rectangle({l.box.x - 1, l.box.y, l.box.width + 2, l.box.height}, {.fill = halo});
       c.text(d, l.baseline, pts[i].label, c.small());
     }
     d.end_group();

@@ -208,6 +208,10 @@ expected<std::string> render_with_cairo(const plot::drawing& d, plot::image_form
   cairo_surface_t* surface =
       cairo_image_surface_create(CAIRO_FORMAT_ARGB32, static_cast<int>(w), static_cast<int>(h));
   cairo_t* cr = cairo_create(surface);
+  // The whole pixel grid is opaque white first: the canvas rarely ends on a pixel boundary, and
+  // its last row and column were otherwise half transparent (a grey edge on dark backgrounds).
+  cairo_set_source_rgb(cr, 1, 1, 1);
+  cairo_paint(cr);
   cairo_scale(cr, scale, scale);
   draw_all(cr, d);
   cairo_status_t status = cairo_status(cr);
@@ -218,6 +222,32 @@ expected<std::string> render_with_cairo(const plot::drawing& d, plot::image_form
   cairo_surface_destroy(surface);
   if (status != CAIRO_STATUS_SUCCESS) return cairo_failure(status, "PNG");
   return with_phys(std::move(bytes), dpi);
+}
+
+expected<std::string> render_pdf_pages(std::span<const plot::drawing> pages) {
+  std::string bytes;
+  if (pages.empty()) return bytes;
+  cairo_surface_t* surface = cairo_pdf_surface_create_for_stream(
+      append_bytes, &bytes, pages.front().width(), pages.front().height());
+  cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_CREATE_DATE, "");
+  cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_CREATOR, "srma");
+  if (!pages.front().title().empty()) {
+    cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_TITLE,
+                                   pages.front().title().c_str());
+  }
+  cairo_t* cr = cairo_create(surface);
+  for (const auto& d : pages) {
+    cairo_pdf_surface_set_size(surface, d.width(), d.height());
+    draw_all(cr, d);
+    cairo_show_page(cr);
+  }
+  cairo_status_t status = cairo_status(cr);
+  cairo_destroy(cr);
+  cairo_surface_finish(surface);
+  if (status == CAIRO_STATUS_SUCCESS) status = cairo_surface_status(surface);
+  cairo_surface_destroy(surface);
+  if (status != CAIRO_STATUS_SUCCESS) return cairo_failure(status, "PDF");
+  return bytes;
 }
 
 png_summary inspect_png(const std::string& bytes) {
@@ -251,6 +281,7 @@ png_summary inspect_png(const std::string& bytes) {
         const unsigned alpha = fmt == CAIRO_FORMAT_RGB24 ? 255u : (p >> 24) & 0xffu;
         const unsigned red = (p >> 16) & 0xffu, green = (p >> 8) & 0xffu, blue = p & 0xffu;
         if (alpha > 16 && (red < 235 || green < 235 || blue < 235)) ++dark;
+        s.min_alpha = std::min(s.min_alpha, static_cast<int>(alpha));
       }
     }
     const double n = static_cast<double>(s.width) * static_cast<double>(s.height);

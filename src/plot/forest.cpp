@@ -17,6 +17,8 @@
 #include <numeric>
 
 #include "axis.hpp"
+#include "chart.hpp"
+#include "figure_format.hpp"
 #include "srma/plot/text_measure.hpp"
 #include "srma/report/format.hpp"
 #include "srma/util/error_ids.hpp"
@@ -96,9 +98,11 @@ bool is_numeric_cell(const std::string& s) {
   return detail::parse_double(detail::trim(s)).has_value();
 }
 
-/// The three right-aligned parts of an annotation: "0.41", "[0.13,", "1.26]".
+/// The two parts of an annotation: the estimate "0.41", right-aligned, and its interval
+/// "[0.13, 1.26]", left-aligned after it (one string, so no column alignment opens a gap inside
+/// the brackets).
 struct annotation {
-  std::string est, lo, hi;
+  std::string est, ci;
 };
 
 struct styles {
@@ -113,8 +117,8 @@ struct columns {
   std::vector<double> col_start;
   double forest_x0 = 0, forest_x1 = 0;
   double ann_end = 0;
-  double ann_est_end[2] = {0, 0};  // by style: 0 plain, 1 bold (summary rows)
-  double ann_lo_end[2] = {0, 0};
+  double ann_est_end = 0;
+  double ann_ci_start[2] = {0, 0};  // by style: 0 plain, 1 bold (summary rows)
   std::vector<double> weight_end;
   double total = 0;
   axis_scale axis;
@@ -137,7 +141,9 @@ class forest_layout {
     log_ = is_ratio(o.measure);
   }
 
-  expected<drawing> run();
+  /// The rows [begin, end) as pages of at most `max_rows` rows (0: one page), all with the
+  /// columns and the axis of the whole plot, so that the pages line up.
+  expected<std::vector<drawing>> run_pages(std::size_t max_rows);
 
  private:
   [[nodiscard]] double width(const std::string& s, const text_style& st) const {
@@ -156,8 +162,8 @@ class forest_layout {
                                                                                     : st_.body;
   }
   [[nodiscard]] std::string fmt_value(double y) const {
-    return detail::typeset_minus(display_scale_ ? format_fixed(y, decimals_)
-                                                : format_effect(o_.measure, y, decimals_));
+    return display_scale_ ? detail::figure_number(y, decimals_)
+                          : detail::figure_effect(o_.measure, y, decimals_);
   }
 
   expected<void> check_rows();
@@ -169,6 +175,9 @@ class forest_layout {
   void draw_interval(drawing& d, const columns& c, double lo, double hi, double yc,
                      const stroke_style& stroke, double tick) const;
   void draw_arrow(drawing& d, double x_tip, double yc, int direction) const;
+  expected<void> prepare();
+  expected<drawing> draw_page(std::size_t begin, std::size_t end, std::size_t page,
+                              std::size_t n_pages) const;
 
   std::span<const forest_row> rows_;
   const forest_options& o_;
@@ -183,18 +192,23 @@ class forest_layout {
   std::vector<annotation> ann_;
   std::vector<std::vector<std::string>> weight_text_;
   double label_w_ = 0;
+  // Labels (and text rows) wrap at this width: long study names and a narrow --width give
+  // rows of several lines instead of a figure wider than the page (issue 13 item 3).
+  double label_cap_ = 0;
+  std::vector<std::vector<std::string>> label_lines_;
+  double extra_line_h_ = 0;  // height of each line after a row's first
   std::vector<double> col_w_;
   std::vector<bool> col_right_;
-  // Annotation parts are right-aligned in three sub-columns, measured separately for plain and
-  // bold rows: bold digits are wider, and sharing their widths would open gaps in plain rows.
-  double ann_est_w_[2] = {0, 0}, ann_lo_w_[2] = {0, 0}, ann_hi_w_[2] = {0, 0};
+  // Annotation parts, measured separately for plain and bold rows: bold digits are wider.
+  double ann_est_w_ = 0, ann_ci_w_[2] = {0, 0};
   double space_w_[2] = {0, 0};
-  double ann_w_ = 0;
+  double ann_w_ = 0, ann_content_w_ = 0;
   std::vector<double> weight_w_;
   double text_row_w_ = 0;
   double data_lo_ = 0, data_hi_ = 0;
   double ref_ = na;  // analysis scale
   double max_size_weight_ = 0;
+  columns c_;  // the horizontal layout, shared by every page
   int decimals_ = 2;
   std::string axis_title_;
 };
@@ -287,17 +301,27 @@ void forest_layout::measure_content() {
   }
   ann_.assign(rows_.size(), {});
   weight_text_.assign(rows_.size(), {});
+  label_lines_.assign(rows_.size(), {});
+  text_row_w_ = 0;
+  ann_est_w_ = 0;
+  ann_ci_w_[0] = ann_ci_w_[1] = 0;
   for (std::size_t i = 0; i < rows_.size(); ++i) {
     const auto& r = rows_[i];
     const auto& st = label_style(r);
+    auto wrapped = [&](const text_style& ls) {
+      label_lines_[i] = detail::wrap_text(m_, r.label, ls, label_cap_);
+      double w = 0;
+      for (const auto& l : label_lines_[i]) w = std::max(w, width(l, ls));
+      return w;
+    };
     switch (r.kind) {
       case forest_row_kind::text:
-        text_row_w_ = std::max(text_row_w_, width(r.label, st_.small));
+        text_row_w_ = std::max(text_row_w_, wrapped(st_.small));
         continue;
       case forest_row_kind::spacer:
         continue;
       default:
-        label_w_ = std::max(label_w_, width(r.label, st));
+        label_w_ = std::max(label_w_, wrapped(st));
     }
     for (std::size_t c = 0; c < r.cells.size(); ++c) {
       col_w_[c] = std::max(col_w_[c], width(r.cells[c], st));
@@ -311,17 +335,15 @@ void forest_layout::measure_content() {
       if (std::isfinite(r.estimate)) a.est = fmt_value(r.estimate);
     }
     if (r.kind != forest_row_kind::heading && std::isfinite(r.lower) && std::isfinite(r.upper)) {
-      a.lo = "[" + fmt_value(r.lower) + ",";
-      a.hi = fmt_value(r.upper) + "]";
+      a.ci = "[" + fmt_value(r.lower) + ", " + fmt_value(r.upper) + "]";
     }
     if (annotate_) {
       const int b = st.bold ? 1 : 0;
-      ann_est_w_[b] = std::max(ann_est_w_[b], width(a.est, st));
-      ann_lo_w_[b] = std::max(ann_lo_w_[b], width(a.lo, st));
-      ann_hi_w_[b] = std::max(ann_hi_w_[b], width(a.hi, st));
+      ann_est_w_ = std::max(ann_est_w_, width(a.est, st));
+      ann_ci_w_[b] = std::max(ann_ci_w_[b], width(a.ci, st));
     }
     for (std::size_t c = 0; c < r.weights.size(); ++c) {
-      std::string t = std::isfinite(r.weights[c]) ? format_percent(r.weights[c]) : "";
+      std::string t = std::isfinite(r.weights[c]) ? detail::figure_percent(r.weights[c]) : "";
       weight_w_[c] = std::max(weight_w_[c], width(t, st));
       weight_text_[i].push_back(std::move(t));
     }
@@ -330,11 +352,11 @@ void forest_layout::measure_content() {
     if (!col_any[c]) col_right_[c] = false;
   }
   if (annotate_) {
-    ann_w_ = lines_width(est_title_, st_.bold);
+    ann_content_w_ = 0;
     for (int b = 0; b < 2; ++b) {
-      ann_w_ =
-          std::max(ann_w_, ann_est_w_[b] + space_w_[b] + ann_lo_w_[b] + space_w_[b] + ann_hi_w_[b]);
+      ann_content_w_ = std::max(ann_content_w_, ann_est_w_ + space_w_[b] + ann_ci_w_[b]);
     }
+    ann_w_ = std::max(lines_width(est_title_, st_.bold), ann_content_w_);
   }
 }
 
@@ -360,8 +382,33 @@ columns forest_layout::place_columns(double forest_w) const {
     if (o_.axis_min) hi = lo;
   }
   auto label_w = [&](const std::string& s) { return width(s, st_.axis); };
-  c.axis = detail::make_axis(log_, lo, hi, forest_w, label_w, fs * 0.8, 9,
-                             {o_.axis_min.has_value(), o_.axis_max.has_value()});
+  const detail::axis_limits fixed{o_.axis_min.has_value(), o_.axis_max.has_value()};
+  c.axis = detail::make_axis(log_, lo, hi, forest_w, label_w, fs * 0.8, 9, fixed);
+  // The line of no effect stands inside the panel, off its edges, with room on each side for
+  // the favours label that meets it (issue 13 item 2): a free end of the axis moves out until
+  // it does. A label wider than 45% of the panel cannot get that room and may reach past it.
+  if (std::isfinite(ref_)) {
+    auto room = [&](const std::string& favours) {
+      const double need =
+          std::max(forest_w * 0.06, favours.empty() ? 0.0 : width(favours, st_.small) + fs * 0.6);
+      return std::min(need / forest_w, 0.45);
+    };
+    const double f_lo = room(o_.favours_left), f_hi = room(o_.favours_right);
+    for (int iter = 0; iter < 6; ++iter) {
+      const double span = c.axis.hi - c.axis.lo;
+      bool grow = false;
+      if (!fixed.fixed_lo && ref_ - c.axis.lo < f_lo * span - 1e-12) {
+        lo = (ref_ - f_lo * c.axis.hi) / (1 - f_lo);  // (ref - lo') / (hi - lo') = f_lo
+        grow = true;
+      }
+      if (!fixed.fixed_hi && c.axis.hi - ref_ < f_hi * span - 1e-12) {
+        hi = (ref_ - f_hi * c.axis.lo) / (1 - f_hi);
+        grow = true;
+      }
+      if (!grow) break;
+      c.axis = detail::make_axis(log_, lo, hi, forest_w, label_w, fs * 0.8, 9, fixed);
+    }
+  }
 
   double forest_x0 = x + gap;
   // Text rows start at the label column; they must end before the reference line.
@@ -402,10 +449,9 @@ columns forest_layout::place_columns(double forest_w) const {
   if (annotate_) {
     x += gap;
     c.ann_end = x + ann_w_;
-    for (int b = 0; b < 2; ++b) {
-      c.ann_lo_end[b] = c.ann_end - ann_hi_w_[b] - space_w_[b];
-      c.ann_est_end[b] = c.ann_lo_end[b] - ann_lo_w_[b] - space_w_[b];
-    }
+    // The widest annotation ends at the column's right edge, under the end of its title.
+    c.ann_est_end = c.ann_end - ann_content_w_ + ann_est_w_;
+    for (int b = 0; b < 2; ++b) c.ann_ci_start[b] = c.ann_est_end + space_w_[b];
     x = c.ann_end;
   }
   for (double w : weight_w_) {
@@ -426,7 +472,11 @@ columns forest_layout::place_columns(double forest_w) const {
   if (!axis_title_.empty()) {
     right = std::max(right, (c.forest_x0 + c.forest_x1) / 2 + width(axis_title_, st_.small) / 2);
   }
-  right = std::max(right, c.label_x + width(o_.title, st_.title));
+  // The title wraps at the content's width (run()); a single word wider than that widens it.
+  for (const auto& l :
+       detail::wrap_text(m_, o_.title, st_.title, std::max(right - c.label_x, o_.font_size * 25))) {
+    right = std::max(right, c.label_x + width(l, st_.title));
+  }
   right = std::max(right, c.label_x + text_row_w_);
   c.total = right + c.margin;
   return c;
@@ -472,17 +522,26 @@ void forest_layout::draw_interval(drawing& d, const columns& c, double lo, doubl
 }
 
 void forest_layout::draw_row(drawing& d, const columns& c, std::size_t i, double top,
-                             double h) const {
+                             double h) const {  // NOLINT(readability-function-cognitive-complexity)
   const auto& r = rows_[i];
   const double fs = o_.font_size;
-  const double yc = top + h / 2;
+  // Marks and cells sit on the first line of a wrapped label; its other lines follow below.
+  const auto& lines = label_lines_[i];
+  const double extra = lines.size() > 1 ? static_cast<double>(lines.size() - 1) * extra_line_h_ : 0;
+  const double yc = top + (h - extra) / 2;
   const auto& st = r.kind == forest_row_kind::text ? st_.small : label_style(r);
   const auto e = m_.measure("0", st);
   const double baseline = yc + (e.ascent - e.descent) / 2;
   const char* kind_name[] = {"study", "summary", "prediction", "heading", "text", "spacer"};
   d.begin_group(fmt::format("row-{}-{}", i + 1, kind_name[static_cast<int>(r.kind)]));
 
-  text_at(d, {c.label_x, baseline}, r.label, st);
+  if (lines.empty()) {
+    text_at(d, {c.label_x, baseline}, r.label, st);
+  } else {
+    for (std::size_t j = 0; j < lines.size(); ++j) {
+      text_at(d, {c.label_x, baseline + static_cast<double>(j) * extra_line_h_}, lines[j], st);
+    }
+  }
   if (r.kind == forest_row_kind::text || r.kind == forest_row_kind::heading ||
       r.kind == forest_row_kind::spacer) {
     d.end_group();
@@ -494,6 +553,7 @@ void forest_layout::draw_row(drawing& d, const columns& c, std::size_t i, double
     text_at(d, {col_right_[k] ? c.col_end[k] : c.col_start[k], baseline}, r.cells[k], cs);
   }
   const auto& a = c.axis;
+  h -= extra;
   const stroke_style black_line{.colour = colours::black, .width = 0.75};
   if (r.kind == forest_row_kind::study) {
     if (std::isfinite(r.lower) && std::isfinite(r.upper)) {
@@ -537,9 +597,8 @@ void forest_layout::draw_row(drawing& d, const columns& c, std::size_t i, double
     text_style right = st;
     right.anchor = text_anchor::end;
     const int b = st.bold ? 1 : 0;
-    text_at(d, {c.ann_est_end[b], baseline}, an.est, right);
-    text_at(d, {c.ann_lo_end[b], baseline}, an.lo, right);
-    text_at(d, {c.ann_end, baseline}, an.hi, right);
+    text_at(d, {c.ann_est_end, baseline}, an.est, right);
+    text_at(d, {c.ann_ci_start[b], baseline}, an.ci, st);
   }
   for (std::size_t k = 0; k < weight_text_[i].size(); ++k) {
     text_style right = st;
@@ -549,22 +608,38 @@ void forest_layout::draw_row(drawing& d, const columns& c, std::size_t i, double
   d.end_group();
 }
 
-expected<drawing> forest_layout::run() {
+expected<void> forest_layout::prepare() {
   if (auto msg = o_.validate(); !msg.empty()) return fail(errc::plot_bad_options, msg);
   if (auto ok = check_rows(); !ok) return unexpected(ok.error());
-  measure_content();
   const double fs = o_.font_size;
+  extra_line_h_ = fs * 1.2;
+  label_cap_ = fs * 30;
+  measure_content();
 
-  // Horizontal layout; an explicit width goes to (or comes from) the forest panel.
-  const double min_forest = fs * 10;
+  // Horizontal layout; an explicit width goes to (or comes from) the forest panel, which
+  // shrinks down to 14 em; then the labels and text rows wrap, down to 8 em; then the panel
+  // shrinks on down to 10 em.
+  const double min_label = fs * 8;
   double forest_w = o_.forest_width > 0 ? o_.forest_width : std::max(200.0, fs * 22);
   columns c = place_columns(forest_w);
   if (o_.width > 0) {
-    for (int iter = 0; iter < 4 && std::abs(c.total - o_.width) > 0.01; ++iter) {
-      forest_w = std::max(min_forest, forest_w + (o_.width - c.total));
+    auto fit_panel = [&](double min_forest) {
+      for (int iter = 0; iter < 4 && std::abs(c.total - o_.width) > 0.01; ++iter) {
+        forest_w = std::max(std::min(min_forest, forest_w), forest_w + (o_.width - c.total));
+        c = place_columns(forest_w);
+        if (forest_w <= min_forest) break;
+      }
+    };
+    fit_panel(fs * 14);
+    for (int iter = 0; iter < 8 && c.total > o_.width + 0.01; ++iter) {
+      const double widest = std::max(label_w_, text_row_w_);
+      if (widest <= min_label) break;
+      label_cap_ = std::max(min_label, std::min(label_cap_, widest) - (c.total - o_.width));
+      measure_content();
       c = place_columns(forest_w);
-      if (forest_w <= min_forest) break;
+      fit_panel(fs * 14);
     }
+    fit_panel(fs * 10);
     if (c.total > o_.width + 0.01) {
       return fail(errc::plot_too_small,
                   fmt::format("a width of {:.0f} pt ({:.2f} in) is too small for this forest plot; "
@@ -573,7 +648,36 @@ expected<drawing> forest_layout::run() {
     }
     c.total = o_.width;
   }
+  c_ = c;
+  return {};
+}
 
+expected<std::vector<drawing>> forest_layout::run_pages(std::size_t max_rows) {
+  if (auto ok = prepare(); !ok) return unexpected(ok.error());
+  // Pages of at most max_rows rows; a page never starts with a spacer.
+  std::vector<std::pair<std::size_t, std::size_t>> ranges;
+  const std::size_t n = rows_.size();
+  for (std::size_t b = 0; b < n;) {
+    while (b < n && b > 0 && rows_[b].kind == forest_row_kind::spacer) ++b;
+    if (b >= n) break;
+    const std::size_t e = max_rows == 0 ? n : std::min(n, b + max_rows);
+    ranges.emplace_back(b, e);
+    b = e;
+  }
+  if (ranges.empty()) ranges.emplace_back(0, n);
+  std::vector<drawing> pages;
+  for (std::size_t p = 0; p < ranges.size(); ++p) {
+    auto d = draw_page(ranges[p].first, ranges[p].second, p, ranges.size());
+    if (!d) return unexpected(d.error());
+    pages.push_back(std::move(*d));
+  }
+  return pages;
+}
+
+expected<drawing> forest_layout::draw_page(std::size_t begin, std::size_t end, std::size_t page,
+                                           std::size_t n_pages) const {
+  const double fs = o_.font_size;
+  const columns& c = c_;
   // Vertical layout.
   const double row_h = fs * 1.55;
   std::vector<double> heights(rows_.size());
@@ -588,8 +692,19 @@ expected<drawing> forest_layout::run() {
       default:
         heights[i] = row_h;
     }
+    if (label_lines_[i].size() > 1) {
+      heights[i] += static_cast<double>(label_lines_[i].size() - 1) * extra_line_h_;
+    }
   }
   const auto title_e = m_.measure("Ag", st_.title);
+  const double title_line_h = (fs + 2) * 1.25;
+  const std::string title = n_pages > 1 && !o_.title.empty()
+                                ? fmt::format("{} ({} of {})", o_.title, page + 1, n_pages)
+                                : o_.title;
+  const std::vector<std::string> title_lines =
+      title.empty()
+          ? std::vector<std::string>{}
+          : detail::wrap_text(m_, title, st_.title, std::max(c.total - 2 * c.margin, fs * 25));
   const auto bold_e = m_.measure("Ag", st_.bold);
   const auto small_e = m_.measure("Ag", st_.small);
   const auto axis_e = m_.measure("0", st_.axis);
@@ -604,9 +719,10 @@ expected<drawing> forest_layout::run() {
   auto vertical = [&](double& y_title, double& y_header, double& y_rule, double& y_rows) {
     double y = c.margin;
     y_title = na;
-    if (!o_.title.empty()) {
+    if (!title_lines.empty()) {
       y_title = y + title_e.ascent;
-      y = y_title + title_e.descent + fs * 0.8;
+      y = y_title + static_cast<double>(title_lines.size() - 1) * title_line_h + title_e.descent +
+          fs * 0.8;
     }
     y_header = y + bold_e.ascent + static_cast<double>(header_lines - 1) * line_h;
     y_rule = y_header + bold_e.descent + fs * 0.35;
@@ -614,7 +730,8 @@ expected<drawing> forest_layout::run() {
   };
   double y_title = 0, y_header = 0, y_rule = 0, y_rows = 0;
   vertical(y_title, y_header, y_rule, y_rows);
-  const double rows_h = std::accumulate(heights.begin(), heights.end(), 0.0);
+  const double rows_h = std::accumulate(heights.begin() + static_cast<std::ptrdiff_t>(begin),
+                                        heights.begin() + static_cast<std::ptrdiff_t>(end), 0.0);
   const double tick_len = fs * 0.4;
   auto below_rows = [&]() {
     double y = fs * 0.3 + tick_len + fs * 0.2 + axis_e.ascent + axis_e.descent;
@@ -631,16 +748,19 @@ expected<drawing> forest_layout::run() {
       return fail(errc::plot_too_small,
                   fmt::format("a height of {:.0f} pt ({:.2f} in) is too small for this forest plot "
                               "with {} rows; it needs at least {:.0f} pt ({:.2f} in)",
-                              o_.height, o_.height / 72, rows_.size(), total_h, total_h / 72));
+                              o_.height, o_.height / 72, end - begin, total_h, total_h / 72));
     }
     if (rows_h > 0) stretch = 1 + (o_.height - total_h) / rows_h;
     total_h = o_.height;
   }
 
-  drawing d(c.total, total_h, o_.title.empty() ? "Forest plot" : o_.title);
+  drawing d(c.total, total_h, title.empty() ? "Forest plot" : title);
   d.set_font_family(o_.font_family);
 
-  if (!o_.title.empty()) text_at(d, {c.label_x, y_title}, o_.title, st_.title);
+  for (std::size_t j = 0; j < title_lines.size(); ++j) {
+    text_at(d, {c.label_x, y_title + static_cast<double>(j) * title_line_h}, title_lines[j],
+            st_.title);
+  }
 
   // Header: every title's last line on the same baseline.
   d.begin_group("header");
@@ -669,7 +789,7 @@ expected<drawing> forest_layout::run() {
   // Rows.
   double y = y_rows;
   std::vector<double> tops(rows_.size());
-  for (std::size_t i = 0; i < rows_.size(); ++i) {
+  for (std::size_t i = begin; i < end; ++i) {
     tops[i] = y;
     y += heights[i] * stretch;
   }
@@ -679,7 +799,7 @@ expected<drawing> forest_layout::run() {
     d.line({c.ref_x, y_rule}, {c.ref_x, y_axis}, {.colour = colours::mid_grey, .width = 0.6});
     d.add_box({c.ref_x - 0.3, y_rule, 0.6, y_axis - y_rule}, box_kind::mark, "reference line");
   }
-  for (std::size_t i = 0; i < rows_.size(); ++i) draw_row(d, c, i, tops[i], heights[i] * stretch);
+  for (std::size_t i = begin; i < end; ++i) draw_row(d, c, i, tops[i], heights[i] * stretch);
 
   // Axis.
   d.begin_group("axis");
@@ -716,21 +836,44 @@ expected<drawing> forest_layout::run() {
 
 }  // namespace
 
+expected<std::vector<drawing>> draw_forest_pages(std::span<const forest_row> rows,
+                                                 const forest_options& options) {
+  std::vector<forest_row> shown;
+  const bool display_scale =
+      has_display_transform(options.measure) && !display_log_axis(options.measure);
+  if (display_scale) {
+    // A measure shown back-transformed on a linear axis: every value is mapped to the display
+    // scale first (the transformations are increasing, so intervals keep their order).
+    shown.assign(rows.begin(), rows.end());
+    for (auto& r : shown) {
+      r.estimate = to_display(options.measure, r.estimate, options.display);
+      r.lower = to_display(options.measure, r.lower, options.display);
+      r.upper = to_display(options.measure, r.upper, options.display);
+    }
+    rows = shown;
+  }
+  auto first = forest_layout(rows, options, display_scale).run_pages(options.max_rows);
+  // A size the figure cannot meet at its font size is tried with smaller type, half a point at
+  // a time down to forest_min_font_size; the error names the size at the original font.
+  if (first || first.error().id != errc::plot_too_small ||
+      (options.width <= 0 && options.height <= 0)) {
+    return first;
+  }
+  forest_options smaller = options;
+  while (smaller.font_size - 0.5 >= forest_min_font_size - 1e-9) {
+    smaller.font_size -= 0.5;
+    auto d = forest_layout(rows, smaller, display_scale).run_pages(options.max_rows);
+    if (d || d.error().id != errc::plot_too_small) return d;
+  }
+  return first;
+}
+
 expected<drawing> draw_forest(std::span<const forest_row> rows, const forest_options& options) {
-  if (!has_display_transform(options.measure) || display_log_axis(options.measure)) {
-    forest_layout layout(rows, options, false);
-    return layout.run();
-  }
-  // A measure shown back-transformed on a linear axis: every value is mapped to the display
-  // scale first (the transformations are increasing, so intervals keep their order).
-  std::vector<forest_row> shown(rows.begin(), rows.end());
-  for (auto& r : shown) {
-    r.estimate = to_display(options.measure, r.estimate, options.display);
-    r.lower = to_display(options.measure, r.lower, options.display);
-    r.upper = to_display(options.measure, r.upper, options.display);
-  }
-  forest_layout layout(shown, options, true);
-  return layout.run();
+  forest_options one_page = options;
+  one_page.max_rows = 0;
+  auto pages = draw_forest_pages(rows, one_page);
+  if (!pages) return unexpected(pages.error());
+  return std::move(pages->front());
 }
 
 }  // namespace srma::plot

@@ -8,6 +8,7 @@
 #include <numeric>
 
 #include "axis.hpp"
+#include "figure_format.hpp"
 #include "srma/report/format.hpp"
 #include "srma/util/error_ids.hpp"
 #include "srma/util/text.hpp"
@@ -80,16 +81,19 @@ std::string column_title(std::string_view name) {
   return s;
 }
 
-std::string num(double x, int decimals) { return detail::typeset_minus(format_fixed(x, decimals)); }
+// Numbers in the text rows follow the figures' one rule (figure_format.hpp).
+std::string num(double x, int decimals) { return detail::figure_number(x, decimals); }
 
 std::string tau2_text(double tau2) {
-  // metafor prints a tau^2 of (numerically) zero as "0".
-  return std::abs(tau2) < 1e-10 ? std::string("0") : num(tau2, 4);
+  // A tau^2 of (numerically) zero is "0", as metafor prints it.
+  const double one[] = {tau2};
+  return detail::figure_tau2(tau2, detail::tau2_decimals(one));
 }
 
 std::string heterogeneity_line(const pool_result& r, bool with_tau2) {
   const auto& h = r.heterogeneity;
-  std::string s = fmt::format("Heterogeneity: I\u00b2 = {}", format_percent(r.reported_i2(), 0));
+  std::string s =
+      fmt::format("Heterogeneity: I\u00b2 = {}", detail::figure_percent(r.reported_i2(), 0));
   if (with_tau2) s += fmt::format(", \u03c4\u00b2 = {}", tau2_text(h.tau2));
   s += fmt::format(", \u03c7\u00b2 = {} (df = {:g}), {}", num(h.Q, 2), h.df, format_p_clause(h.p));
   return s;
@@ -310,9 +314,13 @@ expected<forest_plot> forest_from(const subgroup_analysis& analysis, const study
   const bool both = models.size() > 1;
 
   for (const auto& g : analysis.groups) {
+    // The heading names the variable too ("Alloc: random"), so the subgroups explain
+    // themselves (issue 13 item 9).
     forest_row heading;
     heading.kind = forest_row_kind::heading;
-    heading.label = g.level;
+    heading.label = analysis.column.empty()
+                        ? g.level
+                        : fmt::format("{}: {}", column_title(analysis.column), g.level);
     plot.rows.push_back(std::move(heading));
     // Positions within the subgroup, ordered; studies carry the overall model's weights so the
     // squares compare across subgroups and each subgroup's weights add up to its share.
@@ -322,7 +330,9 @@ expected<forest_plot> forest_from(const subgroup_analysis& analysis, const study
     for (auto i : idx) {
       plot.rows.push_back(study_row(b, overall, i, models, overall.yi, overall.vi, i));
     }
-    for (std::size_t c = 0; c < models.size(); ++c) {
+    // A subgroup of one study gets no subtotal: its diamonds would repeat the study's square
+    // and interval (issue 13 item 9).
+    for (std::size_t c = 0; c < models.size() && g.result.k >= 2; ++c) {
       const auto m = models[c];
       std::string label = both ? fmt::format("Subtotal, {}", model_words(m)) : "Subtotal";
       if (m == model_kind::random) label += random_suffix(g.result);

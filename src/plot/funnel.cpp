@@ -144,6 +144,7 @@ struct legend_entry {
     solid_line,
     dashed_line,
     dash_dot_line,
+    dotted_line,
     box,
     heading
   };
@@ -154,6 +155,7 @@ struct legend_entry {
 
 const std::vector<double> dashed = {4, 2.5};
 const std::vector<double> dash_dot = {6, 2, 1.5, 2};
+const std::vector<double> dotted = {1.2, 1.8};
 
 class funnel_layout {
  public:
@@ -237,6 +239,10 @@ expected<drawing> funnel_layout::run() {
       xl = std::min(xl, *o_.centre);
       xh = std::max(xh, *o_.centre);
     }
+    if (o_.adjusted) {
+      xl = std::min(xl, *o_.adjusted);
+      xh = std::max(xh, *o_.adjusted);
+    }
     if (o_.axis_min) xl = from_display(o_.measure, *o_.axis_min, o_.display);
     if (o_.axis_max) xh = from_display(o_.measure, *o_.axis_max, o_.display);
     if (xh < xl) {
@@ -261,6 +267,7 @@ expected<drawing> funnel_layout::run() {
                       fmt::format("Pseudo {}% CI", detail::format_tick(o_.level))});
   }
   if (o_.line) legend.push_back({legend_entry::swatch::dash_dot_line, o_.line->label});
+  if (o_.adjusted) legend.push_back({legend_entry::swatch::dotted_line, o_.adjusted_label});
   std::vector<color> region(levels.size() + 1, colours::white);
   for (std::size_t k = 1; k < region.size(); ++k) {
     // Lighter to darker outwards: the darker, the smaller the p-value.
@@ -399,6 +406,10 @@ expected<drawing> funnel_layout::run() {
     segment(at(*o_.centre, 0), at(*o_.centre, se_bottom),
             {.colour = colours::black, .width = 0.75});
   }
+  if (o_.adjusted) {
+    segment(at(*o_.adjusted, 0), at(*o_.adjusted, se_bottom),
+            {.colour = colours::black, .width = 1, .dash = dotted});
+  }
   if (o_.line) {
     segment(at(o_.line->intercept, 0),
             at(o_.line->intercept + o_.line->slope * se_bottom, se_bottom),
@@ -413,11 +424,35 @@ expected<drawing> funnel_layout::run() {
   for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
   std::stable_sort(order.begin(), order.end(),
                    [&](std::size_t a, std::size_t b) { return pts_[a].se > pts_[b].se; });
+  // Studies at the same place (equal estimate and SE) are drawn once and counted: "×3" beside
+  // the point, so that stacked studies are not hidden (issue 13 item 9).
+  auto same = [&](const funnel_point& a, const funnel_point& b) {
+    auto close = [](double u, double v) {
+      return std::abs(u - v) <= 1e-9 * std::max({1.0, std::abs(u), std::abs(v)});
+    };
+    return a.imputed == b.imputed && close(a.estimate, b.estimate) && close(a.se, b.se);
+  };
+  std::vector<std::size_t> copies(pts_.size(), 1);
+  std::vector<bool> repeat(pts_.size(), false);
+  for (std::size_t a = 0; a < order.size(); ++a) {
+    if (repeat[order[a]]) continue;
+    for (std::size_t b = a + 1; b < order.size() && pts_[order[b]].se == pts_[order[a]].se; ++b) {
+      if (!repeat[order[b]] && same(pts_[order[a]], pts_[order[b]])) {
+        repeat[order[b]] = true;
+        ++copies[order[a]];
+      }
+    }
+  }
   d.begin_group("studies");
   for (auto i : order) {
     const auto& p = pts_[i];
+    if (repeat[i]) continue;
     const point c = at(p.estimate, p.se);
     if (c.x < pr.x - 1e-9 || c.x > pr.right() + 1e-9 || c.y > pr.bottom() + 1e-9) continue;
+    if (copies[i] > 1) {
+      text_at(d, {c.x + r + fs * 0.2, c.y + (small_e.ascent - small_e.descent) / 2},
+              fmt::format("\u00d7{}", copies[i]), small_);
+    }
     if (p.imputed) {
       d.circle(c, r,
                {.fill = colours::white,
@@ -490,6 +525,10 @@ expected<drawing> funnel_layout::run() {
       case sw::dash_dot_line:
         d.line({x0, yc}, {x0 + swatch_w, yc},
                {.colour = colours::black, .width = 1, .dash = dash_dot});
+        break;
+      case sw::dotted_line:
+        d.line({x0, yc}, {x0 + swatch_w, yc},
+               {.colour = colours::black, .width = 1, .dash = dotted});
         break;
       case sw::box: {
         const rect b{x0 + swatch_w / 2 - fs * 0.55, yc - fs * 0.45, fs * 1.1, fs * 0.9};

@@ -220,7 +220,11 @@ expected<drawing> draw_influence(const influence_result& r, const influence_plot
         hi = 1;
       }
       auto& cell = g.cells[i];
-      cell.panel.y = c.y_axis(pn.log, lo, hi, ph, {}, 6);
+      // Quantities that cannot be negative get no axis below 0, also when every value is 0.
+      const bool non_negative = pn.from_zero || pn.id == "tau2_del" || pn.id == "QE_del";
+      detail::axis_limits limits;
+      if (non_negative) limits.floor = 0;
+      cell.panel.y = c.y_axis(pn.log, lo, hi, ph, limits, 6);
       detail::expand_axis(cell.panel.y);
       cell.panel.x = study_axis(k, c, pw);
       col_left[i % cols] = std::max(col_left[i % cols], c.axes_margins(cell.panel, parts).left);

@@ -65,11 +65,64 @@ expected<std::string> render(const drawing& d, image_format format, const render
   return detail::render_with_cairo(d, format, options.dpi);
 }
 
+namespace {
+
+expected<void> write_file(const std::string& path, const std::string& bytes);
+
+}  // namespace
+
 expected<void> save(const drawing& d, const std::string& path, const render_options& options) {
   auto format = format_from_path(path);
   if (!format) return unexpected(format.error());
   auto bytes = render(d, *format, options);
   if (!bytes) return unexpected(bytes.error());
+  return write_file(path, *bytes);
+}
+
+std::string page_path(const std::string& path, std::size_t page) {
+  const auto slash = path.find_last_of('/');
+  const auto dot = path.find_last_of('.');
+  if (dot == std::string::npos || (slash != std::string::npos && dot < slash)) {
+    return fmt::format("{}-{}", path, page);
+  }
+  return fmt::format("{}-{}{}", path.substr(0, dot), page, path.substr(dot));
+}
+
+expected<std::vector<std::string>> save_pages(std::span<const drawing> pages,
+                                              const std::string& path,
+                                              const render_options& options) {
+  auto format = format_from_path(path);
+  if (!format) return unexpected(format.error());
+  if (pages.empty()) return fail(errc::plot_bad_data, "no page to write");
+  if (pages.size() == 1) {
+    if (auto ok = save(pages.front(), path, options); !ok) return unexpected(ok.error());
+    return std::vector<std::string>{path};
+  }
+  if (auto msg = options.validate(); !msg.empty()) return fail(errc::plot_bad_options, msg);
+  if (*format == image_format::pdf) {
+    auto bytes = detail::render_pdf_pages(pages);
+    if (!bytes) return unexpected(bytes.error());
+    if (auto ok = write_file(path, *bytes); !ok) return unexpected(ok.error());
+    return std::vector<std::string>{path};
+  }
+  // Every page is rendered before any file is written.
+  std::vector<std::string> rendered;
+  for (const auto& p : pages) {
+    auto bytes = render(p, *format, options);
+    if (!bytes) return unexpected(bytes.error());
+    rendered.push_back(std::move(*bytes));
+  }
+  std::vector<std::string> written;
+  for (std::size_t i = 0; i < rendered.size(); ++i) {
+    written.push_back(page_path(path, i + 1));
+    if (auto ok = write_file(written.back(), rendered[i]); !ok) return unexpected(ok.error());
+  }
+  return written;
+}
+
+namespace {
+
+expected<void> write_file(const std::string& path, const std::string& bytes) {
   // Write next to the target and rename: readers never see a partial figure, and a failed run
   // leaves an older figure of the same name untouched.
   const std::string tmp = path + ".srma-tmp";
@@ -79,8 +132,8 @@ expected<void> save(const drawing& d, const std::string& path, const render_opti
   };
   std::FILE* f = std::fopen(tmp.c_str(), "wb");
   if (f == nullptr) return cannot_write(errno);
-  const std::size_t n = std::fwrite(bytes->data(), 1, bytes->size(), f);
-  int err = n == bytes->size() ? 0 : errno;
+  const std::size_t n = std::fwrite(bytes.data(), 1, bytes.size(), f);
+  int err = n == bytes.size() ? 0 : errno;
   if (std::fclose(f) != 0 && err == 0) err = errno;
   if (err == 0 && std::rename(tmp.c_str(), path.c_str()) != 0) err = errno;
   if (err != 0) {
@@ -89,6 +142,8 @@ expected<void> save(const drawing& d, const std::string& path, const render_opti
   }
   return {};
 }
+
+}  // namespace
 
 expected<double> parse_length(std::string_view text, double dpi) {
   const std::string_view t = detail::trim(text);
@@ -109,6 +164,16 @@ expected<double> parse_length(std::string_view text, double dpi) {
                             text));
   }
   return *value * factor;
+}
+
+expected<double> journal_width(std::string_view name) {
+  const std::string n = detail::to_lower(detail::trim(name));
+  if (n == "single") return 88 * 72 / 25.4;
+  if (n == "double") return 180 * 72 / 25.4;
+  return fail(errc::plot_bad_options,
+              fmt::format("figure size '{}' is not known; expected single (88 mm, one column) or "
+                          "double (180 mm, the page width)",
+                          name));
 }
 
 }  // namespace srma::plot

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "figure_format.hpp"
 #include "srma/report/format.hpp"
 
 namespace srma::plot {
@@ -20,7 +21,20 @@ forest_plot refit_plot(const pool_result& full, model_kind model,
   p.options.display = display_context_from_vi(full.measure, full.vi);
   p.options.level = full.level;
   p.options.label_title = label_title;
-  p.options.column_titles = {"I\u00b2", "\u03c4\u00b2"};
+  // tau^2 is a column only under the random-effects model (the common-effect model fixes it at
+  // 0: a column of dashes says nothing); its decimals follow the figures' one rule over the whole
+  // column (figure_format.hpp), and an I^2 that is undefined (one study) is an em dash.
+  const bool random = model != model_kind::common;
+  p.options.column_titles = {"I\u00b2"};
+  if (random) p.options.column_titles.emplace_back("\u03c4\u00b2");
+  std::vector<double> tau2s{full.heterogeneity.tau2};
+  for (const auto& r : rows) tau2s.push_back(r.tau2);
+  const int tau2_dec = detail::tau2_decimals(tau2s);
+  auto cells = [&](double i2, double tau2) {
+    std::vector<std::string> c{detail::figure_percent(i2, 0)};
+    if (random) c.push_back(detail::figure_tau2(tau2, tau2_dec));
+    return c;
+  };
   for (const auto& r : rows) {
     forest_row row;
     row.kind = forest_row_kind::study;
@@ -28,8 +42,7 @@ forest_plot refit_plot(const pool_result& full, model_kind model,
     row.estimate = r.estimate.estimate;
     row.lower = r.estimate.ci_lower;
     row.upper = r.estimate.ci_upper;
-    row.cells = {format_percent(r.I2, 0),
-                 model == model_kind::common ? std::string("\u2013") : format_fixed(r.tau2, 3)};
+    row.cells = cells(r.I2, r.tau2);
     p.rows.push_back(std::move(row));
   }
   const model_estimate& e =
@@ -40,9 +53,7 @@ forest_plot refit_plot(const pool_result& full, model_kind model,
   total.estimate = e.estimate;
   total.lower = e.ci_lower;
   total.upper = e.ci_upper;
-  total.cells = {format_percent(full.heterogeneity.I2, 0),
-                 model == model_kind::common ? std::string("\u2013")
-                                             : format_fixed(full.heterogeneity.tau2, 3)};
+  total.cells = cells(full.heterogeneity.I2, full.heterogeneity.tau2);
   p.rows.push_back(std::move(total));
   return p;
 }

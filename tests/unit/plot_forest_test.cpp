@@ -244,8 +244,8 @@ TEST(plot_forest_test, bcg_layout_has_no_overlaps_and_readable_ticks) {
   expect_no_overlaps(*fig);
   for (const char* s :
        {"Study", "Year", "Alloc", "RR [95% CI]", "Weight", "(random)", "Aronson 1948", "0.41",
-        "[0.13,", "1.26]", "5.1%", "Favours vaccine", "Favours control", "Risk ratio (log scale)",
-        "BCG vaccine", "Prediction interval", "[0.14,", "1.76]", "100.0%"}) {
+        "[0.13, 1.26]", "5.1%", "Favours vaccine", "Favours control", "Risk ratio (log scale)",
+        "BCG vaccine", "Prediction interval", "[0.14, 1.76]", "100.0%"}) {
     EXPECT_TRUE(has_text(*fig, s)) << s;
   }
   // Ticks from the 1-2-5 ladder, never exponentiated round logs (metafor's 0.37, 2.72).

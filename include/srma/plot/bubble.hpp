@@ -87,6 +87,13 @@ struct bubble_options {
   bool confidence_band = true;         ///< The confidence band of the line.
   bool prediction_band = false;        ///< The prediction band (random-effects fits).
   bool legend = true;                  ///< Legend to the right of the panel.
+  std::optional<double> x_min;         ///< Moderator axis limits; default from the data.
+  std::optional<double> x_max;
+  std::optional<double> y_min;  ///< Effect axis limits on the display scale (0.1 for a ratio).
+  std::optional<double> y_max;
+  /// Studies without room for a label are named under the plot, at most this many lines of
+  /// them; the rest are counted ("… and 140 more").
+  int max_note_lines = 3;
   double font_size = 9;
   std::string font_family = "DejaVu Sans";
   double panel_width = 0;   ///< Plot panel in points; 0: 320.

@@ -23,6 +23,7 @@
 //   if (fig) (void)srma::plot::save(*fig, "forest.svg");
 #pragma once
 
+#include <cstddef>
 #include <limits>
 #include <optional>
 #include <span>
@@ -94,6 +95,9 @@ struct forest_options {
   double forest_width = 0;  ///< Width of the forest panel in points; 0: 22 em, at least 200 pt.
   double width = 0;         ///< Total width in points; 0: follows the content.
   double height = 0;        ///< Total height in points; 0: follows the content.
+  /// draw_forest_pages: at most this many rows per page (0: one page). Every page has the
+  /// header, the axis and the columns of the whole plot; a title gets "(2 of 3)".
+  std::size_t max_rows = 0;
 
   /// "" when valid, else what is wrong.
   [[nodiscard]] std::string validate() const;
@@ -103,7 +107,16 @@ struct forest_options {
   [[nodiscard]] expected<void> set_favours(std::string_view left_bar_right);
 };
 
+/// The smallest font size (points) draw_forest falls back to when a given width or height
+/// cannot be met at options.font_size.
+inline constexpr double forest_min_font_size = 6;
+
 /// Lays out and draws a forest plot.
+///
+/// A given `width` is met by shrinking the forest panel (down to 10 em), then by wrapping study
+/// labels and text rows (down to 8 em), then with smaller type, half a point at a time down to
+/// forest_min_font_size; a given `height` by smaller type. Labels longer than 30 em and a title
+/// wider than the content always wrap.
 ///
 /// Text rows never cross the reference line: when one would, the label area grows. Squares have
 /// an area proportional to `size_weight` (the largest 0.7 of the row height, none smaller than
@@ -116,5 +129,20 @@ struct forest_options {
 /// weights than weight titles, lower > upper, or no finite value to scale the axis).
 [[nodiscard]] expected<drawing> draw_forest(std::span<const forest_row> rows,
                                             const forest_options& options);
+
+/// The forest plot split over pages of at most options.max_rows rows (one page when it is 0),
+/// each with the header, the axis, the favours labels and the column widths of the whole plot,
+/// so that the pages line up; a given height applies to each page. save_pages (output.hpp)
+/// writes them as one multi-page PDF or numbered SVG/PNG files.
+///
+/// **Example**:
+///
+///     o.max_rows = 40;
+///     auto pages = srma::plot::draw_forest_pages(rows, o);       // 65 rows: 2 pages
+///     if (pages) (void)srma::plot::save_pages(*pages, "forest.pdf");
+///
+/// Errors: as draw_forest.
+[[nodiscard]] expected<std::vector<drawing>> draw_forest_pages(std::span<const forest_row> rows,
+                                                               const forest_options& options);
 
 }  // namespace srma::plot

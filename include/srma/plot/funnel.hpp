@@ -5,7 +5,8 @@
 // region around the pooled estimate, a contour-enhanced background (Peters et al. 2008) with the
 // regions of statistical significance around the null shaded and explained in a legend, a
 // regression line such as Egger's (given as input, on the funnel's axes), and studies filled in
-// by trim-and-fill, drawn as open circles (also given as input).
+// by trim-and-fill, drawn as open circles (also given as input), with its adjusted estimate as a
+// dotted line. Studies at the same place are drawn once with their number ("×3") beside them.
 //
 // Example:
 //
@@ -58,7 +59,11 @@ struct funnel_options {
   std::vector<double> contours;     ///< Contour levels in percent (e.g. 90, 95, 99); none: off.
   double null_effect = 0;           ///< Centre of the contours (analysis scale).
   std::optional<funnel_line> line;  ///< E.g. Egger's regression line.
-  std::string title;                ///< Bold title ("" none).
+  /// A second estimate drawn as a dotted vertical line, e.g. trim-and-fill's adjusted estimate
+  /// (analysis scale).
+  std::optional<double> adjusted;
+  std::string adjusted_label = "Adjusted estimate (trim-and-fill)";
+  std::string title;                      ///< Bold title ("" none).
   std::optional<std::string> axis_title;  ///< Default "Risk ratio (log scale)".
   std::string se_title = "Standard error";
   std::optional<double> axis_min;  ///< Display scale; default from the data and the contours.

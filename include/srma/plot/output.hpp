@@ -12,9 +12,12 @@
 //   if (auto ok = srma::plot::save(*fig, "forest.pdf"); !ok) std::cerr << ok.error().what();
 #pragma once
 
+#include <cstddef>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "srma/plot/drawing.hpp"
 #include "srma/util/expected.hpp"
@@ -62,10 +65,32 @@ struct render_options {
 [[nodiscard]] expected<void> save(const drawing& d, const std::string& path,
                                   const render_options& options = {});
 
+/// "forest-2.svg" for page 2 of "forest.svg" (the name each page of save_pages gets).
+[[nodiscard]] std::string page_path(const std::string& path, std::size_t page);
+
+/// Writes a figure of several pages: one multi-page PDF, or numbered SVG or PNG files
+/// ("forest-1.svg", "forest-2.svg", ... by page_path); a single page is written to `path`
+/// itself. Every page is rendered before anything is written. Returns the files written.
+///
+/// Errors: as save(); srma.plot.E507 when there is no page.
+[[nodiscard]] expected<std::vector<std::string>> save_pages(std::span<const drawing> pages,
+                                                            const std::string& path,
+                                                            const render_options& options = {});
+
 /// Parses a length with an optional unit into points: "7in", "7" (inches), "180mm", "18cm",
 /// "500pt", "1200px" (pixels at `dpi`).
 ///
 /// Errors: srma.plot.E504 for anything else, or a length that is not > 0.
 [[nodiscard]] expected<double> parse_length(std::string_view text, double dpi = 150);
+
+/// The width of a journal column in points: "single" 88 mm (one column of a two-column page;
+/// journals ask for 85 to 90 mm), "double" 180 mm (the full page width; 170 to 180 mm).
+///
+/// **Example**:
+///
+///     auto w = srma::plot::journal_width("double");  // *w == 180 * 72 / 25.4
+///
+/// Errors: srma.plot.E504 for any other name.
+[[nodiscard]] expected<double> journal_width(std::string_view name);
 
 }  // namespace srma::plot
