@@ -259,6 +259,7 @@ expected<pool_result> pool(const study_table& studies, const pool_options& optio
   if (!r) return r;
   r->study = studies.study;
   r->source = studies.hr_source;
+  r->measure_label = studies.measure_label;
   return r;
 }
 

@@ -57,6 +57,7 @@ json to_json(const pool_result& r) {
   json j;
   j["k"] = r.k;
   j["measure"] = std::string(measure_code(r.measure));
+  if (!r.measure_label.empty()) j["measure_label"] = r.measure_label;
   j["level"] = r.level;
   j["model"] = {{"requested", std::string(model_choice_name(r.options.model))},
                 {"primary", std::string(kind_name(r.primary))},

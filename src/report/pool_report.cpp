@@ -16,7 +16,11 @@ namespace {
 using detail::text_table;
 using align = text_table::align;
 
-std::string effect_label(effect_measure m) { return std::string(display_label(m)); }
+// A generic effect shows its own name when it has one (study_table::measure_label).
+std::string effect_label(effect_measure m, const std::string& label = {}) {
+  if (m == effect_measure::generic && !label.empty()) return label;
+  return std::string(display_label(m));
+}
 
 // How a report shows values: the measure's back-transformation with its context (PFT: the
 // harmonic mean of n, from the variances) and the decimals for the measure.
@@ -83,7 +87,7 @@ std::string_view method_words(pooling_method m) {
 void append_models(std::string& out, const pool_result& r, const shown& v) {
   const auto m = r.measure;
   text_table t({align::left, align::right, align::left, align::right, align::right});
-  t.add_row({"Model", effect_label(m), ci_header(r.level), "statistic", "p"});
+  t.add_row({"Model", effect_label(m, r.measure_label), ci_header(r.level), "statistic", "p"});
   t.add_rule();
   auto row = [&](const std::string& name, const model_estimate& e) {
     t.add_row({name, v.value(e.estimate), v.interval(e.ci_lower, e.ci_upper), statistic_text(e),
@@ -155,8 +159,9 @@ std::string brief_report(const pool_result& res) {
                 "interval)",
                 tau2_method_code(res.random.method),
                 res.random.ci == ci_method::hksj ? "Hartung-Knapp-Sidik-Jonkman" : "Wald-type");
-  std::string what =
-      m == effect_measure::generic ? std::string("effect") : std::string(measure_name(m));
+  std::string what = m != effect_measure::generic ? std::string(measure_name(m))
+                     : res.measure_label.empty()  ? std::string("effect")
+                                                  : res.measure_label;
   std::string s = fmt::format("Across {} {}, the pooled {} was {} under {}.", res.k,
                               res.k == 1 ? "study" : "studies", what,
                               v.ci_with(e, res.level, format_p_clause(e.p)), model_text);
@@ -184,9 +189,10 @@ std::string full_report(const pool_result& res) {
   std::string scale =
       scale_name.empty() ? "" : fmt::format(", analysed on the {} scale", scale_name);
   out += fmt::format("Meta-analysis of {} {}: {}{}\n\n", res.k, res.k == 1 ? "study" : "studies",
-                     m == effect_measure::generic
-                         ? std::string("effect (as given)")
-                         : fmt::format("{} ({})", measure_name(m), measure_code(m)),
+                     m != effect_measure::generic
+                         ? fmt::format("{} ({})", measure_name(m), measure_code(m))
+                     : res.measure_label.empty() ? std::string("effect (as given)")
+                                                 : res.measure_label + " (as given)",
                      scale);
   // When the studies' hazard ratios came by different routes, a column says which (Tierney 2007
   // ranks them; a reader weighs a reconstructed HR differently from a reported one).
@@ -194,8 +200,8 @@ std::string full_report(const pool_result& res) {
       res.source.size() == res.k && std::adjacent_find(res.source.begin(), res.source.end(),
                                                        std::not_equal_to<>()) != res.source.end();
   std::vector<align> cols = {align::left, align::right, align::left, align::right, align::right};
-  std::vector<std::string> head = {"Study", effect_label(m), ci_header(res.level), "Weight common",
-                                   "Weight random"};
+  std::vector<std::string> head = {"Study", effect_label(m, res.measure_label),
+                                   ci_header(res.level), "Weight common", "Weight random"};
   if (routes) {
     cols.push_back(align::left);
     head.emplace_back("HR from");
@@ -279,7 +285,7 @@ std::string full_report(const subgroup_analysis& res) {
     const double share =
         res.primary == model_kind::common ? g.weight_share_common : g.weight_share_random;
     parts.push_back(
-        fmt::format("{} {} {}", g.level, effect_label(m),
+        fmt::format("{} {} {}", g.level, effect_label(m, res.overall.measure_label),
                     v.ci_with(e, res.overall.level, format_percent(share) + " of the weight")));
   }
   out += fmt::format(

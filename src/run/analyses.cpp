@@ -272,11 +272,13 @@ expected<void> pooled_section(run_context& ctx, const plan_analysis& a, const pr
   auto fig = plot::draw_forest(forest->rows, forest->options);
   if (!fig) return unexpected(fig.error());
   const int next_fig = ctx.figure_count + 1;
-  paragraph(
-      s, fmt::format(
-             "Across {}, the pooled {}{} was {} under the {} (Figure {}){}.", study_count(r->k),
-             is_ratio(r->measure) ? std::string(measure_name(r->measure)) : std::string("effect"),
-             cmp, effect_text(r->measure, e, r->level), model_words(*r), next_fig, why));
+  paragraph(s,
+            fmt::format("Across {}, the pooled {}{} was {} under the {} (Figure {}){}.",
+                        study_count(r->k),
+                        is_ratio(r->measure)       ? std::string(measure_name(r->measure))
+                        : r->measure_label.empty() ? std::string("effect")
+                                                   : r->measure_label,
+                        cmp, effect_text(r->measure, e, r->level), model_words(*r), next_fig, why));
   std::string het = heterogeneity_text(*r);
   if (r->primary == model_kind::random && !std::isnan(r->random.pi_lower)) {
     het += fmt::format(" The {:g}% prediction interval was {}\u2013{}.", r->level,

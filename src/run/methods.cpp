@@ -368,7 +368,10 @@ doc_section methods_section(run_context& ctx, effect_measure measure,
                         : fmt::format(" on the {} scale", analysis_scale_name(measure)),
                     pooled_by);
   } else {
-    first = fmt::format("Study estimates{}{} were pooled{}.", what, comparison, pooled_by);
+    const std::string& label = p.reading.measure_label;
+    first =
+        fmt::format("Study estimates{}{}{} were pooled{}.",
+                    label.empty() ? "" : fmt::format(" ({})", label), what, comparison, pooled_by);
   }
   if (kind) {
     switch (*kind) {

@@ -442,13 +442,14 @@ expected<plan> parse_plan(std::string_view text, const std::string& path) {
     }
     std::string measure, effect, missing = "exclude";
     SRMA_TRY(r.get("measure", measure));
+    SRMA_TRY(r.get("measure_label", p.reading.measure_label));
     SRMA_TRY(r.get("effect", effect));
     SRMA_TRY(r.get("missing", missing));
     if (!measure.empty()) {
       auto m = parse_measure(measure);
       if (!m)
         return r.invalid("measure",
-                         fmt::format("is '{}'; expected HR, OR, RR, RD, MD, SMD or GEN", measure));
+                         fmt::format("is '{}'; expected {}", measure, measure_codes_text()));
       p.reading.measure = *m;
     }
     if (!effect.empty()) {
@@ -456,7 +457,8 @@ expected<plan> parse_plan(std::string_view text, const std::string& path) {
       if (!k) {
         return r.invalid("effect",
                          fmt::format("is '{}'; expected hr,lower,upper, loghr,se, yi,sei, "
-                                     "yi,vi, oe,v, 2x2 or means",
+                                     "yi,vi, oe,v, 2x2, means, proportion, correlation, rate, "
+                                     "two_rates or hr_summaries",
                                      effect));
       }
       p.reading.kind = *k;
@@ -471,8 +473,8 @@ expected<plan> parse_plan(std::string_view text, const std::string& path) {
     SRMA_TRY(r.get("experimental", p.experimental));
     SRMA_TRY(r.get("control", p.control));
     SRMA_TRY(r.get("outcome", p.outcome));
-    SRMA_TRY(
-        r.finish({"file", "measure", "effect", "missing", "experimental", "control", "outcome"}));
+    SRMA_TRY(r.finish({"file", "measure", "measure_label", "effect", "missing", "experimental",
+                       "control", "outcome"}));
   }
   // [model]
   if (auto t = table_at("model"); !t) {

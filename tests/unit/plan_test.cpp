@@ -90,9 +90,10 @@ TEST(plan_test, repeated_types_get_numbered_ids) {
 }
 
 TEST(plan_test, unknown_keys_and_wrong_types_name_the_line) {
-  EXPECT_EQ(error_of("[data]\nfile = \"a.csv\"\nmesure = \"HR\"\n"),
-            "[srma.plan.E703] dir/plan.toml:3:1: unknown key 'mesure' in [data]; the keys allowed "
-            "there are: file, measure, effect, missing, experimental, control, outcome");
+  EXPECT_EQ(
+      error_of("[data]\nfile = \"a.csv\"\nmesure = \"HR\"\n"),
+      "[srma.plan.E703] dir/plan.toml:3:1: unknown key 'mesure' in [data]; the keys allowed "
+      "there are: file, measure, measure_label, effect, missing, experimental, control, outcome");
   EXPECT_EQ(error_of("[data]\nfile = \"a.csv\"\n[model]\nauto_i2 = \"20\"\n"),
             "[srma.plan.E704] dir/plan.toml:4:11: [model]: auto_i2 must be a number");
   EXPECT_EQ(

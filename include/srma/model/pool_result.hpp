@@ -84,6 +84,9 @@ struct pool_result {
   double level = 95;
   pool_options options;  ///< The options used (after resolving defaults).
 
+  /// Name of a generic effect (GEN) in reports and figures (study_table::measure_label, e.g.
+  /// "log response ratio"); "" for "effect".
+  std::string measure_label;
   std::vector<std::string> study;
   /// How each study's estimate was obtained, for hazard ratios (an hr_method name: "ci",
   /// "p_value", "km_reconstruction", ...; study_table::hr_source); empty for other input.
