@@ -42,7 +42,7 @@ inline constexpr char input_bad_subgroup[] = "srma.input.E214";
 inline constexpr char input_bad_moderator[] = "srma.input.E215";
 inline constexpr char input_bad_order_column[] = "srma.input.E216";
 inline constexpr char input_bad_zero_cells[] = "srma.input.E217";  ///< add < 0 or not finite
-inline constexpr char input_bad_batch[] = "srma.input.E218";  ///< batch: id column, rows apart
+inline constexpr char input_bad_batch[] = "srma.input.E218";       ///< batch: id column, rows apart
 
 // ---- srma.model: fitting -----------------------------------------------------------------------
 inline constexpr char model_bad_options[] = "srma.model.E300";
