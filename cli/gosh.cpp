@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <bit>
 #include <cctype>
@@ -100,7 +101,8 @@ class fit_writer {
       ok_ = std::fputs("index,studies,k,estimate,Q,I2,H2,tau2\n", f_) >= 0;
     } else {
       unsigned char header[32] = {};
-      std::memcpy(header, "SRMAGOSH", 8);
+      constexpr std::array<unsigned char, 8> k_magic = {'S', 'R', 'M', 'A', 'G', 'O', 'S', 'H'};
+      std::copy(k_magic.begin(), k_magic.end(), header);
       const std::uint32_t fields[4] = {1, static_cast<std::uint32_t>(k_),
                                        static_cast<std::uint32_t>((k_ + 63) / 64),
                                        static_cast<std::uint32_t>(((k_ + 63) / 64) * 8 + 40)};
@@ -170,7 +172,7 @@ std::string human_rate(double per_second) {
 }
 
 std::string clock_time(double seconds) {
-  const auto s = static_cast<long>(std::max(0.0, seconds) + 0.5);
+  const long s = std::lround(std::max(0.0, seconds));
   return s >= 3600 ? fmt::format("{}:{:02}:{:02}", s / 3600, s / 60 % 60, s % 60)
                    : fmt::format("{}:{:02}", s / 60, s % 60);
 }
