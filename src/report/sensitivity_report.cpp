@@ -19,7 +19,10 @@ using detail::text_table;
 std::string refit_table(const std::vector<refit_summary>& rows, const pool_result& full,
                         model_kind model, const std::string& first_column) {
   const auto m = full.measure;
-  const std::string eff = m == effect_measure::generic ? "Estimate" : std::string(measure_code(m));
+  // The column shows displayed values: "Proportion" for PLO/PFT/..., a generic effect's name.
+  const std::string eff = m == effect_measure::generic && !full.measure_label.empty()
+                              ? full.measure_label
+                              : std::string(display_label(m));
   text_table t({text_table::align::left, text_table::align::right, text_table::align::left,
                 text_table::align::right, text_table::align::right, text_table::align::right,
                 text_table::align::right});
