@@ -195,6 +195,8 @@ class forest_layout {
   // Labels (and text rows) wrap at this width: long study names and a narrow --width give
   // rows of several lines instead of a figure wider than the page (issue 13 item 3).
   double label_cap_ = 0;
+  // Text rows (heterogeneity, tests) wrap only when a given width asks for it.
+  double text_cap_ = 0;
   std::vector<std::vector<std::string>> label_lines_;
   double extra_line_h_ = 0;  // height of each line after a row's first
   std::vector<double> col_w_;
@@ -315,9 +317,13 @@ void forest_layout::measure_content() {
       return w;
     };
     switch (r.kind) {
-      case forest_row_kind::text:
+      case forest_row_kind::text: {
+        const double cap = label_cap_;
+        label_cap_ = text_cap_;
         text_row_w_ = std::max(text_row_w_, wrapped(st_.small));
+        label_cap_ = cap;
         continue;
+      }
       case forest_row_kind::spacer:
         continue;
       default:
@@ -614,6 +620,7 @@ expected<void> forest_layout::prepare() {
   const double fs = o_.font_size;
   extra_line_h_ = fs * 1.2;
   label_cap_ = fs * 30;
+  text_cap_ = std::numeric_limits<double>::infinity();
   measure_content();
 
   // Horizontal layout; an explicit width goes to (or comes from) the forest panel, which
@@ -635,6 +642,7 @@ expected<void> forest_layout::prepare() {
       const double widest = std::max(label_w_, text_row_w_);
       if (widest <= min_label) break;
       label_cap_ = std::max(min_label, std::min(label_cap_, widest) - (c.total - o_.width));
+      text_cap_ = std::min(text_cap_, std::max(min_label, widest - (c.total - o_.width)));
       measure_content();
       c = place_columns(forest_w);
       fit_panel(fs * 14);

@@ -450,8 +450,10 @@ expected<drawing> funnel_layout::run() {
     const point c = at(p.estimate, p.se);
     if (c.x < pr.x - 1e-9 || c.x > pr.right() + 1e-9 || c.y > pr.bottom() + 1e-9) continue;
     if (copies[i] > 1) {
-      text_at(d, {c.x + r + fs * 0.2, c.y + (small_e.ascent - small_e.descent) / 2},
-              fmt::format("\u00d7{}", copies[i]), small_);
+      // Drawn without a layout box: the panel is one mark for the layout checks, and the count
+      // belongs inside it, beside its point.
+      d.text({c.x + r + fs * 0.2, c.y + (small_e.ascent - small_e.descent) / 2},
+             fmt::format("\u00d7{}", copies[i]), small_);
     }
     if (p.imputed) {
       d.circle(c, r,
