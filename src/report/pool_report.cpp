@@ -8,6 +8,7 @@
 #include "srma/model/pool_result.hpp"
 #include "srma/model/subgroup.hpp"
 #include "srma/report/format.hpp"
+#include "srma/report/text_report.hpp"
 #include "text_table.hpp"
 
 namespace srma {
@@ -210,7 +211,19 @@ std::string full_report(const pool_result& res) {
   t.add_row(head);
   t.add_rule();
   const double z = z_for_level(res.level);
+  // Beyond max_listed_studies rows (a simulated or database-wide file, which nobody reads row by
+  // row) the table shows the first and last studies and says how many it leaves out; the JSON
+  // lists every study. Listing 10^6 rows cost most of `srma pool`'s time and memory (issue 14).
+  const bool abridged = res.k > max_listed_studies;
+  const std::size_t ends = 10;
   for (std::size_t i = 0; i < res.k; ++i) {
+    if (abridged && i == ends) {
+      std::vector<std::string> gap(head.size());
+      gap[0] =
+          fmt::format("\u2026 {} studies not listed (--json lists every study)", res.k - 2 * ends);
+      t.add_row(gap);
+      i = res.k - ends;
+    }
     const double se = std::sqrt(res.vi[i]);
     std::vector<std::string> row = {
         res.study.empty() ? fmt::format("Study {}", i + 1) : res.study[i], v.value(res.yi[i]),

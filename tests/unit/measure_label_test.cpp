@@ -1,5 +1,6 @@
 // A generic effect's own name (issue 12 item 4: "generic effects with their own display label")
 // from the read options through the pooled result into the text report and the JSON.
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include "srma/data/study_table.hpp"
@@ -48,6 +49,36 @@ TEST(measure_label_test, without_a_name_a_generic_effect_is_an_effect) {
             std::string::npos);
   EXPECT_NE(brief_report(*r).find("the pooled effect was"), std::string::npos);
   EXPECT_FALSE(to_json(*r).contains("measure_label"));
+}
+
+}  // namespace
+}  // namespace srma
+
+namespace srma {
+namespace {
+
+// Issue 14 item 4: the text table of a very large file lists its first and last ten studies and
+// says how many it leaves out (listing 10^6 rows cost most of srma pool's time and memory).
+TEST(full_report_test, a_very_large_study_table_is_abridged_and_says_so) {
+  const std::size_t k = max_listed_studies + 1;
+  std::vector<double> yi(k), vi(k, 0.1);
+  for (std::size_t i = 0; i < k; ++i) yi[i] = 0.001 * static_cast<double>(i % 97);
+  auto r = pool(yi, vi, pool_options{});
+  ASSERT_TRUE(r);
+  const std::string text = full_report(*r);
+  EXPECT_NE(
+      text.find(fmt::format("\u2026 {} studies not listed (--json lists every study)", k - 20)),
+      std::string::npos);
+  EXPECT_NE(text.find("Study 10 "), std::string::npos);
+  EXPECT_EQ(text.find("Study 11 "), std::string::npos);
+  EXPECT_NE(text.find(fmt::format("Study {} ", k)), std::string::npos);
+  // At the limit every study is listed.
+  std::vector<double> y2(yi.begin(), yi.end() - 1), v2(vi.begin(), vi.end() - 1);
+  auto r2 = pool(y2, v2, pool_options{});
+  ASSERT_TRUE(r2);
+  const std::string all = full_report(*r2);
+  EXPECT_EQ(all.find("not listed"), std::string::npos);
+  EXPECT_NE(all.find("Study 2500 "), std::string::npos);
 }
 
 }  // namespace

@@ -31,6 +31,10 @@ namespace srma {
 /// One paragraph: the pooled effect with its CI and p-value under the leading model, the
 /// heterogeneity in the Cochrane Handbook's words, the prediction interval.
 [[nodiscard]] std::string brief_report(const pool_result& r);
+/// Studies the table of full_report lists; beyond it the first and last ten are listed with a
+/// row that says how many are not (the JSON lists every study).
+inline constexpr std::size_t max_listed_studies = 5000;
+
 /// The study table with weights, both models, heterogeneity, notes and the brief report.
 [[nodiscard]] std::string full_report(const pool_result& r);
 /// Each subgroup's studies and models, the overall model and the test for subgroup differences.
