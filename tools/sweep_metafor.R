@@ -15,6 +15,12 @@
 #                 DIR/summary.csv values compared / matched per data set, measure and analysis,
 #                 DIR/refused.csv srma's errors where metafor gave a result, DIR/skipped.csv
 #                 what metafor warned about or refused (not compared).
+#   --list        print the data sets (tags) that would be analysed, and stop
+#   --only A,B    analyse only these tags
+#   --skip-k K    leave out data sets with more than K complete studies (default 1000: metafor's
+#                 dense k x k matrices make a tight REML fit of mccurdy2020, k = 1653, take
+#                 minutes per fit)
+#   --merge D1,D2,... --out DIR   combine the result files of sweeps run in parallel with --only
 #   --max-k K     refitting analyses (leave1out, cumulative, influence) only up to K studies
 #                 (default 300); larger sets are pooled, tested and regressed only.
 #
@@ -55,6 +61,22 @@ opt <- function(name, default = NULL) {
   if (is.na(i) || i == length(args)) return(default)
   args[[i + 1]]
 }
+# --merge DIR,DIR,... --out DIR: combine the results of sweeps run in parallel (with --only).
+merge <- opt("--merge")
+if (!is.null(merge)) {
+  out_dir <- opt("--out", "sweep_out")
+  dir.create(out_dir, showWarnings = FALSE, recursive = TRUE)
+  dirs <- strsplit(merge, ",")[[1]]
+  for (f in c("compare.csv", "mismatches.csv", "skipped.csv", "refused.csv", "summary.csv")) {
+    parts <- lapply(file.path(dirs, f), function(p) if (file.exists(p) && file.size(p) > 1) read.csv(p) else NULL)
+    parts <- Filter(Negate(is.null), parts)
+    x <- if (length(parts)) do.call(rbind, parts) else data.frame()
+    write.csv(x, file.path(out_dir, f), row.names = FALSE)
+    if (f == "compare.csv") cat(sprintf("values compared: %d; matched: %d; mismatched: %d\n",
+                                        nrow(x), sum(x$match), sum(!x$match)))
+  }
+  quit(save = "no")
+}
 srma <- opt("--srma")
 if (is.null(srma) || !file.exists(srma)) stop("usage: Rscript tools/sweep_metafor.R --srma PATH [--out DIR]")
 srma <- normalizePath(srma)
@@ -62,6 +84,7 @@ out_dir <- opt("--out", "sweep_out")
 only <- opt("--only")
 only <- if (is.null(only)) character() else strsplit(only, ",")[[1]]
 max_k <- as.integer(opt("--max-k", "300"))
+skip_k <- as.integer(opt("--skip-k", "1000"))
 dir.create(out_dir, showWarnings = FALSE, recursive = TRUE)
 out_dir <- normalizePath(out_dir)
 
@@ -170,6 +193,7 @@ for (n in setdiff(all_sets, c(handled, not_handled))) {
   specs[[length(specs) + 1]] <- spec(n, a$type, a$cols, auto_label(d), auto_mod(d))
 }
 if (length(only)) specs <- Filter(function(s) s$tag %in% only, specs)
+if ("--list" %in% args) { cat(vapply(specs, `[[`, "", "tag"), sep = "\n"); quit(save = "no") }
 
 # Measures per outcome type: the first gets every analysis, the others are pooled only.
 measures <- list(
@@ -352,6 +376,7 @@ run_set <- function(s) {
   dd$study <- lab[complete]
   if (!is.null(mod_name)) dd$mod <- csv[[mod_name]][complete]
   k <- nrow(dd)
+  if (k > skip_k) { skip("all", sprintf("k = %d > --skip-k %d", k, skip_k)); return(invisible()) }
   ms <- measures[[s$type]]
   for (mi in seq_along(ms)) {
     M <- ms[mi]
@@ -529,35 +554,40 @@ run_set <- function(s) {
   }
 }
 
+# ---------------------------------------------------------------------------------------------
+# Output (rewritten after every data set, so an interrupted sweep keeps what it did).
+
+bind <- function(l, cols) if (length(l)) do.call(rbind, l) else
+  as.data.frame(setNames(replicate(length(cols), character(), simplify = FALSE), cols))
+write_results <- function(final = FALSE) {
+  cmpd <- bind(cmp_rows, c("set", "measure", "method", "analysis", "field", "row", "srma", "metafor", "match"))
+  skd <- bind(skips, c("set", "measure", "method", "analysis", "reason"))
+  rfd <- bind(refusals, c("set", "measure", "method", "analysis", "command", "error"))
+  write.csv(cmpd, file.path(out_dir, "compare.csv"), row.names = FALSE)
+  mism <- cmpd[!cmpd$match, ]
+  mism$rel_diff <- abs(mism$srma - mism$metafor) / pmax(abs(mism$srma), abs(mism$metafor))
+  write.csv(mism, file.path(out_dir, "mismatches.csv"), row.names = FALSE)
+  write.csv(skd, file.path(out_dir, "skipped.csv"), row.names = FALSE)
+  write.csv(rfd, file.path(out_dir, "refused.csv"), row.names = FALSE)
+  if (nrow(cmpd)) {
+    key <- interaction(cmpd$set, cmpd$measure, cmpd$method, cmpd$analysis, drop = TRUE, lex.order = TRUE)
+    summ <- do.call(rbind, lapply(split(cmpd, key), function(x) data.frame(
+      set = x$set[1], measure = x$measure[1], method = x$method[1], analysis = x$analysis[1],
+      compared = nrow(x), matched = sum(x$match))))
+  } else summ <- data.frame()
+  write.csv(summ, file.path(out_dir, "summary.csv"), row.names = FALSE)
+  if (final) cat(sprintf("data sets: %d; values compared: %d; matched: %d; mismatched: %d; srma refusals: %d; metafor skips: %d\n",
+              length(specs), nrow(cmpd), sum(cmpd$match), sum(!cmpd$match), nrow(rfd), nrow(skd)))
+  if (final) cat(sprintf("versions: %s, metafor %s, metadat %s\n", R.version.string,
+              packageDescription("metafor")$Version, packageDescription("metadat")$Version))
+}
+
 t0 <- Sys.time()
 for (s in specs) {
   message(sprintf("[%5.0fs] %s (%s)", as.numeric(difftime(Sys.time(), t0, units = "secs")), s$tag, s$type))
   cur <- list(set = s$tag, measure = "", method = "")
   r <- tryCatch(run_set(s), error = function(e) { skip("all", paste("script error:", conditionMessage(e))); NULL })
+  write_results()
 }
+write_results(final = TRUE)
 
-# ---------------------------------------------------------------------------------------------
-# Output.
-
-bind <- function(l, cols) if (length(l)) do.call(rbind, l) else
-  as.data.frame(setNames(replicate(length(cols), character(), simplify = FALSE), cols))
-cmpd <- bind(cmp_rows, c("set", "measure", "method", "analysis", "field", "row", "srma", "metafor", "match"))
-skd <- bind(skips, c("set", "measure", "method", "analysis", "reason"))
-rfd <- bind(refusals, c("set", "measure", "method", "analysis", "command", "error"))
-write.csv(cmpd, file.path(out_dir, "compare.csv"), row.names = FALSE)
-mism <- cmpd[!cmpd$match, ]
-mism$rel_diff <- abs(mism$srma - mism$metafor) / pmax(abs(mism$srma), abs(mism$metafor))
-write.csv(mism, file.path(out_dir, "mismatches.csv"), row.names = FALSE)
-write.csv(skd, file.path(out_dir, "skipped.csv"), row.names = FALSE)
-write.csv(rfd, file.path(out_dir, "refused.csv"), row.names = FALSE)
-if (nrow(cmpd)) {
-  key <- interaction(cmpd$set, cmpd$measure, cmpd$method, cmpd$analysis, drop = TRUE, lex.order = TRUE)
-  summ <- do.call(rbind, lapply(split(cmpd, key), function(x) data.frame(
-    set = x$set[1], measure = x$measure[1], method = x$method[1], analysis = x$analysis[1],
-    compared = nrow(x), matched = sum(x$match))))
-} else summ <- data.frame()
-write.csv(summ, file.path(out_dir, "summary.csv"), row.names = FALSE)
-cat(sprintf("data sets: %d; values compared: %d; matched: %d; mismatched: %d; srma refusals: %d; metafor skips: %d\n",
-            length(specs), nrow(cmpd), sum(cmpd$match), sum(!cmpd$match), nrow(rfd), nrow(skd)))
-cat(sprintf("versions: %s, metafor %s, metadat %s\n", R.version.string,
-            packageDescription("metafor")$Version, packageDescription("metadat")$Version))
