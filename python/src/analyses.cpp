@@ -15,6 +15,7 @@
 #include "errors.hpp"
 #include "fits.hpp"
 #include "srma/model/pool.hpp"
+#include "srma/model/pool_2x2.hpp"
 #include "srma/plot/gosh_plot.hpp"
 #include "srma/report/text_report.hpp"
 #include "srma/util/error_ids.hpp"
@@ -90,9 +91,13 @@ std::string gosh_summary(const gosh_analysis& a) {
   o.measure = a.studies.measure;
   std::size_t failed = 0;
   for (double e : r.estimate) failed += std::isfinite(e) ? 0 : 1;
-  return fmt::format("GOSH: {} {} subsets of {} studies{}.\nSuggested caption: {}\n",
-                     r.exact ? "all" : "a random sample of", r.subsets(), r.k,
-                     failed > 0 ? fmt::format("; {} fits failed and are not drawn", failed) : "",
+  // The first line as srma gosh's text report (report/gosh_report.cpp) words it.
+  const std::string model = r.model == model_kind::common ? std::string("common-effect model")
+                                                          : fmt::format("random-effects model, {}",
+                                                                        tau2_method_code(r.method));
+  return fmt::format("GOSH: {} {} subsets of {} studies ({}).\n{}Suggested caption: {}\n",
+                     r.exact ? "all" : "a random sample of", r.subsets(), r.k, model,
+                     failed > 0 ? fmt::format("{} fits failed and are left out.\n", failed) : "",
                      plot::gosh_caption(r, o));
 }
 
@@ -115,20 +120,25 @@ pool_options regression_options(pool_options o) {
   return o;
 }
 
-py::object run_pool(const study_table& s, const pool_options& o,
-                    const std::optional<std::string>& by) {
+// As the command line (cli/common.cpp, pooling_for): a preset's Mantel-Haenszel applies to 2x2
+// counts only, a method given explicitly always; Peto leaves out tables without information.
+py::object run_pool(const study_table& s, const pool_options& options,
+                    const std::optional<std::string>& by, bool method_given) {
+  pool_options o = options;
+  if (!method_given && !has_2x2_counts(s)) o.method = pooling_method::inverse_variance;
+  const study_table t = o.method == pooling_method::peto ? informative_for_peto(s) : s;
   if (by) {
-    analysis<subgroup_analysis> a{s, {}};
+    analysis<subgroup_analysis> a{t, {}};
     {
       py::gil_scoped_release release;
-      a.result = unwrap(pool_subgroups(s, *by, o));
+      a.result = unwrap(pool_subgroups(t, *by, o));
     }
     return py::cast(std::move(a));
   }
-  analysis<pool_result> a{s, {}};
+  analysis<pool_result> a{t, {}};
   {
     py::gil_scoped_release release;
-    a.result = unwrap(pool(s, o));
+    a.result = unwrap(pool_2x2(t, o));
   }
   return py::cast(std::move(a));
 }
@@ -236,7 +246,8 @@ void register_analyses(py::module_& m) {
           "membership", [](const gosh_analysis& a) { return gosh_membership(a.result); },
           "A (subsets x k) boolean array: subset s contains study i");
 
-  m.def("pool", &run_pool, py::arg("studies"), py::arg("options"), py::arg("by") = py::none());
+  m.def("pool", &run_pool, py::arg("studies"), py::arg("options"), py::arg("by") = py::none(),
+        py::arg("method_given") = false);
   m.def("leave1out", &run_leave1out, py::arg("studies"), py::arg("options"));
   m.def("cumulative", &run_cumulative, py::arg("studies"), py::arg("options"),
         py::arg("order") = "");

@@ -26,7 +26,9 @@ namespace srma::bindings {
 /// The reading options of srma.read_studies and friends.
 [[nodiscard]] read_options make_read_options(const std::optional<std::string>& measure,
                                              const std::optional<std::string>& effect,
-                                             double ci_level, bool exclude_missing);
+                                             double ci_level, bool exclude_missing,
+                                             const std::optional<std::string>& zero_cells = {},
+                                             const std::optional<std::string>& measure_label = {});
 
 /// Parses an effect measure code ("RR", "hr", ...); raises srma.cli.E401 otherwise.
 [[nodiscard]] effect_measure parse_measure_arg(const std::string& code);

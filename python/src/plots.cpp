@@ -196,6 +196,7 @@ plot::drawing funnel_plot(const analysis<pool_result>& a, const std::vector<doub
     if (!est)
       raise(errc::cli_bad_value, fmt::format("trimfill='{}': expected L0 or R0", *trimfill));
     const trimfill_result tf = unwrap(trim_and_fill(a.studies.yi, a.studies.vi, model, *est));
+    o.adjusted = tf.estimate.estimate;
     for (std::size_t i = 0; i < tf.filled_yi.size(); ++i) {
       points.push_back(
           {tf.filled_yi[i], std::sqrt(tf.filled_vi[i]), true, fmt::format("Filled {}", i + 1)});

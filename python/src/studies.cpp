@@ -18,16 +18,20 @@ namespace py = pybind11;
 study_table from_text(const std::string& text, const std::string& source,
                       const std::optional<std::string>& measure,
                       const std::optional<std::string>& effect, double ci_level,
-                      bool exclude_missing) {
-  const auto options = make_read_options(measure, effect, ci_level, exclude_missing);
+                      bool exclude_missing, const std::optional<std::string>& zero_cells,
+                      const std::optional<std::string>& measure_label) {
+  const auto options =
+      make_read_options(measure, effect, ci_level, exclude_missing, zero_cells, measure_label);
   const csv_table csv = unwrap(parse_csv(text, source));
   return unwrap(make_study_table(csv, options));
 }
 
 study_table from_file(const std::string& path, const std::optional<std::string>& measure,
                       const std::optional<std::string>& effect, double ci_level,
-                      bool exclude_missing) {
-  return unwrap(read_studies(path, make_read_options(measure, effect, ci_level, exclude_missing)));
+                      bool exclude_missing, const std::optional<std::string>& zero_cells,
+                      const std::optional<std::string>& measure_label) {
+  return unwrap(read_studies(path, make_read_options(measure, effect, ci_level, exclude_missing,
+                                                     zero_cells, measure_label)));
 }
 
 study_table from_arrays(py::handle yi, py::handle vi,
@@ -58,6 +62,8 @@ void register_studies(py::module_& m) {
       .def_property_readonly("k", &study_table::k, "Number of studies")
       .def("__len__", &study_table::k)
       .def_readonly("source", &study_table::source, "File the studies came from")
+      .def_readonly("measure_label", &study_table::measure_label,
+                    "Name of a generic effect (GEN) in reports and figures; '' for 'effect'")
       .def_property_readonly(
           "measure", [](const study_table& t) { return std::string(measure_code(t.measure)); },
           "Effect measure code: GEN, HR, OR, RR, RD, MD or SMD")
@@ -111,11 +117,13 @@ void register_studies(py::module_& m) {
 
   m.def("read_studies", &from_file, py::arg("path"), py::kw_only(), py::arg("measure") = py::none(),
         py::arg("effect") = py::none(), py::arg("ci_level") = 95.0,
-        py::arg("exclude_missing") = false,
+        py::arg("exclude_missing") = false, py::arg("zero_cells") = py::none(),
+        py::arg("measure_label") = py::none(),
         "Reads the studies of a CSV file as `srma pool FILE` does.");
   m.def("parse_studies", &from_text, py::arg("text"), py::arg("source"), py::kw_only(),
         py::arg("measure") = py::none(), py::arg("effect") = py::none(), py::arg("ci_level") = 95.0,
-        py::arg("exclude_missing") = false,
+        py::arg("exclude_missing") = false, py::arg("zero_cells") = py::none(),
+        py::arg("measure_label") = py::none(),
         "Reads the studies of CSV text; `source` names it in error messages.");
   m.def("studies_from_arrays", &from_arrays, py::arg("yi"), py::arg("vi"), py::kw_only(),
         py::arg("labels") = py::none(), py::arg("measure") = py::none(),

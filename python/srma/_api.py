@@ -48,7 +48,9 @@ Drawing = _srma.Drawing
 
 # Keyword arguments that say how to read the studies (srma::read_options, plus labels for
 # arrays) and how to pool them (srma::pool_options; None = the preset's value).
-_READ_KEYS = ("labels", "measure", "effect", "ci_level", "exclude_missing")
+_READ_KEYS = (
+    "labels", "measure", "effect", "ci_level", "exclude_missing", "zero_cells", "measure_label",
+)
 _POOL_KEYS = (
     "preset", "model", "method", "hksj", "pi", "i2", "level", "auto_i2", "common_tau2",
     "rel_tol", "max_iter",
@@ -65,18 +67,26 @@ def read_studies(
     effect: str | None = None,
     ci_level: float = 95,
     exclude_missing: bool = False,
+    zero_cells: str | None = None,
+    measure_label: str | None = None,
 ) -> Studies:
     """Reads the studies of a CSV file, as ``srma pool FILE`` does.
 
-    measure: HR, OR, RR, RD, MD, SMD or GEN (default: from the columns; OR for 2x2 counts, MD
-    for means). effect: the column set when several are present ("hr,lower,upper", "loghr,se",
-    "yi,sei", "yi,vi", "oe,v", "2x2", "means"). ci_level: level of reported CIs when there is no
-    ci_level column. exclude_missing: leave out (and list) studies whose effect columns are all
-    empty instead of raising srma.Error (srma.input.E204).
+    measure: HR, OR, RR, RD, MD, SMD, GEN, proportions (PR, PLN, PLO, PAS, PFT), correlations
+    (COR, ZCOR), rates (IR, IRLN, IRR, IRD), ROM or SMDH (default: from the columns; OR for 2x2
+    counts, MD for means). effect: the column set when several are present ("hr,lower,upper",
+    "loghr,se", "yi,sei", "yi,vi", "oe,v", "2x2", "means", "proportion", "correlation", "rate",
+    "two_rates", "hr_summaries"). ci_level: level of reported CIs when there is no ci_level
+    column. exclude_missing: leave out (and list) studies whose effect columns are incomplete
+    instead of raising srma.Error (srma.input.E204). zero_cells: whose zero-cell rule counts
+    follow, "srma" (default), "metafor" (escalc: 1/2 added to tables with a zero, double zeros
+    kept) or "revman5" (docs/methods.md, "Zero cells"); the pooling functions take it from their
+    `preset` when not given. measure_label: the name of a generic effect (GEN) in reports and
+    figures.
     """
     return _srma.read_studies(
         os.fspath(path), measure=measure, effect=effect, ci_level=ci_level,
-        exclude_missing=exclude_missing,
+        exclude_missing=exclude_missing, zero_cells=zero_cells, measure_label=measure_label,
     )
 
 
@@ -128,6 +138,8 @@ def as_studies(
     effect: str | None = None,
     ci_level: float = 95,
     exclude_missing: bool = False,
+    zero_cells: str | None = None,
+    measure_label: str | None = None,
 ) -> Studies:
     """The studies of `data` as an srma.Studies.
 
@@ -140,10 +152,13 @@ def as_studies(
     "<DataFrame>" (or "<dict>") with line = row position + 2 (line 1 is the header).
     """
     read = dict(measure=measure, effect=effect, ci_level=ci_level,
-                exclude_missing=exclude_missing)
+                exclude_missing=exclude_missing, zero_cells=zero_cells,
+                measure_label=measure_label)
     if vi is not None:
-        if effect is not None or exclude_missing or ci_level != 95:
-            raise TypeError("effect, ci_level and exclude_missing apply to tables, not to yi, vi")
+        if (effect is not None or exclude_missing or ci_level != 95 or zero_cells is not None
+                or measure_label is not None):
+            raise TypeError("effect, ci_level, exclude_missing, zero_cells and measure_label "
+                            "apply to tables, not to yi, vi")
         return _srma.studies_from_arrays(
             data, vi, labels=None if labels is None else [str(x) for x in labels],
             measure=measure,
@@ -151,7 +166,8 @@ def as_studies(
     if labels is not None:
         raise TypeError("labels apply to yi, vi arrays; tables have a 'study' column")
     if isinstance(data, Studies):
-        if measure is not None or effect is not None or exclude_missing or ci_level != 95:
+        if (measure is not None or effect is not None or exclude_missing or ci_level != 95
+                or zero_cells is not None or measure_label is not None):
             raise TypeError(
                 "measure, effect, ci_level and exclude_missing apply when reading; these studies "
                 "were read already (pass them to srma.read_studies)"
@@ -183,9 +199,25 @@ def _split(function: str, options: dict) -> tuple[dict, dict]:
     return read, pool_opts
 
 
+def _is_table(data: Any, vi: Any) -> bool:
+    """True when `data` is read as a table (file, DataFrame, dict), where counts may occur."""
+    return vi is None and (
+        isinstance(data, (str, os.PathLike, Mapping)) or _is_dataframe(data)
+    )
+
+
+def _with_preset_zero_cells(read: dict, preset: str | None, data: Any, vi: Any) -> dict:
+    """The reading options with the preset's zero-cell rule unless one was given, as the command
+    line's --preset (metafor: escalc's rule; revman5: RevMan's)."""
+    if preset is not None and read.get("zero_cells") is None and _is_table(data, vi):
+        read = dict(read, zero_cells=preset)
+    return read
+
+
 def _prepare(function: str, data: Any, vi: Any, options: dict):
     """The studies and the pooling options of a call."""
     read, pool_opts = _split(function, options)
+    read = _with_preset_zero_cells(read, pool_opts.get("preset"), data, vi)
     return as_studies(data, vi, **read), pool_options(**pool_opts)
 
 
@@ -202,12 +234,14 @@ def pool_options(
     common_tau2: bool = False,
     rel_tol: float | None = None,
     max_iter: int | None = None,
+    pooling: str | None = None,
 ):
     """The pooling options (srma::pool_options), as the command line builds them: the preset's
     defaults, then every option given (None keeps the preset's value). See srma.pool."""
     return _srma.pool_options(
         preset=preset, model=model, method=method, hksj=hksj, pi=pi, i2=i2, level=level,
         auto_i2=auto_i2, common_tau2=common_tau2, rel_tol=rel_tol, max_iter=max_iter,
+        pooling=pooling,
     )
 
 
@@ -235,13 +269,16 @@ def pool(
     common_tau2: bool = False,
     rel_tol: float | None = None,
     max_iter: int | None = None,
+    pooling: str | None = None,
+    zero_cells: str | None = None,
+    measure_label: str | None = None,
 ) -> PoolResult | SubgroupResult:
     """Pools the studies: common-effect and random-effects models, heterogeneity, prediction
     interval; with `by`, a subgroup analysis. The result has the fields of ``srma pool --json``.
 
     Studies: `data` and `vi` as in srma.as_studies (arrays yi, vi; srma.Studies; a CSV file; a
     DataFrame; a dict of columns), read with `labels`, `measure`, `effect`, `ci_level`,
-    `exclude_missing`.
+    `exclude_missing`, `zero_cells` (default: the preset's rule) and `measure_label`.
 
     Pooling (the command line's options; None = the preset's value):
       method       tau^2 estimator: REML (default), DL, ML, PM, HS, SJ, HE, EB   (--tau2)
@@ -255,16 +292,22 @@ def pool(
       auto_i2      threshold (percent) of model="auto" (20)                       (--auto-i2)
       common_tau2  with `by`: one tau^2 shared by all subgroups                   (--common-tau2)
       rel_tol, max_iter  iteration control of the iterative estimators
+      pooling      common-effect method for 2x2 counts: "iv" (inverse variance), "mh"
+                   (Mantel-Haenszel: OR, RR, RD) or "peto" (Peto's OR); default "iv", "mh"
+                   under preset="revman5" (which applies to 2x2 counts only)   (--method)
 
     Raises srma.Error for invalid data or options (e.g. srma.input.E205, srma.cli.E401).
     """
+    read = _with_preset_zero_cells(
+        dict(zero_cells=zero_cells, measure_label=measure_label), preset, data, vi)
     studies = as_studies(data, vi, labels=labels, measure=measure, effect=effect,
-                         ci_level=ci_level, exclude_missing=exclude_missing)
+                         ci_level=ci_level, exclude_missing=exclude_missing, **read)
     opts = pool_options(
         preset=preset, model=model, method=method, hksj=hksj, pi=pi, i2=i2, level=level,
         auto_i2=auto_i2, common_tau2=common_tau2, rel_tol=rel_tol, max_iter=max_iter,
+        pooling=pooling,
     )
-    impl = _srma.pool(studies, opts, by)
+    impl = _srma.pool(studies, opts, by, pooling is not None)
     return SubgroupResult(impl) if by is not None else PoolResult(impl)
 
 

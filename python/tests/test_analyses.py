@@ -151,7 +151,7 @@ def test_gosh(bcg):
     assert len(g.estimate) == len(g.to_dict()["estimate"]) == 63
     full = int(np.flatnonzero(g.size == 6)[0])
     assert g.estimate[full] == pytest.approx(srma.pool(six).random.estimate, rel=1e-9)
-    assert g.summary().startswith("GOSH: all 63 subsets of 6 studies.")
+    assert g.summary().startswith("GOSH: all 63 subsets of 6 studies (random-effects model, REML).")
     sampled = srma.gosh(bcg, max_subsets=500, seed=3, method="DL")
     assert (sampled.exact, sampled.subsets, sampled.tau2_method) == (False, 500, "DL")
 

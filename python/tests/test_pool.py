@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 import srma
-from conftest import BCG, PIGNON
+from conftest import BCG, PIGNON, VALIDATION
 
 # Four BCG trials on the log RR scale (Colditz et al. 1994; examples/bcg/README.md).
 YI = [-0.8893113339202054, -1.5853886572014306, -1.3480731482996933, -1.4415511900213054]
@@ -198,3 +198,75 @@ def test_pool_options_object():
     o = srma.pool_options(preset="metafor", method="PM", hksj=True, level=90)
     assert (o.method, o.ci, o.i2, o.pi, o.level) == ("PM", "hksj", "tau2", "test", 90)
     assert "method='PM'" in repr(o)
+
+
+# Mantel-Haenszel, Peto and the tools' zero-cell rules (issue 12): the references are metafor
+# 3.8-1's rma.mh / rma.peto / rma on metadat's dat.nielweise2007 (18 trials, one double-zero
+# table), committed by tools/make_reference_pool_2x2.R in tests/validation/data/pool2x2.json.
+NIELWEISE = VALIDATION / "pool2x2_nielweise2007.csv"
+
+
+def _case(name):
+    with open(VALIDATION / "pool2x2.json", encoding="utf-8") as f:
+        return json.load(f)["cases"][name]
+
+
+def test_mantel_haenszel_under_metafors_rules_matches_rma_mh():
+    ref = _case("nielweise2007_mh_metafor")
+    fit = srma.pool(NIELWEISE, measure="OR", preset="metafor", pooling="mh", method="REML")
+    assert fit.k == ref["k"] == 18  # metafor's escalc keeps the double-zero table
+    assert fit.common.estimate == pytest.approx(ref["common"], rel=1e-6)
+    assert fit.common.se == pytest.approx(ref["common_se"], rel=1e-6)
+    assert fit.random.estimate == pytest.approx(ref["random"], rel=1e-6)
+    assert fit.heterogeneity.tau2 == pytest.approx(ref["tau2"], rel=1e-6)
+    assert fit.to_dict()["common"]["method"] == "mh"
+
+
+def test_the_revman5_preset_pools_counts_by_mantel_haenszel_with_its_zero_cells():
+    ref = _case("nielweise2007_mh_revman5")
+    fit = srma.pool(NIELWEISE, measure="OR", preset="revman5")  # MH without pooling=
+    assert fit.k == ref["k"] == 17  # RevMan: the double-zero study is not estimable
+    assert fit.common.estimate == pytest.approx(ref["common"], rel=1e-6)
+    assert fit.common.se == pytest.approx(ref["common_se"], rel=1e-6)
+    assert fit.random.estimate == pytest.approx(ref["random"], rel=1e-6)
+    assert fit.heterogeneity.tau2 == pytest.approx(ref["tau2"], rel=1e-6)
+    peto = _case("nielweise2007_peto_revman5")
+    p = srma.pool(NIELWEISE, measure="OR", preset="revman5", pooling="peto")
+    assert p.common.estimate == pytest.approx(peto["common"], rel=1e-6)
+    # Inverse variance stays the default elsewhere, and the preset's MH does not apply to
+    # input without counts.
+    assert srma.pool(NIELWEISE, measure="OR").to_dict()["common"]["method"] == "iv"
+    assert srma.pool(PIGNON, preset="revman5").to_dict()["common"]["method"] == "iv"
+    assert srma.pool(BCG, preset="revman5").to_dict()["common"]["method"] == "mh"
+
+
+def test_pooling_and_zero_cell_choices_are_checked():
+    with pytest.raises(srma.Error) as e:
+        srma.pool(NIELWEISE, measure="OR", pooling="MH2")
+    assert e.value.id == "srma.cli.E401"
+    with pytest.raises(srma.Error) as e:
+        srma.pool(YI, VI, pooling="mh")  # no 2x2 counts
+    assert e.value.id == "srma.input.E206"
+    with pytest.raises(srma.Error) as e:
+        srma.read_studies(NIELWEISE, zero_cells="stata")
+    assert e.value.id == "srma.cli.E401"
+    assert srma.pool_options(preset="revman5").pooling == "mh"
+    assert srma.pool_options(pooling="peto").pooling == "peto"
+    # A read with metafor's rule keeps the double-zero table; srma's drops it.
+    assert len(srma.read_studies(NIELWEISE, measure="OR", zero_cells="metafor")) == 18
+    assert len(srma.read_studies(NIELWEISE, measure="OR", exclude_missing=True)) == 17
+
+
+def test_new_measures_read_from_tables_with_a_label_for_generic_effects():
+    props = {"study": ["A", "B", "C"], "events": [3, 10, 0], "n": [20, 40, 15]}
+    fit = srma.pool(props, measure="PLO", preset="metafor", method="DL")
+    # logit proportions with 1/2 added to the zero (escalc's to = "only0"), then DL by hand
+    x = np.array([3.0, 10.0, 0.5])
+    n = np.array([20.0, 40.0, 16.0])
+    yi = np.log(x / (n - x))
+    vi = 1 / x + 1 / (n - x)
+    mu, _, _ = inverse_variance(yi, vi)
+    assert fit.common.estimate == pytest.approx(mu, rel=1e-12)
+    s = srma.as_studies({"study": ["A", "B"], "yi": [0.1, 0.3], "vi": [0.01, 0.02]},
+                        measure_label="log response ratio")
+    assert s.measure_label == "log response ratio"
