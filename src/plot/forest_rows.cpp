@@ -176,6 +176,9 @@ struct builder {
   void fill_options(forest_options& o, const pool_result& r,
                     const std::vector<model_kind>& models) const {
     o.measure = r.measure;
+    // A generic effect is titled by its own name (--measure-label), when it has one.
+    if (r.measure == effect_measure::generic && !r.measure_label.empty() && !o.axis_title)
+      o.axis_title = r.measure_label;
     o.display = display_context_from_vi(r.measure, r.vi);
     o.level = r.level;
     for (int c : columns)

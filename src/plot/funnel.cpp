@@ -77,6 +77,8 @@ std::vector<funnel_point> funnel_points(const pool_result& result) {
 funnel_options funnel_defaults(const pool_result& result) {
   funnel_options o;
   o.measure = result.measure;
+  if (result.measure == effect_measure::generic && !result.measure_label.empty())
+    o.axis_title = result.measure_label;
   o.display = display_context_from_vi(result.measure, result.vi);
   o.centre = result.primary_estimate().estimate;
   o.centre_label =

@@ -18,6 +18,8 @@ forest_plot refit_plot(const pool_result& full, model_kind model,
                        const std::string& label_title) {
   forest_plot p;
   p.options.measure = full.measure;
+  if (full.measure == effect_measure::generic && !full.measure_label.empty())
+    p.options.axis_title = full.measure_label;
   p.options.display = display_context_from_vi(full.measure, full.vi);
   p.options.level = full.level;
   p.options.label_title = label_title;

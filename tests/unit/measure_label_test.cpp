@@ -6,6 +6,10 @@
 #include "srma/data/study_table.hpp"
 #include "srma/io/csv.hpp"
 #include "srma/model/pool.hpp"
+#include "srma/plot/forest.hpp"
+#include "srma/plot/forest_rows.hpp"
+#include "srma/plot/funnel.hpp"
+#include "srma/plot/output.hpp"
 #include "srma/report/json.hpp"
 #include "srma/report/text_report.hpp"
 
@@ -79,6 +83,30 @@ TEST(full_report_test, a_very_large_study_table_is_abridged_and_says_so) {
   const std::string all = full_report(*r2);
   EXPECT_EQ(all.find("not listed"), std::string::npos);
   EXPECT_NE(all.find("Study 2500 "), std::string::npos);
+}
+
+}  // namespace
+}  // namespace srma
+
+namespace srma {
+namespace {
+
+// The figures title a generic effect's axis by its name (forest and funnel).
+TEST(measure_label_test, figures_title_the_axis_by_the_effects_name) {
+  const auto t = read("log response ratio");
+  auto r = pool(t, pool_options{});
+  ASSERT_TRUE(r);
+  auto rows = plot::forest_from(*r, t);
+  ASSERT_TRUE(rows) << rows.error().what();
+  EXPECT_EQ(rows->options.axis_title, "log response ratio");
+  auto fig = plot::draw_forest(rows->rows, rows->options);
+  ASSERT_TRUE(fig);
+  EXPECT_NE(plot::render_svg(*fig).find(">log response ratio<"), std::string::npos);
+  EXPECT_EQ(plot::funnel_defaults(*r).axis_title, "log response ratio");
+  // Without a name the default title stays.
+  auto plain = pool(read(""), pool_options{});
+  ASSERT_TRUE(plain);
+  EXPECT_FALSE(plot::funnel_defaults(*plain).axis_title.has_value());
 }
 
 }  // namespace
