@@ -17,6 +17,7 @@
 #include "chart.hpp"
 #include "srma/model/tau2.hpp"
 #include "srma/plot/text_measure.hpp"
+#include "srma/report/gosh_report.hpp"
 #include "srma/util/error_ids.hpp"
 
 namespace srma::plot {
@@ -79,18 +80,6 @@ color cluster_colour(int c) {
   return k_colours[static_cast<std::size_t>(c) % std::size(k_colours)];
 }
 
-std::string method_title(gosh_cluster_method m) {
-  switch (m) {
-    case gosh_cluster_method::kmeans:
-      return "k-means";
-    case gosh_cluster_method::dbscan:
-      return "DBSCAN";
-    case gosh_cluster_method::gmm:
-      return "Gaussian mixture";
-  }
-  return "";
-}
-
 std::string caption_of(const source& g, const gosh_plot_options& o, bool binned) {
   const std::uint64_t n = g.total;
   std::string measure = o.measure == effect_measure::generic ? std::string("estimate")
@@ -107,7 +96,7 @@ std::string caption_of(const source& g, const gosh_plot_options& o, bool binned)
                   model, o.histograms ? ", with histograms of both in the margins" : "");
   if (g.clusters) {
     s += fmt::format(" Subsets are coloured by their {} cluster{}.",
-                     method_title(g.clusters->method),
+                     cluster_method_title(g.clusters->method),
                      g.clusters->method == gosh_cluster_method::dbscan ? " (grey: noise)" : "");
   } else if (o.highlight) {
     s += fmt::format(" Subsets that include {} are red, the others blue.", highlight_name(o));
@@ -157,7 +146,7 @@ expected<drawing> draw(const source& g, const gosh_plot_options& o) {
   color red = detail::palette::red, blue = detail::palette::blue;
   std::vector<legend_entry> legend;
   if (by_cluster) {
-    legend.push_back({legend_entry::swatch::heading, {}, method_title(g.clusters->method)});
+    legend.push_back({legend_entry::swatch::heading, {}, cluster_method_title(g.clusters->method)});
     for (std::size_t j = 0; j < g.clusters->clusters.size(); ++j) {
       legend.push_back({legend_entry::swatch::point, cluster_colour(static_cast<int>(j)),
                         fmt::format("Cluster {}", j + 1)});

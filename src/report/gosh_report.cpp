@@ -26,18 +26,6 @@ std::string label_of(std::span<const std::string> labels, std::size_t i) {
   return i < labels.size() ? labels[i] : fmt::format("study {}", i + 1);
 }
 
-std::string method_name(gosh_cluster_method m) {
-  switch (m) {
-    case gosh_cluster_method::kmeans:
-      return "k-means";
-    case gosh_cluster_method::dbscan:
-      return "DBSCAN";
-    case gosh_cluster_method::gmm:
-      return "Gaussian mixture";
-  }
-  return "";
-}
-
 std::string join_labels(const std::vector<std::size_t>& idx, std::span<const std::string> labels) {
   std::string out;
   for (std::size_t j = 0; j < idx.size(); ++j) {
@@ -195,7 +183,7 @@ std::string full_report(const gosh_summary& s, const gosh_diagnostics* d,
                        count(d->points),
                        d->complete ? "fitted subsets (all)" : "fitted subsets sampled at random");
     for (const auto* c : {&d->kmeans, &d->dbscan, &d->gmm}) {
-      std::string line = fmt::format("  {}: {} cluster{}", method_name(c->method),
+      std::string line = fmt::format("  {}: {} cluster{}", cluster_method_title(c->method),
                                      c->clusters.size(), c->clusters.size() == 1 ? "" : "s");
       if (c->method == gosh_cluster_method::dbscan)
         line += fmt::format(" ({} noise)", count(c->noise));
@@ -214,6 +202,18 @@ std::string full_report(const gosh_summary& s, const gosh_diagnostics* d,
   }
   for (const auto& n : s.notes) out += fmt::format("Note: {}\n", n);
   return out;
+}
+
+std::string cluster_method_title(gosh_cluster_method m) {
+  switch (m) {
+    case gosh_cluster_method::kmeans:
+      return "k-means";
+    case gosh_cluster_method::dbscan:
+      return "DBSCAN";
+    case gosh_cluster_method::gmm:
+      return "Gaussian mixture";
+  }
+  return "";
 }
 
 }  // namespace srma

@@ -37,6 +37,9 @@ namespace srma {
                                       std::span<const std::string> labels,
                                       effect_measure measure = effect_measure::generic);
 
+/// A clustering method as reports and figures name it: "k-means", "DBSCAN", "Gaussian mixture".
+[[nodiscard]] std::string cluster_method_title(gosh_cluster_method m);
+
 /// One sentence naming the studies the diagnostics flag (or saying none is), e.g. "The cluster
 /// diagnostics (k-means, DBSCAN, Gaussian mixture) flag Outlier 2020: the share of subsets
 /// containing it differs by at least 30 percentage points between clusters."
