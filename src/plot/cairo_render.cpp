@@ -176,26 +176,8 @@ std::string with_phys(std::string png, double dpi) {
 expected<std::string> render_with_cairo(const plot::drawing& d, plot::image_format format,
                                         double dpi) {
   std::string bytes;
-  if (format == plot::image_format::pdf) {
-    cairo_surface_t* surface =
-        cairo_pdf_surface_create_for_stream(append_bytes, &bytes, d.width(), d.height());
-    // No creation date: the same figure gives the same file. (Cairo 1.16 stamps the current time
-    // unless the date is replaced; an empty date is not a valid ISO 8601 date and is dropped.)
-    cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_CREATE_DATE, "");
-    cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_CREATOR, "srma");
-    if (!d.title().empty()) {
-      cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_TITLE, d.title().c_str());
-    }
-    cairo_t* cr = cairo_create(surface);
-    draw_all(cr, d);
-    cairo_status_t status = cairo_status(cr);
-    cairo_destroy(cr);
-    cairo_surface_finish(surface);
-    if (status == CAIRO_STATUS_SUCCESS) status = cairo_surface_status(surface);
-    cairo_surface_destroy(surface);
-    if (status != CAIRO_STATUS_SUCCESS) return cairo_failure(status, "PDF");
-    return bytes;
-  }
+  // One page of render_pdf_pages (same metadata, same deterministic bytes).
+  if (format == plot::image_format::pdf) return render_pdf_pages(std::span(&d, 1));
   const double scale = dpi / 72.0;
   const double w = std::ceil(d.width() * scale - 1e-9);
   const double h = std::ceil(d.height() * scale - 1e-9);

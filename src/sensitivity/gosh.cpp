@@ -29,6 +29,7 @@
 #include <thread>
 #include <utility>
 
+#include "splitmix.hpp"
 #include "srma/model/linear_model.hpp"
 #include "srma/model/tau2.hpp"
 #include "srma/sensitivity/gosh_stream.hpp"
@@ -83,12 +84,7 @@ struct sums {
   }
 }
 
-std::uint64_t splitmix64(std::uint64_t x) {
-  x += 0x9E3779B97F4A7C15ull;
-  x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ull;
-  x = (x ^ (x >> 27)) * 0x94D049BB133111EBull;
-  return x ^ (x >> 31);
-}
+using detail::splitmix64;
 
 std::uint64_t gray(std::uint64_t t) { return t ^ (t >> 1); }
 

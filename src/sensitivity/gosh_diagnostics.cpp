@@ -11,17 +11,13 @@
 #include <numbers>
 #include <numeric>
 
+#include "splitmix.hpp"
 #include "srma/util/error_ids.hpp"
 
 namespace srma {
 namespace {
 
-std::uint64_t splitmix64(std::uint64_t x) {
-  x += 0x9E3779B97F4A7C15ull;
-  x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ull;
-  x = (x ^ (x >> 27)) * 0x94D049BB133111EBull;
-  return x ^ (x >> 31);
-}
+using detail::splitmix64;
 
 std::uint64_t cell_key(double x, double y, double eps) {
   const auto cx = static_cast<std::int64_t>(std::floor(x / eps));

@@ -15,6 +15,7 @@
 #include <random>
 #include <thread>
 
+#include "splitmix.hpp"
 #include "srma/model/linear_model.hpp"
 #include "srma/model/tau2.hpp"
 #include "srma/util/check.hpp"
@@ -24,13 +25,7 @@
 namespace srma {
 namespace {
 
-// SplitMix64 (Steele, Lea & Flood 2014): derives an independent seed for each permutation.
-std::uint64_t splitmix64(std::uint64_t x) {
-  x += 0x9E3779B97F4A7C15ull;
-  x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ull;
-  x = (x ^ (x >> 27)) * 0x94D049BB133111EBull;
-  return x ^ (x >> 31);
-}
+using detail::splitmix64;
 
 // Statistics of one fit: intercept-only z/t, or per-coefficient z/t and QM.
 struct fit_stats {
