@@ -18,5 +18,6 @@ void add_prisma_command(CLI::App& app, std::function<int()>& action);
 void add_km_command(CLI::App& app, std::function<int()>& action);
 void add_review_command(CLI::App& app, std::function<int()>& action);
 void add_batch_command(CLI::App& app, std::function<int()>& action);
+void add_serve_command(CLI::App& app, std::function<int()>& action);
 
 }  // namespace srma::cli

@@ -27,6 +27,7 @@ int main(int argc, char** argv) {
   srma::cli::add_km_command(app, action);
   srma::cli::add_review_command(app, action);
   srma::cli::add_batch_command(app, action);
+  srma::cli::add_serve_command(app, action);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

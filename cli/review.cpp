@@ -8,6 +8,7 @@
 //   adjudicate FILE                a third person's votes on conflicts
 //   previous --studies N --reports M   the previous version's counts (--undo withdraws them)
 //   agreement, status, prisma, check
+//   reviewer add NAME [--adjudicator]   an account for `srma serve` and a one-time sign-in link
 //
 // Parsing, printing and files only: every count comes from srma::project. A command reads and
 // checks all its input before the project changes, and each change is one transaction.
@@ -33,10 +34,12 @@
 #include "srma/project/project.hpp"
 #include "srma/project/quality.hpp"
 #include "srma/project/records.hpp"
+#include "srma/project/reviewers.hpp"
 #include "srma/project/screening.hpp"
 #include "srma/project/tables.hpp"
 #include "srma/util/error_ids.hpp"
 #include "srma/util/text.hpp"
+#include "srma/web/tokens.hpp"
 
 namespace srma::cli {
 namespace {
@@ -923,6 +926,37 @@ int run_export_analysis(const review_args& a) {
   return exit_code::ok;
 }
 
+// ---- reviewers of srma serve --------------------------------------------------------------------
+
+struct reviewer_args {
+  std::string name;
+  bool adjudicator = false;
+  std::string host = "127.0.0.1";
+  int port = 8080;
+};
+
+// Adds the account (or finds it) and prints a new one-time sign-in link; only the token's
+// SHA-256 hash is stored.
+int run_reviewer_add(const review_args& a, const reviewer_args& r) {
+  auto p = pj::review_project::open(a.project);
+  if (!p) return report_error(p.error());
+  auto who =
+      pj::add_reviewer(*p, r.name, r.adjudicator ? pj::role::adjudicator : pj::role::reviewer);
+  if (!who) return report_error(who.error());
+  const auto token = web::random_token();
+  if (auto ok = pj::store_sign_in_token(*p, who->name, web::sha256_hex(token)); !ok) {
+    return report_error(ok.error());
+  }
+  fmt::print("Reviewer {} ({}). One-time sign-in link for srma serve:\n  {}\n",
+             detail::printable(who->name), to_string(who->r),
+             web::sign_in_link(r.host, r.port, token));
+  if (r.adjudicator && who->r != pj::role::adjudicator) {
+    fmt::print("{} was added before as a reviewer; the role stays reviewer.\n",
+               detail::printable(who->name));
+  }
+  return exit_code::ok;
+}
+
 void add_project_option(CLI::App* cmd, review_args& a) {
   cmd->add_option("--project", a.project, "Project folder (default: the current folder)");
 }
@@ -1106,6 +1140,17 @@ void add_review_command(CLI::App& app, std::function<int()>& action) {
   add_nos_options(exa);
   add_project_option(exa, *a);
   bind(exa, run_export_analysis);
+
+  auto r = std::make_shared<reviewer_args>();
+  auto* rev = review->add_subcommand("reviewer", "Reviewers who sign in to srma serve");
+  rev->require_subcommand(1);
+  auto* radd = rev->add_subcommand("add", "Add a reviewer and print a one-time sign-in link");
+  radd->add_option("name", r->name, "The reviewer's name")->required();
+  radd->add_flag("--adjudicator", r->adjudicator, "Settles conflicts and sees both votes");
+  radd->add_option("--host", r->host, "Host in the link (as given to srma serve --host)");
+  radd->add_option("--port", r->port, "Port in the link (as given to srma serve --port)");
+  add_project_option(radd, *a);
+  radd->callback([&action, a, r] { action = [a, r] { return run_reviewer_add(*a, *r); }; });
 
   auto* reasons = review->add_subcommand("reasons", "List or add full-text exclusion reasons");
   reasons->add_option("--add", a->reasons, "A reason to add (repeat)");

@@ -27,8 +27,8 @@ struct migration {
   std::vector<const char*> append_only;  // tables (re)created here that get the triggers
 };
 
-const std::array<migration, 2>& migrations() {
-  static const std::array<migration, 2> all = {{
+const std::array<migration, 3>& migrations() {
+  static const std::array<migration, 3> all = {{
       {R"sql(
 CREATE TABLE setting (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE reason (
@@ -129,6 +129,32 @@ CREATE TABLE previous_review (
          (action = 'withdraw' AND studies IS NULL AND reports IS NULL)));
 )sql",
        {"import_batch", "previous_review"}},
+      // Version 3: the review team of `srma serve` (srma/project/reviewers.hpp): reviewers and
+      // their roles, sign-in tokens and web sessions stored as SHA-256 hashes only (a used token
+      // and an ended session are rows of their own), and the screening keywords the team defines.
+      {R"sql(
+CREATE TABLE reviewer (
+  id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE,
+  role TEXT NOT NULL CHECK (role IN ('reviewer', 'adjudicator')), added_at TEXT NOT NULL);
+CREATE TABLE sign_in_token (
+  id INTEGER PRIMARY KEY, reviewer INTEGER NOT NULL REFERENCES reviewer(id),
+  token_hash TEXT NOT NULL UNIQUE, issued_at TEXT NOT NULL);
+CREATE TABLE sign_in_token_use (
+  token INTEGER PRIMARY KEY REFERENCES sign_in_token(id), used_at TEXT NOT NULL);
+CREATE TABLE web_session (
+  id INTEGER PRIMARY KEY, session_hash TEXT NOT NULL UNIQUE,
+  reviewer INTEGER NOT NULL REFERENCES reviewer(id), csrf_token TEXT NOT NULL,
+  how TEXT NOT NULL CHECK (how IN ('token', 'local')), opened_at TEXT NOT NULL);
+CREATE TABLE web_session_end (
+  session INTEGER PRIMARY KEY REFERENCES web_session(id), ended_at TEXT NOT NULL);
+CREATE TABLE keyword (
+  id INTEGER PRIMARY KEY, word TEXT NOT NULL,
+  list TEXT NOT NULL CHECK (list IN ('include', 'exclude')),
+  action TEXT NOT NULL CHECK (action IN ('add', 'remove')),
+  by_reviewer TEXT NOT NULL, at TEXT NOT NULL);
+)sql",
+       {"reviewer", "sign_in_token", "sign_in_token_use", "web_session", "web_session_end",
+        "keyword"}},
   }};
   return all;
 }

@@ -13,7 +13,8 @@
 // missing migrations in one transaction; a project of a newer version is refused. Version 2 adds
 // the other methods of PRISMA 2020 as source kinds (website, organisation, citation) and the
 // previous version of the review (srma/project/prisma.hpp); a version 1 project is migrated with
-// its rows and ids unchanged.
+// its rows and ids unchanged. Version 3 adds the review team of `srma serve` (reviewers, hashed
+// sign-in tokens and sessions, screening keywords; srma/project/reviewers.hpp).
 //
 // Example:
 //
@@ -34,7 +35,7 @@
 namespace srma::project {
 
 /// The schema version this srma writes and reads.
-inline constexpr int schema_version = 2;
+inline constexpr int schema_version = 3;
 /// The database file inside a project folder.
 inline constexpr char database_file_name[] = "review.srma.sqlite";
 

@@ -135,4 +135,18 @@ inline constexpr char project_not_eligible[] = "srma.project.E672";  ///< record
 inline constexpr char project_bad_form[] = "srma.project.E673";      ///< extraction or NOS sheet
 inline constexpr char project_xlsx_cell[] = "srma.project.E674";     ///< a cell Excel cannot hold
 
+// ---- srma.web: srma serve (the review team's web app) ------------------------------------------
+inline constexpr char web_not_signed_in[] = "srma.web.E950";  ///< no valid session
+inline constexpr char web_csrf[] = "srma.web.E951";           ///< POST without the CSRF token
+inline constexpr char web_forbidden[] = "srma.web.E952";      ///< role, blinding, host rule
+inline constexpr char web_bad_request[] = "srma.web.E953";    ///< body or parameters unusable
+inline constexpr char web_too_large[] = "srma.web.E954";      ///< body above the size limit
+inline constexpr char web_bad_token[] = "srma.web.E955";      ///< unknown or used sign-in token
+inline constexpr char web_cannot_listen[] = "srma.web.E956";  ///< host:port cannot be bound
+inline constexpr char web_not_found[] = "srma.web.E957";      ///< no such page or API path
+// The analysis page (srma/web/analysis.hpp):
+inline constexpr char web_bad_table[] = "srma.web.E970";           ///< edited table: row, column
+inline constexpr char web_method_not_allowed[] = "srma.web.E971";  ///< e.g. GET on a POST call
+inline constexpr char web_internal[] = "srma.web.E972";            ///< unexpected failure (500)
+
 }  // namespace srma::errc
