@@ -518,7 +518,7 @@ response store_table(project::review_project& project, const request& req) {
   // Cells must read as their columns require; rows without an estimate yet are fine.
   read_options r;
   r.missing = missing_policy::exclude;
-  if (auto s = make_study_table(*t, r); !s && s.error().where.line > 0) {
+  if (auto s = make_study_table(*t, r); !s && row_at_line(*t, s.error().where.line) > 0) {
     return table_error(s.error(), &*t);
   }
   t->separator = ',';
