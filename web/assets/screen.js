@@ -17,7 +17,10 @@
   let remaining = 0;
   let history = [];  // {item, stage} of this session's decisions, newest last
   let status = null;
-  let busy = false;
+  // Keys pressed while a decision is on its way wait for it: none is dropped, and each acts on
+  // the record shown after the previous one was confirmed.
+  let chain = Promise.resolve();
+  const after = (fn) => (...args) => { chain = chain.then(() => fn(...args)).catch(() => {}); return chain; };
 
   async function loadStatus() {
     status = await window.srma.get('/api/status');
@@ -94,21 +97,21 @@
     ui.actions.replaceChildren();
     const b = (cls, label, key, fn) => el('button', { type: 'button', class: cls, disabled: !active,
       onclick: fn }, [label + ' ', el('kbd', { text: key })]);
-    ui.actions.append(b('include', 'Include', 'i', () => vote('include')),
-                      b('exclude', 'Exclude', 'e', () => exclude()));
-    if (stage === 'title') ui.actions.append(b('maybe', 'Maybe', 'm', () => vote('maybe')));
-    else ui.actions.append(b('maybe', 'Unavailable', 'a', () => vote('unavailable')));
+    ui.actions.append(b('include', 'Include', 'i', () => act.vote('include')),
+                      b('exclude', 'Exclude', 'e', () => act.exclude()));
+    if (stage === 'title') ui.actions.append(b('maybe', 'Maybe', 'm', () => act.vote('maybe')));
+    else ui.actions.append(b('maybe', 'Unavailable', 'a', () => act.vote('unavailable')));
     ui.actions.append(
-      el('button', { type: 'button', disabled: at === 0, onclick: () => move(-1) }, ['Previous ', el('kbd', { text: '←' })]),
-      el('button', { type: 'button', disabled: at + 1 >= queue.length, onclick: () => move(1) }, ['Next ', el('kbd', { text: '→' })]),
-      el('button', { type: 'button', disabled: !history.length, onclick: undo }, ['Undo ', el('kbd', { text: 'u' })]));
+      el('button', { type: 'button', disabled: at === 0, onclick: () => act.move(-1) }, ['Previous ', el('kbd', { text: '←' })]),
+      el('button', { type: 'button', disabled: at + 1 >= queue.length, onclick: () => act.move(1) }, ['Next ', el('kbd', { text: '→' })]),
+      el('button', { type: 'button', disabled: !history.length, onclick: () => act.undo() }, ['Undo ', el('kbd', { text: 'u' })]));
   }
 
   function exclude() {
     if (stage === 'title') return vote('exclude');
     ui.reasons.replaceChildren(el('p', { text: 'Reason for excluding (press its number):' }));
     status.reasons.forEach((r, i) => ui.reasons.appendChild(el('button', {
-      type: 'button', onclick: () => vote('exclude', r) }, [el('kbd', { text: String(i + 1) }), ' ' + r])));
+      type: 'button', onclick: () => act.vote('exclude', r) }, [el('kbd', { text: String(i + 1) }), ' ' + r])));
     ui.reasons.hidden = false;
     const first = ui.reasons.querySelector('button');
     if (first) first.focus();
@@ -116,8 +119,7 @@
 
   async function vote(v, reason) {
     const item = queue[at];
-    if (!item || busy) return;
-    busy = true;
+    if (!item) return;
     try {
       await window.srma.post('/api/vote', { stage, record: item.record, vote: v, reason: reason || '' });
       history.push({ item, stage, vote: v });
@@ -130,15 +132,12 @@
       loadStatus();
     } catch (e) {
       message(e.message, 'error');
-    } finally {
-      busy = false;
     }
   }
 
   async function undo() {
     const last = history[history.length - 1];
-    if (!last || busy) return;
-    busy = true;
+    if (!last) return;
     try {
       await window.srma.post('/api/vote', { stage: last.stage, record: last.item.record, vote: 'undo' });
       history.pop();
@@ -151,8 +150,6 @@
       loadStatus();
     } catch (e) {
       message(e.message, 'error');
-    } finally {
-      busy = false;
     }
   }
 
@@ -162,6 +159,8 @@
     at = to;
     draw();
   }
+
+  const act = { vote: after(vote), undo: after(undo), move: after(move), exclude: after(exclude) };
 
   async function setStage(s) {
     stage = s;
@@ -185,17 +184,17 @@
     if (t && (t.tagName === 'INPUT' || t.tagName === 'SELECT' || t.tagName === 'TEXTAREA')) return;
     if (!ui.reasons.hidden && /^[1-9]$/.test(ev.key)) {
       const r = status.reasons[Number(ev.key) - 1];
-      if (r) { ev.preventDefault(); vote('exclude', r); }
+      if (r) { ev.preventDefault(); act.vote('exclude', r); }
       return;
     }
     const k = ev.key;
-    if (k === 'i') vote('include');
-    else if (k === 'e') exclude();
-    else if (k === 'm' && stage === 'title') vote('maybe');
-    else if (k === 'a' && stage === 'fulltext') vote('unavailable');
-    else if (k === 'u') undo();
-    else if (k === 'ArrowRight') move(1);
-    else if (k === 'ArrowLeft') move(-1);
+    if (k === 'i') act.vote('include');
+    else if (k === 'e') act.exclude();
+    else if (k === 'm' && stage === 'title') act.vote('maybe');
+    else if (k === 'a' && stage === 'fulltext') act.vote('unavailable');
+    else if (k === 'u') act.undo();
+    else if (k === 'ArrowRight') act.move(1);
+    else if (k === 'ArrowLeft') act.move(-1);
     else if (k === 'Escape') ui.reasons.hidden = true;
     else return;
     ev.preventDefault();
