@@ -957,7 +957,7 @@ TEST(ReviewProject, MigratesVersion1Project) {
   auto chk = pj::check(*p);
   ASSERT_TRUE(chk);
   EXPECT_TRUE(chk->ok()) << (chk->problems.empty() ? chk->integrity : chk->problems[0]);
-  EXPECT_EQ(chk->schema, 2);
+  EXPECT_EQ(chk->schema, pj::schema_version);  // migrated to the current version
   EXPECT_EQ(chk->records, 5);
   EXPECT_EQ(chk->batches, 2);
   EXPECT_EQ(chk->decisions, 7);
