@@ -117,10 +117,10 @@
     return el('td', { 'data-key': key, 'data-value': value === null || value === undefined ? '' : String(value), text });
   }
 
-  function modelRows(r, prefix, label, digits) {
+  function modelRows(r, prefix, label, digits, modelInfo) {
     const rows = [];
     const models = [];
-    const m = r.model || {};
+    const m = modelInfo || r.model || {};
     const req = m.requested || 'both';
     if (req === 'both') models.push('random', 'common');
     else if (req === 'auto') models.push(m.primary || 'random');
@@ -157,7 +157,7 @@
     ]);
     const body = el('tbody', {}, modelRows(r, '', '', digits));
     for (const [i, g] of (r.subgroups || []).entries()) {
-      for (const row of modelRows(g, 'subgroups.' + i + '.', String(g.level) + ' (k = ' + g.k + ')', digits)) body.appendChild(row);
+      for (const row of modelRows(g, 'subgroups.' + i + '.', String(g.level) + ' (k = ' + g.k + ')', digits, r.model)) body.appendChild(row);
     }
     const h = r.heterogeneity || {};
     const het = el('table', { class: 'het' }, [el('tbody', {}, [
@@ -220,9 +220,9 @@
 
   // ---- the study table --------------------------------------------------------------------
 
-  function cellInput(r, c) {
+  function cellInput(r, c, size) {
     const input = el('input', {
-      type: 'text', value: state.rows[r][c], 'data-row': r, 'data-col': c,
+      type: 'text', value: state.rows[r][c], 'data-row': r, 'data-col': c, size,
       'aria-label': 'row ' + (r + 1) + ', ' + state.columns[c],
     });
     input.addEventListener('change', () => {
@@ -239,11 +239,14 @@
       ...state.columns.map((c) => el('th', { scope: 'col', text: c })),
       el('th', { scope: 'col', text: '' })]);
     const body = el('tbody');
+    // Each column as wide as its longest entry (4 to 28 characters).
+    const sizes = state.columns.map((name, c) => Math.min(28, Math.max(4, name.length,
+      ...state.rows.map((row) => String(row[c] || '').length)) + 1));
     state.rows.forEach((row, r) => {
       const del = el('button', { type: 'button', class: 'link', text: 'Delete', 'aria-label': 'Delete row ' + (r + 1) });
       del.addEventListener('click', () => { state.rows.splice(r, 1); drawTable(); scheduleSave(0); });
       body.appendChild(el('tr', {}, [el('th', { scope: 'row', text: String(r + 1) }),
-        ...row.map((_, c) => el('td', {}, [cellInput(r, c)])), el('td', {}, [del])]));
+        ...row.map((_, c) => el('td', {}, [cellInput(r, c, sizes[c])])), el('td', {}, [del])]));
     });
     t.replaceChildren(el('thead', {}, [head]), body);
     fillSubgroupSelect();
@@ -294,6 +297,16 @@
     const status = $('table-status');
     try {
       const data = await postTable(body || { columns: state.columns, rows: state.rows });
+      const same = JSON.stringify([data.columns, data.rows]) === JSON.stringify([state.columns, state.rows]);
+      if (same && !body) {
+        // The table on the page is what was stored: keep it (and what is being typed) as it is.
+        for (const i of document.querySelectorAll('#studies input[aria-invalid]')) i.removeAttribute('aria-invalid');
+        status.className = '';
+        status.textContent = 'Stored. ' + (data.check && data.check.ok ? data.check.k + ' of ' + data.rows.length + ' studies have an estimate.' : ((data.check && data.check.error && data.check.error.what) || ''));
+        $('table-source').textContent = 'The edited table (' + data.file + ' in the project folder).';
+        scheduleRun();
+        return;
+      }
       const focused = document.activeElement;
       const pos = focused && focused.dataset ? [focused.dataset.row, focused.dataset.col] : null;
       showTable(data);
