@@ -213,6 +213,19 @@ try {
   check(forestHref.includes('tau2=SJ') && forestHref.includes('hksj=true'), 'downloads follow the options', forestHref);
   const dl2 = await page.evaluate(async (h) => (await fetch(h)).headers.get('content-type'), forestHref);
   check(dl2 === 'image/svg+xml', 'the forest plot downloads as SVG', dl2);
+  // The full report (srma run) for these options, from the keyboard.
+  await page.focus('#make-report');
+  await page.keyboard.press('Enter');
+  await page.waitForSelector('#report-files li', { timeout: 120000 });
+  const reportHref = await page.getAttribute('#report-files a[href$="/report/report.html"]', 'href');
+  const report = await page.evaluate(async (h) => {
+    const r = await fetch(h);
+    return { status: r.status, type: r.headers.get('content-type'), text: await r.text() };
+  }, reportHref);
+  check(report.status === 200 && report.type.startsWith('text/html') && report.text.includes('Xu 2025'),
+    'the full report is made and its HTML downloads', { status: report.status, type: report.type });
+  const plan = await page.evaluate(async () => (await fetch('/api/analysis/download/report/plan/plan.toml')).text());
+  check(plan.includes('tau2 = "SJ"') && plan.includes('ci = "hksj"'), "the report's plan has the page's options", plan);
   await page.screenshot({ path: path.join(shots, 'analysis.png'), fullPage: true });
 
   // 3. a bad cell is refused with its row and column
