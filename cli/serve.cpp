@@ -45,7 +45,7 @@ void add_serve_command(CLI::App& app, std::function<int()>& action) {
                   "Address to listen on (default 127.0.0.1: this machine only; any other "
                   "address lets reviewers in by sign-in link only)");
   cmd->add_option("--max-body", o->max_body, "Largest request body in bytes (default 1 MiB)");
-  cmd->add_option("--threads", o->threads, "Worker threads (default 8)");
+  cmd->add_option("--threads", o->threads, "Worker threads (default 64)");
   cmd->callback([&action, o] { action = [o] { return run_serve(*o); }; });
 }
 

@@ -70,7 +70,10 @@ expected<void> run_server(const server_options& options,
   server.set_payload_max_length(options.max_body);
   server.set_read_timeout(10, 0);
   server.set_write_timeout(10, 0);
-  server.set_keep_alive_max_count(1000);
+  // A connection gives its worker back after 100 requests, so that no browser keeps one for
+  // ever while others wait for a worker.
+  server.set_keep_alive_max_count(100);
+  server.set_keep_alive_timeout(2);
   auto handler = [&app](const httplib::Request& in, httplib::Response& out) {
     write(app.handle(to_raw(in)), out);
   };

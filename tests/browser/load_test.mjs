@@ -4,6 +4,9 @@
 // project's database is read with sqlite3: every confirmed decision must be there, with the vote
 // that was sent. Prints the latency percentiles of the vote requests.
 //
+// With THINK_MS=n in the environment each reviewer waits n ms between decisions (a person
+// reading), instead of sending the next one as soon as the last is answered.
+//
 // Usage: node load_test.mjs SRMA_BINARY WORK_DIR [REVIEWERS] [DECISIONS]
 import { spawn, execFileSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -19,6 +22,7 @@ if (!srma || !work) {
 const R = Number(reviewersArg || 20);
 const D = Number(decisionsArg || 10000);
 const perReviewer = Math.ceil(D / R);
+const think = Number(process.env.THINK_MS || 0);
 const here = path.dirname(fileURLToPath(import.meta.url));
 const dir = path.join(work, 'load-project');
 fs.rmSync(work, { recursive: true, force: true });
@@ -35,7 +39,7 @@ for (let i = 0; i < R; ++i) {
   tokens.push(/token=([A-Za-z0-9_-]+)/.exec(out)[1]);
 }
 
-const server = spawn(srma, ['serve', '--project', dir, '--port', '0', '--threads', '8'], { stdio: ['ignore', 'pipe', 'inherit'] });
+const server = spawn(srma, ['serve', '--project', dir, '--port', '0', '--threads', '64'], { stdio: ['ignore', 'pipe', 'inherit'] });
 const base = await new Promise((resolve, reject) => {
   let text = '';
   server.stdout.on('data', (d) => {
@@ -88,6 +92,7 @@ await Promise.all(sessions.map(async (s, i) => {
       headers: { Cookie: s.cookie, 'X-CSRF-Token': s.csrf } });
     latencies.push(performance.now() - start);
     if (r.status === 200) { sent.set(`${s.name}|${record}`, vote); ++done; } else { ++failed; console.error(r.status, r.text); }
+    if (think) await new Promise((res) => setTimeout(res, think * (0.5 + Math.random())));
   }
 }));
 const seconds = (performance.now() - t0) / 1000;
@@ -108,7 +113,7 @@ for (const [k, v] of sent) if (stored.get(k) !== v) ++lost;
 latencies.sort((a, b) => a - b);
 const q = (p) => latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))];
 const result = {
-  reviewers: R, decisions_confirmed: sent.size, failed_requests: failed, rows_in_database: rows.length,
+  reviewers: R, think_ms: think, decisions_confirmed: sent.size, failed_requests: failed, rows_in_database: rows.length,
   lost, seconds: Number(seconds.toFixed(2)), decisions_per_second: Math.round(sent.size / seconds),
   latency_ms: { p50: +q(0.5).toFixed(2), p95: +q(0.95).toFixed(2), p99: +q(0.99).toFixed(2), max: +latencies[latencies.length - 1].toFixed(2) },
 };

@@ -140,7 +140,6 @@ TEST(web_app_test, a_sign_in_token_works_once_and_gives_a_strict_cookie) {
   const auto token = web::random_token();
   ASSERT_TRUE(pj::store_sign_in_token(f.project, "Ana", web::sha256_hex(token)));
   web::web_app app(f.project, {.local_sign_in = false});
-  auto first = app.handle(get("/signin?token=x"));  // the query is parsed by the server
   web::raw_request with_token = get("/signin");
   with_token.query["token"] = token;
   auto r = app.handle(with_token);
@@ -162,7 +161,6 @@ TEST(web_app_test, a_sign_in_token_works_once_and_gives_a_strict_cookie) {
   std::ifstream db(f.project.database_path(), std::ios::binary);
   const std::string bytes((std::istreambuf_iterator<char>(db)), std::istreambuf_iterator<char>());
   EXPECT_EQ(bytes.find(token), std::string::npos);
-  (void)first;
 }
 
 TEST(web_app_test, choosing_a_name_only_on_the_local_binding) {

@@ -24,7 +24,9 @@ struct server_options {
   std::string host = "127.0.0.1";
   int port = 8080;  ///< 0: any free port (the address printed says which)
   std::size_t max_body = std::size_t{1} << 20U;
-  int threads = 8;  ///< worker threads
+  /// Worker threads. cpp-httplib keeps a browser's keep-alive connection on one worker, so
+  /// there should be more workers than browsers open at once (each reviewer holds one or two).
+  int threads = 64;
   [[nodiscard]] std::string validate() const;
 };
 
