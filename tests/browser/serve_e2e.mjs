@@ -147,8 +147,19 @@ try {
     return { title: await t.textContent(), meta: await page.textContent('#record .muted') };
   }
 
-  // Ana: undo first (e then u), arrows, then include everything except every third record.
+  // Keywords the team defines are highlighted (typed in the form: no vote is sent meanwhile).
   await ana.page.waitForSelector('#record-title');
+  await ana.page.click('#keyword-word');
+  await ana.page.keyboard.type('tumours');
+  const kw = ana.page.waitForResponse((r) => r.url().endsWith('/api/keywords'));
+  await ana.page.keyboard.press('Enter');
+  check((await kw).status() === 200, 'a keyword is added from the keyboard');
+  await ana.page.waitForSelector('#record mark.kw-include');
+  check((await ana.page.textContent('#record mark.kw-include')).toLowerCase() === 'tumours', 'the keyword is highlighted green in the record');
+  await ana.page.focus('body');
+  await ana.page.evaluate(() => document.activeElement && document.activeElement.blur());
+
+  // Ana: undo first (e then u), arrows, then include everything except every third record.
   const firstTitle = (await currentRecord(ana.page)).title;
   check(await voteKey(ana.page, 'e') === 200, 'Ana excludes the first record with e');
   check(await voteKey(ana.page, 'u') === 200, 'u sends the undo');
