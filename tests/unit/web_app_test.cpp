@@ -339,4 +339,50 @@ TEST(web_app_test, dedup_extraction_and_quality_go_through_the_project_calls) {
   EXPECT_EQ(app.handle(get("/api/quality", ana.cookie)).status, 200);
 }
 
+TEST(web_app_test, keywords_are_the_teams_and_the_latest_action_counts) {
+  fixture f;
+  web::web_app app(f.project, {});
+  const auto ana = sign_in_by_name(app, "Ana");
+  const auto ben = sign_in_by_name(app, "Ben");
+  auto change = [&](const signed_in& s, const char* word, const char* list, const char* action) {
+    return app.handle(post("/api/keywords", {{"word", word}, {"list", list}, {"action", action}},
+                           s.cookie, s.csrf));
+  };
+  ASSERT_EQ(change(ana, "everolimus", "include", "add").status, 200);
+  ASSERT_EQ(change(ben, "hip", "exclude", "add").status, 200);
+  ASSERT_EQ(change(ben, "trial", "include", "add").status, 200);
+  ASSERT_EQ(change(ana, "trial", "include", "remove").status, 200);
+  EXPECT_EQ(change(ana, "x", "neither", "add").status, 400);
+  EXPECT_EQ(change(ana, "", "include", "add").status, 422);  // an empty word: srma.project.E671
+  // Ben sees Ana's keyword: keywords belong to the team, not to one reviewer.
+  auto status = json::parse(app.handle(get("/api/status", ben.cookie)).body);
+  EXPECT_EQ(status["keywords"]["include"], json::array({"everolimus"}));
+  EXPECT_EQ(status["keywords"]["exclude"], json::array({"hip"}));
+  // Added again after its removal, a word stands again.
+  ASSERT_EQ(change(ben, "trial", "include", "add").status, 200);
+  auto kw = pj::list_keywords(f.project);
+  ASSERT_TRUE(kw);
+  EXPECT_EQ(kw->include, (std::vector<std::string>{"everolimus", "trial"}));
+}
+
+TEST(web_app_test, reviewer_accounts_keep_their_role_and_refuse_bad_names) {
+  fixture f;
+  auto again = pj::add_reviewer(f.project, "Ana", pj::role::adjudicator);
+  ASSERT_TRUE(again);
+  EXPECT_EQ(again->r, pj::role::reviewer);  // added before as a reviewer: the role stays
+  auto bad = pj::add_reviewer(f.project, "Eve\n", pj::role::reviewer);
+  ASSERT_FALSE(bad);
+  EXPECT_EQ(bad.error().id, srma::errc::project_bad_option);
+  EXPECT_FALSE(pj::store_sign_in_token(f.project, "Nobody", web::sha256_hex("t")));
+  auto all = pj::list_reviewers(f.project);
+  ASSERT_TRUE(all);
+  ASSERT_EQ(all->size(), 3U);
+  EXPECT_EQ((*all)[2].name, "Cleo");
+  EXPECT_EQ((*all)[2].r, pj::role::adjudicator);
+  // The project's own check knows the new append-only tables and their guards.
+  auto chk = pj::check(f.project);
+  ASSERT_TRUE(chk);
+  EXPECT_TRUE(chk->ok()) << (chk->problems.empty() ? chk->integrity : chk->problems[0]);
+}
+
 }  // namespace
