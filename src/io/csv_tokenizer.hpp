@@ -65,10 +65,20 @@ inline std::size_t find_invalid_utf8(std::string_view s) {
 }
 
 // Picks the separator from the header line: the most frequent of ',', ';', '\t' outside quotes.
+// Lines of blanks before the header are skipped, as the reader skips them (a tab- or
+// ';'-separated file that starts with an empty line was read as one column).
 inline char detect_separator(std::string_view text) {
+  std::size_t start = 0;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '\n' || text[i] == '\r') {
+      start = i + 1;
+    } else if (text[i] != ' ' && text[i] != '\t') {
+      break;
+    }
+  }
   int counts[3] = {0, 0, 0};
   bool quoted = false;
-  for (char c : text) {
+  for (char c : text.substr(start)) {
     if (c == '"') quoted = !quoted;
     if (quoted) continue;
     if (c == '\n' || c == '\r') break;
