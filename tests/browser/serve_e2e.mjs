@@ -297,6 +297,28 @@ try {
   await cleo.page.waitForSelector('#discrepancies td');
   const cleoSees = await cleo.page.textContent('#discrepancies');
   check(cleoSees.includes('Ana: Netherlands') && cleoSees.includes('Ben: Belgium'), 'the adjudicator sees both values', cleoSees);
+  // The adjudicator records the agreed value: the discrepancy is settled.
+  await cleo.page.check('#consensus');
+  await cleo.page.fill(`#f-${firstField}`, 'Nakamura 2022');
+  const agreed = cleo.page.waitForResponse((r) => r.url().endsWith('/api/extraction'));
+  await cleo.page.keyboard.press('Control+Enter');
+  check((await agreed).status() === 200, 'the adjudicator records the consensus value');
+  await cleo.page.waitForFunction(() => !document.querySelector('#discrepancies').textContent.includes('Ana: Netherlands'));
+  check(true, 'the settled field leaves the discrepancies');
+  // NOS answers by Ana: the library reads them as `srma review nos import` would.
+  await ana.page.goto('/extract');
+  await ana.page.waitForSelector('#nos input');
+  await ana.page.fill('#n-S1', 'a');
+  await ana.page.fill('#n-C', 'ab');
+  const nos = ana.page.waitForResponse((r) => r.url().endsWith('/api/quality'));
+  await ana.page.click('#nos-form button[type=submit]');
+  const nosAnswer = await nos;
+  check(nosAnswer.status() === 200 && (await nosAnswer.json()).stored === 2, 'NOS answers are stored');
+  await ana.page.waitForFunction(() => (document.querySelector('#srma-message')?.textContent || '').includes('NOS answers'));
+  await ana.page.fill('#n-S2', 'z');
+  const bad = ana.page.waitForResponse((r) => r.url().endsWith('/api/quality'));
+  await ana.page.click('#nos-form button[type=submit]');
+  check((await bad).status() === 422, 'an answer that is not one of the item\'s letters is refused by the library');
 
   await ana.page.goto('/dedup');
   await ana.page.waitForSelector('#dedup-info:not(:empty)');

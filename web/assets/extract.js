@@ -77,8 +77,8 @@
     try {
       const r = await window.srma.post('/api/extraction', { record: s.record, values,
         consensus: adjudicator && document.getElementById('consensus').checked });
-      message(`Saved ${r.stored} values for ${s.label}`);
       await load();
+      message(`Saved ${r.stored} values for ${s.label}`);
     } catch (e) { message(e.message, 'error'); }
   }
 
@@ -91,8 +91,8 @@
     try {
       const r = await window.srma.post('/api/quality', { record: s.record, answers,
         consensus: adjudicator && document.getElementById('consensus').checked });
-      message(`Saved ${r.stored} NOS answers for ${s.label}`);
       await load();
+      message(`Saved ${r.stored} NOS answers for ${s.label}`);
     } catch (e) { message(e.message, 'error'); }
   }
   document.getElementById('extract-form').addEventListener('submit', saveExtraction);
