@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <memory>
 
 #include "commands.hpp"
@@ -14,6 +15,7 @@
 #include "srma/plot/forest_rows.hpp"
 #include "srma/plot/output.hpp"
 #include "srma/util/error_ids.hpp"
+#include "srma/util/text.hpp"
 
 namespace srma::cli {
 namespace {
@@ -34,7 +36,38 @@ struct forest_args : analysis_args {
   figure_size_args size;
   bool no_stats = false;
   std::size_t max_rows = 0;
+  std::string layout;
 };
+
+/// The studies left out as not estimable (double-zero 2x2 tables), read again with the
+/// double-zero tables kept so that their rows show their counts; an empty table when there are
+/// none.
+expected<study_table> not_estimable_studies(const forest_args& args, const study_table& studies) {
+  study_table none;
+  if (studies.excluded.empty() || studies.kind != input_kind::two_by_two) return none;
+  auto ro = args.reading();
+  if (!ro) return unexpected(ro.error());
+  ro->zero_cells.double_zero = double_zero_policy::keep;
+  ro->missing = missing_policy::exclude;
+  auto all = read_studies(args.file, *ro);
+  if (!all) return none;  // the analysed table stands; the rows are only left out
+  std::vector<std::size_t> rows;
+  for (std::size_t i = 0; i < all->k(); ++i) {
+    const bool excluded = std::any_of(
+        studies.excluded.begin(), studies.excluded.end(),
+        [&](const excluded_study& x) { return i < all->line.size() && x.line == all->line[i]; });
+    if (!excluded) continue;
+    auto value = [&](const char* name) {
+      const int a = all->attribute_index(name);
+      auto v = a < 0 ? std::nullopt
+                     : detail::parse_double(all->attributes[static_cast<std::size_t>(a)][i]);
+      return v ? *v : -1.0;
+    };
+    if (is_double_zero_2x2(value("events_t"), value("n_t"), value("events_c"), value("n_c")))
+      rows.push_back(i);
+  }
+  return all->subset(rows);
+}
 
 expected<void> apply_plot_options(const forest_args& args, plot::forest_options& o) {
   if (!args.title.empty()) o.title = args.title;
@@ -67,6 +100,19 @@ int run_forest(forest_args& args) {
 
   plot::forest_content content;
   content.columns = args.columns;
+  if (!args.layout.empty()) {
+    auto l = plot::parse_forest_layout(args.layout);
+    if (!l) {
+      return report_error({srma::errc::plot_bad_options,
+                           fmt::format("--layout {}: unknown layout; expected srma, revman5, jama "
+                                       "or lancet",
+                                       args.layout),
+                           {}});
+    }
+    content.layout = *l;
+  } else if (detail::iequals(args.preset, "revman5")) {
+    content.layout = plot::forest_layout::revman5;
+  }
   content.prediction_interval = show_pi;
   content.heterogeneity = !args.no_stats;
   content.overall_test = !args.no_stats;
@@ -83,6 +129,9 @@ int run_forest(forest_args& args) {
     auto r = pool_2x2(*studies, *options);
     if (!r) return report_error(r.error());
     notes = r->notes;
+    auto ne = not_estimable_studies(args, *studies);
+    if (!ne) return report_error(ne.error());
+    content.not_estimable = std::move(*ne);
     fp = plot::forest_from(*r, *studies, content);
   }
   if (!fp) return report_error(fp.error());
@@ -142,6 +191,9 @@ void add_forest_command(CLI::App& app, std::function<int()>& action) {
   cmd->add_option("--font-size", args->font_size, "Font size in points (default 9)")
       ->check(CLI::Range(4.0, 40.0));
   cmd->add_flag("--no-stats", args->no_stats, "Leave out the heterogeneity and test lines");
+  cmd->add_option("--layout", args->layout,
+                  "Layout: srma (default), revman5 (RevMan 5's columns, totals and footer; the "
+                  "default with --preset revman5), jama or lancet");
   cmd->add_option("--max-rows", args->max_rows,
                   "Split the plot over pages of at most N rows: one multi-page PDF, or numbered "
                   "SVG/PNG files (forest-1.svg, forest-2.svg, ...); 0: one page (default)");

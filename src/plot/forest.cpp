@@ -26,6 +26,28 @@
 
 namespace srma::plot {
 
+std::string_view to_string(forest_layout l) {
+  switch (l) {
+    case forest_layout::revman5:
+      return "revman5";
+    case forest_layout::jama:
+      return "jama";
+    case forest_layout::lancet:
+      return "lancet";
+    case forest_layout::srma:
+      break;
+  }
+  return "srma";
+}
+
+std::optional<forest_layout> parse_forest_layout(std::string_view text) {
+  for (auto l :
+       {forest_layout::srma, forest_layout::revman5, forest_layout::jama, forest_layout::lancet}) {
+    if (detail::iequals(text, to_string(l))) return l;
+  }
+  return std::nullopt;
+}
+
 expected<void> forest_options::set_favours(std::string_view left_bar_right) {
   if (left_bar_right.empty()) return {};
   const auto bar = left_bar_right.find('|');
@@ -67,6 +89,12 @@ std::string forest_options::validate() const {
                        *reference);
   }
   if (forest_width < 0 || width < 0 || height < 0) return "sizes must not be negative";
+  for (const auto& g : column_groups) {
+    if (g.count == 0 || g.first + g.count > column_titles.size()) {
+      return fmt::format("column group '{}' spans columns {} to {}, but there are {} columns",
+                         g.title, g.first + 1, g.first + g.count, column_titles.size());
+    }
+  }
   return "";
 }
 
@@ -98,6 +126,53 @@ bool is_numeric_cell(const std::string& s) {
   return detail::parse_double(detail::trim(s)).has_value();
 }
 
+/// The Lancet's decimal point is the raised (mid-line) point: "0·52" (its formatting guide).
+std::string lancet_digits(const std::string& s) {
+  std::string out;
+  out.reserve(s.size() + 8);
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    const bool between_digits = s[i] == '.' && i > 0 && i + 1 < s.size() &&
+                                std::isdigit(static_cast<unsigned char>(s[i - 1])) != 0 &&
+                                std::isdigit(static_cast<unsigned char>(s[i + 1])) != 0;
+    if (between_digits) {
+      out += "\u00b7";
+    } else {
+      out += s[i];
+    }
+  }
+  return out;
+}
+
+/// Squares and diamonds: grey (srma, Lancet); RevMan 5 colours squares by data type (blue for
+/// dichotomous, green for continuous, red for generic inverse variance, as meta's
+/// layout_colors()); JAMA dark blue squares and light blue diamonds (meta's layout "JAMA").
+struct mark_colours {
+  color square = colours::dark_grey;
+  color diamond = colours::dark_grey;
+};
+
+mark_colours colours_of(forest_layout l, effect_measure m) {
+  switch (l) {
+    case forest_layout::revman5: {
+      const bool dichotomous = m == effect_measure::odds_ratio || m == effect_measure::risk_ratio ||
+                               m == effect_measure::risk_difference;
+      const bool continuous =
+          m == effect_measure::mean_difference || m == effect_measure::std_mean_difference ||
+          m == effect_measure::std_mean_difference_h || m == effect_measure::ratio_of_means;
+      return {dichotomous  ? color{0, 0, 255}
+              : continuous ? color{0, 128, 0}
+                           : color{255, 0, 0},
+              colours::black};
+    }
+    case forest_layout::jama:
+      return {color{0, 0, 139}, color{173, 216, 230}};
+    case forest_layout::srma:
+    case forest_layout::lancet:
+      break;
+  }
+  return {};
+}
+
 /// The two parts of an annotation: the estimate "0.41", right-aligned, and its interval
 /// "[0.13, 1.26]", left-aligned after it (one string, so no column alignment opens a gap inside
 /// the brackets).
@@ -126,11 +201,11 @@ struct columns {
   double split_x = 0;  // where the favours labels meet
 };
 
-class forest_layout {
+class forest_engine {
  public:
   // `display_scale`: the rows hold display-scale values (a back-transformed measure drawn on
   // a linear axis), shown as they are.
-  forest_layout(std::span<const forest_row> rows, const forest_options& o, bool display_scale)
+  forest_engine(std::span<const forest_row> rows, const forest_options& o, bool display_scale)
       : rows_(rows), o_(o), m_(o.font_family), display_scale_(display_scale) {
     const double fs = o.font_size;
     st_.body = {.size = fs};
@@ -139,6 +214,8 @@ class forest_layout {
     st_.axis = {.size = fs - 1};
     st_.title = {.size = fs + 2, .bold = true};
     log_ = is_ratio(o.measure);
+    numbers_left_ = o.layout == forest_layout::revman5 || o.layout == forest_layout::jama;
+    marks_ = colours_of(o.layout, o.measure);
   }
 
   /// The rows [begin, end) as pages of at most `max_rows` rows (0: one page), all with the
@@ -162,8 +239,26 @@ class forest_layout {
                                                                                     : st_.body;
   }
   [[nodiscard]] std::string fmt_value(double y) const {
-    return display_scale_ ? detail::figure_number(y, decimals_)
-                          : detail::figure_effect(o_.measure, y, decimals_);
+    return digits(display_scale_ ? detail::figure_number(y, decimals_)
+                                 : detail::figure_effect(o_.measure, y, decimals_));
+  }
+  /// Numbers as the layout writes them (the Lancet's mid-point decimals).
+  [[nodiscard]] std::string digits(const std::string& s) const {
+    return o_.layout == forest_layout::lancet ? lancet_digits(s) : s;
+  }
+  /// An interval in the layout's style: "[0.36, 0.76]" (srma, RevMan 5), "(0.36-0.76)"
+  /// (JAMA), "(0·36–0·76)" (Lancet); "to" instead of the dash when a bound is negative.
+  [[nodiscard]] std::string interval(const std::string& lo, const std::string& hi) const {
+    if (o_.layout == forest_layout::srma || o_.layout == forest_layout::revman5) {
+      return "[" + lo + ", " + hi + "]";
+    }
+    const bool negative = lo.find("\u2212") != std::string::npos ||
+                          hi.find("\u2212") != std::string::npos || lo.find('-') == 0 ||
+                          hi.find('-') == 0;
+    const std::string dash = negative                             ? " to "
+                             : o_.layout == forest_layout::lancet ? "\u2013"
+                                                                  : "-";
+    return "(" + lo + dash + hi + ")";
   }
 
   expected<void> check_rows();
@@ -185,6 +280,8 @@ class forest_layout {
   bool display_scale_ = false;
   styles st_;
   bool log_ = false;
+  bool numbers_left_ = false;  // weights and annotations left of the forest (RevMan 5, JAMA)
+  mark_colours marks_;
 
   // Measured content.
   std::string est_title_;
@@ -215,7 +312,7 @@ class forest_layout {
   std::string axis_title_;
 };
 
-expected<void> forest_layout::check_rows() {
+expected<void> forest_engine::check_rows() {
   bool any = false;
   double narrowest = std::numeric_limits<double>::infinity();
   data_lo_ = std::numeric_limits<double>::infinity();
@@ -272,7 +369,7 @@ expected<void> forest_layout::check_rows() {
   return {};
 }
 
-void forest_layout::measure_content() {
+void forest_engine::measure_content() {
   const auto level = format_level(o_.level);
   if (o_.estimate_title) {
     est_title_ = *o_.estimate_title;
@@ -337,11 +434,18 @@ void forest_layout::measure_content() {
       }
     }
     auto& a = ann_[i];
-    if (r.kind == forest_row_kind::study || r.kind == forest_row_kind::summary) {
-      if (std::isfinite(r.estimate)) a.est = fmt_value(r.estimate);
-    }
-    if (r.kind != forest_row_kind::heading && std::isfinite(r.lower) && std::isfinite(r.upper)) {
-      a.ci = "[" + fmt_value(r.lower) + ", " + fmt_value(r.upper) + "]";
+    if (!r.note.empty()) {
+      a.ci = r.note;
+    } else {
+      if (r.kind == forest_row_kind::study || r.kind == forest_row_kind::summary) {
+        if (std::isfinite(r.estimate)) a.est = fmt_value(r.estimate);
+      }
+      if (!r.lower_text.empty() && !r.upper_text.empty()) {
+        a.ci = interval(digits(r.lower_text), digits(r.upper_text));
+      } else if (r.kind != forest_row_kind::heading && std::isfinite(r.lower) &&
+                 std::isfinite(r.upper)) {
+        a.ci = interval(fmt_value(r.lower), fmt_value(r.upper));
+      }
     }
     if (annotate_) {
       const int b = st.bold ? 1 : 0;
@@ -349,7 +453,8 @@ void forest_layout::measure_content() {
       ann_ci_w_[b] = std::max(ann_ci_w_[b], width(a.ci, st));
     }
     for (std::size_t c = 0; c < r.weights.size(); ++c) {
-      std::string t = std::isfinite(r.weights[c]) ? detail::figure_percent(r.weights[c]) : "";
+      std::string t =
+          std::isfinite(r.weights[c]) ? digits(detail::figure_percent(r.weights[c])) : "";
       weight_w_[c] = std::max(weight_w_[c], width(t, st));
       weight_text_[i].push_back(std::move(t));
     }
@@ -366,7 +471,7 @@ void forest_layout::measure_content() {
   }
 }
 
-columns forest_layout::place_columns(double forest_w) const {
+columns forest_engine::place_columns(double forest_w) const {
   const double fs = o_.font_size;
   const double gap = fs * 1.5;
   columns c;
@@ -416,6 +521,27 @@ columns forest_layout::place_columns(double forest_w) const {
     }
   }
 
+  auto place_numbers = [&] {
+    if (annotate_) {
+      x += gap;
+      c.ann_end = x + ann_w_;
+      // The widest annotation ends at the column's right edge, under the end of its title.
+      c.ann_est_end = c.ann_end - ann_content_w_ + ann_est_w_;
+      for (int b = 0; b < 2; ++b) c.ann_ci_start[b] = c.ann_est_end + space_w_[b];
+      x = c.ann_end;
+    }
+  };
+  auto place_weights = [&] {
+    for (double w : weight_w_) {
+      x += gap;
+      x += w;
+      c.weight_end.push_back(x);
+    }
+  };
+  if (numbers_left_) {  // RevMan 5: Weight, then the estimate; JAMA: the estimate
+    place_weights();
+    place_numbers();
+  }
   double forest_x0 = x + gap;
   // Text rows start at the label column; they must end before the reference line.
   const double pad = fs * 0.8;
@@ -452,18 +578,9 @@ columns forest_layout::place_columns(double forest_w) const {
   c.ref_x = ref_at(forest_x0);
 
   x = c.forest_x1;
-  if (annotate_) {
-    x += gap;
-    c.ann_end = x + ann_w_;
-    // The widest annotation ends at the column's right edge, under the end of its title.
-    c.ann_est_end = c.ann_end - ann_content_w_ + ann_est_w_;
-    for (int b = 0; b < 2; ++b) c.ann_ci_start[b] = c.ann_est_end + space_w_[b];
-    x = c.ann_end;
-  }
-  for (double w : weight_w_) {
-    x += gap;
-    x += w;
-    c.weight_end.push_back(x);
+  if (!numbers_left_) {
+    place_numbers();
+    place_weights();
   }
   double right = x;
   // Things under the axis and the title may reach further right.
@@ -478,6 +595,9 @@ columns forest_layout::place_columns(double forest_w) const {
   if (!axis_title_.empty()) {
     right = std::max(right, (c.forest_x0 + c.forest_x1) / 2 + width(axis_title_, st_.small) / 2);
   }
+  right =
+      std::max(right, (c.forest_x0 + c.forest_x1) / 2 + lines_width(o_.forest_title, st_.bold) / 2);
+  right = std::max(right, c.label_x + width(o_.caption, st_.small));
   // The title wraps at the content's width (run()); a single word wider than that widens it.
   for (const auto& l :
        detail::wrap_text(m_, o_.title, st_.title, std::max(right - c.label_x, o_.font_size * 25))) {
@@ -488,14 +608,14 @@ columns forest_layout::place_columns(double forest_w) const {
   return c;
 }
 
-void forest_layout::text_at(drawing& d, point at, const std::string& s, const text_style& st,
+void forest_engine::text_at(drawing& d, point at, const std::string& s, const text_style& st,
                             std::string_view what) const {
   if (s.empty()) return;
   d.text(at, s, st);
   d.add_box(m_.box(at, s, st), box_kind::text, what.empty() ? s : std::string(what));
 }
 
-void forest_layout::draw_arrow(drawing& d, double x_tip, double yc, int direction) const {
+void forest_engine::draw_arrow(drawing& d, double x_tip, double yc, int direction) const {
   // A small filled arrowhead pointing left (-1) or right (+1) with its tip at x_tip.
   const double len = o_.font_size * 0.55;
   const double half = o_.font_size * 0.28;
@@ -505,7 +625,7 @@ void forest_layout::draw_arrow(drawing& d, double x_tip, double yc, int directio
   d.add_box({std::min(x_tip, xb), yc - half, len, 2 * half}, box_kind::mark, "arrow");
 }
 
-void forest_layout::draw_interval(drawing& d, const columns& c, double lo, double hi, double yc,
+void forest_engine::draw_interval(drawing& d, const columns& c, double lo, double hi, double yc,
                                   const stroke_style& stroke, double tick) const {
   const auto& a = c.axis;
   if (hi < a.lo || lo > a.hi) {
@@ -527,7 +647,7 @@ void forest_layout::draw_interval(drawing& d, const columns& c, double lo, doubl
   }
 }
 
-void forest_layout::draw_row(drawing& d, const columns& c, std::size_t i, double top,
+void forest_engine::draw_row(drawing& d, const columns& c, std::size_t i, double top,
                              double h) const {  // NOLINT(readability-function-cognitive-complexity)
   const auto& r = rows_[i];
   const double fs = o_.font_size;
@@ -577,7 +697,7 @@ void forest_layout::draw_row(drawing& d, const columns& c, std::size_t i, double
       }
       const double x = a.position(r.estimate);
       const rect sq{x - side / 2, yc - side / 2, side, side};
-      d.rectangle(sq, {.fill = colours::dark_grey});
+      d.rectangle(sq, {.fill = marks_.square});
       d.add_box(sq, box_kind::mark, "square");
     }
   } else if (r.kind == forest_row_kind::summary) {
@@ -588,7 +708,7 @@ void forest_layout::draw_row(drawing& d, const columns& c, std::size_t i, double
                                           {clamp(r.estimate), yc - half},
                                           {clamp(r.upper), yc},
                                           {clamp(r.estimate), yc + half}};
-      d.polygon(diamond, {.fill = colours::dark_grey,
+      d.polygon(diamond, {.fill = marks_.diamond,
                           .stroke = stroke_style{.colour = colours::black, .width = 0.5}});
       d.add_box({clamp(r.lower), yc - half, clamp(r.upper) - clamp(r.lower), 2 * half},
                 box_kind::mark, "diamond");
@@ -614,7 +734,7 @@ void forest_layout::draw_row(drawing& d, const columns& c, std::size_t i, double
   d.end_group();
 }
 
-expected<void> forest_layout::prepare() {
+expected<void> forest_engine::prepare() {
   if (auto msg = o_.validate(); !msg.empty()) return fail(errc::plot_bad_options, msg);
   if (auto ok = check_rows(); !ok) return unexpected(ok.error());
   const double fs = o_.font_size;
@@ -660,7 +780,7 @@ expected<void> forest_layout::prepare() {
   return {};
 }
 
-expected<std::vector<drawing>> forest_layout::run_pages(std::size_t max_rows) {
+expected<std::vector<drawing>> forest_engine::run_pages(std::size_t max_rows) {
   if (auto ok = prepare(); !ok) return unexpected(ok.error());
   // Pages of at most max_rows rows; a page never starts with a spacer.
   std::vector<std::pair<std::size_t, std::size_t>> ranges;
@@ -682,7 +802,7 @@ expected<std::vector<drawing>> forest_layout::run_pages(std::size_t max_rows) {
   return pages;
 }
 
-expected<drawing> forest_layout::draw_page(std::size_t begin, std::size_t end, std::size_t page,
+expected<drawing> forest_engine::draw_page(std::size_t begin, std::size_t end, std::size_t page,
                                            std::size_t n_pages) const {
   const double fs = o_.font_size;
   const columns& c = c_;
@@ -723,6 +843,12 @@ expected<drawing> forest_layout::draw_page(std::size_t begin, std::size_t end, s
   for (const auto& t : o_.weight_titles)
     header_lines = std::max(header_lines, split_lines(t).size());
   if (annotate_) header_lines = std::max(header_lines, split_lines(est_title_).size());
+  header_lines = std::max(header_lines, split_lines(o_.forest_title).size());
+  // A group title stands one line above the titles of the columns it spans.
+  for (const auto& g : o_.column_groups) {
+    for (std::size_t k = g.first; k < g.first + g.count; ++k)
+      header_lines = std::max(header_lines, split_lines(o_.column_titles[k]).size() + 1);
+  }
 
   auto vertical = [&](double& y_title, double& y_header, double& y_rule, double& y_rows) {
     double y = c.margin;
@@ -747,6 +873,7 @@ expected<drawing> forest_layout::draw_page(std::size_t begin, std::size_t end, s
       y += fs * 0.35 + small_e.ascent + small_e.descent;
     }
     if (!axis_title_.empty()) y += fs * 0.35 + small_e.ascent + small_e.descent;
+    if (!o_.caption.empty()) y += fs * 0.5 + small_e.ascent + small_e.descent;
     return y + c.margin;
   };
   double total_h = y_rows + rows_h + below_rows();
@@ -790,6 +917,22 @@ expected<drawing> forest_layout::draw_page(std::size_t begin, std::size_t end, s
   for (std::size_t k = 0; k < o_.weight_titles.size(); ++k) {
     header(o_.weight_titles[k], c.weight_end[k], text_anchor::end);
   }
+  if (!o_.forest_title.empty()) {
+    header(o_.forest_title, (c.forest_x0 + c.forest_x1) / 2, text_anchor::middle);
+  }
+  for (const auto& g : o_.column_groups) {
+    std::size_t lines = 1;
+    for (std::size_t k = g.first; k < g.first + g.count; ++k)
+      lines = std::max(lines, split_lines(o_.column_titles[k]).size());
+    const double x0 = c.col_start[g.first];
+    const double x1 = c.col_end[g.first + g.count - 1];
+    const double yb = y_header - static_cast<double>(lines) * line_h;
+    text_style gs = st_.bold;
+    gs.anchor = text_anchor::middle;
+    text_at(d, {(x0 + x1) / 2, yb}, g.title, gs);
+    d.line({x0, yb + bold_e.descent + 1}, {x1, yb + bold_e.descent + 1},
+           {.colour = colours::black, .width = 0.5});
+  }
   d.line({c.margin, y_rule}, {c.total - c.margin, y_rule},
          {.colour = colours::black, .width = 0.75});
   d.end_group();
@@ -821,7 +964,7 @@ expected<drawing> forest_layout::draw_page(std::size_t begin, std::size_t end, s
     d.line({x, y_axis}, {x, y_axis + tick_len}, axis_line);
     text_style ts = st_.axis;
     ts.anchor = text_anchor::middle;
-    text_at(d, {x, y_tick_label}, c.axis.labels[k], ts);
+    text_at(d, {x, y_tick_label}, digits(c.axis.labels[k]), ts);
   }
   double y_next = y_tick_label + axis_e.descent;
   if (!o_.favours_left.empty() || !o_.favours_right.empty()) {
@@ -836,7 +979,12 @@ expected<drawing> forest_layout::draw_page(std::size_t begin, std::size_t end, s
   if (!axis_title_.empty()) {
     text_style t = st_.small;
     t.anchor = text_anchor::middle;
-    text_at(d, {(c.axis.x0 + c.axis.x1) / 2, y_next + fs * 0.35 + small_e.ascent}, axis_title_, t);
+    y_next += fs * 0.35 + small_e.ascent;
+    text_at(d, {(c.axis.x0 + c.axis.x1) / 2, y_next}, axis_title_, t);
+    y_next += small_e.descent;
+  }
+  if (!o_.caption.empty()) {
+    text_at(d, {c.label_x, y_next + fs * 0.5 + small_e.ascent}, o_.caption, st_.small);
   }
   d.end_group();
   return d;
@@ -860,7 +1008,7 @@ expected<std::vector<drawing>> draw_forest_pages(std::span<const forest_row> row
     }
     rows = shown;
   }
-  auto first = forest_layout(rows, options, display_scale).run_pages(options.max_rows);
+  auto first = forest_engine(rows, options, display_scale).run_pages(options.max_rows);
   // A size the figure cannot meet at its font size is tried with smaller type, half a point at
   // a time down to forest_min_font_size; the error names the size at the original font.
   if (first || first.error().id != errc::plot_too_small ||
@@ -870,7 +1018,7 @@ expected<std::vector<drawing>> draw_forest_pages(std::span<const forest_row> row
   forest_options smaller = options;
   while (smaller.font_size - 0.5 >= forest_min_font_size - 1e-9) {
     smaller.font_size -= 0.5;
-    auto d = forest_layout(rows, smaller, display_scale).run_pages(options.max_rows);
+    auto d = forest_engine(rows, smaller, display_scale).run_pages(options.max_rows);
     if (d || d.error().id != errc::plot_too_small) return d;
   }
   return first;

@@ -6,6 +6,8 @@
 #include <algorithm>
 #include <cmath>
 #include <numeric>
+#include <optional>
+#include <utility>
 
 #include "axis.hpp"
 #include "figure_format.hpp"
@@ -74,6 +76,91 @@ std::string_view model_words(model_kind m) {
   return m == model_kind::common ? "common effect" : "random effects";
 }
 
+/// The per-arm columns RevMan 5 and the journals show: the arm (group title) and the column's
+/// own title; empty for other columns.
+struct arm_column {
+  std::string group, title;
+};
+
+arm_column arm_of(std::string_view name) {
+  struct entry {
+    const char* name;
+    const char* group;
+    const char* title;
+  };
+  static constexpr entry table[] = {
+      {"events_t", "Experimental", "Events"},
+      {"n_t", "Experimental", "Total"},
+      {"events_c", "Control", "Events"},
+      {"n_c", "Control", "Total"},
+      {"m1", "Experimental", "Mean"},
+      {"sd1", "Experimental", "SD"},
+      {"n1", "Experimental", "Total"},
+      {"m2", "Control", "Mean"},
+      {"sd2", "Control", "SD"},
+      {"n2", "Control", "Total"},
+      {"oe", "", "O\u2212E"},
+      {"v", "", "Variance"},
+  };
+  for (const auto& e : table) {
+    if (detail::iequals(name, e.name)) return {e.group, e.title};
+  }
+  return {};
+}
+
+/// RevMan 5's columns for an input kind: per-arm counts, means or O - E and V.
+std::vector<std::string> revman_columns(input_kind kind) {
+  switch (kind) {
+    case input_kind::two_by_two:
+      return {"events_t", "n_t", "events_c", "n_c"};
+    case input_kind::means:
+      return {"m1", "sd1", "n1", "m2", "sd2", "n2"};
+    case input_kind::oe_v:
+      return {"oe", "v"};
+    default:
+      return {};
+  }
+}
+
+/// RevMan 5's name of a measure in its headings ("Odds Ratio", "Std. Mean Difference").
+std::string revman_measure(effect_measure m, pooling_method method) {
+  switch (m) {
+    case effect_measure::odds_ratio:
+      return method == pooling_method::peto ? "Peto Odds Ratio" : "Odds Ratio";
+    case effect_measure::risk_ratio:
+      return "Risk Ratio";
+    case effect_measure::risk_difference:
+      return "Risk Difference";
+    case effect_measure::mean_difference:
+      return "Mean Difference";
+    case effect_measure::std_mean_difference:
+    case effect_measure::std_mean_difference_h:
+      return "Std. Mean Difference";
+    case effect_measure::hazard_ratio:
+      return "Hazard Ratio";
+    default:
+      break;
+  }
+  std::string s(measure_name(m));
+  bool start = true;
+  for (auto& ch : s) {
+    if (start && ch >= 'a' && ch <= 'z') ch = static_cast<char>(ch - 32);
+    start = ch == ' ';
+  }
+  return s;
+}
+
+/// RevMan 5's P: "P < 0.00001", two decimals from 0.01, one significant digit below.
+std::string revman_p(double p) {
+  if (!std::isfinite(p)) return "P = \u2014";
+  if (p < 0.00001) return "P < 0.00001";
+  if (p >= 0.01) return fmt::format("P = {:.2f}", p);
+  const int d = static_cast<int>(std::ceil(-std::log10(p) - 1e-12));
+  std::string s = fmt::format("{:.{}f}", p, d);
+  if (s == fmt::format("{:.{}f}", std::pow(10.0, -d + 1), d)) s = fmt::format("{:.{}f}", p, d - 1);
+  return "P = " + s;
+}
+
 std::string column_title(std::string_view name) {
   std::string s(name);
   std::replace(s.begin(), s.end(), '_', ' ');
@@ -108,6 +195,7 @@ struct builder {
   const study_table& studies;
   const forest_content& content;
   std::vector<int> columns;  // attribute indices
+  std::vector<std::string> column_names;
   int sort_column = -1;
   bool sort_numeric = true;
 
@@ -120,7 +208,11 @@ struct builder {
       return fail(errc::plot_unknown_column,
                   fmt::format("{} '{}' is not a column of the input; {}", what, name, have));
     };
-    for (const auto& name : content.columns) {
+    column_names = content.columns;
+    if (column_names.empty() && content.layout == forest_layout::revman5) {
+      column_names = revman_columns(studies.kind);
+    }
+    for (const auto& name : column_names) {
       const int idx = studies.attribute_index(name);
       if (idx < 0) return unknown(name, "column");
       columns.push_back(idx);
@@ -173,6 +265,73 @@ struct builder {
     return out;
   }
 
+  /// The bounds of study i as entered (hr|or|rr, lower, upper at `level`), when its estimate
+  /// came from them: exp(yi) equals the entered ratio.
+  [[nodiscard]] std::optional<std::pair<std::string, std::string>> entered_ci(std::size_t i,
+                                                                              double yi,
+                                                                              double level) const {
+    if (!content.ci_as_entered) return std::nullopt;
+    int ratio = -1;
+    for (const char* n : {"hr", "or", "rr"}) {
+      if (ratio < 0) ratio = studies.attribute_index(n);
+    }
+    const int lo = studies.attribute_index("lower");
+    const int hi = studies.attribute_index("upper");
+    if (ratio < 0 || lo < 0 || hi < 0) return std::nullopt;
+    auto text = [&](int a) {
+      return std::string(detail::trim(studies.attributes[static_cast<std::size_t>(a)][i]));
+    };
+    for (const char* n : {"ci_level", "level"}) {
+      const int a = studies.attribute_index(n);
+      if (a < 0 || text(a).empty()) continue;
+      auto l = detail::parse_double(text(a));
+      if (!l || std::abs(*l - level) > 1e-9) return std::nullopt;
+    }
+    if (std::abs(level - 95) > 1e-9 && studies.attribute_index("ci_level") < 0 &&
+        studies.attribute_index("level") < 0) {
+      return std::nullopt;
+    }
+    auto r = detail::parse_double(text(ratio));
+    auto l = detail::parse_double(text(lo));
+    auto u = detail::parse_double(text(hi));
+    if (!r || !l || !u || *r <= 0 || std::abs(std::log(*r) - yi) > 1e-9) return std::nullopt;
+    return std::pair{text(lo), text(hi)};
+  }
+
+  /// The cells of study i of another table with the same columns (the not-estimable studies).
+  [[nodiscard]] std::vector<std::string> cells_of(const study_table& t, std::size_t i) const {
+    std::vector<std::string> out;
+    for (const auto& name : column_names) {
+      const int a = t.attribute_index(name);
+      out.push_back(a < 0 ? std::string() : t.attributes[static_cast<std::size_t>(a)][i]);
+    }
+    return out;
+  }
+
+  /// Sum of a column over the analysed and the not-estimable studies, as text ("" when a cell
+  /// is not a whole number or the column is not a count).
+  [[nodiscard]] std::string column_total(std::size_t c) const {
+    const auto& name = column_names[c];
+    const bool count = detail::iequals(name, "events_t") || detail::iequals(name, "events_c") ||
+                       detail::iequals(name, "n_t") || detail::iequals(name, "n_c") ||
+                       detail::iequals(name, "n1") || detail::iequals(name, "n2");
+    if (!count) return "";
+    double sum = 0;
+    auto add = [&](const study_table& t) {
+      const int a = t.attribute_index(name);
+      if (a < 0) return t.k() == 0 && t.study.empty();
+      for (const auto& v : t.attributes[static_cast<std::size_t>(a)]) {
+        auto x = detail::parse_double(detail::trim(v));
+        if (!x) return false;
+        sum += *x;
+      }
+      return true;
+    };
+    if (!add(studies)) return "";
+    if (!content.not_estimable.study.empty() && !add(content.not_estimable)) return "";
+    return fmt::format("{:.0f}", sum);
+  }
+
   void fill_options(forest_options& o, const pool_result& r,
                     const std::vector<model_kind>& models) const {
     o.measure = r.measure;
@@ -181,8 +340,20 @@ struct builder {
       o.axis_title = r.measure_label;
     o.display = display_context_from_vi(r.measure, r.vi);
     o.level = r.level;
-    for (int c : columns)
-      o.column_titles.push_back(column_title(studies.attribute_names[static_cast<std::size_t>(c)]));
+    o.layout = content.layout;
+    for (std::size_t k = 0; k < columns.size(); ++k) {
+      const auto& name = studies.attribute_names[static_cast<std::size_t>(columns[k])];
+      const auto arm = arm_of(name);
+      o.column_titles.push_back(arm.title.empty() ? column_title(name) : arm.title);
+      // Neighbouring columns of one arm share a group title ("Experimental" over Events, Total).
+      if (arm.group.empty()) continue;
+      if (!o.column_groups.empty() && o.column_groups.back().title == arm.group &&
+          o.column_groups.back().first + o.column_groups.back().count == k) {
+        ++o.column_groups.back().count;
+      } else {
+        o.column_groups.push_back({arm.group, k, 1});
+      }
+    }
     if (models.size() == 1) {
       o.weight_titles = {"Weight"};
     } else {
@@ -196,7 +367,8 @@ struct builder {
 
 forest_row study_row(const builder& b, const pool_result& r, std::size_t i,
                      const std::vector<model_kind>& models, const std::vector<double>& yi,
-                     const std::vector<double>& vi, std::size_t input_index) {
+                     const std::vector<double>& vi, std::size_t input_index,
+                     bool* entered = nullptr) {
   const double z = z_for_level(r.level);
   const double se = std::sqrt(vi[i]);
   forest_row row;
@@ -208,7 +380,43 @@ forest_row study_row(const builder& b, const pool_result& r, std::size_t i,
   row.upper = yi[i] + z * se;
   row.size_weight = study_weight(r, models.front(), i);
   for (auto m : models) row.weights.push_back(study_weight(r, m, i));
+  if (auto ci = b.entered_ci(input_index, yi[i], r.level)) {
+    row.lower_text = ci->first;
+    row.upper_text = ci->second;
+    if (entered != nullptr) *entered = true;
+  }
   return row;
+}
+
+/// A study without an estimate: its cells and "Not estimable", no marker, no weight.
+forest_row not_estimable_row(const builder& b, std::size_t j) {
+  const auto& t = b.content.not_estimable;
+  forest_row row;
+  row.kind = forest_row_kind::study;
+  row.label = t.study[j];
+  row.cells = b.cells_of(t, j);
+  row.note = "Not estimable";
+  return row;
+}
+
+/// Study rows in the order the content asks for, with the not-estimable studies at their place
+/// in input order (after the others when the rows are sorted).
+template <typename RowFn>
+void add_study_rows(std::vector<forest_row>& rows, const builder& b, const study_table& studies,
+                    const std::vector<std::size_t>& idx, RowFn row_of) {
+  const auto& ne = b.content.not_estimable;
+  std::vector<std::size_t> ne_idx(ne.study.size());
+  std::iota(ne_idx.begin(), ne_idx.end(), std::size_t{0});
+  std::size_t next = 0;
+  const bool by_line = b.content.sort == forest_sort::none && ne.line.size() == ne.study.size() &&
+                       studies.line.size() == studies.k();
+  for (auto i : idx) {
+    while (by_line && next < ne_idx.size() && ne.line[next] < studies.line[i]) {
+      rows.push_back(not_estimable_row(b, next++));
+    }
+    rows.push_back(row_of(i));
+  }
+  while (next < ne_idx.size()) rows.push_back(not_estimable_row(b, next++));
 }
 
 forest_row summary_row(std::string label, const model_estimate& e, std::size_t column,
@@ -262,6 +470,77 @@ void add_tests(std::vector<forest_row>& rows, const pool_result& r,
   }
 }
 
+/// RevMan 5's headings: "Study or Subgroup", "Odds Ratio\nM-H, Fixed, 95% CI" over the
+/// estimates and over the forest, no axis title, "Favours [experimental]|Favours [control]".
+void set_revman_titles(forest_options& o, const pool_result& r, model_kind m) {
+  const std::string method = r.method == pooling_method::mantel_haenszel ? "M-H"
+                             : r.method == pooling_method::peto          ? "Peto"
+                                                                         : "IV";
+  const std::string heading =
+      fmt::format("{}\n{}, {}, {}% CI", revman_measure(r.measure, r.method), method,
+                  m == model_kind::common ? "Fixed" : "Random", format_level(r.level));
+  o.label_title = "Study or Subgroup";
+  o.estimate_title = heading;
+  o.forest_title = heading;
+  o.axis_title = "";
+  o.weight_titles = {"Weight"};
+  if (o.favours_left.empty() && o.favours_right.empty()) {
+    o.favours_left = "Favours [experimental]";
+    o.favours_right = "Favours [control]";
+  }
+}
+
+/// RevMan 5's "Total (95% CI)" row with the participants, "Total events", and its footer:
+/// "Heterogeneity: Chi\u00b2 = 9.95, df = 6 (P = 0.13); I\u00b2 = 40%" (with "Tau\u00b2 = ...; "
+/// first under random effects) and "Test for overall effect: Z = 3.29 (P = 0.001)".
+void add_revman_summary(forest_plot& plot, const builder& b, const pool_result& r, model_kind m,
+                        const forest_content& content) {
+  set_revman_titles(plot.options, r, m);
+  const auto& e = estimate_of(r, m);
+  forest_row total =
+      summary_row(fmt::format("Total ({}% CI)", format_level(r.level)), e, 0, 1, 100);
+  forest_row events;
+  events.kind = forest_row_kind::study;
+  events.label = "Total events";
+  bool any_events = false;
+  for (std::size_t c = 0; c < b.column_names.size(); ++c) {
+    const auto& name = b.column_names[c];
+    const bool is_events = detail::iequals(name, "events_t") || detail::iequals(name, "events_c");
+    const std::string t = b.column_total(c);
+    total.cells.push_back(is_events ? "" : t);
+    events.cells.push_back(is_events ? t : "");
+    any_events = any_events || (is_events && !t.empty());
+  }
+  plot.rows.push_back(std::move(total));
+  if (any_events) plot.rows.push_back(std::move(events));
+  const auto& h = r.heterogeneity;
+  if (content.heterogeneity && r.k >= 2) {
+    std::string line = "Heterogeneity: ";
+    if (m == model_kind::random) line += fmt::format("Tau\u00b2 = {}; ", num(h.tau2, 2));
+    line += fmt::format("Chi\u00b2 = {}, df = {:g} ({}); I\u00b2 = {}%", num(h.Q, 2), h.df,
+                        revman_p(h.p), num(r.reported_i2(), 0));
+    plot.rows.push_back(text_row(std::move(line)));
+  }
+  if (content.overall_test) {
+    const char* stat = std::isnan(e.df) ? "Z" : "T";
+    plot.rows.push_back(text_row(fmt::format("Test for overall effect: {} = {} ({})", stat,
+                                             num(std::abs(e.statistic), 2), revman_p(e.p))));
+  }
+}
+
+/// JAMA: "Source", "OR (95% CI)" left of the forest, no weights (meta's layout "JAMA"); the
+/// Lancet: "OR (95% CI)" (the renderer writes its numbers with mid-point decimals).
+void apply_journal_layout(forest_plot& plot, const pool_result& r) {
+  auto& o = plot.options;
+  if (o.layout != forest_layout::jama && o.layout != forest_layout::lancet) return;
+  o.estimate_title = fmt::format("{} ({}% CI)", display_label(r.measure), format_level(r.level));
+  if (o.layout == forest_layout::jama) {
+    o.label_title = "Source";
+    o.weight_titles.clear();
+    for (auto& row : plot.rows) row.weights.clear();
+  }
+}
+
 expected<void> check_match(const pool_result& r, const study_table& studies) {
   if (studies.k() != r.k || (!r.study.empty() && r.study != studies.study)) {
     return fail(errc::plot_bad_data,
@@ -277,17 +556,27 @@ expected<void> check_match(const pool_result& r, const study_table& studies) {
 expected<forest_plot> forest_from(const pool_result& result, const study_table& studies,
                                   const forest_content& content) {
   if (auto ok = check_match(result, studies); !ok) return unexpected(ok.error());
-  builder b{studies, content, {}, -1, true};
+  builder b{studies, content, {}, {}, -1, true};
   if (auto ok = b.resolve(); !ok) return unexpected(ok.error());
-  const auto models = shown_models(result);
+  auto models = shown_models(result);
+  // RevMan 5 shows one model.
+  if (content.layout == forest_layout::revman5) models.resize(1);
   forest_plot plot;
   b.fill_options(plot.options, result, models);
 
   std::vector<std::size_t> idx(result.k);
   std::iota(idx.begin(), idx.end(), std::size_t{0});
   b.sort(idx, result.yi, [&](std::size_t i) { return study_weight(result, models.front(), i); });
-  for (auto i : idx) plot.rows.push_back(study_row(b, result, i, models, result.yi, result.vi, i));
+  bool entered = false;
+  add_study_rows(plot.rows, b, studies, idx, [&](std::size_t i) {
+    return study_row(b, result, i, models, result.yi, result.vi, i, &entered);
+  });
+  if (entered) plot.options.caption = "Study CIs as reported";
 
+  if (content.layout == forest_layout::revman5) {
+    add_revman_summary(plot, b, result, models.front(), content);
+    return plot;
+  }
   for (std::size_t c = 0; c < models.size(); ++c) {
     const auto m = models[c];
     // The common-effect method is named when it is not inverse variance (RevMan: "M-H, Fixed").
@@ -302,6 +591,7 @@ expected<forest_plot> forest_from(const pool_result& result, const study_table& 
   }
   if (content.prediction_interval) add_prediction(plot.rows, result, models);
   add_tests(plot.rows, result, models, content);
+  apply_journal_layout(plot, result);
   return plot;
 }
 
@@ -309,9 +599,10 @@ expected<forest_plot> forest_from(const subgroup_analysis& analysis, const study
                                   const forest_content& content) {
   const auto& overall = analysis.overall;
   if (auto ok = check_match(overall, studies); !ok) return unexpected(ok.error());
-  builder b{studies, content, {}, -1, true};
+  builder b{studies, content, {}, {}, -1, true};
   if (auto ok = b.resolve(); !ok) return unexpected(ok.error());
-  const auto models = shown_models(overall);
+  auto models = shown_models(overall);
+  if (content.layout == forest_layout::revman5) models.resize(1);
   forest_plot plot;
   b.fill_options(plot.options, overall, models);
   const bool both = models.size() > 1;
@@ -330,9 +621,11 @@ expected<forest_plot> forest_from(const subgroup_analysis& analysis, const study
     std::vector<std::size_t> idx = g.rows;  // indices into the input table
     b.sort(idx, overall.yi,
            [&](std::size_t i) { return study_weight(overall, models.front(), i); });
+    bool entered = false;
     for (auto i : idx) {
-      plot.rows.push_back(study_row(b, overall, i, models, overall.yi, overall.vi, i));
+      plot.rows.push_back(study_row(b, overall, i, models, overall.yi, overall.vi, i, &entered));
     }
+    if (entered) plot.options.caption = "Study CIs as reported";
     // A subgroup of one study gets no subtotal: its diamonds would repeat the study's square
     // and interval (issue 13 item 9).
     for (std::size_t c = 0; c < models.size() && g.result.k >= 2; ++c) {
@@ -371,6 +664,16 @@ expected<forest_plot> forest_from(const subgroup_analysis& analysis, const study
                                which, num(t.Q, 2), t.df, format_p_clause(t.p))));
     }
   }
+  if (content.layout == forest_layout::revman5) {
+    set_revman_titles(plot.options, overall, models.front());
+    for (auto& r : plot.rows) {
+      if (r.kind == forest_row_kind::summary)
+        r.label = r.label.rfind("Subtotal", 0) == 0
+                      ? "Subtotal (" + format_level(overall.level) + "% CI)"
+                      : "Total (" + format_level(overall.level) + "% CI)";
+    }
+  }
+  apply_journal_layout(plot, overall);
   return plot;
 }
 

@@ -37,6 +37,27 @@
 
 namespace srma::plot {
 
+/// The look of a forest plot: which columns stand where, how an interval is written, what the
+/// summary rows and the footer say (docs/plots.md, "Layouts"; sources there).
+enum class forest_layout {
+  srma,     ///< label | columns | forest | estimate [CI] | weights.
+  revman5,  ///< RevMan 5: label | per-arm columns | weight | estimate [CI] | forest, its footer.
+  jama,     ///< JAMA (meta's layout = "JAMA"): label | columns | estimate (CI) | forest.
+  lancet,   ///< The Lancet: as srma, "0·52 (0·36–0·76)" with the Lancet's mid-point decimals.
+};
+
+/// "srma", "revman5", "jama" or "lancet".
+[[nodiscard]] std::string_view to_string(forest_layout l);
+/// Parses "srma", "revman5", "jama", "lancet" (also "RevMan5", "JAMA", "Lancet").
+[[nodiscard]] std::optional<forest_layout> parse_forest_layout(std::string_view text);
+
+/// A title over several extra columns (RevMan's "Experimental" over Events and Total).
+struct forest_column_group {
+  std::string title;
+  std::size_t first = 0;  ///< Index of the first column (forest_options::column_titles).
+  std::size_t count = 0;  ///< Number of columns it spans.
+};
+
 /// What a row of a forest plot shows.
 enum class forest_row_kind {
   study,       ///< Square (area proportional to `size_weight`) and CI line; label and cells.
@@ -65,20 +86,34 @@ struct forest_row {
   double size_weight = na;
   /// Percent per weight column (forest_options::weight_titles); NaN leaves the cell blank.
   std::vector<double> weights;
+  /// Shown in the estimate column instead of the estimate and its interval (e.g. "Not
+  /// estimable" for a study without an estimate of its own); "" for none.
+  std::string note;
+  /// Study rows: the interval as written in the source (e.g. "0.36" and "0.76" of an HR
+  /// entered with its CI), shown instead of lower and upper formatted; "" for none.
+  std::string lower_text;
+  std::string upper_text;
 };
 
 /// Where the reference line and the axis limits lie, and how the figure is labelled.
 struct forest_options {
+  forest_layout layout = forest_layout::srma;        ///< Column order and interval style.
   effect_measure measure = effect_measure::generic;  ///< Ratio measures get a log axis.
   /// Measures shown back-transformed on a linear axis (PLN, PLO, PAS, PFT, ZCOR, IRLN) are
   /// drawn on the display scale, as metafor's forest(..., transf=): PFT's transformation uses
   /// this context's n (forest_rows sets it to the harmonic mean of the studies' n).
   display_context display;
-  double level = 95;                          ///< Only used in the default titles.
-  std::string title;                          ///< Bold title above the plot ("" none).
-  std::string label_title = "Study";          ///< Header of the label column.
-  std::vector<std::string> column_titles;     ///< Headers of the extra columns ('\n' breaks lines).
-  std::vector<std::string> weight_titles;     ///< Headers of the weight columns (e.g. {"Weight"}).
+  double level = 95;                       ///< Only used in the default titles.
+  std::string title;                       ///< Bold title above the plot ("" none).
+  std::string label_title = "Study";       ///< Header of the label column.
+  std::vector<std::string> column_titles;  ///< Headers of the extra columns ('\n' breaks lines).
+  std::vector<forest_column_group> column_groups;  ///< Titles over groups of extra columns.
+  std::vector<std::string> weight_titles;  ///< Headers of the weight columns (e.g. {"Weight"}).
+  /// Header over the forest panel ('\n' breaks lines), e.g. RevMan's "Odds Ratio\nM-H, Fixed,
+  /// 95% CI"; "" none.
+  std::string forest_title;
+  /// A line of small text under the axis (e.g. "Study CIs as reported"); "" none.
+  std::string caption;
   std::optional<std::string> estimate_title;  ///< Default "RR [95% CI]"; "" hides the annotations.
   std::optional<std::string> axis_title;      ///< Default "Risk ratio (log scale)"; "" none.
   std::string favours_left;                   ///< Under the axis, left of the reference line.

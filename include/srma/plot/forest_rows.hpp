@@ -44,6 +44,17 @@ struct forest_content {
   bool prediction_interval = false;  ///< Add the prediction interval row (random-effects model).
   bool heterogeneity = true;         ///< Heterogeneity lines.
   bool overall_test = true;          ///< Test for the overall effect (and subgroup differences).
+  /// The layout the rows are made for (forest_options::layout is set to it): RevMan 5 gets its
+  /// per-arm columns, "Total (95% CI)", "Total events" and its footer; JAMA drops the weights.
+  forest_layout layout = forest_layout::srma;
+  /// Studies the analysis could not use (double-zero 2x2 tables listed in the analysed table's
+  /// `excluded`), with their input columns: each is shown as a row with its cells and "Not
+  /// estimable", no marker and no weight, at its place in input order (after the other studies
+  /// when they are sorted).
+  study_table not_estimable;
+  /// A study entered as a ratio with its CI (hr|or|rr, lower, upper at the plot's level) shows
+  /// the bounds as entered, not the ones recomputed from its SE; the plot's caption says so.
+  bool ci_as_entered = true;
 
   /// Sets the order from one word: "none", "effect", "weight", or else the name of a column
   /// (forest_from checks that it exists: srma.plot.E503).
