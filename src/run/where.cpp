@@ -39,6 +39,12 @@ struct token {
   std::size_t pos = 0;  // 0-based character offset
 };
 
+// A filter nests parentheses and `not` at most this deep and joins at most this many terms with
+// `and`/`or`: the parser and the evaluator recurse, and 1,621 '(' overflowed the stack (found by
+// fuzzing, tests/fuzz/where_fuzz.cpp).
+constexpr std::size_t max_filter_depth = 100;
+constexpr std::size_t max_filter_terms = 1000;
+
 class parser {
  public:
   explicit parser(std::string_view s) : s_(s) {}
@@ -55,6 +61,8 @@ class parser {
   std::string_view s_;
   std::vector<token> toks_;
   std::size_t i_ = 0;
+  std::size_t depth_ = 0;  // parentheses and `not` open now (max_filter_depth)
+  std::size_t terms_ = 0;  // `and`/`or` terms so far (max_filter_terms)
 
   const token& peek() const { return toks_[i_]; }
   const token& next() { return toks_[i_++]; }
@@ -172,10 +180,19 @@ class parser {
 
   bool is_op(const char* op) const { return peek().t == token::type::op && peek().text == op; }
 
+  unexpected too_complex(const token& t) const {
+    return fail(errc::plan_bad_filter,
+                fmt::format("where \"{}\": at character {}, the filter nests parentheses and 'not' "
+                            "more than {} deep or joins more than {} terms with 'and'/'or'; "
+                            "use 'in (...)' for long lists",
+                            s_, t.pos + 1, max_filter_depth, max_filter_terms));
+  }
+
   expected<std::unique_ptr<node>> parse_or() {
     auto a = parse_and();
     if (!a) return a;
     while (is_op("or")) {
+      if (++terms_ > max_filter_terms) return too_complex(peek());
       next();
       auto b = parse_and();
       if (!b) return b;
@@ -192,6 +209,7 @@ class parser {
     auto a = parse_unary();
     if (!a) return a;
     while (is_op("and")) {
+      if (++terms_ > max_filter_terms) return too_complex(peek());
       next();
       auto b = parse_unary();
       if (!b) return b;
@@ -206,8 +224,11 @@ class parser {
 
   expected<std::unique_ptr<node>> parse_unary() {
     if (is_op("not")) {
+      if (depth_ >= max_filter_depth) return too_complex(peek());
       next();
+      ++depth_;
       auto a = parse_unary();
+      --depth_;
       if (!a) return a;
       auto n = std::make_unique<node>();
       n->k = node::kind::op_not;
@@ -228,8 +249,11 @@ class parser {
 
   expected<std::unique_ptr<node>> parse_primary() {
     if (peek().t == token::type::lparen) {
+      if (depth_ >= max_filter_depth) return too_complex(peek());
       next();
+      ++depth_;
       auto e = parse_or();
+      --depth_;
       if (!e) return e;
       if (peek().t != token::type::rparen) return error_at(peek(), "')'");
       next();

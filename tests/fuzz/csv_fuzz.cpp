@@ -5,6 +5,7 @@
 // promises: the two readers give the same table, or the same error.
 #include <cstddef>
 #include <cstdint>
+#include <string>
 
 #include "fuzz_util.hpp"
 #include "srma/io/compact_csv.hpp"
@@ -33,9 +34,21 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       srma_fuzz::fuzz_check(row.fields[c] == compact->field(r, c), "different field text");
     }
   }
-  // What srma writes, it reads back as the same table (format_csv quotes where needed).
+  // What srma writes, it reads back as the same table (format_csv quotes where needed). Not
+  // checked when a header cell holds another of the separators srma detects: format_csv quotes
+  // only its own separator, so a header cell "a\tb" of a ';' file reads back as two columns (a
+  // file that is ambiguous itself: see docs/reliability.md).
+  auto other_separator = [&](const std::string& f) {
+    for (const char c : {',', ';', '\t'}) {
+      if (c != csv->separator && f.find(c) != std::string::npos) return true;
+    }
+    return false;
+  };
+  bool ambiguous = false;
+  for (const auto& h : csv->header) ambiguous = ambiguous || other_separator(h);
   auto again = srma::parse_csv(srma::format_csv(*csv), "again.csv");
-  if (!csv->header.empty() && again) {
+  if (!csv->header.empty() && !ambiguous) {
+    srma_fuzz::fuzz_check(again.has_value(), "format_csv output does not read back");
     srma_fuzz::fuzz_check(again->header == csv->header, "format_csv round trip: header");
     srma_fuzz::fuzz_check(again->rows.size() == csv->rows.size(), "format_csv round trip: rows");
   }
