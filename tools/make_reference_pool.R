@@ -106,7 +106,8 @@ estimate_block <- function(fit) {
 }
 
 q_based <- function(Q, df) {
-  if (df < 1) return(list(I2 = NA_real_, H2 = NA_real_))
+  # k = 1 (df = 0): metafor's convention (rma at k = 1 gives QE = 0, QEp = 1, I2 = 0, H2 = 1)
+  if (df < 1) return(list(I2 = 0, H2 = 1))
   list(I2 = max(0, 100 * (Q - df) / Q), H2 = Q / df)
 }
 

@@ -63,7 +63,8 @@ run_code <- function(code, env) {
 
 num <- function(x) if (is.null(x) || length(x) == 0) NA_real_ else as.numeric(x)[1]
 q_based <- function(Q, df) {
-  if (df < 1) return(list(I2 = NA_real_, H2 = NA_real_))
+  # k = 1 (df = 0): metafor's convention (rma at k = 1 gives QE = 0, QEp = 1, I2 = 0, H2 = 1)
+  if (df < 1) return(list(I2 = 0, H2 = 1))
   list(I2 = max(0, 100 * (Q - df) / Q), H2 = Q / df)
 }
 stop_if_na <- function(x, what) {
@@ -127,10 +128,10 @@ refit_rows <- function(res, fit, method, label_key, cumulative) {
     row <- list(label = as.character(res$slab[i]), k = k_i, fitted = TRUE,
                 estimate = res$estimate[i], se = res$se[i], statistic = res$zval[i],
                 p = res$pval[i], ci_lower = res$ci.lb[i], ci_upper = res$ci.ub[i],
-                Q = if (first) 0 else res$Q[i], Q_p = if (first) NA_real_ else res$Qp[i],
+                Q = if (first) 0 else res$Q[i], Q_p = res$Qp[i],
                 tau2 = if (first) 0 else res$tau2[i], I2 = qb$I2,
-                I2_tau2 = if (first) NA_real_ else res$I2[i], H2 = qb$H2,
-                H2_tau2 = if (first) NA_real_ else res$H2[i])
+                I2_tau2 = res$I2[i], H2 = qb$H2,
+                H2_tau2 = res$H2[i])
     names(row)[1] <- label_key
     row
   })

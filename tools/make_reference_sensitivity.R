@@ -96,7 +96,8 @@ ctrl_text <- "list(threshold=1e-12, tol=1e-12, maxiter=10000)"
 num <- function(x) if (is.null(x) || length(x) == 0) NA_real_ else as.numeric(x)[1]
 
 q_based <- function(Q, df) {
-  if (df < 1) return(list(I2 = NA_real_, H2 = NA_real_))
+  # k = 1 (df = 0): metafor's convention (rma at k = 1 gives QE = 0, QEp = 1, I2 = 0, H2 = 1)
+  if (df < 1) return(list(I2 = 0, H2 = 1))
   list(I2 = max(0, 100 * (Q - df) / Q), H2 = Q / df)
 }
 
@@ -211,10 +212,10 @@ cumulative_case <- function(env, prep, method, test, order_col) {
     tb <- tau2_based(method, cu$I2[i], cu$H2[i])
     list(added = as.character(cu$slab[i]), k = i, estimate = cu$estimate[i], se = cu$se[i],
          statistic = stat[i], p = cu$pvals[i], ci_lower = cu$ci.lb[i], ci_upper = cu$ci.ub[i],
-         Q = if (first) 0 else cu$Q[i], Q_p = if (first) NA_real_ else cu$Qp[i],
+         Q = if (first) 0 else cu$Q[i], Q_p = cu$Qp[i],
          tau2 = if (first || is_ee(method)) 0 else cu$tau2[i],
-         I2 = qb$I2, I2_tau2 = if (first) NA_real_ else tb$I2_tau2,
-         H2 = qb$H2, H2_tau2 = if (first) NA_real_ else tb$H2_tau2)
+         I2 = qb$I2, I2_tau2 = tb$I2_tau2,
+         H2 = qb$H2, H2_tau2 = tb$H2_tau2)
   })
   stop_if_na(lapply(rows, function(r) r[c("estimate", "se", "p", "Q", "tau2")]), "cumul")
   # Ties in the order column keep the file order (order() is stable): check the labels.
@@ -498,14 +499,14 @@ section <- c(
   "### Conventions of the expected values",
   "",
   "- `I2`, `H2`: Q-based, I2 = max(0, 100 (Q - df)/Q), H2 = Q/df (not truncated), df = studies in",
-  "  the fit - 1 (null when df = 0). `I2_tau2`, `H2_tau2`: metafor's I2/H2 of the random-effects fit",
+  "  the fit - 1 (0 and 1 when df = 0, metafor's k = 1 convention). `I2_tau2`, `H2_tau2`: metafor's I2/H2 of the random-effects fit",
   "  (tau^2-based: I2 = 100 tau2/(vt + tau2), H2 = tau2/vt + 1, vt = (k - p)/tr(P)). For `tau2: \"EE\"`",
   "  they are written as 0 and 1 (tau^2 = 0) and `tau2` as 0, although metafor's EE fits report the",
   "  Q-based values in `$I2`/`$H2` (this applies to leave1out, cumulative and metareg).",
   "- `leave1out`: rows in study order, `omitted` = the label; `statistic` is z or t (knha, df = k - 2).",
   "- `cumulative`: `cumul(fit, order=year)`, rows in cumulative order; R's `order()` is stable, so",
-  "  trials with the same year stay in file order. Row k = 1: Q = 0, tau2 = 0, and null Q_p, I2,",
-  "  I2_tau2, H2, H2_tau2. Under `hksj: true` the k = 1 row is z-based (rma() switches test=\"knha\"",
+  "  trials with the same year stay in file order. Row k = 1 as metafor gives it: Q = 0, tau2 = 0,",
+  "  Q_p = 1, I2 = I2_tau2 = 0, H2 = H2_tau2 = 1. Under `hksj: true` the k = 1 row is z-based (rma() switches test=\"knha\"",
   "  to \"z\" when k = 1, with a warning that cumul() hides): statistic = z, p and CI from N(0, 1).",
   "- `influence` (metafor `influence.rma.uni`; s2w = Knapp-Hartung factor of the leave-one-out fit",
   "  under knha, 1 otherwise; all leave-one-out fits use the full fit's method and test):",

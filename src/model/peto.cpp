@@ -98,9 +98,16 @@ expected<peto_result> pool_peto(std::span<const double> events_t, std::span<cons
     r.I2 = std::max(0.0, 100 * (r.Q - r.Q_df) / r.Q);
     r.H2 = r.Q / r.Q_df;
   } else {
-    r.Q = r.Q_p = r.I2 = r.H2 = k_nan;
+    // One informative table: metafor's rma.peto convention at k = 1 (QE = 0, QEp = 1, I2 = 0,
+    // H2 = 1; metafor 3.8-1).
+    r.Q = 0;
+    r.Q_p = 1;
+    r.I2 = 0;
+    r.H2 = 1;
     r.Q_df = 0;
-    r.notes.push_back("heterogeneity is not defined: 1 table has both events and non-events");
+    r.notes.push_back(
+        "heterogeneity is not estimable: 1 table has both events and non-events (Q = 0, I^2 = 0 "
+        "by convention)");
   }
   return r;
 }

@@ -94,8 +94,14 @@ expected<pool_result> pool_effects(std::span<const double> yi, std::span<const d
     // Typical within-study variance (Higgins & Thompson 2002, eq. 9) = (k-1) / tr P at w = 1/v.
     h.typical_v = h.df * sw / (sw * sw - sw2);
   } else {
+    // One study: metafor's convention (rma, rma.mh, rma.peto 3.8-1 at k = 1: QE = 0, QEp = 1,
+    // I2 = 0, H2 = 1), so a cumulative analysis's first row or a one-study subgroup reports what
+    // metafor reports. The typical within-study variance stays undefined.
     h.Q = 0;
-    h.p = h.I2 = h.H2 = h.typical_v = k_nan;
+    h.p = 1;
+    h.I2 = 0;
+    h.H2 = 1;
+    h.typical_v = k_nan;
   }
 
   // ---- tau^2 ---------------------------------------------------------------------------------
@@ -124,6 +130,9 @@ expected<pool_result> pool_effects(std::span<const double> yi, std::span<const d
   if (k >= 2) {
     h.I2_tau2 = 100 * tau2 / (h.typical_v + tau2);
     h.H2_tau2 = tau2 / h.typical_v + 1;
+  } else if (k == 1) {
+    h.I2_tau2 = 0;  // metafor's k = 1 convention, as above
+    h.H2_tau2 = 1;
   } else {
     h.I2_tau2 = h.H2_tau2 = k_nan;
   }

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <limits>
+
 #include "figure_format.hpp"
 #include "srma/report/format.hpp"
 
@@ -44,7 +46,8 @@ forest_plot refit_plot(const pool_result& full, model_kind model,
     row.estimate = r.estimate.estimate;
     row.lower = r.estimate.ci_lower;
     row.upper = r.estimate.ci_upper;
-    row.cells = cells(r.I2, r.tau2);
+    // One study: I^2 is 0 by metafor's convention, but nothing was measured: a dash.
+    row.cells = cells(r.k < 2 ? std::numeric_limits<double>::quiet_NaN() : r.I2, r.tau2);
     p.rows.push_back(std::move(row));
   }
   const model_estimate& e =

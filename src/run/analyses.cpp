@@ -130,11 +130,14 @@ expected<prepared> prepare(run_context& ctx, const plan_analysis& a) {
     out.not_run = out.data->no_estimate_reason;
     return out;
   }
-  // Mantel-Haenszel and Peto pool the 2x2 tables of pool, subgroup and subset analyses; every
-  // other analysis, and input without counts under a preset's MH, is inverse variance.
+  // Mantel-Haenszel and Peto pool the 2x2 tables of pool, subgroup and subset analyses and the
+  // refits of leave-one-out and cumulative analyses (metafor's leave1out/cumul.rma.mh and
+  // .rma.peto); every other analysis, and input without counts under a preset's MH, is inverse
+  // variance.
   auto by_method = [&](prepared& pr) {
     const bool pools = a.type == analysis_type::pool || a.type == analysis_type::subgroup ||
-                       a.type == analysis_type::subset;
+                       a.type == analysis_type::subset || a.type == analysis_type::leave1out ||
+                       a.type == analysis_type::cumulative;
     const bool method_given = ctx.p.method_given || a.method.has_value();
     if (!pools || (!method_given && !has_2x2_counts(*pr.studies)))
       pr.options.method = pooling_method::inverse_variance;

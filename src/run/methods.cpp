@@ -414,7 +414,8 @@ doc_section methods_section(run_context& ctx, effect_measure measure,
   if (counts) {
     for (const auto& a : p.analyses) {
       const bool pools = a.type == analysis_type::pool || a.type == analysis_type::subgroup ||
-                         a.type == analysis_type::subset;
+                         a.type == analysis_type::subset || a.type == analysis_type::leave1out ||
+                         a.type == analysis_type::cumulative;
       if (!pools || !a.method || *a.method == method) continue;
       const std::string name = a.title.empty() ? a.id : a.title;
       std::string how = "with inverse-variance weights";
@@ -543,10 +544,15 @@ doc_section methods_section(run_context& ctx, effect_measure measure,
       case analysis_type::influence: {
         const std::string c1 = refs.cite("influence");
         const std::string c2 = refs.cite("baujat");
-        extra.push_back(
-            fmt::format("Influential studies were identified with the diagnostics of "
-                        "Viechtbauer and Cheung {} and a Baujat plot {}.",
-                        c1, c2));
+        const pooling_method am = a.method.value_or(method);
+        extra.push_back(fmt::format(
+            "Influential studies were identified with the diagnostics of "
+            "Viechtbauer and Cheung {} and a Baujat plot {}{}.",
+            c1, c2,
+            counts && am != pooling_method::inverse_variance
+                ? " (these diagnostics are defined for the inverse-variance model, which they "
+                  "refit)"
+                : ""));
       } break;
       case analysis_type::bias: {
         const std::string contour = a.contours.empty() ? "" : " " + refs.cite("contour");

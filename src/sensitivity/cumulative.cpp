@@ -1,4 +1,5 @@
-// Cumulative meta-analysis (metafor's cumul.rma.uni). A refit that fails gives its row NaN with a
+// Cumulative meta-analysis (metafor's cumul.rma.uni; cumul.rma.mh and .rma.peto when the analysis
+// pools 2x2 tables by Mantel-Haenszel or Peto). A refit that fails gives its row NaN with a
 // note (metafor: NA), never an error.
 #include "srma/sensitivity/cumulative.hpp"
 
@@ -71,19 +72,25 @@ expected<cumulative_result> cumulative(const study_table& studies, std::string_v
       return numeric ? num[x] < num[y] : col[x] < col[y];
     });
   }
-  auto full = pool(studies, options);
+  auto full = detail::full_fit(studies, options);
+  const bool tables = detail::pools_tables(studies, options);
   if (!full) return unexpected(full.error());
   out.model = detail::refit_model(*full);
   out.full = std::move(*full);
   out.rows.resize(k);
   std::vector<std::optional<error>> errors(k);
   detail::parallel_for(k, [&](std::size_t j) {
-    std::vector<double> y, v;
-    for (std::size_t s = 0; s <= j; ++s) {
-      y.push_back(studies.yi[out.order[s]]);
-      v.push_back(studies.vi[out.order[s]]);
-    }
-    auto r = detail::refit(y, v, options, out.model);
+    auto r = [&]() -> expected<refit_summary> {
+      if (tables) {
+        return detail::refit_tables(studies, std::span(out.order).first(j + 1), options, out.model);
+      }
+      std::vector<double> y, v;
+      for (std::size_t s = 0; s <= j; ++s) {
+        y.push_back(studies.yi[out.order[s]]);
+        v.push_back(studies.vi[out.order[s]]);
+      }
+      return detail::refit(y, v, options, out.model);
+    }();
     if (r) {
       out.rows[j] = std::move(*r);
     } else {

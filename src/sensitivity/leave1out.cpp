@@ -1,4 +1,5 @@
-// Leave-one-out analysis (metafor's leave1out.rma.uni): k refits, run in parallel for large k.
+// Leave-one-out analysis (metafor's leave1out.rma.uni; leave1out.rma.mh and .rma.peto when the
+// analysis pools 2x2 tables by Mantel-Haenszel or Peto): k refits, run in parallel for large k.
 // A refit that fails gives its row NaN with a note (metafor: NA), never an error.
 #include "srma/sensitivity/leave1out.hpp"
 
@@ -16,7 +17,8 @@ expected<leave1out_result> leave1out(const study_table& studies, const pool_opti
     return fail(errc::model_too_few_studies,
                 fmt::format("leave-one-out needs at least 2 studies (k = {})", k));
   }
-  auto full = pool(studies, options);
+  auto full = detail::full_fit(studies, options);
+  const bool tables = detail::pools_tables(studies, options);
   if (!full) return unexpected(full.error());
   leave1out_result out;
   out.model = detail::refit_model(*full);
@@ -25,8 +27,16 @@ expected<leave1out_result> leave1out(const study_table& studies, const pool_opti
   std::vector<std::optional<error>> errors(k);
   detail::parallel_for(k, [&](std::size_t i) {
     std::vector<double> y, v;
-    detail::all_but(studies.yi, studies.vi, i, y, v);
-    auto r = detail::refit(y, v, options, out.model);
+    auto r = [&]() -> expected<refit_summary> {
+      if (tables) {
+        std::vector<std::size_t> rows;
+        for (std::size_t j = 0; j < k; ++j)
+          if (j != i) rows.push_back(j);
+        return detail::refit_tables(studies, rows, options, out.model);
+      }
+      detail::all_but(studies.yi, studies.vi, i, y, v);
+      return detail::refit(y, v, options, out.model);
+    }();
     if (r) {
       out.rows[i] = std::move(*r);
     } else {

@@ -5,6 +5,8 @@
 #include <cmath>
 #include <limits>
 
+#include "srma/model/pool_2x2.hpp"
+
 namespace srma::detail {
 
 model_kind refit_model(const pool_result& full) { return full.primary; }
@@ -20,6 +22,35 @@ void all_but(std::span<const double> yi, std::span<const double> vi, std::size_t
   }
 }
 
+namespace {
+
+refit_summary summarise(pool_result& r, model_kind model) {
+  refit_summary s;
+  s.k = r.k;
+  s.method = r.random.method;
+  const auto& h = r.heterogeneity;
+  s.Q = h.Q;
+  s.Q_p = h.p;
+  s.I2 = h.I2;
+  s.H2 = h.H2;
+  if (model == model_kind::common) {
+    s.estimate = r.common;
+    s.tau2 = 0;
+    // The common-effect model has no tau^2: its tau^2-based I^2 is 0 and H^2 is 1.
+    s.I2_tau2 = r.k >= 2 ? 0.0 : h.I2_tau2;
+    s.H2_tau2 = r.k >= 2 ? 1.0 : h.H2_tau2;
+  } else {
+    s.estimate = r.random;
+    s.tau2 = h.tau2;
+    s.I2_tau2 = h.I2_tau2;
+    s.H2_tau2 = h.H2_tau2;
+    s.notes = std::move(r.notes);
+  }
+  return s;
+}
+
+}  // namespace
+
 expected<refit_summary> refit(std::span<const double> yi, std::span<const double> vi,
                               const pool_options& options, model_kind model) {
   // The common-effect model needs no tau^2: fixing it at 0 keeps a tau^2 iteration that could
@@ -29,28 +60,22 @@ expected<refit_summary> refit(std::span<const double> yi, std::span<const double
   auto r = pool_effects(yi, vi, options, effect_measure::generic, fixed_tau2,
                         /*with_tau2_ci=*/false);
   if (!r) return unexpected(r.error());
-  refit_summary s;
-  s.k = r->k;
-  s.method = r->random.method;
-  const auto& h = r->heterogeneity;
-  s.Q = h.Q;
-  s.Q_p = h.p;
-  s.I2 = h.I2;
-  s.H2 = h.H2;
-  if (model == model_kind::common) {
-    s.estimate = r->common;
-    s.tau2 = 0;
-    // The common-effect model has no tau^2: its tau^2-based I^2 is 0 and H^2 is 1.
-    s.I2_tau2 = r->k >= 2 ? 0.0 : h.I2_tau2;
-    s.H2_tau2 = r->k >= 2 ? 1.0 : h.H2_tau2;
-  } else {
-    s.estimate = r->random;
-    s.tau2 = h.tau2;
-    s.I2_tau2 = h.I2_tau2;
-    s.H2_tau2 = h.H2_tau2;
-    s.notes = std::move(r->notes);
-  }
-  return s;
+  return summarise(*r, model);
+}
+
+bool pools_tables(const study_table& studies, const pool_options& options) {
+  return options.method != pooling_method::inverse_variance && has_2x2_counts(studies);
+}
+
+expected<pool_result> full_fit(const study_table& studies, const pool_options& options) {
+  return pools_tables(studies, options) ? pool_2x2(studies, options) : pool(studies, options);
+}
+
+expected<refit_summary> refit_tables(const study_table& studies, std::span<const std::size_t> rows,
+                                     const pool_options& options, model_kind model) {
+  auto r = pool_2x2(studies.subset(rows), options);
+  if (!r) return unexpected(r.error());
+  return summarise(*r, model);
 }
 
 refit_summary failed_refit(std::size_t k) {

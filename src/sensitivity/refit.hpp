@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "srma/data/study_table.hpp"
 #include "srma/model/pool.hpp"
 #include "srma/sensitivity/refit_summary.hpp"
 
@@ -21,6 +22,19 @@ void all_but(std::span<const double> yi, std::span<const double> vi, std::size_t
 /// Fits `model` on (yi, vi) with `options` (no tau^2 CI) and summarises it.
 expected<refit_summary> refit(std::span<const double> yi, std::span<const double> vi,
                               const pool_options& options, model_kind model);
+
+/// True when an analysis with `options` on `studies` pools 2x2 tables by Mantel-Haenszel or Peto
+/// (pool_2x2), so that its refits must too (metafor's leave1out.rma.mh, cumul.rma.peto, ...).
+bool pools_tables(const study_table& studies, const pool_options& options);
+
+/// The full fit of an analysis: pool_2x2 when pools_tables(), pool() otherwise.
+expected<pool_result> full_fit(const study_table& studies, const pool_options& options);
+
+/// Refits `model` on the studies at `rows` of `studies` by pool_2x2 (Mantel-Haenszel or Peto
+/// for the common-effect model, DerSimonian-Laird about that estimate for random effects) and
+/// summarises it as refit() does.
+expected<refit_summary> refit_tables(const study_table& studies, std::span<const std::size_t> rows,
+                                     const pool_options& options, model_kind model);
 
 /// The row of a refit of k studies that failed: fitted = false, every number NaN.
 refit_summary failed_refit(std::size_t k);

@@ -123,22 +123,31 @@ TEST(mantel_haenszel_test, peto_by_hand) {
   EXPECT_EQ(r->yi[1], 0);
 }
 
-TEST(mantel_haenszel_test, one_table_has_its_own_estimate_and_no_heterogeneity) {
-  // One table 2/5 vs 1/5: MH OR = a d / (b c) = 8/3 (its own OR); Q undefined.
+TEST(mantel_haenszel_test, one_table_has_its_own_estimate_and_metafors_k1_heterogeneity) {
+  // One table 2/5 vs 1/5: MH OR = a d / (b c) = 8/3 (its own OR).
   const std::vector<double> et{2}, nt{5}, ec{1}, nc{5};
   const auto r = pool_mantel_haenszel(et, nt, ec, nc);
   ASSERT_TRUE(r.has_value()) << r.error().what();
   EXPECT_REL(r->estimate.estimate, std::log(8.0 / 3.0), estimate);
   // RGB variance of one table is Woolf's: 1/a + 1/b + 1/c + 1/d = 2.083333.
   EXPECT_REL(r->estimate.se, std::sqrt(25.0 / 12.0), estimate);
-  EXPECT_TRUE(std::isnan(r->Q));
-  EXPECT_TRUE(std::isnan(r->I2));
+  // metafor 3.8-1, rma.mh(ai=2, bi=3, ci=1, di=4) and rma.peto(...) at k = 1:
+  // QE = 0, QEp = 1, I2 = 0, H2 = 1.
+  EXPECT_EQ(r->Q, 0);
+  EXPECT_EQ(r->Q_p, 1);
+  EXPECT_EQ(r->I2, 0);
+  EXPECT_EQ(r->H2, 1);
   EXPECT_EQ(r->Q_df, 0);
   ASSERT_EQ(r->notes.size(), 1u);
-  EXPECT_EQ(r->notes[0], "heterogeneity is not defined: 1 table has an estimate of its own");
+  EXPECT_EQ(r->notes[0],
+            "heterogeneity is not estimable: 1 table has an estimate of its own (Q = 0, I^2 = 0 "
+            "by convention)");
   const auto p = pool_peto(et, nt, ec, nc);
   ASSERT_TRUE(p.has_value());
-  EXPECT_TRUE(std::isnan(p->Q));
+  EXPECT_EQ(p->Q, 0);
+  EXPECT_EQ(p->Q_p, 1);
+  EXPECT_EQ(p->I2, 0);
+  EXPECT_EQ(p->H2, 1);
 }
 
 TEST(mantel_haenszel_test, zero_cell_rules_metafor_and_revman5) {

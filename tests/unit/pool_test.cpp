@@ -147,7 +147,7 @@ TEST(pool_test, study_order_does_not_matter_for_any_estimator) {
   }
 }
 
-TEST(pool_test, one_study_gives_its_own_estimate_and_undefined_heterogeneity) {
+TEST(pool_test, one_study_gives_its_own_estimate_and_metafors_k1_heterogeneity) {
   for (auto m : all_tau2_methods()) {
     std::vector<double> y = {0.3}, v = {0.04};
     auto r = pool(y, v, metafor(m));
@@ -156,8 +156,14 @@ TEST(pool_test, one_study_gives_its_own_estimate_and_undefined_heterogeneity) {
     EXPECT_DOUBLE_EQ(r->random.estimate, 0.3);
     EXPECT_DOUBLE_EQ(r->random.se, 0.2);
     EXPECT_EQ(r->heterogeneity.tau2, 0);
-    EXPECT_TRUE(std::isnan(r->heterogeneity.I2));
-    EXPECT_TRUE(std::isnan(r->heterogeneity.p));
+    // metafor 3.8-1, rma(yi = 0.3, vi = 0.04) for every method: QE = 0, QEp = 1, I2 = 0,
+    // H2 = 1 (its k = 1 convention); srma's Q-based I^2 and H^2 follow it.
+    EXPECT_EQ(r->heterogeneity.Q, 0);
+    EXPECT_EQ(r->heterogeneity.p, 1);
+    EXPECT_EQ(r->heterogeneity.I2, 0);
+    EXPECT_EQ(r->heterogeneity.H2, 1);
+    EXPECT_EQ(r->heterogeneity.I2_tau2, 0);
+    EXPECT_EQ(r->heterogeneity.H2_tau2, 1);
     EXPECT_TRUE(std::isnan(r->heterogeneity.tau2_ci_upper));
     EXPECT_FALSE(r->notes.empty());
   }
