@@ -273,8 +273,26 @@ std::optional<web_app::impl::session> web_app::impl::current_session(const raw_r
   return session{rec.who.name, rec.who.r, rec.csrf_token, hash};
 }
 
+// The host a request was addressed to, without the port ("127.0.0.1", "localhost", "::1").
+static std::string host_name(const raw_request& req) {
+  std::string host = header_value(req, "host");
+  if (!host.empty() && host.front() == '[') return host.substr(1, host.find(']') - 1);
+  return host.substr(0, host.find(':'));
+}
+
 response web_app::impl::route(const raw_request& req) {
   const std::string& path = req.path;
+  // On the local binding a page of another site must not reach the app through a name that
+  // resolves to 127.0.0.1 (DNS rebinding): there, choosing a name signs anyone in.
+  if (options.local_sign_in && req.headers.count("host") != 0) {
+    const auto host = host_name(req);
+    if (host != "127.0.0.1" && host != "localhost" && host != "::1") {
+      return error_response(403, errc::web_forbidden,
+                            fmt::format("this server answers only to 127.0.0.1 and localhost, "
+                                        "not to '{}'",
+                                        host));
+    }
+  }
   const bool get = req.method == "GET" || req.method == "HEAD";
   if (get && path.rfind("/assets/", 0) == 0) return serve_asset(path.substr(8));
   if (get && path == "/favicon.ico") return serve_asset("favicon.svg");

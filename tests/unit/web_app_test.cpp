@@ -385,4 +385,26 @@ TEST(web_app_test, reviewer_accounts_keep_their_role_and_refuse_bad_names) {
   EXPECT_TRUE(chk->ok()) << (chk->problems.empty() ? chk->integrity : chk->problems[0]);
 }
 
+TEST(web_app_test, the_local_binding_answers_only_to_loopback_host_names) {
+  fixture f;
+  web::web_app local(f.project, {.local_sign_in = true});
+  // DNS rebinding: a page of evil.example whose name resolves to 127.0.0.1.
+  auto rebound = post("/api/signin", {{"name", "Ana"}});
+  rebound.headers["host"] = "evil.example:8080";
+  auto r = local.handle(rebound);
+  EXPECT_EQ(r.status, 403);
+  EXPECT_EQ(error_id(r), srma::errc::web_forbidden);
+  EXPECT_TRUE(cookie_of(r).empty());
+  for (const char* host : {"127.0.0.1:8080", "localhost:8080", "[::1]:8080"}) {
+    auto ok = post("/api/signin", {{"name", "Ana"}});
+    ok.headers["host"] = host;
+    EXPECT_EQ(local.handle(ok).status, 200) << host;
+  }
+  // Bound to another address, names are refused anyway and any host name may be used.
+  web::web_app remote(f.project, {.local_sign_in = false});
+  auto page = get("/signin");
+  page.headers["host"] = "review.example.org:8080";
+  EXPECT_EQ(remote.handle(page).status, 200);
+}
+
 }  // namespace
