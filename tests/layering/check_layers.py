@@ -5,7 +5,7 @@ of the layers below it, and private headers only from its own src/ folder.
 Usage: check_layers.py SOURCE_DIR
 
 Layers, lowest first (siblings on one rank must not include each other):
-  util < io < data < model < {sensitivity, bias} < review < report < plot < run < cli
+  util < io < data < model < {sensitivity, bias} < review < report < plot < run < web < cli
 Every #include "..." in include/srma/<layer>/, src/<layer>/ and cli/ is checked:
   - "srma/<other>/x.hpp" is allowed only when <other> ranks below <layer> (or is <layer>);
   - "srma/srma.hpp", the umbrella header, may be included only from outside the layers;
@@ -20,7 +20,7 @@ import sys
 
 RANK = {
     "util": 0, "io": 1, "data": 2, "model": 3, "sensitivity": 4, "bias": 4, "survival": 4,
-    "review": 5, "records": 5, "report": 6, "plot": 7, "project": 7, "run": 8, "cli": 9, "web": 9,
+    "review": 5, "records": 5, "report": 6, "plot": 7, "project": 7, "run": 8, "web": 9, "cli": 10,
 }
 INCLUDE = re.compile(r'^\s*#\s*include\s+"([^"]+)"')
 
