@@ -12,6 +12,7 @@
 #include "plot/backends.hpp"
 #include "srma/io/csv.hpp"
 #include "srma/model/pool.hpp"
+#include "srma/model/pool_2x2.hpp"
 #include "srma/model/subgroup.hpp"
 #include "srma/plot/forest.hpp"
 #include "srma/plot/forest_rows.hpp"
@@ -613,6 +614,163 @@ TEST(plot_axis_test, linear_ticks_and_number_text) {
   EXPECT_EQ(detail::typeset_minus("-0.71 [-1.07, -0.36] Frimodt-Moller"),
             "\u22120.71 [\u22121.07, \u22120.36] Frimodt-Moller");
 }
+
+// ---------------------------------------------------------------------------------------------
+// Layouts (issue 13 item 4) and CIs as entered (item 8).
+
+namespace layouts {
+
+// Fleiss 1993 aspirin trials, typed from RevMan 5's Fleiss1993.rm5 (the same table as
+// tests/validation/data/revman5_fleiss1993_or.csv).
+constexpr const char* k_fleiss_csv =
+    "study,year,events_t,n_t,events_c,n_c\n"
+    "MRC-1,1974,49,615,67,624\n"
+    "CDP,1976,44,758,64,771\n"
+    "MRC-2,1979,102,832,126,850\n"
+    "GASP,1979,32,317,38,309\n"
+    "PARIS,1980,85,810,52,406\n"
+    "AMIS,1980,246,2267,219,2257\n"
+    "ISIS-2,1988,1570,8587,1720,8600\n";
+
+struct revman_plot {
+  forest_plot plot;
+  drawing figure;
+};
+
+revman_plot fleiss_revman(const study_table& not_estimable = {}) {
+  auto csv = parse_csv(k_fleiss_csv, "fleiss.csv");
+  EXPECT_TRUE(csv);
+  auto t = make_study_table(
+      *csv, {.measure = effect_measure::odds_ratio, .zero_cells = revman5_zero_cells()});
+  EXPECT_TRUE(t) << t.error().what();
+  pool_options o = preset_options(preset::revman5);
+  o.model = model_choice::common;
+  auto r = pool_2x2(*t, o);
+  EXPECT_TRUE(r) << r.error().what();
+  forest_content c;
+  c.layout = forest_layout::revman5;
+  c.not_estimable = not_estimable;
+  auto p = forest_from(*r, *t, c);
+  EXPECT_TRUE(p) << p.error().what();
+  auto d = draw_forest(p->rows, p->options);
+  EXPECT_TRUE(d) << d.error().what();
+  return {*p, *d};
+}
+
+TEST(plot_forest_test, revman5_layout_shows_revmans_numbers_for_fleiss1993) {
+  const auto [p, d] = fleiss_revman();
+  // RevMan 5, Fleiss1993.rm5, comparison 1.1 (M-H, Fixed, OR): OR 0.90 [0.84, 0.96],
+  // Chi2 = 9.95, df = 6 (P = 0.13); I2 = 40%, Z = 3.29 (P = 0.001), weights 3.2%, 3.1%, 5.7%,
+  // 1.8%, 3.2%, 10.2%, 72.9%.
+  EXPECT_TRUE(has_text(d, "0.90")) << ::testing::PrintToString(texts(d));
+  EXPECT_TRUE(has_text(d, "[0.84, 0.96]"));
+  EXPECT_TRUE(has_text(d, "Heterogeneity: Chi\u00b2 = 9.95, df = 6 (P = 0.13); I\u00b2 = 40%"));
+  EXPECT_TRUE(has_text(d, "Test for overall effect: Z = 3.29 (P = 0.001)"));
+  for (const char* w : {"3.2%", "3.1%", "5.7%", "1.8%", "10.2%", "72.9%", "100.0%"})
+    EXPECT_TRUE(has_text(d, w)) << w;
+  EXPECT_TRUE(has_text(d, "Total (95% CI)"));
+  EXPECT_TRUE(has_text(d, "Total events"));
+  EXPECT_TRUE(has_text(d, "Study or Subgroup"));
+  EXPECT_TRUE(has_text(d, "M-H, Fixed, 95% CI"));
+  EXPECT_TRUE(has_text(d, "Experimental"));
+  EXPECT_TRUE(has_text(d, "Control"));
+  EXPECT_TRUE(has_text(d, "Favours [experimental]"));
+  // Totals: sums of the table's columns (independent: 615 + 758 + ... + 8587 = 14186 and
+  // 13817 participants; 2128 and 2286 events).
+  const auto& total = p.rows[7];
+  ASSERT_EQ(total.kind, forest_row_kind::summary);
+  EXPECT_EQ(total.cells, (std::vector<std::string>{"", "14186", "", "13817"}));
+  EXPECT_EQ(p.rows[8].cells, (std::vector<std::string>{"2128", "", "2286", ""}));
+  // RevMan's order: weight and estimate left of the forest.
+  double weight_x = 0, forest_x = 1e9;
+  for (const auto& b : d.boxes()) {
+    if (b.what == "72.9%") weight_x = b.box.x;
+    if (b.what == "square") forest_x = std::min(forest_x, b.box.x);
+  }
+  EXPECT_LT(weight_x, forest_x);
+  expect_no_overlaps(d);
+}
+
+TEST(plot_forest_test, revman5_layout_shows_not_estimable_rows) {
+  // A double-zero trial added to the Fleiss table: RevMan lists it with its counts and "Not
+  // estimable", no square, no weight, and counts it in the totals.
+  auto csv = parse_csv("study,events_t,n_t,events_c,n_c\nZero 2000,0,50,0,48\n", "z.csv");
+  ASSERT_TRUE(csv);
+  auto z = make_study_table(
+      *csv, {.measure = effect_measure::odds_ratio, .zero_cells = escalc_zero_cells()});
+  ASSERT_TRUE(z) << z.error().what();
+  z->line = {99};
+  const auto [p, d] = fleiss_revman(*z);
+  EXPECT_TRUE(has_text(d, "Not estimable"));
+  const auto& row = p.rows[7];
+  EXPECT_EQ(row.label, "Zero 2000");
+  EXPECT_EQ(row.cells, (std::vector<std::string>{"0", "50", "0", "48"}));
+  EXPECT_TRUE(row.weights.empty());
+  EXPECT_EQ(count_marks(d, "square"), 7U);
+  // 14186 + 50 and 13817 + 48 participants.
+  EXPECT_EQ(p.rows[8].cells, (std::vector<std::string>{"", "14236", "", "13865"}));
+}
+
+TEST(plot_forest_test, jama_and_lancet_write_intervals_their_way) {
+  auto t = bcg();
+  auto r = pool(t, options(model_choice::random));
+  ASSERT_TRUE(r);
+  for (auto l : {forest_layout::jama, forest_layout::lancet}) {
+    forest_content c;
+    c.layout = l;
+    auto p = forest_from(*r, t, c);
+    ASSERT_TRUE(p);
+    auto fig = draw_forest(p->rows, p->options);
+    ASSERT_TRUE(fig) << fig.error().what();
+    const drawing& d = *fig;
+    // Aronson 1948: RR 0.41 [0.13, 1.26] (metafor 3.8-1, escalc("RR", ...) of dat.bcg).
+    if (l == forest_layout::jama) {
+      EXPECT_TRUE(has_text(d, "(0.13-1.26)")) << ::testing::PrintToString(texts(d));
+      EXPECT_TRUE(has_text(d, "RR (95% CI)"));
+      EXPECT_FALSE(has_text(d, "Weight"));
+    } else {
+      EXPECT_TRUE(has_text(d, "(0\u00b713\u20131\u00b726)")) << ::testing::PrintToString(texts(d));
+      EXPECT_TRUE(has_text(d, "0\u00b741"));
+    }
+    expect_no_overlaps(d);
+  }
+  EXPECT_EQ(parse_forest_layout("RevMan5"), forest_layout::revman5);
+  EXPECT_EQ(parse_forest_layout("bmj"), std::nullopt);
+}
+
+TEST(plot_forest_test, study_ci_as_entered_not_recomputed) {
+  // Issue 13 item 8 names an HR of 0.52 (0.36-0.76); recomputed from its SE that interval is
+  // 0.52 exp(-+1.96 SE) = [0.3579, 0.7555] (independent computation: SE = (ln 0.76 - ln 0.36) /
+  // (2 x 1.959964)), which also prints [0.36, 0.76]. An HR of 0.52 (0.37-0.76), as rounded
+  // papers report, recomputes to [0.3628, 0.7453] = [0.36, 0.75]: the figure must show the
+  // 0.37 and 0.76 that were entered.
+  auto csv = parse_csv("study,hr,lower,upper\nA,0.52,0.36,0.76\nB,0.52,0.37,0.76\n", "hr.csv");
+  ASSERT_TRUE(csv);
+  auto t = make_study_table(*csv, {});
+  ASSERT_TRUE(t) << t.error().what();
+  auto r = pool(*t, options(model_choice::common));
+  ASSERT_TRUE(r);
+  auto p = forest_from(*r, *t, {});
+  ASSERT_TRUE(p);
+  auto d = draw_forest(p->rows, p->options);
+  ASSERT_TRUE(d);
+  EXPECT_TRUE(has_text(*d, "[0.36, 0.76]")) << ::testing::PrintToString(texts(*d));
+  EXPECT_TRUE(has_text(*d, "[0.37, 0.76]"));
+  EXPECT_FALSE(has_text(*d, "[0.36, 0.75]"));
+  EXPECT_TRUE(has_text(*d, "Study CIs as reported"));
+  // Turned off: recomputed from the SE.
+  forest_content off;
+  off.ci_as_entered = false;
+  auto q = forest_from(*r, *t, off);
+  ASSERT_TRUE(q);
+  auto e = draw_forest(q->rows, q->options);
+  ASSERT_TRUE(e);
+  EXPECT_TRUE(has_text(*e, "[0.36, 0.75]")) << ::testing::PrintToString(texts(*e));
+  EXPECT_FALSE(has_text(*e, "[0.37, 0.76]"));
+  EXPECT_FALSE(has_text(*e, "Study CIs as reported"));
+}
+
+}  // namespace layouts
 
 }  // namespace
 }  // namespace srma::plot
