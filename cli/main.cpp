@@ -17,6 +17,8 @@ int main(int argc, char** argv) {
   std::function<int()> action;
   srma::cli::add_pool_command(app, action);
   srma::cli::add_forest_command(app, action);
+  srma::cli::add_radial_command(app, action);
+  srma::cli::add_labbe_command(app, action);
   srma::cli::add_funnel_command(app, action);
   srma::cli::add_sensitivity_commands(app, action);
   srma::cli::add_bias_command(app, action);
