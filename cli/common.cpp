@@ -258,4 +258,18 @@ expected<study_table> load_studies(const analysis_args& args) {
   return t;
 }
 
+expected<pool_result> pool_loaded(const analysis_args& args, study_table& studies) {
+  auto options = args.pooling_for(studies);
+  if (!options) return unexpected(options.error());
+  return pool_2x2(studies, *options);
+}
+
+expected<plot::render_options> figure_render(const std::string& output, double dpi) {
+  if (auto f = plot::format_from_path(output); !f) return unexpected(f.error());
+  const plot::render_options render{.dpi = dpi};
+  if (auto msg = render.validate(); !msg.empty())
+    return srma::fail(srma::errc::plot_bad_options, msg);
+  return render;
+}
+
 }  // namespace srma::cli

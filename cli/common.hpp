@@ -7,7 +7,9 @@
 
 #include "srma/data/study_table.hpp"
 #include "srma/model/pool_options.hpp"
+#include "srma/model/pool_result.hpp"
 #include "srma/plot/forest.hpp"
+#include "srma/plot/output.hpp"
 #include "srma/util/expected.hpp"
 
 namespace srma::cli {
@@ -88,5 +90,13 @@ struct figure_size_args {
 
 /// Reads the studies and prints input notices to stderr.
 expected<study_table> load_studies(const analysis_args& args);
+
+/// The studies pooled as `srma pool` pools them: the options of args.pooling_for(studies), then
+/// pool_2x2 (Mantel-Haenszel or Peto for 2x2 counts when asked, inverse variance otherwise).
+expected<pool_result> pool_loaded(const analysis_args& args, study_table& studies);
+
+/// The render options of a figure command, after checking the output file's extension (.svg,
+/// .pdf, .png) and the PNG resolution, so that a bad -o fails before any work is done.
+expected<plot::render_options> figure_render(const std::string& output, double dpi);
 
 }  // namespace srma::cli

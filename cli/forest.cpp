@@ -85,10 +85,9 @@ expected<void> apply_plot_options(const forest_args& args, plot::forest_options&
 }
 
 int run_forest(forest_args& args) {
-  if (auto f = plot::format_from_path(args.output); !f) return report_error(f.error());
-  const plot::render_options render{.dpi = args.dpi};
-  if (auto msg = render.validate(); !msg.empty())
-    return report_error({srma::errc::plot_bad_options, msg, {}});
+  const auto rendered = figure_render(args.output, args.dpi);
+  if (!rendered) return report_error(rendered.error());
+  const plot::render_options& render = *rendered;
   // `--pi` alone asks for the prediction interval row with the preset's method.
   const bool show_pi = args.pi_opt->count() > 0;
   if (show_pi && args.pi.empty()) args.pi_opt->clear();

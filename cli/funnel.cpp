@@ -34,15 +34,12 @@ struct funnel_args : analysis_args {
 };
 
 int run_funnel(const funnel_args& args) {
-  if (auto f = plot::format_from_path(args.output); !f) return report_error(f.error());
-  const plot::render_options render{.dpi = args.dpi};
-  if (auto msg = render.validate(); !msg.empty())
-    return report_error({srma::errc::plot_bad_options, msg, {}});
+  const auto rendered = figure_render(args.output, args.dpi);
+  if (!rendered) return report_error(rendered.error());
+  const plot::render_options& render = *rendered;
   auto studies = load_studies(args);
   if (!studies) return report_error(studies.error());
-  auto options = args.pooling_for(*studies);
-  if (!options) return report_error(options.error());
-  auto r = pool_2x2(*studies, *options);
+  auto r = pool_loaded(args, *studies);
   if (!r) return report_error(r.error());
 
   plot::funnel_options o = plot::funnel_defaults(*r);
@@ -58,7 +55,7 @@ int run_funnel(const funnel_args& args) {
   o.font_size = args.font_size;
   if (auto ok = args.size.apply(args.dpi, o.width, o.height); !ok) return report_error(ok.error());
   // Optional small-study statistics drawn on the funnel (computed by srma::core, bias.hpp).
-  pool_options model = *options;
+  pool_options model = r->options;
   model.model = r->primary == model_kind::common ? model_choice::common : model_choice::random;
   std::vector<std::string> summary;
   if (args.egger) {

@@ -178,10 +178,9 @@ std::string clock_time(double seconds) {
 }
 
 int run_gosh(const gosh_args& args) {
-  if (auto f = plot::format_from_path(args.output); !f) return report_error(f.error());
-  const plot::render_options render{.dpi = args.dpi};
-  if (auto msg = render.validate(); !msg.empty())
-    return report_error({srma::errc::plot_bad_options, msg, {}});
+  const auto rendered = figure_render(args.output, args.dpi);
+  if (!rendered) return report_error(rendered.error());
+  const plot::render_options& render = *rendered;
   const auto method = parse_gosh_cluster_method(args.cluster_method);
   if (!method) {
     return report_error(

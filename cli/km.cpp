@@ -309,10 +309,9 @@ int run_plot(const km_plot_args& args) {
         "give either a patient-data file (arm,time,event) or the arms' curves with --arm"));
   if (args.treatment.empty() != args.control.empty())
     return report_error(usage_error("give both --treatment and --control (or neither)"));
-  if (auto f = plot::format_from_path(args.output); !f) return report_error(f.error());
-  const plot::render_options render{.dpi = args.dpi};
-  if (auto msg = render.validate(); !msg.empty())
-    return report_error({srma::errc::plot_bad_options, msg, {}});
+  const auto rendered = figure_render(args.output, args.dpi);
+  if (!rendered) return report_error(rendered.error());
+  const plot::render_options& render = *rendered;
   auto ties = parse_cox_ties(args.ties);
   if (!ties)
     return report_error(

@@ -51,10 +51,9 @@ std::string counts_text(const review::prisma_counts& c) {
 }
 
 int run_prisma(const prisma_args& args) {
-  if (auto f = plot::format_from_path(args.output); !f) return report_error(f.error());
-  const plot::render_options render{.dpi = args.dpi};
-  if (auto msg = render.validate(); !msg.empty())
-    return report_error({srma::errc::plot_bad_options, msg, {}});
+  const auto rendered = figure_render(args.output, args.dpi);
+  if (!rendered) return report_error(rendered.error());
+  const plot::render_options& render = *rendered;
   auto counts = review::read_prisma_csv(args.file);
   if (!counts) return report_error(counts.error());
   const auto full = args.as_given ? *counts : review::complete(*counts);

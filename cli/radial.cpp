@@ -24,15 +24,12 @@ struct radial_args : analysis_args {
 };
 
 int run_radial(radial_args& args) {
-  if (auto f = plot::format_from_path(args.output); !f) return report_error(f.error());
-  const plot::render_options render{.dpi = args.dpi};
-  if (auto msg = render.validate(); !msg.empty())
-    return report_error({srma::errc::plot_bad_options, msg, {}});
+  const auto rendered = figure_render(args.output, args.dpi);
+  if (!rendered) return report_error(rendered.error());
+  const plot::render_options& render = *rendered;
   auto studies = load_studies(args);
   if (!studies) return report_error(studies.error());
-  auto options = args.pooling_for(*studies);
-  if (!options) return report_error(options.error());
-  auto r = pool_2x2(*studies, *options);
+  auto r = pool_loaded(args, *studies);
   if (!r) return report_error(r.error());
   // The leading model: random effects unless --model common (or auto chose it).
   auto data = plot::radial_data_from(*r, r->primary);
