@@ -105,7 +105,9 @@ int run(const sensitivity_args& args, Analyse analyse) {
   if (auto ok = check_outputs(args); !ok) return report_error(ok.error());
   auto studies = load_studies(args);
   if (!studies) return report_error(studies.error());
-  auto options = args.pooling();
+  // As srma pool: Mantel-Haenszel or Peto only for 2x2 counts (leave-one-out and cumulative
+  // analyses then refit by that method; influence diagnostics refit inverse variance).
+  auto options = args.pooling_for(*studies);
   if (!options) return report_error(options.error());
   auto r = analyse(*studies, *options);
   if (!r) return report_error(r.error());
@@ -157,6 +159,7 @@ void add_sensitivity_commands(CLI::App& app, std::function<int()>& action) {
     auto args = std::make_shared<sensitivity_args>();
     auto* cmd = add_command(app, "leave1out",
                             "Leave-one-out analysis: the model refitted without each study", args);
+    args->add_method_to(*cmd);
     add_forest_options(cmd, *args);
     cmd->callback([args, &action] {
       action = [args] {
@@ -171,6 +174,7 @@ void add_sensitivity_commands(CLI::App& app, std::function<int()>& action) {
                             "Cumulative meta-analysis: studies added one at a time", args);
     cmd->add_option("--order", args->order,
                     "Column to order the studies by (e.g. year); default: input order");
+    args->add_method_to(*cmd);
     add_forest_options(cmd, *args);
     cmd->callback([args, &action] {
       action = [args] {
