@@ -162,12 +162,12 @@ while read -r h; do
   rel=${h#"$prefix/include/"}
   case "$rel" in
     srma/srma.hpp) ;;
-    srma/plot/* | srma/run/* | srma/records/* | srma/project/*)
-      ! grep -q "#include \"$rel\"" "$umbrella" || fail "srma/srma.hpp includes $rel (figures, plans and the review project stay out)" ;;
+    srma/plot/* | srma/run/* | srma/records/* | srma/project/* | srma/web/*)
+      ! grep -q "#include \"$rel\"" "$umbrella" || fail "srma/srma.hpp includes $rel (figures, plans, the review project and the web app stay out)" ;;
     *) grep -q "^#include \"$rel\"" "$umbrella" || fail "srma/srma.hpp does not include $rel" ;;
   esac
 done < <(find "$prefix/include/srma" -name '*.hpp' | sort)
-pass "srma/srma.hpp includes every core and report header and no plot, run, records or project header"
+pass "srma/srma.hpp includes every core and report header and no plot, run, records, project or web header"
 
 needed=$(readelf -d "$prefix/$libdir/libsrma_core.so" | grep NEEDED) || fail "readelf failed on libsrma_core.so"
 no_figure_libraries "libsrma_core.so's NEEDED entries" "$needed"
