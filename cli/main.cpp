@@ -19,6 +19,7 @@ int main(int argc, char** argv) {
   srma::cli::add_forest_command(app, action);
   srma::cli::add_radial_command(app, action);
   srma::cli::add_labbe_command(app, action);
+  srma::cli::add_qqnorm_command(app, action);
   srma::cli::add_funnel_command(app, action);
   srma::cli::add_sensitivity_commands(app, action);
   srma::cli::add_bias_command(app, action);

@@ -22,6 +22,8 @@
 #include "srma/data/effect_size.hpp"
 #include "srma/plot/drawing.hpp"
 #include "srma/plot/text_measure.hpp"
+#include "srma/util/error_ids.hpp"
+#include "srma/util/expected.hpp"
 
 namespace srma::detail {
 
@@ -183,5 +185,74 @@ template <class Geometry, class Place>
   }
   return "";
 }
+
+/// The prologue the scatter-type figures share (Baujat, bubble, influence, L'Abbé, radial, QQ,
+/// drapery): a margin of one font size, a bold title above the panels, the fit of the panels
+/// to a requested total size and the drawing that opens with the title. `Options` is any
+/// options struct with title, font_family, width and height.
+///
+/// Example:
+///
+///   const detail::figure_frame f(c, o, "radial plot", "Radial plot");
+///   const double top = f.panel_top();                 // in place(pw, ph)
+///   if (auto ok = f.fit(min_w, min_h, pw, ph, g, place); !ok) return unexpected(ok.error());
+///   plot::drawing d = f.open(g);                       // title drawn
+class figure_frame {
+ public:
+  template <class Options>
+  figure_frame(const chart& c, const Options& o, std::string_view name,
+               std::string_view default_title)
+      : c_(c),
+        name_(name),
+        default_title_(default_title),
+        title_(o.title),
+        font_family_(o.font_family),
+        width_(o.width),
+        height_(o.height) {}
+
+  /// The margin round the figure: one font size.
+  [[nodiscard]] double margin() const { return c_.font_size(); }
+  /// Height of the title and its gap (0 without a title).
+  [[nodiscard]] double title_height() const {
+    return title_.empty() ? 0 : c_.line_height(c_.title_style()) + c_.font_size() * 0.8;
+  }
+  /// Top of a single panel: under the title, with half a line for its top tick label.
+  [[nodiscard]] double panel_top() const {
+    return margin() + title_height() + c_.line_height(c_.small()) / 2;
+  }
+  /// Width the title needs, margin included on its left.
+  [[nodiscard]] double title_right() const { return margin() + c_.width(title_, c_.title_style()); }
+
+  /// fit_to_size for the requested width and height; srma.plot.E505 when they are too small.
+  template <class Geometry, class Place>
+  [[nodiscard]] expected<void> fit(double min_w, double min_h, double& pw, double& ph, Geometry& g,
+                                   const Place& place, double cols = 1, double rows = 1) const {
+    if (auto msg = fit_to_size(name_, width_, height_, min_w, min_h, pw, ph, g, place, cols, rows);
+        !msg.empty()) {
+      return fail(errc::plot_too_small, msg);
+    }
+    return {};
+  }
+
+  /// Gives `g` the requested total size (where one was asked for) and opens its drawing: the
+  /// font family set and the title drawn at the top left.
+  template <class Geometry>
+  [[nodiscard]] plot::drawing open(Geometry& g) const {
+    if (width_ > 0) g.total_w = width_;
+    if (height_ > 0) g.total_h = height_;
+    plot::drawing d(g.total_w, g.total_h, title_.empty() ? default_title_ : title_);
+    d.set_font_family(font_family_);
+    if (!title_.empty()) {
+      c_.text(d, {margin(), margin() + c_.extents(title_, c_.title_style()).ascent}, title_,
+              c_.title_style());
+    }
+    return d;
+  }
+
+ private:
+  const chart& c_;
+  std::string name_, default_title_, title_, font_family_;
+  double width_ = 0, height_ = 0;
+};
 
 }  // namespace srma::detail
