@@ -11,6 +11,7 @@ void add_forest_command(CLI::App& app, std::function<int()>& action);
 void add_radial_command(CLI::App& app, std::function<int()>& action);
 void add_labbe_command(CLI::App& app, std::function<int()>& action);
 void add_qqnorm_command(CLI::App& app, std::function<int()>& action);
+void add_drapery_command(CLI::App& app, std::function<int()>& action);
 void add_funnel_command(CLI::App& app, std::function<int()>& action);
 void add_sensitivity_commands(CLI::App& app, std::function<int()>& action);
 void add_bias_command(CLI::App& app, std::function<int()>& action);

@@ -20,6 +20,7 @@ int main(int argc, char** argv) {
   srma::cli::add_radial_command(app, action);
   srma::cli::add_labbe_command(app, action);
   srma::cli::add_qqnorm_command(app, action);
+  srma::cli::add_drapery_command(app, action);
   srma::cli::add_funnel_command(app, action);
   srma::cli::add_sensitivity_commands(app, action);
   srma::cli::add_bias_command(app, action);
