@@ -4,6 +4,8 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <array>
+#include <memory>
 
 #include "project_state.hpp"
 
@@ -19,7 +21,9 @@ bool record_flow::from_other_method(std::int64_t id) const {
   return it != kind.end() && is_other_method(it->second);
 }
 
-expected<record_flow> record_flow_of(const review_project& project, std::string_view doing) {
+namespace {
+
+expected<record_flow> derive_flow(const review_project& project, std::string_view doing) {
   record_flow f;
   auto dedup = current_dedup(project);
   if (!dedup) return unexpected(dedup.error());
@@ -66,6 +70,32 @@ expected<record_flow> record_flow_of(const review_project& project, std::string_
     (f.from_other_method(id) ? f.other : f.title).push_back(id);
   }
   return f;
+}
+
+}  // namespace
+
+expected<std::shared_ptr<const record_flow>> record_flow_of(const review_project& project,
+                                                            std::string_view doing) {
+  const auto& state = project.state();
+  auto st = state.db.prepare(
+      "SELECT (SELECT ifnull(max(id), 0) FROM record), (SELECT ifnull(max(id), 0) FROM "
+      "import_batch), (SELECT ifnull(max(id), 0) FROM dedup_run), (SELECT ifnull(max(id), 0) "
+      "FROM pair_decision)");
+  if (!st) return unexpected(st.error());
+  auto row = st->step();
+  if (!row) return unexpected(row.error());
+  std::array<std::int64_t, 4> stamp{};
+  for (int i = 0; i < 4; ++i) stamp[static_cast<std::size_t>(i)] = st->integer(i);
+  auto& cache = state.flow_cache;
+  if (cache.flow && cache.stamp == stamp && cache.rollbacks == state.db.rollbacks()) {
+    return cache.flow;
+  }
+  auto f = derive_flow(project, doing);
+  if (!f) return unexpected(f.error());
+  cache.flow = std::make_shared<const record_flow>(std::move(*f));
+  cache.stamp = stamp;
+  cache.rollbacks = state.db.rollbacks();
+  return cache.flow;
 }
 
 }  // namespace srma::project::detail

@@ -12,12 +12,13 @@
 //
 // Example:
 //
-//   auto flow = srma::project::detail::record_flow_of(project);
-//   // flow->title: records screened on title/abstract; flow->other: reports sought via other
+//   auto flow = srma::project::detail::record_flow_of(project, "before screening");
+//   // (*flow)->title: records screened on title/abstract; flow->other: reports sought via other
 //   // methods; flow->stands_for(id): the record screened for id's group.
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string_view>
 #include <unordered_map>
 #include <vector>
@@ -47,7 +48,11 @@ struct record_flow {
 
 /// The flow of every record. Errors: srma.project.E669 (records imported after the last
 /// de-duplication; `doing` ends the message's advice, e.g. "before screening"), E665.
-[[nodiscard]] expected<record_flow> record_flow_of(const review_project& project,
-                                                   std::string_view doing);
+///
+/// Derived once and kept (project_state::flow_cache) until a record, import batch,
+/// de-duplication run or pair verdict is added, by this connection or another, or a transaction
+/// is rolled back: a vote costs one query for the check, not a pass over every record.
+[[nodiscard]] expected<std::shared_ptr<const record_flow>> record_flow_of(
+    const review_project& project, std::string_view doing);
 
 }  // namespace srma::project::detail

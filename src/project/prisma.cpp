@@ -64,8 +64,9 @@ expected<project_prisma> derive_prisma(const review_project& project) {
     c.citations_results = it->second;
   }
 
-  auto flow = detail::record_flow_of(project, "first");
-  if (!flow) return unexpected(flow.error());
+  auto flow_or = detail::record_flow_of(project, "first");
+  if (!flow_or) return unexpected(flow_or.error());
+  const auto& flow = *flow_or;  // shared_ptr<const record_flow>
   c.duplicates = flow->removed_duplicates;
   c.excluded_automatic = 0;
   c.excluded_other = 0;

@@ -1,8 +1,10 @@
 // The state behind a review_project handle, and helpers shared by the project layer's sources.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <filesystem>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -14,10 +16,22 @@
 
 namespace srma::project::detail {
 
+struct record_flow;
+
+/// The last record flow (flow.hpp) with what it was derived from: the largest id of each table it
+/// reads (all append-only, so a new row is a new largest id, whichever connection wrote it) and
+/// the connection's rollback count (a rollback can take back rows that were read).
+struct record_flow_cache {
+  std::array<std::int64_t, 4> stamp{};
+  std::uint64_t rollbacks = 0;
+  std::shared_ptr<const record_flow> flow;
+};
+
 struct project_state {
   database db;
   std::filesystem::path dir;
   project_settings settings;
+  mutable record_flow_cache flow_cache;
 };
 
 /// The tables whose rows are never updated or deleted (each has a `<table>_no_update` and a

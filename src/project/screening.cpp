@@ -7,6 +7,7 @@
 #include <cctype>
 #include <map>
 #include <set>
+#include <tuple>
 #include <unordered_map>
 
 #include "flow.hpp"
@@ -40,29 +41,62 @@ struct vote_row {
   std::string reason;
 };
 
-// Standing votes at a stage: latest per (record, person, role); undo removes the standing vote.
-expected<std::map<std::int64_t, std::vector<vote_row>>> standing_votes(const detail::database& db,
-                                                                       stage s) {
-  auto st = db.prepare(
-      "SELECT record, reviewer, role, vote, reason FROM decision WHERE stage = ? ORDER BY id");
-  if (!st) return unexpected(st.error());
-  st->bind(1, to_string(s));
+// Standing votes: the latest vote per (record, person, role) read from `st` (rows ordered by id:
+// record, reviewer, role, vote, reason); an undo removes the standing vote.
+expected<std::map<std::int64_t, std::vector<vote_row>>> latest_votes(detail::statement& st) {
   std::map<std::tuple<std::int64_t, std::string, int>, vote_row> latest;
-  for (auto row = st->step(); row && *row; row = st->step()) {
+  auto row = st.step();
+  for (; row && *row; row = st.step()) {
     vote_row v;
-    v.record = st->integer(0);
-    v.who = st->text(1);
-    v.r = st->text(2) == "adjudicator" ? role::adjudicator : role::reviewer;
-    v.v = parse_vote(st->text(3)).value_or(vote::undo);
-    v.reason = st->text(4);
+    v.record = st.integer(0);
+    v.who = st.text(1);
+    v.r = st.text(2) == "adjudicator" ? role::adjudicator : role::reviewer;
+    v.v = parse_vote(st.text(3)).value_or(vote::undo);
+    v.reason = st.text(4);
     latest[{v.record, v.who, static_cast<int>(v.r)}] = v;
   }
+  if (!row) return unexpected(row.error());
   std::map<std::int64_t, std::vector<vote_row>> out;
   for (auto& [key, v] : latest) {
     if (v.v != vote::undo) out[v.record].push_back(std::move(v));
   }
   return out;
 }
+
+// Standing votes at a stage, every record.
+expected<std::map<std::int64_t, std::vector<vote_row>>> standing_votes(const detail::database& db,
+                                                                       stage s) {
+  auto st = db.prepare(
+      "SELECT record, reviewer, role, vote, reason FROM decision WHERE stage = ? ORDER BY id");
+  if (!st) return unexpected(st.error());
+  st->bind(1, to_string(s));
+  return latest_votes(*st);
+}
+
+// Standing votes of one record at a stage (index decision_by_stage): what a vote on one record
+// needs, without reading the stage's other decisions.
+class record_votes_reader {
+ public:
+  static expected<record_votes_reader> prepare(const detail::database& db) {
+    auto st = db.prepare(
+        "SELECT record, reviewer, role, vote, reason FROM decision WHERE stage = ? AND "
+        "record = ? ORDER BY id");
+    if (!st) return unexpected(st.error());
+    return record_votes_reader(std::move(*st));
+  }
+  expected<std::vector<vote_row>> of(stage s, std::int64_t record) {
+    st_.bind(1, to_string(s)).bind(2, record);
+    auto m = latest_votes(st_);
+    st_.reset();
+    if (!m) return unexpected(m.error());
+    auto it = m->find(record);
+    return it == m->end() ? std::vector<vote_row>{} : std::move(it->second);
+  }
+
+ private:
+  explicit record_votes_reader(detail::statement st) : st_(std::move(st)) {}
+  detail::statement st_;
+};
 
 bool counts_as_include(vote v) { return v == vote::include || v == vote::maybe; }
 
@@ -142,6 +176,20 @@ expected<std::vector<std::int64_t>> stage_records(const review_project& project,
   }
   std::sort(out.begin(), out.end());
   return out;
+}
+
+// Whether record `id` is screened at stage `s` (the same rule as stage_records, for one record).
+expected<bool> is_at_stage(const review_project& project, stage s, const detail::record_flow& flow,
+                           record_votes_reader& reader, std::int64_t id) {
+  const bool titled = std::binary_search(flow.title.begin(), flow.title.end(), id);
+  if (s == stage::title) return titled;
+  if (std::binary_search(flow.other.begin(), flow.other.end(), id)) return true;
+  if (!titled) return false;
+  auto rows = reader.of(stage::title, id);
+  if (!rows) return unexpected(rows.error());
+  const auto o =
+      decide(id, rows->empty() ? nullptr : &*rows, stage::title, project.settings().screeners);
+  return o.result == outcome::include;
 }
 
 std::string_view method_words(source_kind k) {
@@ -247,7 +295,7 @@ expected<std::vector<screening_item>> screening_queue(const review_project& proj
   if (is_blank(reviewer)) return fail(errc::project_bad_option, "the reviewer's name is empty");
   auto flow = detail::record_flow_of(project, "before screening");
   if (!flow) return unexpected(flow.error());
-  auto ids = stage_records(project, s, *flow);
+  auto ids = stage_records(project, s, **flow);
   if (!ids) return unexpected(ids.error());
   auto votes = standing_votes(project.state().db, s);
   if (!votes) return unexpected(votes.error());
@@ -349,13 +397,13 @@ expected<vote_summary> record_votes(review_project& project, stage s,
   const auto& db = project.state().db;
   auto tx = detail::transaction::begin(db);
   if (!tx) return unexpected(tx.error());
-  auto flow = detail::record_flow_of(project, "before screening");
-  if (!flow) return unexpected(flow.error());
-  auto at_stage = stage_records(project, s, *flow);
-  if (!at_stage) return unexpected(at_stage.error());
-  const std::set<std::int64_t> eligible(at_stage->begin(), at_stage->end());
-  auto standing = standing_votes(db, s);
-  if (!standing) return unexpected(standing.error());
+  auto flow_or = detail::record_flow_of(project, "before screening");
+  if (!flow_or) return unexpected(flow_or.error());
+  const detail::record_flow& flow = **flow_or;
+  // Each vote reads its own record's standing votes (before any vote of this call is stored:
+  // a record appears once per call), not the whole stage: one vote costs O(log n).
+  auto reader = record_votes_reader::prepare(db);
+  if (!reader) return unexpected(reader.error());
   const auto& reasons = project.settings().reasons;
   const int screeners = project.settings().screeners;
   auto exists = db.prepare("SELECT 1 FROM record WHERE id = ?");
@@ -382,8 +430,10 @@ expected<vote_summary> record_votes(review_project& project, stage s,
       return fail(errc::project_bad_sheet,
                   fmt::format("record {} has two decisions on this sheet", v.record), where);
     }
-    if (eligible.count(v.record) == 0) {
-      return fail(errc::project_not_eligible, not_at_stage(*flow, s, v.record), where);
+    auto eligible = is_at_stage(project, s, flow, *reader, v.record);
+    if (!eligible) return unexpected(eligible.error());
+    if (!*eligible) {
+      return fail(errc::project_not_eligible, not_at_stage(flow, s, v.record), where);
     }
     if (s == stage::fulltext && v.v == vote::maybe) {
       return fail(errc::project_bad_sheet,
@@ -413,8 +463,9 @@ expected<vote_summary> record_votes(review_project& project, stage s,
       }
       reason = *it;
     }
-    const std::vector<vote_row>* rows = nullptr;
-    if (auto it = standing->find(v.record); it != standing->end()) rows = &it->second;
+    auto standing = reader->of(s, v.record);
+    if (!standing) return unexpected(standing.error());
+    const std::vector<vote_row>* rows = standing->empty() ? nullptr : &*standing;
     if (r == role::adjudicator) {
       const auto o = decide(v.record, rows, s, screeners);
       bool screened_it = false;
@@ -488,10 +539,28 @@ expected<vote_summary> record_votes(review_project& project, stage s,
   return summary;
 }
 
+std::vector<expected<vote_summary>> record_votes_together(review_project& project,
+                                                          const std::vector<vote_call>& calls) {
+  std::vector<expected<vote_summary>> out;
+  out.reserve(calls.size());
+  auto tx = detail::transaction::begin(project.state().db);
+  if (!tx) {
+    for (std::size_t i = 0; i < calls.size(); ++i) out.emplace_back(unexpected(tx.error()));
+    return out;
+  }
+  // record_votes opens its own transaction: inside this one it nests as a savepoint.
+  for (const auto& c : calls)
+    out.push_back(record_votes(project, c.s, c.votes, c.who, c.r, c.source));
+  if (auto ok = tx->commit(); !ok) {
+    for (auto& r : out) r = unexpected(ok.error());
+  }
+  return out;
+}
+
 expected<std::vector<record_outcome>> stage_outcomes(const review_project& project, stage s) {
   auto flow = detail::record_flow_of(project, "before screening");
   if (!flow) return unexpected(flow.error());
-  auto ids = stage_records(project, s, *flow);
+  auto ids = stage_records(project, s, **flow);
   if (!ids) return unexpected(ids.error());
   auto votes = standing_votes(project.state().db, s);
   if (!votes) return unexpected(votes.error());

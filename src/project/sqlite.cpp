@@ -11,13 +11,16 @@ database::~database() {
 }
 
 database::database(database&& other) noexcept
-    : db_(std::exchange(other.db_, nullptr)), path_(std::move(other.path_)) {}
+    : db_(std::exchange(other.db_, nullptr)),
+      path_(std::move(other.path_)),
+      rollbacks_(std::move(other.rollbacks_)) {}
 
 database& database::operator=(database&& other) noexcept {
   if (this != &other) {
     if (db_ != nullptr) sqlite3_close_v2(db_);
     db_ = std::exchange(other.db_, nullptr);
     path_ = std::move(other.path_);
+    rollbacks_ = std::move(other.rollbacks_);
   }
   return *this;
 }
@@ -34,6 +37,9 @@ expected<database> database::open(const std::string& path, bool create) {
                 {path, 0, 0});
   }
   sqlite3_extended_result_codes(db.db_, 1);
+  db.rollbacks_ = std::make_unique<std::uint64_t>(0);
+  sqlite3_rollback_hook(
+      db.db_, [](void* count) { ++*static_cast<std::uint64_t*>(count); }, db.rollbacks_.get());
   sqlite3_busy_timeout(db.db_, 10000);
   if (auto ok = db.exec("PRAGMA foreign_keys = ON"); !ok) return unexpected(ok.error());
   return db;
@@ -157,16 +163,23 @@ std::string statement::text(int col) const {
 }
 
 expected<transaction> transaction::begin(const database& db) {
-  if (auto ok = db.exec("BEGIN IMMEDIATE"); !ok) return unexpected(ok.error());
-  return transaction(db);
+  // sqlite3_get_autocommit is 0 inside BEGIN ... COMMIT.
+  const bool nested = sqlite3_get_autocommit(db.handle()) == 0;
+  if (auto ok = db.exec(nested ? "SAVEPOINT srma_nested" : "BEGIN IMMEDIATE"); !ok) {
+    return unexpected(ok.error());
+  }
+  return transaction(db, nested);
 }
 
 transaction::~transaction() {
-  if (db_ != nullptr) (void)db_->exec("ROLLBACK");
+  if (db_ == nullptr) return;
+  // SQLite's rollback hook sees only a whole transaction's rollback; count nested ones here.
+  db_->note_rollback();
+  (void)db_->exec(nested_ ? "ROLLBACK TO srma_nested; RELEASE srma_nested" : "ROLLBACK");
 }
 
 expected<void> transaction::commit() {
-  auto ok = db_->exec("COMMIT");
+  auto ok = db_->exec(nested_ ? "RELEASE srma_nested" : "COMMIT");
   if (ok) db_ = nullptr;
   return ok;
 }

@@ -8,6 +8,7 @@
 #include <sqlite3.h>
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -41,6 +42,13 @@ class database {
   [[nodiscard]] expected<int> user_version() const;
 
   [[nodiscard]] sqlite3* handle() const { return db_; }
+  /// How many transactions or nested transactions were rolled back on this connection so far:
+  /// caches of data read inside a transaction compare it to know that what they read may be gone.
+  [[nodiscard]] std::uint64_t rollbacks() const { return rollbacks_ ? *rollbacks_ : 0; }
+  /// Counts a rollback (transaction does; SQLite's rollback hook counts those SQLite makes).
+  void note_rollback() const {
+    if (rollbacks_) ++*rollbacks_;
+  }
   [[nodiscard]] const std::string& path() const { return path_; }
   /// An error with `id` and SQLite's own message for the last failure.
   [[nodiscard]] srma::error failure(const char* id, std::string_view what) const;
@@ -48,6 +56,8 @@ class database {
  private:
   sqlite3* db_ = nullptr;
   std::string path_;
+  // On the heap: SQLite's rollback hook keeps its address while the handle moves.
+  std::unique_ptr<std::uint64_t> rollbacks_;
 };
 
 /// A prepared statement. Bind with 1-based positions, step, read columns 0-based.
@@ -91,19 +101,25 @@ class statement {
 
 /// BEGIN IMMEDIATE on construction; ROLLBACK on destruction unless commit() succeeded. One per
 /// command: the write lock is taken up front, so two commands never interleave their writes.
+/// Inside an open transaction it nests as a SAVEPOINT (RELEASE on commit, ROLLBACK TO on
+/// destruction), so a caller can group several commands into one commit (srma serve's votes)
+/// and a failing command still leaves nothing of itself behind.
 class transaction {
  public:
   static expected<transaction> begin(const database& db);
   ~transaction();
-  transaction(transaction&& other) noexcept : db_(other.db_) { other.db_ = nullptr; }
+  transaction(transaction&& other) noexcept : db_(other.db_), nested_(other.nested_) {
+    other.db_ = nullptr;
+  }
   transaction& operator=(transaction&&) = delete;
   transaction(const transaction&) = delete;
   transaction& operator=(const transaction&) = delete;
   expected<void> commit();
 
  private:
-  explicit transaction(const database& db) : db_(&db) {}
+  transaction(const database& db, bool nested) : db_(&db), nested_(nested) {}
   const database* db_ = nullptr;
+  bool nested_ = false;
 };
 
 }  // namespace srma::project::detail

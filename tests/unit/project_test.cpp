@@ -22,6 +22,7 @@
 #include <set>
 
 #include "project/project_state.hpp"
+#include "project/sqlite.hpp"
 #include "srma/io/csv.hpp"
 #include "srma/plot/output.hpp"
 #include "srma/plot/prisma.hpp"
@@ -1010,3 +1011,136 @@ TEST(ReviewProject, MigratesVersion1Project) {
 }
 
 }  // namespace
+
+namespace cache_test {
+
+// A project of `n` generated articles from one database, de-duplicated (nothing to merge).
+pj::review_project small_project(const fs::path& dir, int n, unsigned seed) {
+  auto p = pj::review_project::init(dir, {.title = "Cache", .reasons = {"Wrong population"}});
+  EXPECT_TRUE(p) << p.error().what();
+  generator gen(seed);
+  std::string ris;
+  for (int i = 0; i < n; ++i) ris += as_plain_ris(gen.make(i));
+  write(dir / "a.ris", ris);
+  EXPECT_TRUE(pj::import_records(*p, (dir / "a.ris").string(), {.source = "Embase"}));
+  EXPECT_TRUE(pj::run_dedup(*p));
+  return std::move(*p);
+}
+
+}  // namespace cache_test
+
+// A vote checks its record against the record flow kept from the last call (flow.hpp). What
+// another connection adds (records, a de-duplication run, a pair verdict) must be seen at once.
+TEST(ReviewProject, VotesSeeWhatAnotherConnectionImportedAndMerged) {
+  temp_dir dir;
+  auto p = cache_test::small_project(dir.path / "p", 4, 11);
+  const pj::vote_input first{1, pj::vote::include, "", "", 0};
+  ASSERT_TRUE(pj::record_votes(p, pj::stage::title, {first}, "A", pj::role::reviewer, "t"));
+  auto other = pj::review_project::open(dir.path / "p");
+  ASSERT_TRUE(other) << other.error().what();
+  // Another connection imports two records: screening waits for de-duplication ...
+  generator gen(12);
+  write(dir.path / "b.ris", as_plain_ris(gen.make(100)) + as_plain_ris(gen.make(101)));
+  ASSERT_TRUE(pj::import_records(*other, (dir.path / "b.ris").string(), {.source = "PubMed"}));
+  const pj::vote_input fifth{5, pj::vote::exclude, "", "", 0};
+  auto early = pj::record_votes(p, pj::stage::title, {fifth}, "A", pj::role::reviewer, "t");
+  ASSERT_FALSE(early);
+  EXPECT_EQ(early.error().id, srma::errc::project_not_deduplicated);
+  // ... and after it the new records are screened through the first connection.
+  ASSERT_TRUE(pj::run_dedup(*other));
+  auto later = pj::record_votes(p, pj::stage::title, {fifth}, "A", pj::role::reviewer, "t");
+  ASSERT_TRUE(later) << later.error().what();
+  EXPECT_EQ(later->recorded, 1U);
+  // A person's verdict on the other connection merges records 2 and 6: record 6 is then a
+  // removed duplicate, refused at the title stage with the reason.
+  ASSERT_TRUE(pj::record_pair_verdicts(*other, {{2, 6, pj::pair_verdict::duplicate}}, "C"));
+  const pj::vote_input sixth{6, pj::vote::include, "", "", 0};
+  auto merged = pj::record_votes(p, pj::stage::title, {sixth}, "A", pj::role::reviewer, "t");
+  ASSERT_FALSE(merged);
+  EXPECT_EQ(merged.error().id, srma::errc::project_not_eligible);
+  EXPECT_NE(merged.error().message.find("duplicate of record 2"), std::string::npos)
+      << merged.error().message;
+}
+
+// A rolled-back transaction can take back rows that the kept flow was derived from; a later row
+// may then get the same id (SQLite reuses the largest rowid + 1). The flow must not survive that.
+TEST(ReviewProject, KeptRecordFlowDoesNotOutliveARollback) {
+  temp_dir dir;
+  auto p = cache_test::small_project(dir.path / "p", 4, 13);
+  const auto& db = p.state().db;
+  {
+    auto tx = srma::project::detail::transaction::begin(db);
+    ASSERT_TRUE(tx);
+    ASSERT_TRUE(
+        db.exec("INSERT INTO pair_decision (a, b, verdict, reviewer, at) VALUES "
+                "(1, 2, 'duplicate', 'X', 'now')"));
+    // Inside the transaction record 2 is a duplicate of record 1.
+    const pj::vote_input two{2, pj::vote::include, "", "", 0};
+    auto inside = pj::record_votes(p, pj::stage::title, {two}, "A", pj::role::reviewer, "t");
+    ASSERT_FALSE(inside);
+    EXPECT_EQ(inside.error().id, srma::errc::project_not_eligible);
+  }  // rolled back
+  // The same id now says records 3 and 4 are duplicates; record 2 stands on its own again.
+  ASSERT_TRUE(pj::record_pair_verdicts(p, {{3, 4, pj::pair_verdict::duplicate}}, "X"));
+  const pj::vote_input two{2, pj::vote::include, "", "", 0};
+  auto after = pj::record_votes(p, pj::stage::title, {two}, "A", pj::role::reviewer, "t");
+  ASSERT_TRUE(after) << after.error().what();
+  const pj::vote_input four{4, pj::vote::include, "", "", 0};
+  auto dup = pj::record_votes(p, pj::stage::title, {four}, "A", pj::role::reviewer, "t");
+  ASSERT_FALSE(dup);
+  EXPECT_EQ(dup.error().id, srma::errc::project_not_eligible);
+}
+
+// record_votes_together: one commit, each call on its own. A call that fails stores none of its
+// votes (its savepoint is rolled back), the calls around it stand, each with its own summary.
+TEST(ReviewProject, VotesTogetherFailAloneAndCommitOnce) {
+  temp_dir dir;
+  auto p = cache_test::small_project(dir.path / "p", 5, 17);
+  std::vector<pj::vote_call> calls;
+  calls.push_back(
+      {pj::stage::title, {{1, pj::vote::include, "", "", 0}}, "A", pj::role::reviewer, "web"});
+  // Record 2 is fine, record 42 does not exist: the whole call fails, record 2 included.
+  calls.push_back({pj::stage::title,
+                   {{2, pj::vote::exclude, "", "", 0}, {42, pj::vote::exclude, "", "", 0}},
+                   "B",
+                   pj::role::reviewer,
+                   "web"});
+  calls.push_back({pj::stage::title,
+                   {{1, pj::vote::include, "", "", 0}, {3, pj::vote::maybe, "", "", 0}},
+                   "B",
+                   pj::role::reviewer,
+                   "web"});
+  // A's vote again, the same as the standing one stored by the first call: not stored twice.
+  calls.push_back(
+      {pj::stage::title, {{1, pj::vote::include, "", "", 0}}, "A", pj::role::reviewer, "web"});
+  auto out = pj::record_votes_together(p, calls);
+  ASSERT_EQ(out.size(), 4U);
+  ASSERT_TRUE(out[0]) << out[0].error().what();
+  EXPECT_EQ(out[0]->recorded, 1U);
+  ASSERT_FALSE(out[1]);
+  EXPECT_EQ(out[1].error().id, srma::errc::project_unknown_record);
+  ASSERT_TRUE(out[2]) << out[2].error().what();
+  EXPECT_EQ(out[2]->recorded, 2U);
+  EXPECT_EQ(out[2]->maybe, 1U);
+  ASSERT_TRUE(out[3]) << out[3].error().what();
+  EXPECT_EQ(out[3]->recorded, 0U);
+  EXPECT_EQ(out[3]->unchanged, 1U);
+  // Read back through a second connection: A on 1, B on 1 and 3, nothing of the failed call.
+  auto other = pj::review_project::open(dir.path / "p");
+  ASSERT_TRUE(other);
+  auto outcomes = pj::stage_outcomes(*other, pj::stage::title);
+  ASSERT_TRUE(outcomes) << outcomes.error().what();
+  ASSERT_EQ(outcomes->size(), 5U);
+  EXPECT_EQ((*outcomes)[0].votes.size(), 2U);
+  EXPECT_EQ((*outcomes)[0].result, pj::outcome::include);
+  EXPECT_TRUE((*outcomes)[1].votes.empty());
+  ASSERT_EQ((*outcomes)[2].votes.size(), 1U);
+  EXPECT_EQ((*outcomes)[2].votes[0].reviewer, "B");
+  // Three calls stored their command-log line; the failed one did not.
+  auto log = other->state().db.prepare("SELECT count(*) FROM command_log WHERE command = ?");
+  ASSERT_TRUE(log);
+  log->bind(1, "screen");
+  auto row = log->step();
+  ASSERT_TRUE(row && *row);
+  EXPECT_EQ(log->integer(0), 3);
+}

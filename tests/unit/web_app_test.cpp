@@ -2,10 +2,14 @@
 // name, sessions, CSRF, blinding, the size limit, security headers, and that a decision the app
 // confirms is committed to the project's database.
 #include <gtest/gtest.h>
+#include <sqlite3.h>
 
+#include <atomic>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <thread>
+#include <vector>
 
 #include "srma/project/dedup.hpp"
 #include "srma/project/project.hpp"
@@ -408,3 +412,55 @@ TEST(web_app_test, the_local_binding_answers_only_to_loopback_host_names) {
 }
 
 }  // namespace
+
+// Votes from many reviewers at once go through the group commit (several requests' votes in one
+// transaction): every request gets its own answer, a vote that is refused (here: a record that
+// does not exist) refuses only itself, and every confirmed vote is in the database afterwards.
+TEST(web_app_test, votes_arriving_together_are_each_answered_and_all_stored) {
+  fixture f;
+  web::web_app app(f.project, {});
+  const auto ana = sign_in_by_name(app, "Ana");
+  const auto ben = sign_in_by_name(app, "Ben");
+  constexpr int rounds = 40;
+  std::atomic<int> ok{0}, refused{0}, wrong{0};
+  auto voter = [&](const signed_in& s, int salt) {
+    for (int i = 0; i < rounds; ++i) {
+      const int record = i % 7 == salt ? 99 : 1 + (i + salt) % 3;  // 99: not in the project
+      const char* v = (i + salt) % 2 == 0 ? "include" : "exclude";
+      auto r = app.handle(post("/api/vote", {{"stage", "title"}, {"record", record}, {"vote", v}},
+                               s.cookie, s.csrf));
+      if (record == 99) {
+        const bool named = error_id(r) == srma::errc::project_unknown_record;
+        (r.status == 422 && named ? refused : wrong)++;
+      } else {
+        (r.status == 200 ? ok : wrong)++;
+      }
+    }
+  };
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) threads.emplace_back(voter, t % 2 == 0 ? ana : ben, t);
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(wrong.load(), 0);
+  EXPECT_EQ(ok.load() + refused.load(), 4 * rounds);
+  EXPECT_GT(refused.load(), 0);
+  // Each answered vote is a row; the refused ones are not (another connection reads them).
+  auto other = pj::review_project::open(f.dir.path);
+  ASSERT_TRUE(other);
+  sqlite3* h = nullptr;
+  ASSERT_EQ(sqlite3_open((f.dir.path / "review.srma.sqlite").string().c_str(), &h), SQLITE_OK);
+  sqlite3_stmt* st = nullptr;
+  sqlite3_prepare_v2(h, "SELECT count(*), count(DISTINCT record) FROM decision", -1, &st, nullptr);
+  ASSERT_EQ(sqlite3_step(st), SQLITE_ROW);
+  const int rows = sqlite3_column_int(st, 0);
+  const int records = sqlite3_column_int(st, 1);
+  sqlite3_finalize(st);
+  sqlite3_close(h);
+  // A vote equal to the reviewer's standing vote is answered but not stored again, so rows can
+  // be fewer than answers; never more, and never on record 99.
+  EXPECT_LE(rows, ok.load());
+  EXPECT_GT(rows, 0);
+  EXPECT_LE(records, 3);
+  auto outcomes = pj::stage_outcomes(*other, pj::stage::title);
+  ASSERT_TRUE(outcomes) << outcomes.error().what();
+  for (const auto& o : *outcomes) EXPECT_EQ(o.votes.size(), 2U) << "record " << o.record;
+}

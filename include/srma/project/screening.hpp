@@ -120,6 +120,22 @@ struct vote_summary {
                                                   const std::string& who, role r,
                                                   const std::string& source);
 
+/// One call of `record_votes`, for `record_votes_together`.
+struct vote_call {
+  stage s = stage::title;
+  std::vector<vote_input> votes;
+  std::string who;
+  role r = role::reviewer;
+  std::string source;
+};
+
+/// Runs each call as `record_votes` would, in order, in one transaction with one commit: each
+/// call nested (an SQLite savepoint), so a call that fails stores nothing and the others stand,
+/// and one disk sync confirms them all (what `srma serve` does with votes that arrive together).
+/// Result i is call i's summary or error; if the commit itself fails, every call gets its error.
+[[nodiscard]] std::vector<expected<vote_summary>> record_votes_together(
+    review_project& project, const std::vector<vote_call>& calls);
+
 /// A reviewer's standing vote on a record.
 struct standing_vote {
   std::string reviewer;
