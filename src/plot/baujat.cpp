@@ -75,11 +75,11 @@ expected<drawing> draw_baujat(std::span<const baujat_point> points, const baujat
   }
   text_measurer m(o.font_family);
   const detail::chart c(m, o.font_size);
+  const detail::figure_frame frame(c, o, "Baujat plot", "Baujat plot");
   const double fs = o.font_size;
-  const double margin = fs;
+  const double margin = frame.margin();
   const double r = fs * 0.3;
   const text_style label_style = c.small();
-  const double title_h = o.title.empty() ? 0 : c.line_height(c.title_style()) + fs * 0.8;
 
   const double hi_x = max_x > 0 ? max_x : 1;
   const double hi_y = max_y > 0 ? max_y : 1;
@@ -91,7 +91,7 @@ expected<drawing> draw_baujat(std::span<const baujat_point> points, const baujat
     g.panel.y = c.y_axis(false, 0, hi_y, ph);
     detail::expand_axis(g.panel.x);
     detail::expand_axis(g.panel.y);
-    const double top = margin + title_h + c.line_height(c.small()) / 2;
+    const double top = frame.panel_top();
     auto [right, bottom] = c.place_panel(g.panel, parts, margin, top, pw, ph);
     if (mode != point_labels::none) {
       std::vector<detail::label_target> targets;
@@ -118,7 +118,7 @@ expected<drawing> draw_baujat(std::span<const baujat_point> points, const baujat
       }
       right = g.key_x + num_w + fs * 0.6 + name_w;
     }
-    right = std::max(right, margin + c.width(o.title, c.title_style()));
+    right = std::max(right, frame.title_right());
     const double text_w = std::max(right - margin, fs * 20);
     if (mode == point_labels::numbers && !g.side_key) {
       std::vector<std::string> entries;
@@ -160,10 +160,10 @@ expected<drawing> draw_baujat(std::span<const baujat_point> points, const baujat
   baujat_geometry g = place(pw, ph, mode);
   // Fit an explicit total size first; labels then have to live with the panel they get.
   auto fit_size = [&] {
-    return detail::fit_to_size("Baujat plot", o.width, o.height, fs * 10, fs * 10, pw, ph, g,
-                               [&](double w, double h) { return place(w, h, mode); });
+    return frame.fit(fs * 10, fs * 10, pw, ph, g,
+                     [&](double w, double h) { return place(w, h, mode); });
   };
-  if (auto msg = fit_size(); !msg.empty()) return fail(errc::plot_too_small, msg);
+  if (auto ok = fit_size(); !ok) return unexpected(ok.error());
   for (int grow = 0; !g.all_placed && !fixed_panel && grow < 3; ++grow) {
     pw *= 1.1;
     ph *= 1.1;
@@ -175,7 +175,7 @@ expected<drawing> draw_baujat(std::span<const baujat_point> points, const baujat
     pw = o.panel_width > 0 ? o.panel_width : 300;
     ph = o.panel_height > 0 ? o.panel_height : 240;
     g = place(pw, ph, mode);
-    if (auto msg = fit_size(); !msg.empty()) return fail(errc::plot_too_small, msg);
+    if (auto ok = fit_size(); !ok) return unexpected(ok.error());
     for (int grow = 0; !g.all_placed && !fixed_panel && grow < 4; ++grow) {
       pw *= 1.1;
       ph *= 1.1;
@@ -191,15 +191,7 @@ expected<drawing> draw_baujat(std::span<const baujat_point> points, const baujat
       mode = point_labels::names;
     }
   }
-  if (o.width > 0) g.total_w = o.width;
-  if (o.height > 0) g.total_h = o.height;
-
-  drawing d(g.total_w, g.total_h, o.title.empty() ? "Baujat plot" : o.title);
-  d.set_font_family(o.font_family);
-  if (!o.title.empty()) {
-    c.text(d, {margin, margin + c.extents(o.title, c.title_style()).ascent}, o.title,
-           c.title_style());
-  }
+  drawing d = frame.open(g);
   d.begin_group("grid");
   c.draw_grid(d, g.panel);
   d.end_group();

@@ -147,7 +147,8 @@ expected<drawing> draw_bubble(const bubble_data& data, const bubble_options& o) 
   text_measurer m(o.font_family);
   const detail::chart c(m, o.font_size);
   const double fs = o.font_size;
-  const double margin = fs;
+  const detail::figure_frame frame(c, o, "bubble plot", "Bubble plot");
+  const double margin = frame.margin();
   const bool log = is_ratio(data.measure);
   const double crit = std::isfinite(ln.df) && ln.df > 0
                           ? detail::qt_upper((1 - ln.level / 100) / 2, ln.df)
@@ -211,7 +212,6 @@ expected<drawing> draw_bubble(const bubble_data& data, const bubble_options& o) 
   for (const auto& e : legend) legend_w = std::max(legend_w, c.width(e.label, c.small()));
   if (!legend.empty()) legend_w += swatch_w + fs * 0.6;
   const double legend_h = static_cast<double>(legend.size()) * legend_line;
-  const double title_h = o.title.empty() ? 0 : c.line_height(c.title_style()) + fs * 0.8;
   const detail::axes_parts parts{.grid = false, .x_title = x_title, .y_title = y_title};
 
   struct geometry {
@@ -232,13 +232,13 @@ expected<drawing> draw_bubble(const bubble_data& data, const bubble_options& o) 
     detail::back_transform_ticks(
         g.panel.y, data.measure, data.display, [tick_h](const std::string&) { return tick_h; },
         fs * 0.9);
-    const double top = margin + title_h + c.line_height(c.small()) / 2;
+    const double top = frame.panel_top();
     auto [right, axes_bottom] = c.place_panel(g.panel, parts, margin, top, pw, ph);
     if (!legend.empty()) {
       g.legend_x = g.panel.box.right() + fs * 1.5;
       right = std::max(right, g.legend_x + legend_w);
     }
-    right = std::max(right, margin + c.width(o.title, c.title_style()));
+    right = std::max(right, frame.title_right());
     g.total_w = right + margin;
     double bottom = std::max(axes_bottom, top + legend_h);
     if (o.labels) {
@@ -316,25 +316,14 @@ expected<drawing> draw_bubble(const bubble_data& data, const bubble_options& o) 
   double pw = o.panel_width > 0 ? o.panel_width : 320;
   double ph = o.panel_height > 0 ? o.panel_height : 240;
   geometry g = place(pw, ph);
-  if (auto msg =
-          detail::fit_to_size("bubble plot", o.width, o.height, fs * 10, fs * 10, pw, ph, g, place);
-      !msg.empty())
-    return fail(errc::plot_too_small, msg);
+  if (auto ok = frame.fit(fs * 10, fs * 10, pw, ph, g, place); !ok) return unexpected(ok.error());
   const bool fixed = o.panel_width > 0 || o.panel_height > 0 || o.width > 0 || o.height > 0;
   for (int grow = 0; !g.all_placed && !fixed && grow < 3; ++grow) {
     pw *= 1.1;
     ph *= 1.1;
     g = place(pw, ph);
   }
-  if (o.width > 0) g.total_w = o.width;
-  if (o.height > 0) g.total_h = o.height;
-
-  drawing d(g.total_w, g.total_h, o.title.empty() ? "Bubble plot" : o.title);
-  d.set_font_family(o.font_family);
-  if (!o.title.empty()) {
-    c.text(d, {margin, margin + c.extents(o.title, c.title_style()).ascent}, o.title,
-           c.title_style());
-  }
+  drawing d = frame.open(g);
   const xy_panel& p = g.panel;
   const rect& box = p.box;
   // Bands as polygons sampled along x and clipped to the panel's height.

@@ -153,13 +153,13 @@ expected<drawing> draw_influence(const influence_result& r, const influence_plot
   text_measurer m(o.font_family);
   const detail::chart c(m, o.font_size);
   const double fs = o.font_size;
-  const double margin = fs;
+  const detail::figure_frame frame(c, o, "influence plot", "Influence diagnostics");
+  const double margin = frame.margin();
   const double pt_r = fs * 0.28;
   const auto panels = make_panels(r);
   const std::size_t cols =
       std::min<std::size_t>(static_cast<std::size_t>(o.columns), panels.size());
   const std::size_t rows = (panels.size() + cols - 1) / cols;
-  const double title_h = o.title.empty() ? 0 : c.line_height(c.title_style()) + fs * 0.8;
   const double panel_title_h = c.line_height(c.bold()) + fs * 0.4;
   const auto small_e = c.extents("0", c.small());
   const detail::axes_parts parts{};
@@ -239,7 +239,7 @@ expected<drawing> draw_influence(const influence_result& r, const influence_plot
       x = col_x[cidx] + pw + gap_x;
     }
     const double grid_right = col_x[cols - 1] + pw;
-    const double top = margin + title_h;
+    const double top = margin + frame.title_height();
     const double cell_h = panel_title_h + ph + bottom_margin;
     for (std::size_t i = 0; i < panels.size(); ++i) {
       auto& cell = g.cells[i];
@@ -263,7 +263,7 @@ expected<drawing> draw_influence(const influence_result& r, const influence_plot
     const double text_h = static_cast<double>(g.legend_lines.size() + g.key_lines.size()) * line +
                           (g.key_lines.empty() ? 0 : fs * 0.4);
     double right = grid_right;
-    right = std::max(right, margin + c.width(o.title, c.title_style()));
+    right = std::max(right, frame.title_right());
     for (const auto& l : g.legend_lines)
       right = std::max(right, margin + swatch + c.width(l, c.small()));
     for (const auto& l : g.key_lines) right = std::max(right, margin + c.width(l, c.small()));
@@ -275,20 +275,12 @@ expected<drawing> draw_influence(const influence_result& r, const influence_plot
   double pw = o.panel_width > 0 ? o.panel_width : std::max(200.0, 6.0 * static_cast<double>(k));
   double ph = o.panel_height > 0 ? o.panel_height : 100;
   geometry g = place(pw, ph);
-  if (auto msg =
-          detail::fit_to_size("influence plot", o.width, o.height, fs * 8, fs * 8 * 0.6, pw, ph, g,
-                              place, static_cast<double>(cols), static_cast<double>(rows));
-      !msg.empty())
-    return fail(errc::plot_too_small, msg);
-  if (o.width > 0) g.total_w = o.width;
-  if (o.height > 0) g.total_h = o.height;
-
-  drawing d(g.total_w, g.total_h, o.title.empty() ? "Influence diagnostics" : o.title);
-  d.set_font_family(o.font_family);
-  if (!o.title.empty()) {
-    c.text(d, {margin, margin + c.extents(o.title, c.title_style()).ascent}, o.title,
-           c.title_style());
+  if (auto ok = frame.fit(fs * 8, fs * 8 * 0.6, pw, ph, g, place, static_cast<double>(cols),
+                          static_cast<double>(rows));
+      !ok) {
+    return unexpected(ok.error());
   }
+  drawing d = frame.open(g);
   for (std::size_t i = 0; i < panels.size(); ++i) {
     const auto& pn = panels[i];
     const auto& cell = g.cells[i];

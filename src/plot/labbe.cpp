@@ -115,9 +115,9 @@ expected<drawing> draw_labbe(const labbe_data& data, const labbe_options& o) {
 
   text_measurer meas(o.font_family);
   const detail::chart c(meas, o.font_size);
+  const detail::figure_frame frame(c, o, "L'Abbé plot", "L'Abbé plot");
   const double fs = o.font_size;
-  const double margin = fs;
-  const double title_h = o.title.empty() ? 0 : c.line_height(c.title_style()) + fs * 0.8;
+  const double margin = frame.margin();
   const detail::axes_parts parts{.grid = false, .x_title = o.x_title, .y_title = o.y_title};
   const std::string note =
       fmt::format("Solid line: pooled {} ({}, {}); dashed: no effect; circle area: weight",
@@ -136,11 +136,10 @@ expected<drawing> draw_labbe(const labbe_data& data, const labbe_options& o) {
     g.panel.y = c.y_axis(false, 0, top_value, side, {.fixed_lo = true, .fixed_hi = true});
     detail::expand_axis(g.panel.x);
     detail::expand_axis(g.panel.y);
-    const double top = margin + title_h + c.line_height(c.small()) / 2;
-    auto [right, bottom] = c.place_panel(g.panel, parts, margin, top, side, side);
+    auto [right, bottom] = c.place_panel(g.panel, parts, margin, frame.panel_top(), side, side);
     g.note_y = bottom + fs * 0.6 + c.extents(note, c.small()).ascent;
     right = std::max(right, margin + c.width(note, c.small()));
-    right = std::max(right, margin + c.width(o.title, c.title_style()));
+    right = std::max(right, frame.title_right());
     g.total_w = right + margin;
     g.total_h = g.note_y + c.extents(note, c.small()).descent + margin;
     return g;
@@ -148,20 +147,8 @@ expected<drawing> draw_labbe(const labbe_data& data, const labbe_options& o) {
   double pw = o.panel_size > 0 ? o.panel_size : 260;
   double ph = pw;
   geometry g = place(pw, ph);
-  if (auto msg =
-          detail::fit_to_size("L'Abbé plot", o.width, o.height, fs * 10, fs * 10, pw, ph, g, place);
-      !msg.empty()) {
-    return fail(errc::plot_too_small, msg);
-  }
-  if (o.width > 0) g.total_w = o.width;
-  if (o.height > 0) g.total_h = o.height;
-
-  drawing d(g.total_w, g.total_h, o.title.empty() ? "L'Abbé plot" : o.title);
-  d.set_font_family(o.font_family);
-  if (!o.title.empty()) {
-    c.text(d, {margin, margin + c.extents(o.title, c.title_style()).ascent}, o.title,
-           c.title_style());
-  }
+  if (auto ok = frame.fit(fs * 10, fs * 10, pw, ph, g, place); !ok) return unexpected(ok.error());
+  drawing d = frame.open(g);
   const auto& p = g.panel;
   d.begin_group("lines");
   d.line(p.at(0, 0), p.at(top_value, top_value),
