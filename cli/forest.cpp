@@ -119,6 +119,10 @@ int run_forest(forest_args& args) {
 
   expected<plot::forest_plot> fp = fail(srma::errc::plot_bad_data, "no analysis");
   std::vector<std::string> notes;
+  // Double-zero studies as "Not estimable" rows, in subgroup forests too (in their subgroup).
+  auto ne = not_estimable_studies(args, *studies);
+  if (!ne) return report_error(ne.error());
+  content.not_estimable = std::move(*ne);
   if (!args.by.empty()) {
     auto s = pool_subgroups(*studies, args.by, *options);
     if (!s) return report_error(s.error());
@@ -128,9 +132,6 @@ int run_forest(forest_args& args) {
     auto r = pool_2x2(*studies, *options);
     if (!r) return report_error(r.error());
     notes = r->notes;
-    auto ne = not_estimable_studies(args, *studies);
-    if (!ne) return report_error(ne.error());
-    content.not_estimable = std::move(*ne);
     fp = plot::forest_from(*r, *studies, content);
   }
   if (!fp) return report_error(fp.error());

@@ -408,7 +408,9 @@ void forest_engine::measure_content() {
     const auto& r = rows_[i];
     const auto& st = label_style(r);
     auto wrapped = [&](const text_style& ls) {
-      label_lines_[i] = detail::wrap_text(m_, r.label, ls, label_cap_);
+      // Footer lines are numbers too: the Lancet's mid-point decimals there as well.
+      label_lines_[i] = detail::wrap_text(
+          m_, r.kind == forest_row_kind::text ? digits(r.label) : r.label, ls, label_cap_);
       double w = 0;
       for (const auto& l : label_lines_[i]) w = std::max(w, width(l, ls));
       return w;

@@ -311,24 +311,32 @@ struct builder {
   /// Sum of a column over the analysed and the not-estimable studies, as text ("" when a cell
   /// is not a whole number or the column is not a count).
   [[nodiscard]] std::string column_total(std::size_t c) const {
+    return column_total(c, nullptr, nullptr);
+  }
+  /// The same over the studies at `rows` of the analysed table and `ne_rows` of the
+  /// not-estimable ones (nullptr: all of them), e.g. one subgroup's.
+  [[nodiscard]] std::string column_total(std::size_t c, const std::vector<std::size_t>* rows,
+                                         const std::vector<std::size_t>* ne_rows) const {
     const auto& name = column_names[c];
     const bool count = detail::iequals(name, "events_t") || detail::iequals(name, "events_c") ||
                        detail::iequals(name, "n_t") || detail::iequals(name, "n_c") ||
                        detail::iequals(name, "n1") || detail::iequals(name, "n2");
     if (!count) return "";
     double sum = 0;
-    auto add = [&](const study_table& t) {
+    auto add = [&](const study_table& t, const std::vector<std::size_t>* subset) {
       const int a = t.attribute_index(name);
       if (a < 0) return t.k() == 0 && t.study.empty();
-      for (const auto& v : t.attributes[static_cast<std::size_t>(a)]) {
-        auto x = detail::parse_double(detail::trim(v));
+      const auto& col = t.attributes[static_cast<std::size_t>(a)];
+      const std::size_t n = subset != nullptr ? subset->size() : col.size();
+      for (std::size_t j = 0; j < n; ++j) {
+        auto x = detail::parse_double(detail::trim(col[subset != nullptr ? (*subset)[j] : j]));
         if (!x) return false;
         sum += *x;
       }
       return true;
     };
-    if (!add(studies)) return "";
-    if (!content.not_estimable.study.empty() && !add(content.not_estimable)) return "";
+    if (!add(studies, rows)) return "";
+    if (!content.not_estimable.study.empty() && !add(content.not_estimable, ne_rows)) return "";
     return fmt::format("{:.0f}", sum);
   }
 
@@ -401,22 +409,30 @@ forest_row not_estimable_row(const builder& b, std::size_t j) {
 
 /// Study rows in the order the content asks for, with the not-estimable studies at their place
 /// in input order (after the others when the rows are sorted).
+/// `ne_idx`: the not-estimable studies to show (indices into content.not_estimable, in input
+/// order).
 template <typename RowFn>
 void add_study_rows(std::vector<forest_row>& rows, const builder& b, const study_table& studies,
-                    const std::vector<std::size_t>& idx, RowFn row_of) {
+                    const std::vector<std::size_t>& idx, const std::vector<std::size_t>& ne_idx,
+                    RowFn row_of) {
   const auto& ne = b.content.not_estimable;
-  std::vector<std::size_t> ne_idx(ne.study.size());
-  std::iota(ne_idx.begin(), ne_idx.end(), std::size_t{0});
   std::size_t next = 0;
   const bool by_line = b.content.sort == forest_sort::none && ne.line.size() == ne.study.size() &&
                        studies.line.size() == studies.k();
   for (auto i : idx) {
-    while (by_line && next < ne_idx.size() && ne.line[next] < studies.line[i]) {
-      rows.push_back(not_estimable_row(b, next++));
+    while (by_line && next < ne_idx.size() && ne.line[ne_idx[next]] < studies.line[i]) {
+      rows.push_back(not_estimable_row(b, ne_idx[next++]));
     }
     rows.push_back(row_of(i));
   }
-  while (next < ne_idx.size()) rows.push_back(not_estimable_row(b, next++));
+  while (next < ne_idx.size()) rows.push_back(not_estimable_row(b, ne_idx[next++]));
+}
+
+/// Indices 0 .. n-1.
+std::vector<std::size_t> all_indices(std::size_t n) {
+  std::vector<std::size_t> v(n);
+  std::iota(v.begin(), v.end(), std::size_t{0});
+  return v;
 }
 
 forest_row summary_row(std::string label, const model_estimate& e, std::size_t column,
@@ -490,15 +506,39 @@ void set_revman_titles(forest_options& o, const pool_result& r, model_kind m) {
   }
 }
 
-/// RevMan 5's "Total (95% CI)" row with the participants, "Total events", and its footer:
-/// "Heterogeneity: Chi\u00b2 = 9.95, df = 6 (P = 0.13); I\u00b2 = 40%" (with "Tau\u00b2 = ...; "
-/// first under random effects) and "Test for overall effect: Z = 3.29 (P = 0.001)".
-void add_revman_summary(forest_plot& plot, const builder& b, const pool_result& r, model_kind m,
-                        const forest_content& content) {
-  set_revman_titles(plot.options, r, m);
+/// RevMan 5's footer of a block: "Heterogeneity: Chi\u00b2 = 9.95, df = 6 (P = 0.13); I\u00b2 =
+/// 40%" (with "Tau\u00b2 = ...; " first under random effects; "Not applicable" for one study) and
+/// "Test for overall effect: Z = 3.29 (P = 0.001)".
+void add_revman_footer(std::vector<forest_row>& rows, const pool_result& r, model_kind m,
+                       const forest_content& content) {
   const auto& e = estimate_of(r, m);
-  forest_row total =
-      summary_row(fmt::format("Total ({}% CI)", format_level(r.level)), e, 0, 1, 100);
+  const auto& h = r.heterogeneity;
+  if (content.heterogeneity) {
+    std::string line = "Heterogeneity: ";
+    if (r.k < 2) {
+      line += "Not applicable";
+    } else {
+      if (m == model_kind::random) line += fmt::format("Tau\u00b2 = {}; ", num(h.tau2, 2));
+      line += fmt::format("Chi\u00b2 = {}, df = {:g} ({}); I\u00b2 = {}%", num(h.Q, 2), h.df,
+                          revman_p(h.p), num(r.reported_i2(), 0));
+    }
+    rows.push_back(text_row(std::move(line)));
+  }
+  if (content.overall_test) {
+    const char* stat = std::isnan(e.df) ? "Z" : "T";
+    rows.push_back(text_row(fmt::format("Test for overall effect: {} = {} ({})", stat,
+                                        num(std::abs(e.statistic), 2), revman_p(e.p))));
+  }
+}
+
+/// RevMan 5's summary of a block: the "Total (95% CI)" (or "Subtotal (95% CI)") row with the
+/// participants of `rows` and `ne_rows` (nullptr: all studies) and `weight`, then "Total events"
+/// when the columns hold events.
+void add_revman_total(std::vector<forest_row>& out, const builder& b, const pool_result& r,
+                      model_kind m, const std::string& label, double weight,
+                      const std::vector<std::size_t>* rows,
+                      const std::vector<std::size_t>* ne_rows) {
+  forest_row total = summary_row(label, estimate_of(r, m), 0, 1, weight);
   forest_row events;
   events.kind = forest_row_kind::study;
   events.label = "Total events";
@@ -506,26 +546,31 @@ void add_revman_summary(forest_plot& plot, const builder& b, const pool_result& 
   for (std::size_t c = 0; c < b.column_names.size(); ++c) {
     const auto& name = b.column_names[c];
     const bool is_events = detail::iequals(name, "events_t") || detail::iequals(name, "events_c");
-    const std::string t = b.column_total(c);
+    const std::string t = b.column_total(c, rows, ne_rows);
     total.cells.push_back(is_events ? "" : t);
     events.cells.push_back(is_events ? t : "");
     any_events = any_events || (is_events && !t.empty());
   }
-  plot.rows.push_back(std::move(total));
-  if (any_events) plot.rows.push_back(std::move(events));
-  const auto& h = r.heterogeneity;
-  if (content.heterogeneity && r.k >= 2) {
-    std::string line = "Heterogeneity: ";
-    if (m == model_kind::random) line += fmt::format("Tau\u00b2 = {}; ", num(h.tau2, 2));
-    line += fmt::format("Chi\u00b2 = {}, df = {:g} ({}); I\u00b2 = {}%", num(h.Q, 2), h.df,
-                        revman_p(h.p), num(r.reported_i2(), 0));
-    plot.rows.push_back(text_row(std::move(line)));
-  }
-  if (content.overall_test) {
-    const char* stat = std::isnan(e.df) ? "Z" : "T";
-    plot.rows.push_back(text_row(fmt::format("Test for overall effect: {} = {} ({})", stat,
-                                             num(std::abs(e.statistic), 2), revman_p(e.p))));
-  }
+  out.push_back(std::move(total));
+  if (any_events) out.push_back(std::move(events));
+}
+
+/// RevMan 5's "Total (95% CI)" row with the participants, "Total events", and its footer.
+void add_revman_summary(forest_plot& plot, const builder& b, const pool_result& r, model_kind m,
+                        const forest_content& content) {
+  set_revman_titles(plot.options, r, m);
+  add_revman_total(plot.rows, b, r, m, fmt::format("Total ({}% CI)", format_level(r.level)), 100,
+                   nullptr, nullptr);
+  add_revman_footer(plot.rows, r, m, content);
+}
+
+/// RevMan 5's test for subgroup differences: "Chi\u00b2 = 1.23, df = 1 (P = 0.27), I\u00b2 =
+/// 18.6%", with I\u00b2 = max(0, (Q - df)/Q) to one decimal ("0%" for none).
+std::string revman_subgroup_test(const subgroup_test& t) {
+  const double i2 = t.Q > 0 ? std::max(0.0, (t.Q - t.df) / t.Q) * 100 : 0.0;
+  const std::string i2_text = i2 > 0 ? num(i2, 1) : std::string("0");
+  return fmt::format("Test for subgroup differences: Chi\u00b2 = {}, df = {:g} ({}), I\u00b2 = {}%",
+                     num(t.Q, 2), t.df, revman_p(t.p), i2_text);
 }
 
 /// JAMA: "Source", "OR (95% CI)" left of the forest, no weights (meta's layout "JAMA"); the
@@ -568,9 +613,10 @@ expected<forest_plot> forest_from(const pool_result& result, const study_table& 
   std::iota(idx.begin(), idx.end(), std::size_t{0});
   b.sort(idx, result.yi, [&](std::size_t i) { return study_weight(result, models.front(), i); });
   bool entered = false;
-  add_study_rows(plot.rows, b, studies, idx, [&](std::size_t i) {
-    return study_row(b, result, i, models, result.yi, result.vi, i, &entered);
-  });
+  add_study_rows(plot.rows, b, studies, idx, all_indices(content.not_estimable.study.size()),
+                 [&](std::size_t i) {
+                   return study_row(b, result, i, models, result.yi, result.vi, i, &entered);
+                 });
   if (entered) plot.options.caption = "Study CIs as reported";
 
   if (content.layout == forest_layout::revman5) {
@@ -602,30 +648,79 @@ expected<forest_plot> forest_from(const subgroup_analysis& analysis, const study
   builder b{studies, content, {}, {}, -1, true};
   if (auto ok = b.resolve(); !ok) return unexpected(ok.error());
   auto models = shown_models(overall);
-  if (content.layout == forest_layout::revman5) models.resize(1);
+  const bool revman = content.layout == forest_layout::revman5;
+  if (revman) models.resize(1);
   forest_plot plot;
   b.fill_options(plot.options, overall, models);
   const bool both = models.size() > 1;
+  const std::string level = format_level(overall.level);
 
-  for (const auto& g : analysis.groups) {
+  // The not-estimable studies of each subgroup (by their value in the subgroup column), and
+  // those of a level without any analysed study, shown in blocks of their own after the others.
+  const auto& ne = content.not_estimable;
+  std::vector<std::vector<std::size_t>> ne_of(analysis.groups.size());
+  std::vector<std::pair<std::string, std::vector<std::size_t>>> ne_only;
+  const int ne_col = ne.attribute_index(analysis.column);
+  for (std::size_t j = 0; j < ne.study.size(); ++j) {
+    const std::string lv =
+        ne_col < 0 ? std::string()
+                   : std::string(detail::trim(ne.attributes[static_cast<std::size_t>(ne_col)][j]));
+    auto g = std::find_if(analysis.groups.begin(), analysis.groups.end(),
+                          [&](const subgroup& x) { return x.level == lv; });
+    if (g != analysis.groups.end()) {
+      ne_of[static_cast<std::size_t>(g - analysis.groups.begin())].push_back(j);
+      continue;
+    }
+    auto o =
+        std::find_if(ne_only.begin(), ne_only.end(), [&](const auto& x) { return x.first == lv; });
+    if (o == ne_only.end()) {
+      ne_only.push_back({lv, {j}});
+    } else {
+      o->second.push_back(j);
+    }
+  }
+  auto heading_row = [&](const std::string& lv) {
     // The heading names the variable too ("Alloc: random"), so the subgroups explain
     // themselves (issue 13 item 9).
     forest_row heading;
     heading.kind = forest_row_kind::heading;
-    heading.label = analysis.column.empty()
-                        ? g.level
-                        : fmt::format("{}: {}", column_title(analysis.column), g.level);
-    plot.rows.push_back(std::move(heading));
+    heading.label =
+        analysis.column.empty() ? lv : fmt::format("{}: {}", column_title(analysis.column), lv);
+    return heading;
+  };
+  auto spacer_row = [] {
+    forest_row spacer;
+    spacer.kind = forest_row_kind::spacer;
+    return spacer;
+  };
+
+  for (std::size_t gi = 0; gi < analysis.groups.size(); ++gi) {
+    const auto& g = analysis.groups[gi];
+    plot.rows.push_back(heading_row(g.level));
     // Positions within the subgroup, ordered; studies carry the overall model's weights so the
     // squares compare across subgroups and each subgroup's weights add up to its share.
     std::vector<std::size_t> idx = g.rows;  // indices into the input table
     b.sort(idx, overall.yi,
            [&](std::size_t i) { return study_weight(overall, models.front(), i); });
     bool entered = false;
-    for (auto i : idx) {
-      plot.rows.push_back(study_row(b, overall, i, models, overall.yi, overall.vi, i, &entered));
-    }
+    add_study_rows(plot.rows, b, studies, idx, ne_of[gi], [&](std::size_t i) {
+      return study_row(b, overall, i, models, overall.yi, overall.vi, i, &entered);
+    });
     if (entered) plot.options.caption = "Study CIs as reported";
+    if (revman) {
+      // RevMan 5: "Subtotal (95% CI)" with the subgroup's participants and events, then its
+      // footer; a subgroup of one study gets no subtotal (issue 13 item 9), only the footer.
+      const auto m = models.front();
+      if (g.result.k >= 2) {
+        const double share =
+            m == model_kind::common ? g.weight_share_common : g.weight_share_random;
+        add_revman_total(plot.rows, b, g.result, m, fmt::format("Subtotal ({}% CI)", level), share,
+                         &g.rows, &ne_of[gi]);
+      }
+      add_revman_footer(plot.rows, g.result, m, content);
+      plot.rows.push_back(spacer_row());
+      continue;
+    }
     // A subgroup of one study gets no subtotal: its diamonds would repeat the study's square
     // and interval (issue 13 item 9).
     for (std::size_t c = 0; c < models.size() && g.result.k >= 2; ++c) {
@@ -641,9 +736,26 @@ expected<forest_plot> forest_from(const subgroup_analysis& analysis, const study
     if (content.heterogeneity && g.result.k >= 2) {
       plot.rows.push_back(text_row(heterogeneity_line(g.result, random_shown)));
     }
-    forest_row spacer;
-    spacer.kind = forest_row_kind::spacer;
-    plot.rows.push_back(std::move(spacer));
+    plot.rows.push_back(spacer_row());
+  }
+  for (const auto& [lv, js] : ne_only) {
+    plot.rows.push_back(heading_row(lv));
+    add_study_rows(plot.rows, b, studies, {}, js, [&](std::size_t i) {
+      return study_row(b, overall, i, models, overall.yi, overall.vi, i);
+    });
+    plot.rows.push_back(spacer_row());
+  }
+  if (revman) {
+    const auto m = models.front();
+    set_revman_titles(plot.options, overall, m);
+    add_revman_total(plot.rows, b, overall, m, fmt::format("Total ({}% CI)", level), 100, nullptr,
+                     nullptr);
+    add_revman_footer(plot.rows, overall, m, content);
+    if (content.overall_test) {
+      plot.rows.push_back(text_row(revman_subgroup_test(
+          m == model_kind::common ? analysis.between_common : analysis.between_random)));
+    }
+    return plot;
   }
   for (std::size_t c = 0; c < models.size(); ++c) {
     const auto m = models[c];
@@ -662,15 +774,6 @@ expected<forest_plot> forest_from(const subgroup_analysis& analysis, const study
           text_row(fmt::format("Test for subgroup differences{}: \u03c7\u00b2 = {} "
                                "(df = {:g}), {}",
                                which, num(t.Q, 2), t.df, format_p_clause(t.p))));
-    }
-  }
-  if (content.layout == forest_layout::revman5) {
-    set_revman_titles(plot.options, overall, models.front());
-    for (auto& r : plot.rows) {
-      if (r.kind == forest_row_kind::summary)
-        r.label = r.label.rfind("Subtotal", 0) == 0
-                      ? "Subtotal (" + format_level(overall.level) + "% CI)"
-                      : "Total (" + format_level(overall.level) + "% CI)";
     }
   }
   apply_journal_layout(plot, overall);

@@ -1,5 +1,6 @@
 // The forest plot: adapters from pooled and subgroup results, layout (nothing overlaps, the
 // canvas grows), axis, sizes and errors.
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -709,6 +710,133 @@ TEST(plot_forest_test, revman5_layout_shows_not_estimable_rows) {
   EXPECT_EQ(count_marks(d, "square"), 7U);
   // 14186 + 50 and 13817 + 48 participants.
   EXPECT_EQ(p.rows[8].cells, (std::vector<std::string>{"", "14236", "", "13865"}));
+}
+
+// The Fleiss 1993 trials in two subgroups by decade, with a double-zero trial in the 1980s:
+// RevMan 5's subgroup layout.
+TEST(plot_forest_test, revman5_subgroups_have_subtotals_events_footers_and_not_estimable_rows) {
+  std::string text = "study,year,events_t,n_t,events_c,n_c,decade\n";
+  const std::string rows[] = {
+      "MRC-1,1974,49,615,67,624,1970s",       "CDP,1976,44,758,64,771,1970s",
+      "MRC-2,1979,102,832,126,850,1970s",     "GASP,1979,32,317,38,309,1970s",
+      "PARIS,1980,85,810,52,406,1980s",       "AMIS,1980,246,2267,219,2257,1980s",
+      "ISIS-2,1988,1570,8587,1720,8600,1980s"};
+  for (const auto& r : rows) text += r + "\n";
+  auto csv = parse_csv(text, "fleiss.csv");
+  ASSERT_TRUE(csv);
+  auto t = make_study_table(
+      *csv, {.measure = effect_measure::odds_ratio, .zero_cells = revman5_zero_cells()});
+  ASSERT_TRUE(t) << t.error().what();
+  auto zcsv = parse_csv(
+      "study,year,events_t,n_t,events_c,n_c,decade\nZero 1985,1985,0,50,0,48,1980s\n", "z.csv");
+  ASSERT_TRUE(zcsv);
+  auto z = make_study_table(
+      *zcsv, {.measure = effect_measure::odds_ratio, .zero_cells = escalc_zero_cells()});
+  ASSERT_TRUE(z) << z.error().what();
+  z->line = {7};  // between AMIS (line 7) and ISIS-2 (line 8)
+  pool_options o = preset_options(preset::revman5);
+  o.model = model_choice::common;
+  auto s = pool_subgroups(*t, "decade", o);
+  ASSERT_TRUE(s) << s.error().what();
+  forest_content c;
+  c.layout = forest_layout::revman5;
+  c.not_estimable = *z;
+  auto p = forest_from(*s, *t, c);
+  ASSERT_TRUE(p) << p.error().what();
+  std::vector<std::string> labels;
+  for (const auto& r : p->rows) labels.push_back(r.label);
+  // Per subgroup: heading, studies, "Subtotal (95% CI)", "Total events", heterogeneity, test;
+  // then "Total (95% CI)", "Total events", heterogeneity, test, test for subgroup differences.
+  const auto& g1 = s->groups[0].result;
+  const auto& g2 = s->groups[1].result;
+  auto het = [](const pool_result& r) {
+    const auto& h = r.heterogeneity;
+    return fmt::format(
+        "Heterogeneity: Chi\u00b2 = {:.2f}, df = {:g} (P = {:.2f}); I\u00b2 = {:.0f}%", h.Q, h.df,
+        h.p, r.reported_i2());
+  };
+  const std::vector<std::string> expected = {"Decade: 1970s",
+                                             "MRC-1",
+                                             "CDP",
+                                             "MRC-2",
+                                             "GASP",
+                                             "Subtotal (95% CI)",
+                                             "Total events",
+                                             het(g1),
+                                             "",  // the test line: checked below
+                                             "",
+                                             "Decade: 1980s",
+                                             "PARIS",
+                                             "AMIS",
+                                             "Zero 1985",
+                                             "ISIS-2",
+                                             "Subtotal (95% CI)",
+                                             "Total events",
+                                             het(g2)};
+  ASSERT_GE(labels.size(), expected.size() + 6);
+  for (std::size_t i = 0; i < expected.size(); ++i) {
+    if (i == 8) continue;  // the test line's P is formatted by RevMan's rule (checked below)
+    EXPECT_EQ(labels[i], expected[i]) << i;
+  }
+  EXPECT_EQ(labels[8].rfind("Test for overall effect: Z = ", 0), 0U) << labels[8];
+  EXPECT_EQ(p->rows[13].note, "Not estimable");
+  EXPECT_TRUE(p->rows[13].weights.empty());
+  // Participants and events per subgroup (independent sums of the table's columns):
+  // 1970s: 615 + 758 + 832 + 317 = 2522 and 624 + 771 + 850 + 309 = 2554; events 227, 295.
+  // 1980s with the double-zero trial: 810 + 2267 + 8587 + 50 = 11714 and 406 + 2257 + 8600 + 48
+  // = 11311; events 1901, 1991.
+  EXPECT_EQ(p->rows[5].cells, (std::vector<std::string>{"", "2522", "", "2554"}));
+  EXPECT_EQ(p->rows[6].cells, (std::vector<std::string>{"227", "", "295", ""}));
+  EXPECT_EQ(p->rows[15].cells, (std::vector<std::string>{"", "11714", "", "11311"}));
+  EXPECT_EQ(p->rows[16].cells, (std::vector<std::string>{"1901", "", "1991", ""}));
+  // The subtotal's weight is the subgroup's share; the total's 100%.
+  EXPECT_NEAR(p->rows[5].weights[0], s->groups[0].weight_share_common, 1e-12);
+  const auto n = labels.size();
+  EXPECT_EQ(labels[n - 5], "Total (95% CI)");
+  EXPECT_EQ(p->rows[n - 5].cells, (std::vector<std::string>{"", "14236", "", "13865"}));
+  EXPECT_EQ(p->rows[n - 4].cells, (std::vector<std::string>{"2128", "", "2286", ""}));
+  // Fleiss 1993 as RevMan 5 reports it overall (M-H, Fixed): Chi2 = 9.95, df = 6 (P = 0.13);
+  // I2 = 40%; Z = 3.29 (P = 0.001).
+  EXPECT_EQ(labels[n - 3], "Heterogeneity: Chi\u00b2 = 9.95, df = 6 (P = 0.13); I\u00b2 = 40%");
+  EXPECT_EQ(labels[n - 2], "Test for overall effect: Z = 3.29 (P = 0.001)");
+  // Test for subgroup differences, RevMan's wording, I2 = (Q - df)/Q to one decimal.
+  const auto& bt = s->between_common;
+  const double i2 = std::max(0.0, (bt.Q - bt.df) / bt.Q) * 100;
+  EXPECT_EQ(
+      labels[n - 1],
+      fmt::format("Test for subgroup differences: Chi\u00b2 = {:.2f}, df = {:g} (P = {:.2f}), "
+                  "I\u00b2 = {}%",
+                  bt.Q, bt.df, bt.p, i2 > 0 ? fmt::format("{:.1f}", i2) : std::string("0")));
+  auto d = draw_forest(p->rows, p->options);
+  ASSERT_TRUE(d) << d.error().what();
+  EXPECT_EQ(count_marks(*d, "square"), 7U);
+  expect_no_overlaps(*d);
+}
+
+// The Lancet writes every number with its mid-line decimal point, footer lines included.
+TEST(plot_forest_test, lancet_footer_lines_use_the_mid_point) {
+  auto t = bcg();
+  auto r = pool(t, options(model_choice::random));
+  ASSERT_TRUE(r);
+  forest_content c;
+  c.layout = forest_layout::lancet;
+  auto p = forest_from(*r, t, c);
+  ASSERT_TRUE(p);
+  auto d = draw_forest(p->rows, p->options);
+  ASSERT_TRUE(d);
+  int footers = 0;
+  for (const auto& s : texts(*d)) {
+    if (s.rfind("Heterogeneity", 0) != 0 && s.rfind("Test for", 0) != 0) continue;
+    ++footers;
+    EXPECT_NE(s.find("\u00b7"), std::string::npos) << s;
+    for (std::size_t i = 1; i + 1 < s.size(); ++i) {
+      const bool digit_dot_digit = s[i] == '.' &&
+                                   std::isdigit(static_cast<unsigned char>(s[i - 1])) &&
+                                   std::isdigit(static_cast<unsigned char>(s[i + 1]));
+      EXPECT_FALSE(digit_dot_digit) << s;
+    }
+  }
+  EXPECT_GE(footers, 2);
 }
 
 TEST(plot_forest_test, jama_and_lancet_write_intervals_their_way) {
