@@ -15,11 +15,15 @@
 #include "srma/model/subgroup.hpp"
 #include "srma/plot/baujat.hpp"
 #include "srma/plot/bubble.hpp"
+#include "srma/plot/drapery.hpp"
 #include "srma/plot/forest.hpp"
 #include "srma/plot/forest_rows.hpp"
 #include "srma/plot/funnel.hpp"
 #include "srma/plot/gosh_plot.hpp"
 #include "srma/plot/influence_plot.hpp"
+#include "srma/plot/labbe.hpp"
+#include "srma/plot/qqnorm.hpp"
+#include "srma/plot/radial.hpp"
 #include "srma/plot/refit_forest.hpp"
 #include "srma/report/format.hpp"
 #include "srma/report/gosh_report.hpp"
@@ -56,6 +60,12 @@ int rank(const plan_analysis& a) {
       return 5;
     case analysis_type::metareg:
       return 6;
+    case analysis_type::drapery:
+      return 1;  // beside the overall effect it draws
+    case analysis_type::labbe:
+    case analysis_type::radial:
+    case analysis_type::qqnorm:
+      return 3;  // diagnostics of heterogeneity and fit
   }
   return 7;
 }
@@ -187,12 +197,22 @@ std::string default_title(const plan_analysis& a, const plan& p) {
       return "GOSH analysis";
     case analysis_type::permtest:
       return "Permutation test";
+    case analysis_type::labbe:
+      return "L'Abb\u00e9 plot";
+    case analysis_type::radial:
+      return "Radial (Galbraith) plot";
+    case analysis_type::qqnorm:
+      return "Normal QQ plot of the standardized residuals";
+    case analysis_type::drapery:
+      return "Drapery plot: p-value functions";
   }
   return a.id;
 }
 
-plot::forest_content forest_content_for(const run_context& ctx, const study_table& t, bool pi) {
+plot::forest_content forest_content_for(const run_context& ctx, const study_table& t, bool pi,
+                                        plot::forest_layout layout = plot::forest_layout::srma) {
   plot::forest_content c;
+  c.layout = layout;
   for (const auto& col : ctx.p.forest_columns)
     if (t.attribute_index(col) >= 0) c.columns.push_back(col);
   if (ctx.p.sort == figure_sort::effect) c.sort = plot::forest_sort::effect;
@@ -269,7 +289,8 @@ expected<void> pooled_section(run_context& ctx, const plan_analysis& a, const pr
         format_percent(r->reported_i2(), 0),
         r->primary == model_kind::common ? "is below" : "reaches", pr.options.auto_i2_threshold);
   }
-  auto forest = plot::forest_from(*r, t, forest_content_for(ctx, t, a.prediction_interval));
+  auto forest =
+      plot::forest_from(*r, t, forest_content_for(ctx, t, a.prediction_interval, a.layout));
   if (!forest) return unexpected(forest.error());
   apply_labels(ctx, forest->options);
   auto fig = plot::draw_forest(forest->rows, forest->options);
@@ -346,7 +367,8 @@ expected<void> subgroup_section(run_context& ctx, const plan_analysis& a, const 
                         format_percent(share)});
   }
   const auto& b = r->between();
-  auto forest = plot::forest_from(*r, t, forest_content_for(ctx, t, a.prediction_interval));
+  auto forest =
+      plot::forest_from(*r, t, forest_content_for(ctx, t, a.prediction_interval, a.layout));
   if (!forest) return unexpected(forest.error());
   apply_labels(ctx, forest->options);
   auto fig = plot::draw_forest(forest->rows, forest->options);
@@ -740,6 +762,119 @@ expected<void> permtest_section(run_context& ctx, const plan_analysis& a, const 
   return {};
 }
 
+// The figure-only analyses (issue 13): the model is fitted as a pool analysis is, by inverse
+// variance, and drawn for the leading model.
+expected<pool_result> pool_for_figure(const prepared& pr, nlohmann::json& j) {
+  auto r = pool_2x2(*pr.studies, pr.options);
+  if (!r) return unexpected(r.error());
+  j["result"] = to_json(*r);
+  return r;
+}
+
+std::string leading_model_words(const pool_result& r) {
+  return r.primary == model_kind::common ? "common-effect model" : "random-effects model";
+}
+
+expected<void> labbe_section(run_context& ctx, const plan_analysis& a, const prepared& pr,
+                             doc_section& s, nlohmann::json& j) {
+  auto r = pool_for_figure(pr, j);
+  if (!r) return unexpected(r.error());
+  auto data = plot::labbe_data_from(*r, *pr.studies, r->primary);
+  if (!data) return unexpected(data.error());
+  auto fig = plot::draw_labbe(*data, {});
+  if (!fig) return unexpected(fig.error());
+  paragraph(s,
+            fmt::format("The L'Abb\u00e9 plot (Figure {}) shows each study's event rate in "
+                        "the experimental group against the control group; the solid line is "
+                        "the pooled {} of the {}.",
+                        ctx.figure_count + 1, display_label(r->measure), leading_model_words(*r)));
+  auto b = ctx.figure(*fig, a.id + "-labbe",
+                      "L'Abb\u00e9 plot: event rates, experimental against control group "
+                      "(circle area proportional to weight); dashed: no effect, solid: the pooled "
+                      "effect.");
+  if (!b) return unexpected(b.error());
+  s.blocks.push_back(std::move(*b));
+  return {};
+}
+
+expected<void> radial_section(run_context& ctx, const plan_analysis& a, const prepared& pr,
+                              doc_section& s, nlohmann::json& j) {
+  auto r = pool_for_figure(pr, j);
+  if (!r) return unexpected(r.error());
+  auto data = plot::radial_data_from(*r, r->primary);
+  if (!data) return unexpected(data.error());
+  auto fig = plot::draw_radial(*data, {});
+  if (!fig) return unexpected(fig.error());
+  std::size_t outside = 0;
+  for (const auto& p : data->points) {
+    if (std::abs(p.z - data->estimate * p.x) > 2) ++outside;
+  }
+  j["outside_band"] = outside;
+  paragraph(s,
+            fmt::format("In the radial (Galbraith) plot (Figure {}), {} of {} lie outside the "
+                        "band of \u00b12 around the line of the pooled estimate ({}).",
+                        ctx.figure_count + 1, outside, study_count(r->k), leading_model_words(*r)));
+  auto b = ctx.figure(*fig, a.id + "-radial",
+                      "Radial plot: standardised estimates against precision; the line's slope is "
+                      "the pooled estimate, the shaded band \u00b12.");
+  if (!b) return unexpected(b.error());
+  s.blocks.push_back(std::move(*b));
+  return {};
+}
+
+expected<void> qqnorm_section(run_context& ctx, const plan_analysis& a, const prepared& pr,
+                              doc_section& s, nlohmann::json& j) {
+  auto r = pool_for_figure(pr, j);
+  if (!r) return unexpected(r.error());
+  auto data = plot::qqnorm_data_from(*r, r->primary, {.seed = a.seed});
+  if (!data) return unexpected(data.error());
+  auto fig = plot::draw_qqnorm(*data, {});
+  if (!fig) return unexpected(fig.error());
+  std::size_t outside = 0;
+  nlohmann::json points = nlohmann::json::array();
+  for (std::size_t i = 0; i < data->points.size(); ++i) {
+    const auto& p = data->points[i];
+    if (p.residual < data->envelope_lower[i] || p.residual > data->envelope_upper[i]) ++outside;
+    points.push_back({{"study", p.label}, {"quantile", p.theoretical}, {"residual", p.residual}});
+  }
+  j["qqnorm"] = {{"points", points}, {"seed", a.seed}, {"outside_envelope", outside}};
+  paragraph(s, fmt::format("The standardized residuals of the {} are plotted against normal "
+                           "quantiles in Figure {}; {} of {} lie outside the simulated {:g}% "
+                           "envelope (1000 replicates, seed {}).",
+                           leading_model_words(*r), ctx.figure_count + 1, outside,
+                           study_count(r->k), r->level, a.seed));
+  auto b = ctx.figure(*fig, a.id + "-qqnorm",
+                      "Normal QQ plot of the standardized residuals with the line y = x and a "
+                      "simulated pseudo-confidence envelope (dotted).");
+  if (!b) return unexpected(b.error());
+  s.blocks.push_back(std::move(*b));
+  return {};
+}
+
+expected<void> drapery_section(run_context& ctx, const plan_analysis& a, const prepared& pr,
+                               doc_section& s, nlohmann::json& j) {
+  auto r = pool_for_figure(pr, j);
+  if (!r) return unexpected(r.error());
+  auto data = plot::drapery_data_from(*r, r->primary);
+  if (!data) return unexpected(data.error());
+  plot::drapery_options o;
+  o.scale = a.scale;
+  auto fig = plot::draw_drapery(*data, o);
+  if (!fig) return unexpected(fig.error());
+  paragraph(
+      s, fmt::format("Figure {} shows the p-value function of each study and of the pooled "
+                     "estimate of the {}: each curve peaks at its estimate and crosses "
+                     "p = {:g} at the bounds of its {:g}% confidence interval.",
+                     ctx.figure_count + 1, leading_model_words(*r), 1 - r->level / 100, r->level));
+  auto b = ctx.figure(*fig, a.id + "-drapery",
+                      "Drapery plot: p-value functions of the studies (grey) and of the pooled "
+                      "estimate (black); the dashed line's crossings are the confidence "
+                      "intervals.");
+  if (!b) return unexpected(b.error());
+  s.blocks.push_back(std::move(*b));
+  return {};
+}
+
 }  // namespace
 
 expected<void> add_analysis_sections(run_context& ctx) {
@@ -792,6 +927,18 @@ expected<void> add_analysis_sections(run_context& ctx) {
           break;
         case analysis_type::permtest:
           done = permtest_section(ctx, a, *pr, s, j);
+          break;
+        case analysis_type::labbe:
+          done = labbe_section(ctx, a, *pr, s, j);
+          break;
+        case analysis_type::radial:
+          done = radial_section(ctx, a, *pr, s, j);
+          break;
+        case analysis_type::qqnorm:
+          done = qqnorm_section(ctx, a, *pr, s, j);
+          break;
+        case analysis_type::drapery:
+          done = drapery_section(ctx, a, *pr, s, j);
           break;
       }
       if (!done) {

@@ -588,6 +588,27 @@ doc_section methods_section(run_context& ctx, effect_measure measure,
             fmt::format("A permutation test {} checked the {}.", refs.cite("permtest"),
                         a.mods.empty() ? "pooled effect" : "meta-regression coefficients"));
         break;
+      case analysis_type::labbe:
+        extra.push_back(
+            "A L'Abb\u00e9 plot showed the event rates of the experimental against the control "
+            "groups.");
+        break;
+      case analysis_type::radial:
+        extra.push_back(
+            "A radial (Galbraith) plot showed each study's standardised estimate against its "
+            "precision.");
+        break;
+      case analysis_type::qqnorm:
+        extra.push_back(fmt::format(
+            "The standardized residuals were compared with the normal distribution in a QQ plot "
+            "with a pseudo-confidence envelope simulated as metafor does (seed {}).",
+            a.seed));
+        break;
+      case analysis_type::drapery:
+        extra.push_back(
+            "A drapery plot showed the p-value functions of the studies and of the pooled "
+            "estimate (R\u00fccker and Schwarzer, 2020).");
+        break;
     }
   }
   if (!extra.empty()) para(fmt::format("{}", fmt::join(extra, " ")));

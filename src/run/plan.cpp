@@ -174,7 +174,11 @@ const std::pair<analysis_type, std::string_view> k_types[] = {
     {analysis_type::bias, "bias"},
     {analysis_type::metareg, "metareg"},
     {analysis_type::gosh, "gosh"},
-    {analysis_type::permtest, "permtest"}};
+    {analysis_type::permtest, "permtest"},
+    {analysis_type::labbe, "labbe"},
+    {analysis_type::radial, "radial"},
+    {analysis_type::qqnorm, "qqnorm"},
+    {analysis_type::drapery, "drapery"}};
 
 // Reads the model settings shared by [model] and each [[analysis]] into optionals.
 struct model_keys {
@@ -211,7 +215,8 @@ expected<plan_analysis> read_analysis(const toml::table& t, std::size_t index,
     return fail(
         errc::plan_missing_key,
         fmt::format("[[analysis]] #{} has no type; expected type = one of: pool, subgroup, "
-                    "subset, leave1out, cumulative, influence, bias, metareg, gosh, permtest",
+                    "subset, leave1out, cumulative, influence, bias, metareg, gosh, permtest, "
+                    "labbe, radial, qqnorm, drapery",
                     index + 1),
         {file, a.line, 0});
   }
@@ -220,7 +225,7 @@ expected<plan_analysis> read_analysis(const toml::table& t, std::size_t index,
   if (!parsed) {
     return r.invalid("type", fmt::format("is '{}'; expected one of: pool, subgroup, subset, "
                                          "leave1out, cumulative, influence, bias, metareg, gosh, "
-                                         "permtest",
+                                         "permtest, labbe, radial, qqnorm, drapery",
                                          type));
   }
   SRMA_TRY(r.get("id", a.id));
@@ -246,6 +251,23 @@ expected<plan_analysis> read_analysis(const toml::table& t, std::size_t index,
   SRMA_TRY(r.get("method", method));
   SRMA_TRY(parse_enum(r, "method", method, parse_pooling_method, "iv, mh, peto", a.method));
   SRMA_TRY(r.get("prediction_interval", a.prediction_interval));
+  std::optional<std::string> layout;
+  SRMA_TRY(r.get("layout", layout));
+  if (layout) {
+    const bool forest = a.type == analysis_type::pool || a.type == analysis_type::subgroup ||
+                        a.type == analysis_type::subset;
+    if (!forest) {
+      return r.invalid("layout", fmt::format("is '{}', but only the forest plots of pool, "
+                                             "subgroup and subset analyses have a layout",
+                                             *layout));
+    }
+    auto l = plot::parse_forest_layout(*layout);
+    if (!l) {
+      return r.invalid(
+          "layout", fmt::format("is '{}'; expected one of: srma, revman5, jama, lancet", *layout));
+    }
+    a.layout = *l;
+  }
   switch (a.type) {
     case analysis_type::subgroup:
       SRMA_TRY(r.get("by", a.by));
@@ -310,14 +332,28 @@ expected<plan_analysis> read_analysis(const toml::table& t, std::size_t index,
       SRMA_TRY(r.get("seed", a.seed));
       break;
     }
+    case analysis_type::qqnorm:
+      SRMA_TRY(r.get("seed", a.seed));
+      break;
+    case analysis_type::drapery: {
+      std::optional<std::string> scale;
+      SRMA_TRY(r.get("scale", scale));
+      if (scale) {
+        auto sc = plot::parse_drapery_scale(*scale);
+        if (!sc) return r.invalid("scale", fmt::format("is '{}'; expected p or log", *scale));
+        a.scale = *sc;
+      }
+      break;
+    }
     default:
       break;
   }
-  SRMA_TRY(
-      r.finish({"type", "id",      "title",      "data",        "where",      "model",
-                "tau2", "ci",      "pi",         "common_tau2", "method",     "prediction_interval",
-                "by",   "order",   "funnel",     "contours",    "egger_line", "trimfill",
-                "mods", "factors", "iterations", "exact",       "seed",       "max_subsets"}));
+  SRMA_TRY(r.finish(
+      {"type",   "id",      "title",      "data",        "where",      "model",
+       "tau2",   "ci",      "pi",         "common_tau2", "method",     "prediction_interval",
+       "by",     "order",   "funnel",     "contours",    "egger_line", "trimfill",
+       "mods",   "factors", "iterations", "exact",       "seed",       "max_subsets",
+       "layout", "scale"}));
   if (!a.where.empty()) {
     auto w = parse_where(a.where);
     if (!w) {

@@ -101,7 +101,7 @@ TEST(plan_test, unknown_keys_and_wrong_types_name_the_line) {
       "[srma.plan.E703] dir/plan.toml:5:1: unknown key 'by' in [[analysis]] #1; the keys "
       "allowed there are: type, id, title, data, where, model, tau2, ci, pi, common_tau2, method, "
       "prediction_interval, by, order, funnel, contours, egger_line, trimfill, mods, "
-      "factors, iterations, exact, seed, max_subsets");
+      "factors, iterations, exact, seed, max_subsets, layout, scale");
   EXPECT_EQ(error_of("[data]\nfile = \"a.csv\"\n[extras]\nx = 1\n"),
             "[srma.plan.E703] dir/plan.toml:3:2: unknown table or key 'extras'; the plan's "
             "tables are: review, data, model, figures, characteristics, prisma, quality, "
@@ -120,7 +120,7 @@ TEST(plan_test, invalid_values_and_missing_keys) {
   EXPECT_EQ(error_of("[data]\nfile = \"a.csv\"\n[[analysis]]\ntype = \"forest\"\n"),
             "[srma.plan.E705] dir/plan.toml:4:8: [[analysis]] #1: type is 'forest'; expected one "
             "of: pool, subgroup, subset, leave1out, cumulative, influence, bias, metareg, gosh, "
-            "permtest");
+            "permtest, labbe, radial, qqnorm, drapery");
   EXPECT_EQ(error_of("[data]\nfile = \"a.csv\"\n[[analysis]]\ntype = \"pool\"\nid = \"x\"\n"
                      "[[analysis]]\ntype = \"leave1out\"\nid = \"x\"\n"),
             "[srma.plan.E709] dir/plan.toml:6: analysis id 'x' is used twice; ids must be unique");

@@ -13,6 +13,7 @@
 
 #include "srma/model/pool.hpp"
 #include "srma/model/pool_2x2.hpp"
+#include "srma/plot/qqnorm.hpp"
 
 namespace srma {
 namespace {
@@ -378,4 +379,106 @@ TEST(run_test, plan_and_analysis_methods_pool_2x2_tables_and_are_named_in_the_me
 }
 
 }  // namespace
+// Issue 13: the newer figures as plan analyses and a forest plot's layout. Each figure lands in
+// figures/ in the three formats and inline in the report like the other figures; the numbers in
+// results.json are those of the library call (itself validated in plot_*_test.cpp).
+TEST(run_test, figure_analyses_and_forest_layouts_are_drawn_into_the_report) {
+  const auto dir = scratch("figures");
+  fs::create_directories(dir);
+  fs::copy_file(example("tests/validation/data/bcg.csv"), dir / "bcg.csv");
+  std::ofstream(dir / "plan.toml")
+      << "[data]\nfile = \"bcg.csv\"\nmeasure = \"RR\"\n"
+         "[[analysis]]\ntype = \"pool\"\nlayout = \"revman5\"\n"
+         "[[analysis]]\ntype = \"subgroup\"\nby = \"alloc\"\nlayout = \"lancet\"\n"
+         "[[analysis]]\ntype = \"labbe\"\n"
+         "[[analysis]]\ntype = \"radial\"\n"
+         "[[analysis]]\ntype = \"qqnorm\"\nseed = 7\n"
+         "[[analysis]]\ntype = \"drapery\"\nscale = \"log\"\n";
+  auto plan = read_plan((dir / "plan.toml").string());
+  ASSERT_TRUE(plan) << plan.error().what();
+  ASSERT_EQ(plan->analyses.size(), 6u);
+  EXPECT_EQ(plan->analyses[0].layout, plot::forest_layout::revman5);
+  EXPECT_EQ(plan->analyses[1].layout, plot::forest_layout::lancet);
+  EXPECT_EQ(plan->analyses[2].type, analysis_type::labbe);
+  EXPECT_EQ(plan->analyses[4].seed, 7u);
+  EXPECT_EQ(plan->analyses[5].scale, plot::drapery_scale::log);
+  const auto out = dir / "report";
+  auto r = run_plan(*plan, {.output_dir = out.string()});
+  ASSERT_TRUE(r) << r.error().what();
+  for (const auto& a : r->analyses) EXPECT_TRUE(a.ran) << a.id << ": " << a.reason;
+  // Figures are numbered in report order (the drapery plot beside the overall effect).
+  const std::vector<std::string> stems = {"figure-1-overall-forest", "figure-2-drapery-drapery",
+                                          "figure-3-labbe-labbe",    "figure-4-radial-radial",
+                                          "figure-5-qqnorm-qqnorm",  "figure-6-subgroup-forest"};
+  for (const auto& stem : stems) {
+    for (const char* ext : {".svg", ".pdf", ".png"}) {
+      EXPECT_TRUE(fs::exists(out / "figures" / (stem + ext))) << stem << ext;
+    }
+  }
+  const std::string html = slurp(out / "report.html");
+  const std::string md = slurp(out / "report.md");
+  // The layouts: RevMan 5's headings and the Lancet's raised decimal point.
+  const std::string forest = slurp(out / "figures" / "figure-1-overall-forest.svg");
+  EXPECT_NE(forest.find("Study or Subgroup"), std::string::npos);
+  EXPECT_NE(forest.find("Total (95% CI)"), std::string::npos);
+  EXPECT_NE(slurp(out / "figures" / "figure-6-subgroup-forest.svg").find("\u00b7"),
+            std::string::npos);
+  for (const char* words :
+       {"L'Abb\u00e9 plot", "radial (Galbraith) plot", "normal quantiles", "p-value function"}) {
+    EXPECT_NE(md.find(words), std::string::npos) << words;
+  }
+  // Inline in the HTML like every other figure.
+  std::size_t inline_svgs = 0;
+  for (std::size_t pos = 0; (pos = html.find("<svg", pos)) != std::string::npos; ++pos)
+    ++inline_svgs;
+  std::size_t figures = 0;
+  for (const auto& f : fs::directory_iterator(out / "figures"))
+    if (f.path().extension() == ".svg") ++figures;
+  EXPECT_EQ(inline_svgs, figures);
+  // results.json: the QQ plot's residuals are the library's, with the plan's seed.
+  const auto json = nlohmann::json::parse(slurp(out / "results.json"));
+  const nlohmann::json* qq = nullptr;
+  for (const auto& a : json.at("analyses"))
+    if (a.at("id") == "qqnorm") qq = &a;
+  ASSERT_NE(qq, nullptr);
+  auto studies = read_studies((dir / "bcg.csv").string(), plan->reading);
+  ASSERT_TRUE(studies);
+  auto pooled = pool(*studies, plan->model);
+  ASSERT_TRUE(pooled);
+  auto data = plot::qqnorm_data_from(*pooled, pooled->primary, {.seed = 7});
+  ASSERT_TRUE(data);
+  EXPECT_EQ(qq->at("qqnorm").at("seed"), 7);
+  EXPECT_EQ(qq->at("qqnorm").at("points")[0].at("residual").get<double>(),
+            data->points[0].residual);
+}
+
+TEST(run_test, unknown_layouts_and_scales_are_located_plan_errors) {
+  const auto dir = scratch("bad_layout");
+  fs::create_directories(dir);
+  auto error_of = [&](const std::string& analysis) {
+    std::ofstream(dir / "plan.toml", std::ios::trunc)
+        << "[data]\nfile = \"studies.csv\"\n\n[[analysis]]\n"
+        << analysis;
+    auto plan = read_plan((dir / "plan.toml").string());
+    EXPECT_FALSE(plan);
+    return plan ? std::string() : plan.error().what();
+  };
+  const std::string file = (dir / "plan.toml").string();
+  EXPECT_EQ(error_of("type = \"pool\"\nlayout = \"bmj\"\n"),
+            "[srma.plan.E705] " + file +
+                ":6:10: [[analysis]] #1: layout is 'bmj'; expected one of: srma, revman5, jama, "
+                "lancet");
+  EXPECT_EQ(error_of("type = \"radial\"\nlayout = \"revman5\"\n"),
+            "[srma.plan.E705] " + file +
+                ":6:10: [[analysis]] #1: layout is 'revman5', but only the forest plots of pool, "
+                "subgroup and subset analyses have a layout");
+  EXPECT_EQ(error_of("type = \"drapery\"\nscale = \"z\"\n"),
+            "[srma.plan.E705] " + file + ":6:9: [[analysis]] #1: scale is 'z'; expected p or log");
+  EXPECT_EQ(error_of("type = \"qq\"\n"),
+            "[srma.plan.E705] " + file +
+                ":5:8: [[analysis]] #1: type is 'qq'; expected one of: pool, subgroup, subset, "
+                "leave1out, cumulative, influence, bias, metareg, gosh, permtest, labbe, radial, "
+                "qqnorm, drapery");
+}
+
 }  // namespace srma

@@ -40,6 +40,8 @@
 #include "srma/bias/trim_and_fill.hpp"
 #include "srma/data/study_table.hpp"
 #include "srma/model/pool_options.hpp"
+#include "srma/plot/drapery.hpp"
+#include "srma/plot/forest.hpp"
 #include "srma/plot/output.hpp"
 #include "srma/survival/cox.hpp"
 #include "srma/util/expected.hpp"
@@ -57,6 +59,10 @@ enum class analysis_type {
   metareg,     ///< Meta-regression on moderators.
   gosh,        ///< GOSH plot of all subsets.
   permtest,    ///< Permutation test.
+  labbe,       ///< L'Abbé plot (2x2 counts).
+  radial,      ///< Radial (Galbraith) plot.
+  qqnorm,      ///< Normal QQ plot of the standardized residuals with its simulated envelope.
+  drapery,     ///< Drapery plot: p-value functions of the studies and the pooled estimate.
 };
 
 [[nodiscard]] std::string_view analysis_type_name(analysis_type t);
@@ -108,8 +114,11 @@ struct plan_analysis {
   trimfill_estimator trimfill = trimfill_estimator::l0;  ///< bias
   std::size_t iterations = 1000;                         ///< permtest
   bool exact = false;                                    ///< permtest
-  std::uint64_t seed = 1;                                ///< permtest, gosh
-  std::size_t max_subsets = 1'000'000;                   ///< gosh
+  std::uint64_t seed = 1;                                ///< permtest, gosh, qqnorm
+  /// pool, subgroup, subset: the forest plot's layout (srma, revman5, jama, lancet).
+  plot::forest_layout layout = plot::forest_layout::srma;
+  plot::drapery_scale scale = plot::drapery_scale::p_value;  ///< drapery: p or log
+  std::size_t max_subsets = 1'000'000;                       ///< gosh
 };
 
 /// A published result the plan's analysis should reproduce ([[check]]).
