@@ -7,20 +7,38 @@
 namespace srma::project::detail {
 
 database::~database() {
+  finalize_kept();
   if (db_ != nullptr) sqlite3_close_v2(db_);
+}
+
+void database::finalize_kept() const {
+  if (!shared_) return;
+  for (auto& [sql, stmt] : shared_->kept) sqlite3_finalize(stmt);
+  shared_->kept.clear();
+}
+
+void database::give_back(sqlite3_stmt* stmt) const {
+  sqlite3_reset(stmt);
+  sqlite3_clear_bindings(stmt);
+  if (!shared_ || shared_->kept.size() >= kept_statements) {
+    sqlite3_finalize(stmt);
+    return;
+  }
+  shared_->kept.emplace(sqlite3_sql(stmt), stmt);
 }
 
 database::database(database&& other) noexcept
     : db_(std::exchange(other.db_, nullptr)),
       path_(std::move(other.path_)),
-      rollbacks_(std::move(other.rollbacks_)) {}
+      shared_(std::move(other.shared_)) {}
 
 database& database::operator=(database&& other) noexcept {
   if (this != &other) {
+    finalize_kept();
     if (db_ != nullptr) sqlite3_close_v2(db_);
     db_ = std::exchange(other.db_, nullptr);
     path_ = std::move(other.path_);
-    rollbacks_ = std::move(other.rollbacks_);
+    shared_ = std::move(other.shared_);
   }
   return *this;
 }
@@ -37,9 +55,10 @@ expected<database> database::open(const std::string& path, bool create) {
                 {path, 0, 0});
   }
   sqlite3_extended_result_codes(db.db_, 1);
-  db.rollbacks_ = std::make_unique<std::uint64_t>(0);
+  db.shared_ = std::make_unique<shared_state>();
   sqlite3_rollback_hook(
-      db.db_, [](void* count) { ++*static_cast<std::uint64_t*>(count); }, db.rollbacks_.get());
+      db.db_, [](void* state) { ++static_cast<shared_state*>(state)->rollbacks; },
+      db.shared_.get());
   sqlite3_busy_timeout(db.db_, 10000);
   if (auto ok = db.exec("PRAGMA foreign_keys = ON"); !ok) return unexpected(ok.error());
   return db;
@@ -67,6 +86,13 @@ expected<void> database::exec(std::string_view sql) const {
 }
 
 expected<statement> database::prepare(std::string_view sql) const {
+  if (shared_) {
+    if (auto it = shared_->kept.find(std::string(sql)); it != shared_->kept.end()) {
+      sqlite3_stmt* kept = it->second;
+      shared_->kept.erase(it);
+      return statement(*this, kept);
+    }
+  }
   sqlite3_stmt* stmt = nullptr;
   const int rc = sqlite3_prepare_v2(db_, sql.data(), static_cast<int>(sql.size()), &stmt, nullptr);
   if (rc != SQLITE_OK) {
@@ -88,7 +114,7 @@ expected<int> database::user_version() const {
 }
 
 statement::~statement() {
-  if (stmt_ != nullptr) sqlite3_finalize(stmt_);
+  if (stmt_ != nullptr) db_->give_back(stmt_);
 }
 
 statement::statement(statement&& other) noexcept
@@ -96,7 +122,7 @@ statement::statement(statement&& other) noexcept
 
 statement& statement::operator=(statement&& other) noexcept {
   if (this != &other) {
-    if (stmt_ != nullptr) sqlite3_finalize(stmt_);
+    if (stmt_ != nullptr) db_->give_back(stmt_);
     db_ = other.db_;
     stmt_ = std::exchange(other.stmt_, nullptr);
   }

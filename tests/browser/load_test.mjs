@@ -1,11 +1,14 @@
 // Load test of srma serve: R simulated reviewers (default 20) record D decisions (default
 // 10,000) at once, each reviewer one request after another as fast as the server answers, all
 // reviewers in parallel. Then the server is killed with SIGKILL (no graceful close) and the
-// project's database is read with sqlite3: every confirmed decision must be there, with the vote
+// project's database is read by another process: every confirmed decision must be there, with the vote
 // that was sent. Prints the latency percentiles of the vote requests.
 //
 // With THINK_MS=n in the environment each reviewer waits n ms between decisions (a person
-// reading), instead of sending the next one as soon as the last is answered.
+// reading), instead of sending the next one as soon as the last is answered. With
+// SRMA_LOAD_MAX_P95_MS=n the test also fails when the 95th percentile is above n ms (ctest's
+// browser.load sets a bound loose enough for a busy machine: it guards against a return to a
+// per-vote cost that grows with the project, not the issue's 50 ms, which docs/web.md reports).
 //
 // Usage: node load_test.mjs SRMA_BINARY WORK_DIR [REVIEWERS] [DECISIONS]
 import { spawn, execFileSync } from 'node:child_process';
@@ -100,8 +103,13 @@ server.kill('SIGKILL');
 await new Promise((r) => server.on('exit', r));
 
 // Read back what the database holds, after a kill with no chance to flush anything.
-const rows = execFileSync('sqlite3', ['-separator', '|', path.join(dir, 'review.srma.sqlite'),
-  "SELECT reviewer, record, vote FROM decision WHERE stage = 'title' ORDER BY id"], { encoding: 'utf8' })
+// Read back by another process (Python's sqlite3 module: no sqlite3 shell needed).
+const rows = execFileSync('python3', ['-c',
+  'import sqlite3, sys\n' +
+  'db = sqlite3.connect(sys.argv[1])\n' +
+  'for r in db.execute("SELECT reviewer, record, vote FROM decision WHERE stage = \'title\' ORDER BY id"):\n' +
+  '    print("|".join(str(x) for x in r))\n',
+  path.join(dir, 'review.srma.sqlite')], { encoding: 'utf8', maxBuffer: 1 << 28 })
   .trim().split('\n').filter(Boolean);
 const stored = new Map();
 for (const row of rows) {
@@ -118,4 +126,9 @@ const result = {
   latency_ms: { p50: +q(0.5).toFixed(2), p95: +q(0.95).toFixed(2), p99: +q(0.99).toFixed(2), max: +latencies[latencies.length - 1].toFixed(2) },
 };
 console.log(JSON.stringify(result, null, 2));
+const maxP95 = Number(process.env.SRMA_LOAD_MAX_P95_MS || 0);
+if (maxP95 > 0 && result.latency_ms.p95 > maxP95) {
+  console.error(`p95 ${result.latency_ms.p95} ms is above SRMA_LOAD_MAX_P95_MS = ${maxP95} ms`);
+  process.exit(1);
+}
 process.exit(lost === 0 && failed === 0 && sent.size === D ? 0 : 1);
