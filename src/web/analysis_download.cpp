@@ -2,8 +2,9 @@
 // SVG, PNG or PDF (srma::plot::render), the study table as CSV and as an Excel workbook
 // (project::write_table_xlsx), the pooled result as JSON, and the full `srma run` report for the
 // page's options: a plan written from the options and run by srma::run_plan into the project
-// folder. srma has no archive library, so the report is offered as an index of its files, each
-// downloaded on its own (report/FILE), rather than as a zip written by hand.
+// folder. The report is offered as an index of its files (report: each downloaded on its own as
+// report/FILE) and as one zip archive of them all with the plan and table it was made from
+// (report.zip, written by libzip).
 #include <fmt/format.h>
 
 #include <filesystem>
@@ -19,6 +20,7 @@
 #include "srma/run/run.hpp"
 #include "srma/util/error_ids.hpp"
 #include "srma/web/analysis.hpp"
+#include "zip_archive.hpp"
 
 namespace srma::web::detail {
 
@@ -135,36 +137,52 @@ std::string plan_text(const project::review_project& project, const analysis_set
   return t;
 }
 
-response report_index(project::review_project& project, const csv_table& table,
-                      const analysis_settings& s) {
-  std::lock_guard lock(folder_mutex());
+// The report made: where it is, what srma run said, and the plan folder beside it.
+struct made_report {
+  fs::path folder;  // the report's files (summary.files are relative to it)
+  fs::path plan;    // plan.toml and studies.csv
+  run_summary summary;
+};
+
+// Writes the plan and table for the page's options and runs it (callers hold folder_mutex()).
+expected<made_report> make_report(project::review_project& project, const csv_table& table,
+                                  const analysis_settings& s) {
   const fs::path work = project.dir() / "analysis" / "report-plan";
   std::error_code ec;
   fs::create_directories(work, ec);
   csv_table t = table;
   t.separator = ',';
-  if (auto ok = write_csv(t, (work / "studies.csv").string()); !ok)
-    return error_response(500, ok.error());
+  if (auto ok = write_csv(t, (work / "studies.csv").string()); !ok) return unexpected(ok.error());
   const std::string text = plan_text(project, s);
   {
     std::ofstream out(work / "plan.toml", std::ios::binary | std::ios::trunc);
     out << text;
     if (!out) {
-      return error_response(500,
-                            make_error(errc::output_unwritable, "cannot write the report's plan",
-                                       {(work / "plan.toml").string(), 0, 0}, {}));
+      return fail(errc::output_unwritable, "cannot write the report's plan",
+                  {(work / "plan.toml").string(), 0, 0});
     }
   }
   auto plan = parse_plan(text, (work / "plan.toml").string());
-  if (!plan) return error_response(status_of(plan.error()), plan.error());
+  if (!plan) return unexpected(plan.error());
   run_options o;
   o.output_dir = (project.dir() / report_folder_path).string();
   o.allow_outside = true;  // the plan is ours: it names the project folder above it
   auto summary = run_plan(*plan, o);
-  if (!summary) return error_response(status_of(summary.error()), summary.error());
+  if (!summary) return unexpected(summary.error());
+  return made_report{o.output_dir, work, std::move(*summary)};
+}
+
+response report_index(project::review_project& project, const csv_table& table,
+                      const analysis_settings& s) {
+  std::lock_guard lock(folder_mutex());
+  auto made = make_report(project, table, s);
+  if (!made) return error_response(status_of(made.error()), made.error());
+  const fs::path work = made->plan;
+  const run_summary* summary = &made->summary;
+  std::error_code ec;
   json files = json::array();
   for (const auto& f : summary->files) {
-    const auto size = fs::file_size(fs::path(o.output_dir) / f, ec);
+    const auto size = fs::file_size(made->folder / f, ec);
     files.push_back({{"path", f},
                      {"url", "/api/analysis/download/report/" + f},
                      {"bytes", ec ? 0 : static_cast<std::uintmax_t>(size)}});
@@ -185,6 +203,29 @@ response report_index(project::review_project& project, const csv_table& table,
                                  {"warnings", summary->warnings},
                                  {"analyses", analyses},
                                  {"files", files}});
+}
+
+// The whole report as one zip archive: srma-report/<its files>, srma-report/plan/plan.toml and
+// srma-report/plan/studies.csv (so that `srma run plan/plan.toml` makes it again).
+response report_zip(project::review_project& project, const csv_table& table,
+                    const analysis_settings& s) {
+  std::lock_guard lock(folder_mutex());
+  auto made = make_report(project, table, s);
+  if (!made) return error_response(status_of(made.error()), made.error());
+  std::vector<zip_entry> entries;
+  for (const auto& f : made->summary.files) {
+    auto bytes = read_file(made->folder / f);
+    if (!bytes) return error_response(500, bytes.error());
+    entries.push_back({"srma-report/" + fs::path(f).generic_string(), std::move(*bytes)});
+  }
+  for (const char* f : {"plan.toml", "studies.csv"}) {
+    auto bytes = read_file(made->plan / f);
+    if (!bytes) return error_response(500, bytes.error());
+    entries.push_back({std::string("srma-report/plan/") + f, std::move(*bytes)});
+  }
+  auto zip = zip_archive(entries);
+  if (!zip) return error_response(500, zip.error());
+  return file_response(std::move(*zip), "application/zip", "srma-report.zip");
 }
 
 // One file of the last report (or of its plan), if `rel` names one: no "..", no absolute path,
@@ -245,6 +286,7 @@ response handle_download(project::review_project& project, const std::string& na
     return file_response(std::move(*bytes), content_type_of(name), name);
   }
   if (name == "report") return report_index(project, c->table, *s);
+  if (name == "report.zip") return report_zip(project, c->table, *s);
   const bool forest = name == "forest.svg" || name == "forest.png" || name == "forest.pdf";
   const bool funnel = name == "funnel.svg" || name == "funnel.png" || name == "funnel.pdf";
   if (!forest && !funnel && name != "results.json") return not_found(name);

@@ -373,6 +373,7 @@
       ['funnel.svg', 'Funnel plot (SVG)'], ['funnel.pdf', 'Funnel plot (PDF)'], ['funnel.png', 'Funnel plot (PNG)'],
       ['prisma.svg', 'PRISMA diagram (SVG)'], ['prisma.pdf', 'PRISMA diagram (PDF)'], ['prisma.png', 'PRISMA diagram (PNG)'],
       ['studies.csv', 'Study table (CSV)'], ['studies.xlsx', 'Study table (Excel)'], ['results.json', 'Pooled result (JSON, as srma pool --json)'],
+      ['report.zip', 'Full report (srma run: report, tables, figures, plan; zip)'],
     ];
     $('downloads').replaceChildren(...items.map(([name, label]) =>
       el('li', {}, [el('a', { href: '/api/analysis/download/' + name + q, download: name, text: label })])));
