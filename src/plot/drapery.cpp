@@ -223,8 +223,8 @@ expected<drawing> draw_drapery(const drapery_data& data, const drapery_options& 
     for (double t : g.panel.y.ticks) {
       const double p = log_y ? std::exp(t) : t;
       const double conf = 100 * (1 - p);
-      const std::string label = detail::figure_number(
-          conf, std::abs(conf - std::round(conf)) < 1e-9 ? 0 : (conf > 99.89 ? 1 : 1));
+      const std::string label =
+          detail::figure_number(conf, std::abs(conf - std::round(conf)) < 1e-9 ? 0 : 1);
       g.right_labels.push_back(label);
       g.right_label_w = std::max(g.right_label_w, c.width(label, c.small()));
     }

@@ -54,7 +54,8 @@ void running_lines(std::span<const double> x, std::span<const double> y, double 
   smo.assign(n, 0);
   if (residuals != nullptr) residuals->assign(n, 0);
   double xm = 0, ym = 0, var = 0, cvar = 0, fbw = 0;
-  auto b = static_cast<std::size_t>(0.5 * span * static_cast<double>(n) + 0.5);
+  // Friedman's (and R's) integer half-width: span n / 2 rounded half up.
+  auto b = static_cast<std::size_t>(std::floor(0.5 * span * static_cast<double>(n) + 0.5));
   b = std::max<std::size_t>(b, 2);
   const std::size_t width = std::min(2 * b + 1, n);
   auto add = [&](double xi, double yi) {
