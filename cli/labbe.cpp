@@ -60,7 +60,7 @@ void add_labbe_command(CLI::App& app, std::function<int()>& action) {
   cmd->add_option("--font-size", args->font_size, "Font size in points (default 9)")
       ->check(CLI::Range(4.0, 40.0));
   cmd->add_option("--dpi", args->dpi, "PNG resolution in dots per inch (default 150)");
-  args->size.add_to(*cmd, "Radial plot: ");
+  args->size.add_to(*cmd, "L'Abbé plot: ");
   cmd->callback([args, &action] { action = [args] { return run_labbe(*args); }; });
 }
 

@@ -19,6 +19,7 @@ import { spawn, execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
+import { compareScreenshot } from './screenshots.mjs';
 
 const [srma, src, work] = process.argv.slice(2);
 if (!srma || !src || !work) {
@@ -35,6 +36,17 @@ let failures = 0;
 function check(ok, what, detail) {
   console.log(`${ok ? 'ok  ' : 'FAIL'} ${what}${!ok && detail !== undefined ? ': ' + JSON.stringify(detail) : ''}`);
   if (!ok) failures += 1;
+}
+// A screenshot, compared with its baseline (screenshots.mjs; UPDATE_SCREENSHOTS=1 renews it).
+async function shot(page, name, options = {}) {
+  const file = path.join(shots, name + '.png');
+  await page.screenshot({ path: file, ...options });
+  try {
+    const r = await compareScreenshot(browser, file, name);
+    check(true, `screenshot ${name} matches its baseline` + (r ? ` (${r.differing} pixels differ)` : ''));
+  } catch (e) {
+    check(false, e.message);
+  }
 }
 
 // ---- the table: the seed review's Table 1 with illustrative hazard ratios ------------------
@@ -231,7 +243,7 @@ try {
     'the full report is made and its HTML downloads', { status: report.status, type: report.type });
   const plan = await page.evaluate(async () => (await fetch('/api/analysis/download/report/plan/plan.toml')).text());
   check(plan.includes('tau2 = "SJ"') && plan.includes('ci = "hksj"'), "the report's plan has the page's options", plan);
-  await page.screenshot({ path: path.join(shots, 'analysis.png'), fullPage: true });
+  await shot(page, 'analysis', { fullPage: true, mask: [page.locator('.timing')], maskColor: '#e5e7eb' });
 
   // 3. a bad cell is refused with its row and column
   const cell = page.locator('#studies input[data-row="3"][data-col="' + header.indexOf('hr') + '"]');
@@ -244,7 +256,7 @@ try {
   check(status.includes("row 4 (Tao 2017), column 'hr'") && status.includes('srma.web.E970'),
     'the message names the row, the study and the column', status);
   check(await page.getAttribute('#studies input[aria-invalid="true"]', 'data-row') === '3', 'the bad cell is marked');
-  await page.screenshot({ path: path.join(shots, 'analysis_error.png'), fullPage: false });
+  await shot(page, 'analysis_error', { fullPage: false, mask: [page.locator('.timing')], maskColor: '#e5e7eb' });
 
   // 4. a label with markup is text
   await page.fill('#paste-text', 'study\thr\tlower\tupper\n<script>alert(1)</script>\t0.5\t0.3\t0.9\n<img src=x onerror=alert(2)>\t0.7\t0.5\t1.1\n');

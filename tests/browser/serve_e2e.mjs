@@ -18,6 +18,7 @@ import { spawn, execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
+import { compareScreenshot } from './screenshots.mjs';
 
 const [srma, src, work] = process.argv.slice(2);
 const shots = path.join(work, 'screenshots');
@@ -31,6 +32,17 @@ let failures = 0;
 function check(ok, what, detail) {
   console.log(`${ok ? 'ok  ' : 'FAIL'} ${what}${!ok && detail !== undefined ? ': ' + JSON.stringify(detail) : ''}`);
   if (!ok) failures += 1;
+}
+// A screenshot, compared with its baseline (screenshots.mjs; UPDATE_SCREENSHOTS=1 renews it).
+async function shot(page, name, options = {}) {
+  const file = path.join(shots, name + '.png');
+  await page.screenshot({ path: file, ...options });
+  try {
+    const r = await compareScreenshot(browser, file, name);
+    check(true, `screenshot ${name} matches its baseline` + (r ? ` (${r.differing} pixels differ)` : ''));
+  } catch (e) {
+    check(false, e.message);
+  }
 }
 
 // ---- the project ---------------------------------------------------------------------------
@@ -92,7 +104,7 @@ try {
     check(refused.status === 403 && refused.body.error.id === 'srma.web.E952', 'non-local host: a reviewer without a token is refused', refused);
     const me = await page.evaluate(async () => (await fetch('/api/me')).status);
     check(me === 401, 'non-local host: no session after the refusal', me);
-    await page.screenshot({ path: path.join(shots, 'signin_remote.png') });
+    await shot(page, 'signin_remote');
     const remoteToken = token(run('review', 'reviewer', 'add', 'Ana', '--project', dir));
     await page.goto(`/signin?token=${remoteToken}`);
     await page.waitForSelector('#srma-nav .who');
@@ -181,9 +193,9 @@ try {
       const scripts = await ana.page.$$eval('#record script, #record img', (s) => s.length);
       const abs = await ana.page.textContent('#record-abstract');
       check(scripts === 0 && abs.includes('<img src=x onerror=alert(2)>'), 'the XSS record is shown as text (no element made from it)', { scripts, abs });
-      await ana.page.screenshot({ path: path.join(shots, 'screen_xss.png') });
+      await shot(ana.page, 'screen_xss');
     }
-    if (n === 1) await ana.page.screenshot({ path: path.join(shots, 'screen.png') });
+    if (n === 1) await shot(ana.page, 'screen');
     const key = n % 3 === 2 ? 'e' : (n % 5 === 4 ? 'm' : 'i');
     anaVotes.set(rec.meta, key);
     const status = await voteKey(ana.page, key);
@@ -227,7 +239,7 @@ try {
     'the adjudicator sees both decisions', votesShown);
   const kappa = await cleo.page.textContent('#agreement td.kappa');
   check(kappa !== null && kappa !== '', "Cohen's kappa is shown", kappa);
-  await cleo.page.screenshot({ path: path.join(shots, 'conflicts.png') });
+  await shot(cleo.page, 'conflicts');
   const before = await prisma();
   const heading = await cleo.page.textContent('#conflict-heading');
   const adj = cleo.page.waitForResponse((r) => r.url().endsWith('/api/adjudicate'));
@@ -256,10 +268,10 @@ try {
   await ana.page.goto('/screen');
   await ana.page.click('#stage-fulltext');
   await ana.page.waitForSelector('#record-title');
-  await ana.page.screenshot({ path: path.join(shots, 'screen_fulltext.png') });
+  await shot(ana.page, 'screen_fulltext');
   await ana.page.keyboard.press('e');
   await ana.page.waitForSelector('#reason-box:not([hidden]) button');
-  await ana.page.screenshot({ path: path.join(shots, 'screen_fulltext_reasons.png') });
+  await shot(ana.page, 'screen_fulltext_reasons');
   check(await voteKey(ana.page, '1') === 200, 'full-text exclusion with a reason by its number');
   for (const who of [ana, ben]) {
     if (who === ben) {
@@ -292,7 +304,7 @@ try {
   await ben.page.waitForSelector('#discrepancies td');
   const benSees = await ben.page.textContent('#discrepancies');
   check(benSees.includes('hidden') && !benSees.includes('Netherlands'), "Ben does not see Ana's value in the discrepancy", benSees);
-  await ben.page.screenshot({ path: path.join(shots, 'extract.png'), fullPage: true });
+  await shot(ben.page, 'extract', { fullPage: true });
   await cleo.page.goto('/extract');
   await cleo.page.waitForSelector('#discrepancies td');
   const cleoSees = await cleo.page.textContent('#discrepancies');
@@ -326,7 +338,7 @@ try {
   if (dd.pairs.length) {
     const diff = await ana.page.$$eval('#pair tr.diff', (r) => r.length);
     check(diff > 0, 'differing fields of a pair are highlighted', diff);
-    await ana.page.screenshot({ path: path.join(shots, 'dedup.png') });
+    await shot(ana.page, 'dedup');
     const v = ana.page.waitForResponse((r) => r.url().endsWith('/api/dedup') && r.request().method() === 'POST');
     await ana.page.keyboard.press('k');
     check((await v).status() === 200, 'a pair kept apart with k');
@@ -336,7 +348,7 @@ try {
     check(false, 'the near-duplicate makes an uncertain pair for the dedup page');
   }
   await cleo.page.goto('/signin');
-  await cleo.page.screenshot({ path: path.join(shots, 'signin_local.png') });
+  await shot(cleo.page, 'signin_local');
   check(dialogs.length === 0, 'no script from a record ever ran (no dialog)', dialogs);
 } catch (e) {
   console.error(e);

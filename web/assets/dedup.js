@@ -18,7 +18,10 @@
   function draw() {
     table.replaceChildren();
     actions.replaceChildren();
-    info.textContent = `${data.pairs.length} uncertain pairs await a verdict · ${data.removed} records removed as duplicates so far`;
+    const n = data.pairs.length;
+    const removed = data.removed;
+    info.textContent = `${n} uncertain ${n === 1 ? 'pair awaits' : 'pairs await'} a verdict · ` +
+      `${removed} ${removed === 1 ? 'record' : 'records'} removed as duplicates so far`;
     const p = data.pairs[at];
     if (!p) { info.textContent += ' · nothing left to review.'; return; }
     table.appendChild(el('tr', {}, [el('th', { text: `Pair ${at + 1} of ${data.pairs.length} (score ${p.score.toFixed(3)}, ${p.reason})` }),
