@@ -20,7 +20,7 @@ import { fileURLToPath } from 'node:url';
 const baselineDir = path.join(path.dirname(fileURLToPath(import.meta.url)), 'baseline');
 
 export async function compareScreenshot(browser, actualFile, name,
-  { threshold = 40, maxRatio = 0.002 } = {}) {
+  { threshold = 40, maxRatio = 0.0002 } = {}) {
   const baseline = path.join(baselineDir, `${name}.png`);
   if (process.env.UPDATE_SCREENSHOTS === '1') {
     fs.mkdirSync(baselineDir, { recursive: true });
