@@ -209,6 +209,13 @@ std::string default_title(const plan_analysis& a, const plan& p) {
   return a.id;
 }
 
+// The forest layout of analysis `a`: its own, else RevMan 5's under the revman5 preset.
+plot::forest_layout layout_of(const run_context& ctx, const plan_analysis& a) {
+  if (a.layout) return *a.layout;
+  return ctx.p.preset == srma::preset::revman5 ? plot::forest_layout::revman5
+                                               : plot::forest_layout::srma;
+}
+
 plot::forest_content forest_content_for(const run_context& ctx, const study_table& t, bool pi,
                                         plot::forest_layout layout = plot::forest_layout::srma) {
   plot::forest_content c;
@@ -289,8 +296,8 @@ expected<void> pooled_section(run_context& ctx, const plan_analysis& a, const pr
         format_percent(r->reported_i2(), 0),
         r->primary == model_kind::common ? "is below" : "reaches", pr.options.auto_i2_threshold);
   }
-  auto forest =
-      plot::forest_from(*r, t, forest_content_for(ctx, t, a.prediction_interval, a.layout));
+  auto forest = plot::forest_from(
+      *r, t, forest_content_for(ctx, t, a.prediction_interval, layout_of(ctx, a)));
   if (!forest) return unexpected(forest.error());
   apply_labels(ctx, forest->options);
   auto fig = plot::draw_forest(forest->rows, forest->options);
@@ -367,8 +374,8 @@ expected<void> subgroup_section(run_context& ctx, const plan_analysis& a, const 
                         format_percent(share)});
   }
   const auto& b = r->between();
-  auto forest =
-      plot::forest_from(*r, t, forest_content_for(ctx, t, a.prediction_interval, a.layout));
+  auto forest = plot::forest_from(
+      *r, t, forest_content_for(ctx, t, a.prediction_interval, layout_of(ctx, a)));
   if (!forest) return unexpected(forest.error());
   apply_labels(ctx, forest->options);
   auto fig = plot::draw_forest(forest->rows, forest->options);

@@ -399,6 +399,7 @@ TEST(run_test, figure_analyses_and_forest_layouts_are_drawn_into_the_report) {
   ASSERT_EQ(plan->analyses.size(), 6u);
   EXPECT_EQ(plan->analyses[0].layout, plot::forest_layout::revman5);
   EXPECT_EQ(plan->analyses[1].layout, plot::forest_layout::lancet);
+  EXPECT_FALSE(plan->analyses[2].layout);
   EXPECT_EQ(plan->analyses[2].type, analysis_type::labbe);
   EXPECT_EQ(plan->analyses[4].seed, 7u);
   EXPECT_EQ(plan->analyses[5].scale, plot::drapery_scale::log);
@@ -479,6 +480,35 @@ TEST(run_test, unknown_layouts_and_scales_are_located_plan_errors) {
                 ":5:8: [[analysis]] #1: type is 'qq'; expected one of: pool, subgroup, subset, "
                 "leave1out, cumulative, influence, bias, metareg, gosh, permtest, labbe, radial, "
                 "qqnorm, drapery");
+}
+
+// preset = "revman5" draws RevMan 5's forest layout unless an analysis names another, as
+// `srma forest --preset revman5` does.
+TEST(run_test, the_revman5_preset_chooses_revman5_forests_unless_a_layout_is_given) {
+  const auto dir = scratch("preset_layout");
+  fs::create_directories(dir);
+  fs::copy_file(example("tests/validation/data/bcg.csv"), dir / "bcg.csv");
+  std::ofstream(dir / "plan.toml") << "[data]\nfile = \"bcg.csv\"\nmeasure = \"RR\"\n"
+                                      "[model]\npreset = \"revman5\"\n"
+                                      "[[analysis]]\ntype = \"pool\"\n"
+                                      "[[analysis]]\ntype = \"subset\"\nid = \"srma_look\"\n"
+                                      "where = \"year > 1950\"\nlayout = \"srma\"\n";
+  auto plan = read_plan((dir / "plan.toml").string());
+  ASSERT_TRUE(plan) << plan.error().what();
+  auto r = run_plan(*plan, {.output_dir = (dir / "report").string()});
+  ASSERT_TRUE(r) << r.error().what();
+  std::string revman, own;
+  for (const auto& f : fs::directory_iterator(dir / "report" / "figures")) {
+    const auto name = f.path().filename().string();
+    if (f.path().extension() != ".svg") continue;
+    if (name.find("overall-forest") != std::string::npos) revman = slurp(f.path());
+    if (name.find("srma_look-forest") != std::string::npos) own = slurp(f.path());
+  }
+  ASSERT_FALSE(revman.empty());
+  ASSERT_FALSE(own.empty());
+  EXPECT_NE(revman.find("Study or Subgroup"), std::string::npos);
+  EXPECT_NE(revman.find("Test for overall effect"), std::string::npos);
+  EXPECT_EQ(own.find("Study or Subgroup"), std::string::npos);
 }
 
 }  // namespace srma

@@ -115,8 +115,9 @@ struct plan_analysis {
   std::size_t iterations = 1000;                         ///< permtest
   bool exact = false;                                    ///< permtest
   std::uint64_t seed = 1;                                ///< permtest, gosh, qqnorm
-  /// pool, subgroup, subset: the forest plot's layout (srma, revman5, jama, lancet).
-  plot::forest_layout layout = plot::forest_layout::srma;
+  /// pool, subgroup, subset: the forest plot's layout (srma, revman5, jama, lancet); when not
+  /// given, revman5 under `preset = "revman5"` (as `srma forest --preset revman5`), else srma.
+  std::optional<plot::forest_layout> layout;
   plot::drapery_scale scale = plot::drapery_scale::p_value;  ///< drapery: p or log
   std::size_t max_subsets = 1'000'000;                       ///< gosh
 };
