@@ -43,6 +43,7 @@ expected<char> parse_records(std::string_view text, const std::string& source, i
   std::optional<error> header_error;
   std::optional<error> count_error;
   std::vector<std::string> header;
+  detail::header_names names;
   for (;;) {
     const auto s = tok.next(text, pos, line, true);
     if (s == detail::csv_tokenizer::status::failed) return unexpected(tok.failure());
@@ -59,14 +60,12 @@ expected<char> parse_records(std::string_view text, const std::string& source, i
                                {source, tok.line(), static_cast<int>(j) + 1}};
           break;
         }
-        for (std::size_t prev = 0; prev < header.size(); ++prev) {
-          if (detail::iequals(header[prev], name)) {
-            header_error = error{errc::csv_bad_column_name,
-                                 fmt::format("column name '{}' appears twice (columns {} and {})",
-                                             name, prev + 1, j + 1),
-                                 {source, tok.line(), static_cast<int>(j) + 1}};
-            break;
-          }
+        if (const std::size_t prev = names.add(name, j); prev != std::string_view::npos) {
+          header_error = error{errc::csv_bad_column_name,
+                               fmt::format("column name '{}' appears twice (columns {} and {})",
+                                           name, prev + 1, j + 1),
+                               {source, tok.line(), static_cast<int>(j) + 1}};
+          break;
         }
         header.push_back(std::move(name));
       }

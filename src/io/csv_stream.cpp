@@ -147,19 +147,18 @@ expected<csv_stream> csv_stream::open(const std::string& path) {
                 {path, 0, 0});
   }
   p->header_line = p->tok->line();
+  detail::header_names names;
   for (std::size_t j = 0; j < p->tok->fields().size(); ++j) {
     std::string name(p->tok->fields()[j]);
     if (name.empty()) {
       return fail(errc::csv_bad_column_name, "column name is empty: every column needs a name",
                   {path, p->header_line, static_cast<int>(j) + 1});
     }
-    for (std::size_t prev = 0; prev < p->header.size(); ++prev) {
-      if (detail::iequals(p->header[prev], name)) {
-        return fail(errc::csv_bad_column_name,
-                    fmt::format("column name '{}' appears twice (columns {} and {})", name,
-                                prev + 1, j + 1),
-                    {path, p->header_line, static_cast<int>(j) + 1});
-      }
+    if (const std::size_t prev = names.add(name, j); prev != std::string_view::npos) {
+      return fail(
+          errc::csv_bad_column_name,
+          fmt::format("column name '{}' appears twice (columns {} and {})", name, prev + 1, j + 1),
+          {path, p->header_line, static_cast<int>(j) + 1});
     }
     p->header.push_back(std::move(name));
   }

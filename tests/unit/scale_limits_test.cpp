@@ -1,0 +1,163 @@
+// No quadratic step on any input dimension, and one bound on the length of a field (issue 15
+// item 4, "bounds from one place"): label placement with many points, a header with 10^5 columns,
+// a cell longer than limits::max_field_bytes. The time bounds are loose (a busy machine with two
+// cores); each was exceeded many times over before the fix, as the comment above it says.
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <cstdint>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include "plot/label_placer.hpp"
+#include "srma/io/compact_csv.hpp"
+#include "srma/io/csv.hpp"
+#include "srma/io/csv_stream.hpp"
+#include "srma/plot/baujat.hpp"
+#include "srma/plot/text_measure.hpp"
+#include "srma/util/error_ids.hpp"
+#include "srma/util/limits.hpp"
+
+namespace srma {
+namespace {
+
+double seconds_since(std::chrono::steady_clock::time_point t0) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+
+// A fixed linear congruential sequence in [0, 1), so every run draws the same points.
+struct lcg {
+  std::uint64_t state = 0x853c49e6748fea9bULL;
+  double next() {
+    state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+    return static_cast<double>(state >> 11) * 0x1.0p-53;
+  }
+};
+
+// Points like a Baujat plot's: most near the origin, a few far out along both axes.
+std::vector<plot::baujat_point> baujat_like(std::size_t k) {
+  lcg r;
+  std::vector<plot::baujat_point> pts;
+  for (std::size_t i = 0; i < k; ++i) {
+    const double u = r.next(), v = r.next();
+    pts.push_back({"Study " + std::to_string(i + 1), u * u * u * 12, u * u * 0.02 + v * 0.002});
+  }
+  return pts;
+}
+
+// Placed labels overlap no other label and no marker, and stay inside the panel.
+void expect_clean(const std::vector<detail::label_target>& targets,
+                  const std::vector<detail::label_placement>& placed, const plot::rect& area) {
+  std::vector<plot::rect> boxes;
+  for (const auto& p : placed) {
+    if (p.placed) boxes.push_back(p.box);
+  }
+  for (std::size_t a = 0; a < boxes.size(); ++a) {
+    EXPECT_GE(boxes[a].x, area.x);
+    EXPECT_LE(boxes[a].right(), area.right());
+    for (std::size_t b = a + 1; b < boxes.size(); ++b) EXPECT_FALSE(boxes[a].overlaps(boxes[b]));
+    for (const auto& t : targets) {
+      const plot::rect marker{t.at.x - t.radius, t.at.y - t.radius, 2 * t.radius, 2 * t.radius};
+      EXPECT_FALSE(boxes[a].overlaps(marker));
+    }
+  }
+}
+
+// 2000 points, most of them in a cluster: before the fix every candidate place was tested
+// against every point, label and leader; one call took about 40 s (k = 800: 8 s per call).
+TEST(scale_limits_test, label_placement_is_not_quadratic) {
+  lcg r;
+  const plot::rect area{50, 50, 300, 240};
+  std::vector<detail::label_target> targets;
+  for (std::size_t i = 0; i < 2000; ++i) {
+    // 1900 points in a 30 x 30 pt cluster, 100 spread over the panel and labelled first.
+    const bool cluster = i % 20 != 0;
+    const double x = cluster ? 60 + r.next() * 30 : 50 + r.next() * 300;
+    const double y = cluster ? 250 + r.next() * 30 : 50 + r.next() * 240;
+    targets.push_back(
+        {{x, y}, 2.4, "Study " + std::to_string(i + 1), r.next() + (cluster ? 0 : 1)});
+  }
+  plot::text_measurer m;
+  plot::text_style style;
+  style.size = 7;
+  const auto t0 = std::chrono::steady_clock::now();
+  const auto placed = detail::place_labels(targets, m, style, area, {});
+  EXPECT_LT(seconds_since(t0), 10.0);
+  ASSERT_EQ(placed.size(), targets.size());
+  std::size_t n_placed = 0;
+  for (const auto& p : placed) n_placed += p.placed ? 1 : 0;
+  EXPECT_GT(n_placed, 10u);
+  expect_clean(targets, placed, area);
+}
+
+// srma influence --baujat with 800 studies took 71 s on 2026-12-02 (Release build, 2 cores).
+TEST(scale_limits_test, baujat_with_800_studies) {
+  const auto pts = baujat_like(800);
+  const auto t0 = std::chrono::steady_clock::now();
+  auto fig = plot::draw_baujat(pts, {});
+  EXPECT_LT(seconds_since(t0), 20.0);
+  ASSERT_TRUE(fig) << fig.error().what();
+}
+
+// A header of study,yi,vi and 10^5 more columns: each name was compared with every earlier one
+// (78 s in srma pool on 2026-12-02).
+std::string wide_csv(std::size_t extra, const std::string& last_name) {
+  std::string text = "study,yi,vi";
+  for (std::size_t j = 0; j + 1 < extra; ++j) text += ",c" + std::to_string(j);
+  text += "," + last_name + "\nA,0.1,0.01";
+  for (std::size_t j = 0; j < extra; ++j) text += ",1";
+  text += "\nB,0.3,0.02";
+  for (std::size_t j = 0; j < extra; ++j) text += ",2";
+  text += "\n";
+  return text;
+}
+
+TEST(scale_limits_test, header_with_100000_columns) {
+  const std::string text = wide_csv(100'000, "c99999");
+  auto t0 = std::chrono::steady_clock::now();
+  auto t = parse_csv(text, "wide.csv");
+  EXPECT_LT(seconds_since(t0), 10.0);
+  ASSERT_TRUE(t) << t.error().what();
+  EXPECT_EQ(t->header.size(), 100'003u);
+  ASSERT_EQ(t->rows.size(), 2u);
+  EXPECT_EQ(t->rows[1].fields[100'002], "2");
+  t0 = std::chrono::steady_clock::now();
+  auto c = parse_csv_compact(text, "wide.csv");
+  EXPECT_LT(seconds_since(t0), 10.0);
+  ASSERT_TRUE(c) << c.error().what();
+  EXPECT_EQ(c->header.size(), 100'003u);
+}
+
+TEST(scale_limits_test, duplicate_among_100000_columns_is_found) {
+  // The last column repeats c5 (column 9) in other case: names are compared ignoring case.
+  const std::string text = wide_csv(100'000, "C5");
+  const auto t0 = std::chrono::steady_clock::now();
+  auto t = parse_csv(text, "wide.csv");
+  EXPECT_LT(seconds_since(t0), 10.0);
+  ASSERT_FALSE(t);
+  EXPECT_EQ(t.error().what(),
+            "[srma.csv.E105] wide.csv:1:100003: column name 'C5' appears twice (columns 9 and "
+            "100003)");
+}
+
+// The same header read block by block (csv_stream, srma batch).
+TEST(scale_limits_test, stream_header_with_100000_columns) {
+  const auto path = std::filesystem::temp_directory_path() / "srma_scale_limits_wide.csv";
+  {
+    std::ofstream out(path, std::ios::binary);
+    out << wide_csv(100'000, "C5");
+  }
+  const auto t0 = std::chrono::steady_clock::now();
+  auto s = csv_stream::open(path.string());
+  EXPECT_LT(seconds_since(t0), 10.0);
+  ASSERT_FALSE(s);
+  EXPECT_EQ(s.error().id, errc::csv_bad_column_name);
+  EXPECT_EQ(s.error().message, "column name 'C5' appears twice (columns 9 and 100003)");
+  std::filesystem::remove(path);
+}
+
+}  // namespace
+}  // namespace srma
