@@ -1,5 +1,6 @@
 #include "srma/model/linear_model.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <numbers>
 
@@ -7,32 +8,70 @@
 
 namespace srma {
 
+double linear_model::min_v() const {
+  double m = v_.empty() ? 1.0 : v_[0];
+  for (double x : v_) m = std::min(m, x);
+  return m;
+}
+
+double linear_model::max_v() const {
+  double m = v_.empty() ? 1.0 : v_[0];
+  for (double x : v_) m = std::max(m, x);
+  return m;
+}
+
+// Harmonic mean k / sum(1/v) = min v * k / sum(min v / v): the ratios lie in (0, 1], one is 1.
 double linear_model::typical_v() const {
+  if (v_.empty()) return 1.0;
+  const double lo = min_v();
   double s = 0;
-  for (double x : v_) s += x;
-  return v_.empty() ? 1.0 : s / static_cast<double>(v_.size());
+  for (double x : v_) s += lo / x;
+  return lo * (static_cast<double>(v_.size()) / s);
+}
+
+projection_stats linear_model::at(double tau2, bool with_v) const {
+  // Undo the scaling of scaled_at(): a functional with n factors P and m factors V was
+  // multiplied by s^(n - m) (see linear_model.hpp).
+  auto st = scaled_at(tau2, with_v);
+  const double s = st.scale;
+  st.sum_a /= s;
+  st.sum_a2 /= s * s;
+  st.rss /= s;
+  st.tr_p /= s;
+  st.tr_pp /= s * s;
+  st.ypp_y /= s * s;
+  st.tr_pvp /= s;
+  st.scale = 1;
+  return st;
+}
+
+std::pair<double, double> linear_model::rss_and_slope(double tau2) const {
+  const auto q = scaled_rss(tau2);
+  return {q.rss / q.scale, -q.ypp_y / (q.scale * q.scale)};
 }
 
 double linear_model::log_likelihood(double tau2, bool reml) const {
-  const auto st = at(tau2);
+  // y'Py = y'P~y / s (scaled_at); it overflows only where the true value does, and then the
+  // log-likelihood is -inf, which is right.
+  const auto q = scaled_rss(tau2);
   double sum_log = 0;
   for (double x : v_) sum_log += std::log(x + tau2);
   const double n = reml ? static_cast<double>(k() - p()) : static_cast<double>(k());
-  double ll = -0.5 * n * std::log(2 * std::numbers::pi) - 0.5 * sum_log - 0.5 * st.rss;
+  double ll = -0.5 * n * std::log(2 * std::numbers::pi) - 0.5 * sum_log - 0.5 * (q.rss / q.scale);
   if (reml) ll -= 0.5 * logdet_xwx(tau2);
   return ll;
 }
 
 // ---- intercept-only: closed-form sums -----------------------------------------------------------
 //
-// With X = 1 and S = sum a, ybar = sum a y / S, r = y - ybar:
+// With X = 1 and S = sum a, ybar = sum a y / S, r = y - ybar, b = a v:
 //   tr P = S - sum a^2 / S,  tr PP = sum a^2 - 2 sum a^3 / S + (sum a^2 / S)^2,
-//   tr PV = sum a v - sum a^2 v / S,  tr PVP = sum a^2 v - 2 sum a^3 v / S + sum a^2 sum a^2 v /
-//   S^2, tr PVPV = sum a^2 v^2 - 2 sum a^3 v^2 / S + (sum a^2 v / S)^2.
-template <typename WeightFn>
-projection_stats intercept_model::compute(WeightFn weight, bool with_v) const {
+//   tr PV = sum b - sum a b / S,  tr PVP = sum a b - 2 sum a^2 b / S + sum a^2 sum a b / S^2,
+//   tr PVPV = sum b^2 - 2 sum a b^2 / S + (sum a b / S)^2.
+// `weight(i)` gives a_i and `av(i)` gives b_i (each already scaled by the caller).
+template <typename WeightFn, typename VFn>
+projection_stats intercept_model::compute(WeightFn weight, VFn av, bool with_v) const {
   const auto y = this->y();
-  const auto v = this->v();
   const std::size_t n = y.size();
   double s1 = 0, s2 = 0, s3 = 0, sy = 0;
   for (std::size_t i = 0; i < n; ++i) {
@@ -44,19 +83,19 @@ projection_stats intercept_model::compute(WeightFn weight, bool with_v) const {
   }
   const double ybar = sy / s1;
   double rss = 0, ypp = 0;
-  double av = 0, a2v = 0, a3v = 0, a2v2 = 0, a3v2 = 0;
+  double sb = 0, sab = 0, sa2b = 0, sb2 = 0, sab2 = 0;
   for (std::size_t i = 0; i < n; ++i) {
     const double a = weight(i);
     const double r = y[i] - ybar;
     rss += a * r * r;
     ypp += a * a * r * r;
     if (with_v) {
-      const double vi = v[i];
-      av += a * vi;
-      a2v += a * a * vi;
-      a3v += a * a * a * vi;
-      a2v2 += a * a * vi * vi;
-      a3v2 += a * a * a * vi * vi;
+      const double b = av(i);
+      sb += b;
+      sab += a * b;
+      sa2b += a * a * b;
+      sb2 += b * b;
+      sab2 += a * b * b;
     }
   }
   projection_stats st;
@@ -67,47 +106,59 @@ projection_stats intercept_model::compute(WeightFn weight, bool with_v) const {
   st.tr_p = s1 - s2 / s1;
   st.tr_pp = s2 - 2 * s3 / s1 + (s2 / s1) * (s2 / s1);
   if (with_v) {
-    st.tr_pv = av - a2v / s1;
-    st.tr_pvp = a2v - 2 * a3v / s1 + s2 * a2v / (s1 * s1);
-    st.tr_pvpv = a2v2 - 2 * a3v2 / s1 + (a2v / s1) * (a2v / s1);
+    st.tr_pv = sb - sab / s1;
+    st.tr_pvp = sab - 2 * sa2b / s1 + s2 * sab / (s1 * s1);
+    st.tr_pvpv = sb2 - 2 * sab2 / s1 + (sab / s1) * (sab / s1);
   }
   return st;
 }
 
-projection_stats intercept_model::at(double tau2, bool with_v) const {
+projection_stats intercept_model::scaled_at(double tau2, bool with_v) const {
   const auto v = this->v();
-  return compute([&](std::size_t i) { return 1.0 / (v[i] + tau2); }, with_v);
+  const double s = min_v() + tau2;
+  auto st = compute([&](std::size_t i) { return s / (v[i] + tau2); },
+                    [&](std::size_t i) { return v[i] / (v[i] + tau2); }, with_v);
+  st.scale = s;
+  return st;
 }
 
 projection_stats intercept_model::unweighted(bool with_v) const {
-  return compute([](std::size_t) { return 1.0; }, with_v);
+  const auto v = this->v();
+  const double c = max_v();
+  auto st =
+      compute([](std::size_t) { return 1.0; }, [&](std::size_t i) { return v[i] / c; }, with_v);
+  st.scale = c;
+  return st;
 }
 
-std::pair<double, double> intercept_model::rss_and_slope(double tau2) const {
+scaled_q intercept_model::scaled_rss(double tau2) const {
   const auto y = this->y();
   const auto v = this->v();
   const std::size_t n = y.size();
+  const double s = min_v() + tau2;
   double s1 = 0, sy = 0;
   for (std::size_t i = 0; i < n; ++i) {
-    const double a = 1.0 / (v[i] + tau2);
+    const double a = s / (v[i] + tau2);
     s1 += a;
     sy += a * y[i];
   }
   const double ybar = sy / s1;
   double rss = 0, ypp = 0;
   for (std::size_t i = 0; i < n; ++i) {
-    const double a = 1.0 / (v[i] + tau2);
+    const double a = s / (v[i] + tau2);
     const double ar = a * (y[i] - ybar);
     rss += ar * (y[i] - ybar);
     ypp += ar * ar;
   }
-  return {rss, -ypp};
+  return {rss, ypp, s};
 }
 
+// log sum 1/(v + tau2) = log(sum a~) - log s.
 double intercept_model::logdet_xwx(double tau2) const {
-  double s = 0;
-  for (double x : v()) s += 1.0 / (x + tau2);
-  return std::log(s);
+  const double s = min_v() + tau2;
+  double sum = 0;
+  for (double x : v()) sum += s / (x + tau2);
+  return std::log(sum) - std::log(s);
 }
 
 }  // namespace srma
@@ -167,10 +218,10 @@ double regression_model::wls_fit::wald_trailing(Eigen::Index first) const {
   return rb.squaredNorm();
 }
 
-projection_stats regression_model::compute(const Eigen::ArrayXd& a, bool with_v) const {
+projection_stats regression_model::compute(const Eigen::ArrayXd& a, const Eigen::ArrayXd& av,
+                                           bool with_v) const {
   const auto n = static_cast<Eigen::Index>(k());
   const Eigen::Map<const Eigen::ArrayXd> yv(y().data(), n);
-  const Eigen::Map<const Eigen::ArrayXd> vv(v().data(), n);
   const auto d = decompose(x_, a);
   // e = (I - H) sqrt(A) y, the weighted residuals; h = diag H.
   const Eigen::VectorXd sy = (d.s * yv).matrix();
@@ -185,7 +236,6 @@ projection_stats regression_model::compute(const Eigen::ArrayXd& a, bool with_v)
   st.tr_p = (a * (1 - h)).sum();
   st.tr_pp = trace_pdpd(a, a, h, c_a, c_a);
   if (with_v) {
-    const Eigen::ArrayXd av = a * vv;
     const Eigen::MatrixXd c_av = d.q.transpose() * av.matrix().asDiagonal() * d.q;
     st.tr_pv = (av * (1 - h)).sum();
     st.tr_pvp = trace_pdpd(a, av, h, c_a, c_av);
@@ -194,27 +244,41 @@ projection_stats regression_model::compute(const Eigen::ArrayXd& a, bool with_v)
   return st;
 }
 
-projection_stats regression_model::at(double tau2, bool with_v) const {
+// Weights divided by their largest value: a~ = s / (v + tau2), and a v = v / (v + tau2) formed
+// directly (see linear_model.hpp). P is homogeneous of degree 1 in A, so these are the functionals
+// of P~ = s P.
+projection_stats regression_model::scaled_at(double tau2, bool with_v) const {
   const auto n = static_cast<Eigen::Index>(k());
   const Eigen::Map<const Eigen::ArrayXd> vv(v().data(), n);
-  return compute((vv + tau2).inverse(), with_v);
+  const double s = min_v() + tau2;
+  const Eigen::ArrayXd vt = vv + tau2;
+  auto st = compute(s / vt, with_v ? Eigen::ArrayXd(vv / vt) : Eigen::ArrayXd(), with_v);
+  st.scale = s;
+  return st;
 }
 
 projection_stats regression_model::unweighted(bool with_v) const {
-  return compute(Eigen::ArrayXd::Ones(static_cast<Eigen::Index>(k())), with_v);
+  const auto n = static_cast<Eigen::Index>(k());
+  const Eigen::Map<const Eigen::ArrayXd> vv(v().data(), n);
+  const double c = max_v();
+  auto st =
+      compute(Eigen::ArrayXd::Ones(n), with_v ? Eigen::ArrayXd(vv / c) : Eigen::ArrayXd(), with_v);
+  st.scale = c;
+  return st;
 }
 
-std::pair<double, double> regression_model::rss_and_slope(double tau2) const {
-  const auto st = at(tau2);
-  return {st.rss, -st.ypp_y};
+scaled_q regression_model::scaled_rss(double tau2) const {
+  const auto st = scaled_at(tau2);
+  return {st.rss, st.ypp_y, st.scale};
 }
 
 double regression_model::logdet_xwx(double tau2) const {
   const auto n = static_cast<Eigen::Index>(k());
   const Eigen::Map<const Eigen::ArrayXd> vv(v().data(), n);
-  const auto d = decompose(x_, (vv + tau2).inverse());
-  // log det X'AX = log det R'R = 2 sum log |R_jj|.
-  return 2 * d.r.diagonal().array().abs().log().sum();
+  const double s = min_v() + tau2;
+  const auto d = decompose(x_, s / (vv + tau2));
+  // log det X'AX = log det R'R - p log s = 2 sum log |R_jj| - p log s (R of sqrt(A~) X).
+  return 2 * d.r.diagonal().array().abs().log().sum() - static_cast<double>(p()) * std::log(s);
 }
 
 }  // namespace srma::detail

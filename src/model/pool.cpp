@@ -1,9 +1,24 @@
 // Inverse-variance pooling (common and random effects), following metafor's rma.uni(),
 // predict.rma() and confint.rma.uni() (Viechtbauer 2010), in O(k).
+//
+// Scaled weights (issue 15, "numerics at the edges"): every sum uses w~_i = s / (v_i + tau^2),
+// s = min_j (v_j + tau^2), which lie in (0, 1] with one equal to 1, instead of w_i = 1/(v_i +
+// tau^2) (near 1e200 for v near 1e-200, whose squares overflow). With W~ = sum w~ = s W:
+//   mu = sum w~ y / W~                     (w~ = s w: the factor s cancels)
+//   SE(mu) = sqrt(1 / W) = sqrt(s) / sqrt(W~)
+//   weight_i = 100 w~_i / W~
+//   Q = sum w (y - mu)^2 = Q~ / s,          Q~ = sum w~ (y - mu)^2
+//   I^2 = 100 (Q - df) / Q = 100 (Q~ - df s) / Q~
+//   v~ (Higgins & Thompson) = df W / (W^2 - sum w^2) = df s W~ / (W~^2 - sum w~^2)
+//   HKSJ SE = sqrt(Q*/df) SE(mu) = sqrt(Q~* / (df W~*))   (s cancels)
+//   PI half-width = crit hypot(SE, tau).
+// Q itself is the only number that can still be out of range (Q > 1.8e308 when the studies
+// disagree by more than 1e154 standard errors); it is then +inf, with I^2 = 100%.
 #include "srma/model/pool.hpp"
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
@@ -65,23 +80,26 @@ expected<pool_result> pool_effects(std::span<const double> yi, std::span<const d
   r.yi.assign(yi.begin(), yi.end());
   r.vi.assign(vi.begin(), vi.end());
 
-  // ---- common effect: w = 1/v --------------------------------------------------------------
-  double sw = 0, sw2 = 0, swy = 0;
+  // ---- common effect: w = 1/v, summed as w~ = s / v, s = min v (see the file comment) -------
+  double s_ce = vi[0];
+  for (double x : vi) s_ce = std::min(s_ce, x);
+  double sw = 0, sw2 = 0, swy = 0;  // scaled: sum w~, sum w~^2, sum w~ y
   for (std::size_t i = 0; i < k; ++i) {
-    const double w = 1 / vi[i];
+    const double w = s_ce / vi[i];
     sw += w;
     sw2 += w * w;
     swy += w * yi[i];
   }
   const double mu_ce = swy / sw;
-  r.common = infer(mu_ce, std::sqrt(1 / sw), level, k_nan);
+  r.common = infer(mu_ce, std::sqrt(s_ce) / std::sqrt(sw), level, k_nan);
   r.weight_common.resize(k);
-  double q = 0;
+  double q_scaled = 0;  // Q~ = s Q
   for (std::size_t i = 0; i < k; ++i) {
-    const double w = 1 / vi[i];
+    const double w = s_ce / vi[i];
     r.weight_common[i] = 100 * w / sw;
-    q += w * (yi[i] - mu_ce) * (yi[i] - mu_ce);
+    q_scaled += w * (yi[i] - mu_ce) * (yi[i] - mu_ce);
   }
+  const double q = q_scaled / s_ce;
 
   // ---- heterogeneity -------------------------------------------------------------------------
   auto& h = r.heterogeneity;
@@ -89,10 +107,10 @@ expected<pool_result> pool_effects(std::span<const double> yi, std::span<const d
   if (k >= 2) {
     h.Q = std::max(0.0, q);
     h.p = pchisq_upper(h.Q, h.df);
-    h.I2 = h.Q > 0 ? std::max(0.0, 100 * (h.Q - h.df) / h.Q) : 0.0;
+    h.I2 = q_scaled > 0 ? std::max(0.0, 100 * (q_scaled - h.df * s_ce) / q_scaled) : 0.0;
     h.H2 = h.Q / h.df;
     // Typical within-study variance (Higgins & Thompson 2002, eq. 9) = (k-1) / tr P at w = 1/v.
-    h.typical_v = h.df * sw / (sw * sw - sw2);
+    h.typical_v = h.df * s_ce * (sw / (sw * sw - sw2));
   } else {
     // One study: metafor's convention (rma, rma.mh, rma.peto 3.8-1 at k = 1: QE = 0, QEp = 1,
     // I2 = 0, H2 = 1), so a cumulative analysis's first row or a one-study subgroup reports what
@@ -153,19 +171,20 @@ expected<pool_result> pool_effects(std::span<const double> yi, std::span<const d
     h.I2_ci_lower = h.I2_ci_upper = h.H2_ci_lower = h.H2_ci_upper = k_nan;
   }
 
-  // ---- random effects: w* = 1/(v + tau^2) ----------------------------------------------------
+  // ---- random effects: w* = 1/(v + tau^2), summed as w~* = s* / (v + tau^2) ------------------
+  const double s_re = s_ce + tau2;
   double swr = 0, swry = 0;
   for (std::size_t i = 0; i < k; ++i) {
-    const double w = 1 / (vi[i] + tau2);
+    const double w = s_re / (vi[i] + tau2);
     swr += w;
     swry += w * yi[i];
   }
   const double mu_re = swry / swr;
-  double se_re = std::sqrt(1 / swr);
+  double se_re = std::sqrt(s_re) / std::sqrt(swr);
   r.weight_random.resize(k);
-  double rss = 0;
+  double rss = 0;  // Q~* = s* sum w* (y - mu)^2
   for (std::size_t i = 0; i < k; ++i) {
-    const double w = 1 / (vi[i] + tau2);
+    const double w = s_re / (vi[i] + tau2);
     r.weight_random[i] = 100 * w / swr;
     rss += w * (yi[i] - mu_re) * (yi[i] - mu_re);
   }
@@ -173,11 +192,12 @@ expected<pool_result> pool_effects(std::span<const double> yi, std::span<const d
   if (opt.ci == ci_method::hksj && k >= 2) {
     // Knapp & Hartung (2003); Sidik & Jonkman (2002): SE scaled by sqrt(q),
     // q = sum w* (y - mu)^2 / (k - 1); metafor sets q = 0 when that sum is below machine eps.
-    const double s2w = rss <= std::numeric_limits<double>::epsilon() ? 0.0 : rss / (kd - 1);
-    if (s2w == 0) {
+    // Scaled: sum w* (y - mu)^2 = Q~* / s*, and SE sqrt(q) = sqrt(Q~* / ((k - 1) W~*)).
+    const bool zero = rss <= std::numeric_limits<double>::epsilon() * s_re;
+    if (zero) {
       r.notes.push_back("HKSJ: all estimates coincide, so the scaled SE is 0 (as metafor)");
     }
-    se_re *= std::sqrt(s2w);
+    se_re = zero ? 0.0 : std::sqrt(rss / ((kd - 1) * swr));
     static_cast<model_estimate&>(re) = infer(mu_re, se_re, level, kd - 1);
   } else {
     if (opt.ci == ci_method::hksj) {
@@ -211,7 +231,7 @@ expected<pool_result> pool_effects(std::span<const double> yi, std::span<const d
       break;
   }
   if (!std::isnan(re.pi_df)) crit = re.pi_df > 0 ? qt_upper(alpha / 2, re.pi_df) : k_nan;
-  const double pi_half = crit * std::sqrt(re.se * re.se + tau2);
+  const double pi_half = crit * std::hypot(re.se, std::sqrt(tau2));
   re.pi_lower = pim == pi_method::none ? k_nan : mu_re - pi_half;
   re.pi_upper = pim == pi_method::none ? k_nan : mu_re + pi_half;
 

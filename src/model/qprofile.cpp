@@ -28,16 +28,18 @@ expected<tau2_interval> qprofile_tau2_ci(const linear_model& m, double level_per
   const double alpha = 1 - level_percent / 100;
   const double crit_lower_bound = detail::qchisq_upper(alpha / 2, df);      // chi2 at 1 - alpha/2
   const double crit_upper_bound = detail::qchisq_upper(1 - alpha / 2, df);  // chi2 at alpha/2
-  const double q0 = m.rss_and_slope(0.0).first;
+  // Q(0) compared as Q~(0) against crit s (Q~ = s Q, s = min v; linear_model.hpp), which cannot
+  // overflow.
+  const auto q0s = m.scaled_rss(0.0);
   tau2_interval ci;
-  if (q0 < crit_upper_bound) {
+  if (q0s.rss < crit_upper_bound * q0s.scale) {
     ci.null_set = true;  // even tau^2 = 0 is "too heterogeneous": both bounds are 0
     return ci;
   }
   auto ub = detail::solve_generalised_q(m, crit_upper_bound, 0.0, c);
   if (!ub) return unexpected(ub.error());
   ci.upper = *ub;
-  if (q0 > crit_lower_bound) {
+  if (q0s.rss > crit_lower_bound * q0s.scale) {
     auto lb = detail::solve_generalised_q(m, crit_lower_bound, 0.0, c);
     if (!lb) return unexpected(lb.error());
     ci.lower = *lb;

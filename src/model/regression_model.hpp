@@ -34,9 +34,9 @@ class regression_model final : public linear_model {
       : linear_model(y, v), x_(std::move(x)) {}
   [[nodiscard]] std::size_t p() const override { return static_cast<std::size_t>(x_.cols()); }
   [[nodiscard]] const Eigen::MatrixXd& x() const { return x_; }
-  [[nodiscard]] projection_stats at(double tau2, bool with_v = false) const override;
+  [[nodiscard]] projection_stats scaled_at(double tau2, bool with_v = false) const override;
   [[nodiscard]] projection_stats unweighted(bool with_v = false) const override;
-  [[nodiscard]] std::pair<double, double> rss_and_slope(double tau2) const override;
+  [[nodiscard]] scaled_q scaled_rss(double tau2) const override;
   [[nodiscard]] double logdet_xwx(double tau2) const override;
 
   /// The weighted least-squares fit at weights a, from the QR decomposition of sqrt(A) X.
@@ -52,7 +52,9 @@ class regression_model final : public linear_model {
   [[nodiscard]] wls_fit fit(const Eigen::VectorXd& a) const;
 
  private:
-  [[nodiscard]] projection_stats compute(const Eigen::ArrayXd& a, bool with_v) const;
+  /// Functionals at weights a, with b = a v (each as scaled by the caller) for the V terms.
+  [[nodiscard]] projection_stats compute(const Eigen::ArrayXd& a, const Eigen::ArrayXd& av,
+                                         bool with_v) const;
   Eigen::MatrixXd x_;
 };
 

@@ -79,8 +79,16 @@ struct tau2_control {
   /// Estimators tried in order when the requested one does not converge. The default, DL, is
   /// closed-form and never fails. Iterative estimators in the list get the same control.
   std::vector<tau2_method> fallback = {tau2_method::dl};
+  /// ML and REML: after Fisher scoring, the score is evaluated at 0 and on a log-spaced grid of
+  /// this many values of tau^2 (from min(v)/100 to 4 times the larger of the estimate and the
+  /// unweighted residual variance); each change of sign from + to - is a maximum of the
+  /// likelihood, refined by regula falsi. When one is higher than the maximum scoring found,
+  /// tau^2 moves there; when there are several, `notes` lists them. O(k) per point; 0 turns the
+  /// check off (metafor's behaviour). Otherwise at least 8.
+  int profile_points = 48;
 
-  /// "" when usable, else what is wrong (rel_tol in (0, 1), max_iter >= 1, step_adj in (0, 1]).
+  /// "" when usable, else what is wrong (rel_tol in (0, 1), max_iter >= 1, step_adj in (0, 1],
+  /// profile_points 0 or from 8 to 10,000).
   [[nodiscard]] std::string validate() const;
 };
 
@@ -94,6 +102,11 @@ struct tau2_estimate {
   int iterations = 0;                ///< 0 for closed-form estimators.
   int step_halvings = 0;             ///< Fisher scoring: times the step multiplier was halved.
   bool at_zero_by_ll_check = false;  ///< ML/REML: set to 0 because ll(0) was higher.
+  /// ML/REML: local maxima of the likelihood found by the profile check (tau2_control::
+  /// profile_points; 0 when the check is off). More than 1: `notes` names them all.
+  int likelihood_maxima = 0;
+  /// ML/REML: scoring stopped at a local maximum and tau^2 moved to the higher one.
+  bool moved_to_global_maximum = false;
   std::vector<std::string> notes;
 };
 

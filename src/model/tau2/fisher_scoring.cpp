@@ -14,11 +14,23 @@
 // `stepadj = 0.5` does by hand (those 40,320 fits then take 5.3 iterations on average, at most
 // 15). The root is the same whatever the multiplier, so the converged value does not depend on
 // the halvings.
+//
+// Scaled (issue 15): with s = min v + tau^2 and the functionals of P~ = s P (linear_model.hpp),
+//   REML step = (y'P~P~y / s^2 - tr P~ / s) / (tr P~P~ / s^2) = (y'P~P~y - s tr P~) / tr P~P~,
+//   ML step   = (y'P~P~y - s sum w~) / sum w~^2,
+//   SE = s sqrt(2 / tr P~P~) (REML), s sqrt(2 / sum w~^2) (ML),
+// so no weight overflows for variances down to the smallest normal double.
+//
+// After scoring (and metafor's check at 0), the likelihood is scanned for other maxima
+// (check_other_maxima below): the REML likelihood of a random-effects model can be multimodal
+// (two clusters of precise studies; see docs/methods.md, "Several maxima of the likelihood").
 #include "fisher_scoring.hpp"
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
+#include <vector>
 
 #include "srma/util/error_ids.hpp"
 
@@ -30,20 +42,149 @@ namespace {
 // data set has needed, and large enough that convergence is still reached within max_iter.
 constexpr double k_min_step_adj = 0x1p-20;
 
+// The sign-carrying score at tau2: s^2 (y'PPy - tr P) for REML, s^2 (y'PPy - tr W) for ML (the
+// derivative of the log-likelihood times 2 s^2 > 0). With `denoise`, values within rounding of 0
+// give 0, so that noise on a flat likelihood does not count as a change of sign on the grid.
+double scaled_score(const linear_model& m, double tau2, bool reml, bool denoise = true) {
+  const auto st = m.scaled_at(tau2);
+  const double t = reml ? st.scale * st.tr_p : st.scale * st.sum_a;
+  const double u = st.ypp_y - t;
+  if (!std::isfinite(u)) return 0;
+  if (denoise && std::fabs(u) <= 1e-10 * (std::fabs(st.ypp_y) + std::fabs(t))) return 0;
+  return u;
+}
+
+// The root of the score in [a, b] (score(a) > 0 > score(b)), by the Illinois variant of
+// regula falsi on log tau^2 (a > 0) or plain tau^2 (a = 0), to rel_tol * (tau^2 + typical v).
+double refine_maximum(const linear_model& m, double a, double b, bool reml, const tau2_control& c) {
+  const double tol_scale = m.typical_v();
+  double fa = scaled_score(m, a, reml, false);
+  double fb = scaled_score(m, b, reml, false);
+  int side = 0;
+  for (int it = 0; it < 200; ++it) {
+    if (b - a <= c.rel_tol * (a + tol_scale)) break;
+    // Bisection when the regula falsi point would be too close to an end (keeps it robust).
+    double x = (fa - fb) != 0 ? b - fb * (b - a) / (fb - fa) : 0.5 * (a + b);
+    if (!(x > a + 0.01 * (b - a) && x < b - 0.01 * (b - a))) x = 0.5 * (a + b);
+    const double fx = scaled_score(m, x, reml, false);
+    if (fx > 0) {
+      a = x;
+      fa = fx;
+      if (side == 1) fb /= 2;
+      side = 1;
+    } else if (fx < 0) {
+      b = x;
+      fb = fx;
+      if (side == -1) fa /= 2;
+      side = -1;
+    } else {
+      return x;
+    }
+  }
+  return 0.5 * (a + b);
+}
+
+struct maximum {
+  double tau2 = 0;
+  double ll = 0;
+};
+
+// Every local maximum of the (restricted) likelihood on [0, hi]: the score is evaluated at 0 and
+// on a log-spaced grid of `c.profile_points` values from lo = min(min v, hi) / 100 (below it every
+// weight is within 1% of its value at 0) to hi = 4 max(tau^2 found, y'P1y / (k - p)), the
+// unweighted residual variance (beyond it the likelihood decreases: the root of the score for
+// tau^2 much larger than every v is about y'P1y / (k - p) - mean v). A change of sign from + to -
+// brackets a maximum, refined by refine_maximum; a negative score at 0 is a maximum on the
+// boundary. O(k) per grid point.
+std::vector<maximum> local_maxima(const linear_model& m, double found, bool reml,
+                                  const tau2_control& c) {
+  std::vector<maximum> out;
+  const auto u = m.unweighted();
+  const double df = static_cast<double>(m.k() - m.p());
+  double hi = 4 * std::max(found, u.rss / df);
+  if (!(hi > 0) || !std::isfinite(hi)) return out;
+  const double lo = std::min(m.min_v(), hi) / 100;
+  const int n = c.profile_points;
+  const double ratio = std::pow(hi / lo, 1.0 / (n - 1));
+  double prev_x = 0;
+  double prev_u = scaled_score(m, 0.0, reml);
+  if (prev_u < 0) out.push_back({0.0, 0.0});
+  for (int i = 0; i < n; ++i) {
+    const double x = i == n - 1 ? hi : lo * std::pow(ratio, i);
+    const double ux = scaled_score(m, x, reml);
+    if (ux == 0) continue;  // within rounding of a root: decided by the next point
+    if (prev_u > 0 && ux < 0) out.push_back({refine_maximum(m, prev_x, x, reml, c), 0.0});
+    prev_x = x;
+    prev_u = ux;
+  }
+  // Still increasing at hi: the maximum lies beyond it (double until the score turns).
+  for (int i = 0; prev_u > 0 && i < 64; ++i) {
+    const double x = 2 * prev_x;
+    const double ux = scaled_score(m, x, reml);
+    if (ux < 0) out.push_back({refine_maximum(m, prev_x, x, reml, c), 0.0});
+    if (ux != 0) prev_u = ux;
+    prev_x = x;
+  }
+  for (auto& mx : out) mx.ll = m.log_likelihood(mx.tau2, reml);
+  return out;
+}
+
+}  // namespace
+
+namespace {
+
+// Moves tau2 to a higher maximum of the likelihood when there is one, and notes every maximum
+// when there are several.
+void check_other_maxima(const linear_model& m, bool reml, const tau2_control& c, double& tau2,
+                        tau2_estimate& e) {
+  auto maxima = local_maxima(m, tau2, reml, c);
+  if (maxima.empty()) return;
+  const char* name = reml ? "REML" : "ML";
+  const double ll_found = m.log_likelihood(tau2, reml);
+  auto best = std::max_element(maxima.begin(), maxima.end(),
+                               [](const maximum& a, const maximum& b) { return a.ll < b.ll; });
+  // A clearly higher maximum elsewhere (not the one found, refined to the same tolerance).
+  if (best->ll - ll_found > 1e-10 * (1 + std::fabs(ll_found)) &&
+      std::fabs(best->tau2 - tau2) > 1e-6 * (tau2 + m.typical_v())) {
+    e.notes.push_back(fmt::format(
+        "{} scoring converged to a local maximum at tau^2 = {:.6g} (log-likelihood {:.6f}); the "
+        "likelihood is higher at tau^2 = {:.6g} ({:.6f}), so tau^2 = {:.6g}",
+        name, tau2, ll_found, best->tau2, best->ll, best->tau2));
+    e.moved_to_global_maximum = true;
+    tau2 = best->tau2;
+  }
+  e.likelihood_maxima = static_cast<int>(maxima.size());
+  if (maxima.size() < 2) return;
+  std::sort(maxima.begin(), maxima.end(),
+            [](const maximum& a, const maximum& b) { return a.ll > b.ll; });
+  std::vector<std::string> others;
+  for (std::size_t i = 1; i < maxima.size(); ++i) {
+    others.push_back(
+        fmt::format("tau^2 = {:.6g} (log-likelihood {:.6f})", maxima[i].tau2, maxima[i].ll));
+  }
+  e.notes.push_back(fmt::format(
+      "the {} likelihood has {} local maxima; the largest is at tau^2 = {:.6g} (log-likelihood "
+      "{:.6f}); the other{} at {}",
+      name, maxima.size(), maxima[0].tau2, maxima[0].ll, maxima.size() > 2 ? "s" : "",
+      fmt::join(others, ", ")));
+}
+
 }  // namespace
 
 expected<tau2_estimate> fisher_scoring(const linear_model& m, bool reml, const tau2_control& c) {
   auto start = estimate_he(m);
   double tau2 = std::max(0.0, start->tau2);
-  const double scale = m.typical_v();
+  const double scale = m.typical_v();  // harmonic mean of v: a scale of the data
   tau2_estimate e;
   e.method = reml ? tau2_method::reml : tau2_method::ml;
   double adj = c.step_adj;
   double previous = 0;  // the previous full Fisher step (before the multiplier)
   bool converged = false;
   for (int it = 1; it <= c.max_iter; ++it) {
-    const auto st = m.at(tau2);
-    double full = reml ? (st.ypp_y - st.tr_p) / st.tr_pp : (st.ypp_y - st.sum_a) / st.sum_a2;
+    const auto st = m.scaled_at(tau2);
+    const double s = st.scale;
+    double full =
+        reml ? (st.ypp_y - s * st.tr_p) / st.tr_pp : (st.ypp_y - s * st.sum_a) / st.sum_a2;
     if (!std::isfinite(full)) full = 0;
     // Oscillation: the step changed sign and is more than half as long as the one before, so
     // halve the multiplier (for this step and every later one).
@@ -84,10 +225,12 @@ expected<tau2_estimate> fisher_scoring(const linear_model& m, bool reml, const t
       tau2 = 0;
     }
   }
+  if (c.profile_points > 0) check_other_maxima(m, reml, c, tau2, e);
   e.tau2 = tau2;
-  const auto st = m.at(tau2);
-  // SE from the Fisher information: ML sqrt(2 / sum w*^2), REML sqrt(2 / tr PP).
-  e.se = reml ? std::sqrt(2 / st.tr_pp) : std::sqrt(2 / st.sum_a2);
+  const auto st = m.scaled_at(tau2);
+  // SE from the Fisher information: ML sqrt(2 / sum w*^2), REML sqrt(2 / tr PP), each
+  // s sqrt(2 / (scaled value)).
+  e.se = st.scale * (reml ? std::sqrt(2 / st.tr_pp) : std::sqrt(2 / st.sum_a2));
   return e;
 }
 

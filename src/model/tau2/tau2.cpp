@@ -46,6 +46,10 @@ std::string tau2_control::validate() const {
   if (!(step_adj > 0 && step_adj <= 1)) {
     return fmt::format("the step multiplier is {}, but must be in (0, 1]", step_adj);
   }
+  if (profile_points != 0 && !(profile_points >= 8 && profile_points <= 10000)) {
+    return fmt::format("profile_points is {}, but must be 0 (no check) or from 8 to 10000",
+                       profile_points);
+  }
   return {};
 }
 
@@ -123,15 +127,31 @@ expected<double> solve_generalised_q(const linear_model& m, double target, doubl
                                      const tau2_control& c) {
   // Q is convex and decreasing in tau^2, so from a point left of the root (Q > target) each
   // Newton step lands left of the root again and the iterates increase monotonically to it.
-  const double scale = m.typical_v();
+  //
+  // Scaled (linear_model.hpp): with s = min v + x, Q = Q~ / s and dQ/dx = -y'PPy = -y'P~P~y / s^2,
+  // so f = Q - target has the sign of Q~ - target s, and the Newton step is
+  //   d = (Q - target) / y'PPy = s (Q~ - target s) / y'P~P~y.
+  // Far from the root (Q > 2 target) Newton on Q only about doubles x per step when x is many
+  // times every v (Q ~ C / x there), which from the scale of v ~ 1e-200 to a tau^2 ~ 0.1 takes
+  // some 660 steps. There Newton on 1/Q is tried first: its step is d Q / target
+  // = (Q~ - target s) Q~ / (target y'P~P~y), exact where 1/Q is linear in x; it is kept only when
+  // Q is still above the target at the new point (so the iterates stay left of the root and
+  // increase), otherwise the plain Newton step is taken.
+  const double scale = m.typical_v();  // harmonic mean of v: a scale of the data
   double x = lo;
   for (int it = 0; it < c.max_iter; ++it) {
-    const auto [q, slope] = m.rss_and_slope(x);
-    const double f = q - target;
-    if (f <= 0) return x;  // reached (rounding can land exactly on or past the root)
-    if (!(slope < 0)) break;
-    const double step = -f / slope;
-    x += step;
+    const auto q = m.scaled_rss(x);
+    const double fs = q.rss - target * q.scale;  // s (Q - target)
+    if (fs <= 0) return x;                       // reached (rounding can land on or past it)
+    if (!(q.ypp_y > 0) || !std::isfinite(fs)) break;
+    double next = x + q.scale * (fs / q.ypp_y);
+    if (q.rss > 2 * target * q.scale) {
+      const double far = x + fs * (q.rss / (target * q.ypp_y));
+      const auto qf = m.scaled_rss(far);
+      if (std::isfinite(far) && far > next && qf.rss - target * qf.scale > 0) next = far;
+    }
+    const double step = next - x;
+    x = next;
     if (step <= c.rel_tol * 1e-2 * (x + scale)) return x;
   }
   return fail(errc::model_no_convergence,
