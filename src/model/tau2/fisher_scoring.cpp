@@ -43,30 +43,73 @@ namespace {
 constexpr double k_min_step_adj = 0x1p-20;
 
 // The sign-carrying score at tau2: s^2 (y'PPy - tr P) for REML, s^2 (y'PPy - tr W) for ML (the
-// derivative of the log-likelihood times 2 s^2 > 0). With `denoise`, values within rounding of 0
-// give 0, so that noise on a flat likelihood does not count as a change of sign on the grid.
-double scaled_score(const linear_model& m, double tau2, bool reml, bool denoise = true) {
-  const auto st = m.scaled_at(tau2);
-  const double t = reml ? st.scale * st.tr_p : st.scale * st.sum_a;
-  const double u = st.ypp_y - t;
-  if (!std::isfinite(u)) return 0;
-  if (denoise && std::fabs(u) <= 1e-10 * (std::fabs(st.ypp_y) + std::fabs(t))) return 0;
-  return u;
-}
+// derivative of the log-likelihood times 2 s^2 > 0), s = min v + tau2. With `denoise`, values
+// within rounding of 0 give 0, so that noise on a flat likelihood does not count as a change of
+// sign on the grid. For the intercept-only model it is two passes over the studies with the
+// weights kept (y'P~P~y = sum a~^2 r^2, tr P~ = sum a~ - sum a~^2 / sum a~), without the other
+// functionals of scaled_at(); a meta-regression uses scaled_at().
+class score_fn {
+ public:
+  score_fn(const linear_model& m, bool reml)
+      : m_(m),
+        reml_(reml),
+        intercept_(dynamic_cast<const intercept_model*>(&m) != nullptr),
+        min_v_(m.min_v()) {
+    if (intercept_) a_.resize(m.k());
+  }
+
+  double operator()(double tau2, bool denoise = true) {
+    double ypp = 0, t = 0;
+    if (intercept_) {
+      const auto y = m_.y();
+      const auto v = m_.v();
+      const double s = min_v_ + tau2;
+      double s1 = 0, s2 = 0, sy = 0;
+      for (std::size_t i = 0; i < a_.size(); ++i) {
+        const double a = s / (v[i] + tau2);
+        a_[i] = a;
+        s1 += a;
+        s2 += a * a;
+        sy += a * y[i];
+      }
+      const double ybar = sy / s1;
+      for (std::size_t i = 0; i < a_.size(); ++i) {
+        const double ar = a_[i] * (y[i] - ybar);
+        ypp += ar * ar;
+      }
+      t = reml_ ? s * (s1 - s2 / s1) : s * s1;
+    } else {
+      const auto st = m_.scaled_at(tau2);
+      ypp = st.ypp_y;
+      t = reml_ ? st.scale * st.tr_p : st.scale * st.sum_a;
+    }
+    const double u = ypp - t;
+    if (!std::isfinite(u)) return 0;
+    if (denoise && std::fabs(u) <= 1e-10 * (std::fabs(ypp) + std::fabs(t))) return 0;
+    return u;
+  }
+
+ private:
+  const linear_model& m_;
+  bool reml_;
+  bool intercept_;
+  double min_v_;
+  std::vector<double> a_;
+};
 
 // The root of the score in [a, b] (score(a) > 0 > score(b)), by the Illinois variant of
 // regula falsi on log tau^2 (a > 0) or plain tau^2 (a = 0), to rel_tol * (tau^2 + typical v).
-double refine_maximum(const linear_model& m, double a, double b, bool reml, const tau2_control& c) {
-  const double tol_scale = m.typical_v();
-  double fa = scaled_score(m, a, reml, false);
-  double fb = scaled_score(m, b, reml, false);
+double refine_maximum(score_fn& score, double tol_scale, double a, double b,
+                      const tau2_control& c) {
+  double fa = score(a, false);
+  double fb = score(b, false);
   int side = 0;
   for (int it = 0; it < 200; ++it) {
     if (b - a <= c.rel_tol * (a + tol_scale)) break;
     // Bisection when the regula falsi point would be too close to an end (keeps it robust).
     double x = (fa - fb) != 0 ? b - fb * (b - a) / (fb - fa) : 0.5 * (a + b);
     if (!(x > a + 0.01 * (b - a) && x < b - 0.01 * (b - a))) x = 0.5 * (a + b);
-    const double fx = scaled_score(m, x, reml, false);
+    const double fx = score(x, false);
     if (fx > 0) {
       a = x;
       fa = fx;
@@ -107,21 +150,23 @@ std::vector<maximum> local_maxima(const linear_model& m, double found, bool reml
   const int n = c.profile_points;
   const double ratio = std::pow(hi / lo, 1.0 / (n - 1));
   double prev_x = 0;
-  double prev_u = scaled_score(m, 0.0, reml);
+  score_fn score(m, reml);
+  const double tol_scale = m.typical_v();
+  double prev_u = score(0.0);
   if (prev_u < 0) out.push_back({0.0, 0.0});
   for (int i = 0; i < n; ++i) {
     const double x = i == n - 1 ? hi : lo * std::pow(ratio, i);
-    const double ux = scaled_score(m, x, reml);
+    const double ux = score(x);
     if (ux == 0) continue;  // within rounding of a root: decided by the next point
-    if (prev_u > 0 && ux < 0) out.push_back({refine_maximum(m, prev_x, x, reml, c), 0.0});
+    if (prev_u > 0 && ux < 0) out.push_back({refine_maximum(score, tol_scale, prev_x, x, c), 0.0});
     prev_x = x;
     prev_u = ux;
   }
   // Still increasing at hi: the maximum lies beyond it (double until the score turns).
   for (int i = 0; prev_u > 0 && i < 64; ++i) {
     const double x = 2 * prev_x;
-    const double ux = scaled_score(m, x, reml);
-    if (ux < 0) out.push_back({refine_maximum(m, prev_x, x, reml, c), 0.0});
+    const double ux = score(x);
+    if (ux < 0) out.push_back({refine_maximum(score, tol_scale, prev_x, x, c), 0.0});
     if (ux != 0) prev_u = ux;
     prev_x = x;
   }
