@@ -243,22 +243,27 @@ expected<metareg_result> metareg(std::span<const double> yi, std::span<const dou
   r.tau2 = tau2;
 
   // Coefficients: beta = (X'WX)^-1 X'Wy, vb = (X'WX)^-1 (scaled by s2w under HKSJ).
+  // Fitted at the scaled weights w~ = s w, s = min v + tau^2 (linear_model.hpp), which cannot
+  // overflow: beta and the residuals do not change, (X'WX)^-1 = s (X'W~X)^-1, and with R~ of
+  // sqrt(W~) X = sqrt(s) R, ||R_JJ beta_J||^2 = ||R~_JJ beta_J||^2 / s. Under HKSJ,
+  // s2w = sum w r^2 / (k - p) = sum w~ r^2 / ((k - p) s), so vb = (X'W~X)^-1 sum w~ r^2 / (k - p).
   const auto n = static_cast<Eigen::Index>(k);
   const Eigen::Map<const Eigen::VectorXd> v(vi.data(), n);
-  const Eigen::VectorXd w = (v.array() + tau2).inverse().matrix();
+  const double s = model.min_v() + tau2;
+  const Eigen::VectorXd w = (s / (v.array() + tau2)).matrix();
   const auto fit = model.fit(w);
-  Eigen::MatrixXd vb = fit.vcov;
   const double kd = static_cast<double>(k), pd = static_cast<double>(p);
   const bool hksj = options.ci == ci_method::hksj;
   double df = k_nan;
-  double s2w = 1;
+  double vb_factor = s;  // s * s2w
   if (hksj) {
-    const double rss = (w.array() * fit.resid.array().square()).sum();
+    const double rss_scaled = (w.array() * fit.resid.array().square()).sum();
     // metafor: s2w = 0 when the weighted RSS is below machine epsilon.
-    s2w = rss <= std::numeric_limits<double>::epsilon() ? 0.0 : rss / (kd - pd);
-    vb *= s2w;
+    vb_factor =
+        rss_scaled <= std::numeric_limits<double>::epsilon() * s ? 0.0 : rss_scaled / (kd - pd);
     df = kd - pd;
   }
+  const Eigen::MatrixXd vb = fit.vcov * vb_factor;
   const double alpha = 1 - options.level / 100;
   const double crit = hksj ? detail::qt_upper(alpha / 2, df) : detail::qnorm_upper(alpha / 2);
   for (std::size_t j = 0; j < p; ++j) {
@@ -277,11 +282,12 @@ expected<metareg_result> metareg(std::span<const double> yi, std::span<const dou
   r.vcov.assign(vb.data(), vb.data() + vb.size());
 
   // Omnibus test of the moderators (all coefficients but the intercept, which comes first):
-  // beta_J' (vb_JJ)^-1 beta_J = ||R_JJ beta_J||^2 / s2w, from R without inverting vb_JJ.
+  // beta_J' (vb_JJ)^-1 beta_J = ||R_JJ beta_J||^2 / s2w = ||R~_JJ beta_J||^2 / (s s2w), from R
+  // without inverting vb_JJ.
   const std::size_t first = design.has_intercept ? 1 : 0;
   const std::size_t m = p - first;
   if (m > 0) {
-    const double qm = fit.wald_trailing(static_cast<Eigen::Index>(first)) / s2w;
+    const double qm = fit.wald_trailing(static_cast<Eigen::Index>(first)) / vb_factor;
     const double md = static_cast<double>(m);
     if (hksj) {
       r.QM = {qm / md, md, df, detail::pf_upper(qm / md, md, df)};
@@ -294,17 +300,19 @@ expected<metareg_result> metareg(std::span<const double> yi, std::span<const dou
 
   // Residual heterogeneity: QE at w = 1/v; I^2 and H^2 Q-based, and tau^2-based as metafor
   // (the common-effect model has tau^2 = 0, so its tau^2-based I^2 is 0 and H^2 is 1).
-  const auto st0 = model.at(0.0);
-  r.QE = std::max(0.0, st0.rss);
+  // From the scaled functionals (linear_model.hpp): QE = QE~ / s0, tr P = tr P~ / s0, s0 = min v,
+  // so I^2 = (QE~ - df s0) / QE~ and v~ = df / tr P = df s0 / tr P~.
+  const auto st0 = model.scaled_at(0.0);
+  r.QE = std::max(0.0, st0.rss / st0.scale);
   r.QE_df = kd - pd;
   r.QE_p = detail::pchisq_upper(r.QE, r.QE_df);
-  r.I2 = r.QE > 0 ? std::max(0.0, 100 * (r.QE - r.QE_df) / r.QE) : 0.0;
+  r.I2 = st0.rss > 0 ? std::max(0.0, 100 * (st0.rss - r.QE_df * st0.scale) / st0.rss) : 0.0;
   r.H2 = r.QE / r.QE_df;
   if (r.common_effect) {
     r.I2_tau2 = 0;
     r.H2_tau2 = 1;
   } else {
-    const double vt = r.QE_df / st0.tr_p;
+    const double vt = r.QE_df * st0.scale / st0.tr_p;
     r.I2_tau2 = 100 * tau2 / (vt + tau2);
     r.H2_tau2 = tau2 / vt + 1;
   }
@@ -316,8 +324,9 @@ expected<metareg_result> metareg(std::span<const double> yi, std::span<const dou
   if (design.has_intercept && p > 1) {
     intercept_model null_model(yi, vi);
     if (r.common_effect) {
-      const double q0 = null_model.at(0.0).rss;
-      r.R2 = q0 > 0 ? std::max(0.0, 100 * (1 - (r.QE / q0) * (kd - 1) / (kd - pd))) : 0.0;
+      // QE / Q0 as the ratio of the scaled values (the same s0 = min v for both).
+      const double q0 = null_model.scaled_at(0.0).rss;
+      r.R2 = q0 > 0 ? std::max(0.0, 100 * (1 - (st0.rss / q0) * (kd - 1) / (kd - pd))) : 0.0;
     } else {
       auto est0 = estimate_tau2(null_model, options.tau2, options.control);
       if (!est0) return unexpected(est0.error());

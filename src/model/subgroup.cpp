@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <string_view>
@@ -18,18 +19,24 @@
 namespace srma {
 namespace {
 
-// Q of estimates around their inverse-variance weighted mean, chi-square(G - 1).
+// Q of estimates around their inverse-variance weighted mean, chi-square(G - 1). The weights are
+// summed as (min se / se)^2 in (0, 1] (the mean does not change) and Q as sum ((est - mean) /
+// se)^2, so SEs near 1e-160 neither underflow in se^2 nor overflow in 1/se^2.
 subgroup_test heterogeneity_between(const std::vector<double>& est, const std::vector<double>& se) {
+  double lo = se.empty() ? 1.0 : se[0];
+  for (double x : se) lo = std::min(lo, x);
   double sw = 0, swy = 0;
   for (std::size_t g = 0; g < est.size(); ++g) {
-    const double w = 1 / (se[g] * se[g]);
+    const double r = lo / se[g];
+    const double w = r * r;
     sw += w;
     swy += w * est[g];
   }
   const double mean = swy / sw;
   subgroup_test t;
   for (std::size_t g = 0; g < est.size(); ++g) {
-    t.Q += (est[g] - mean) * (est[g] - mean) / (se[g] * se[g]);
+    const double z = (est[g] - mean) / se[g];
+    t.Q += z * z;
   }
   t.df = static_cast<double>(est.size()) - 1;
   t.p = detail::pchisq_upper(t.Q, t.df);

@@ -20,6 +20,7 @@
 #include <string>
 #include <vector>
 
+#include "srma/model/metareg.hpp"
 #include "srma/model/pool.hpp"
 #include "srma/model/tau2.hpp"
 #include "test_util.hpp"
@@ -366,6 +367,47 @@ TEST(model_edges_test, a_maximum_at_zero_and_one_inside_are_both_reported) {
             std::string::npos)
       << e->notes[1];
   EXPECT_NE(e->notes[1].find("the other at tau^2 = 0.311105"), std::string::npos) << e->notes[1];
+}
+
+// Meta-regression at the edges: dat.bcg's log risk ratios on a moderator equal to
+// the study's index (an arbitrary design), rescaled by c: coefficients and their SEs scale by c,
+// QE, QM, I^2, z and p do not change, tau^2 scales by c^2 (the fit uses weights s / (v + tau^2),
+// src/model/metareg.cpp).
+TEST(model_edges_test, meta_regression_is_scale_equivariant) {
+  const auto base = load("bcg");
+  const std::size_t k = base.yi.size();
+  design_matrix x;
+  x.rows = k;
+  x.names = {"intercept", "index"};
+  x.values.assign(k, 1.0);
+  for (std::size_t i = 0; i < k; ++i) x.values.push_back(static_cast<double>(i));
+  for (std::size_t i = 0; i < k; ++i) x.used.push_back(i);
+  for (tau2_method m : {tau2_method::reml, tau2_method::dl, tau2_method::pm}) {
+    for (bool hksj : {false, true}) {
+      auto at_1 = metareg(base.yi, base.vi, x, options_for(m, hksj));
+      ASSERT_TRUE(at_1) << at_1.error().what();
+      for (double c : {1e-150, 1e-100, 1e100, 1e150}) {
+        const auto d = rescale(base, c);
+        auto at_c = metareg(d.yi, d.vi, x, options_for(m, hksj));
+        ASSERT_TRUE(at_c) << at_c.error().what();
+        SCOPED_TRACE(std::string(tau2_method_code(m)) + (hksj ? " HKSJ" : "") +
+                     " c = " + std::to_string(std::log10(c)));
+        for (std::size_t j = 0; j < 2; ++j) {
+          const auto& a = at_c->coefficients[j];
+          const auto& b = at_1->coefficients[j];
+          EXPECT_TRUE(close(a.estimate, b.estimate * c, 1e-9, 1e-12 * c));
+          EXPECT_TRUE(close(a.se, b.se * c, 1e-9, 1e-12 * c));
+          EXPECT_TRUE(close(a.statistic, b.statistic, 1e-9, 1e-12));
+          EXPECT_TRUE(close(a.p, b.p, 1e-9, 1e-300));
+        }
+        EXPECT_TRUE(close(at_c->QE, at_1->QE, 1e-9, 1e-12));
+        EXPECT_TRUE(close(at_c->QM.statistic, at_1->QM.statistic, 1e-9, 1e-12));
+        EXPECT_TRUE(close(at_c->I2, at_1->I2, 1e-9, 1e-12));
+        EXPECT_TRUE(close(at_c->I2_tau2, at_1->I2_tau2, 1e-9, 1e-12));
+        EXPECT_TRUE(close(at_c->tau2, at_1->tau2 * c * c, 1e-9, 1e-12 * c * c));
+      }
+    }
+  }
 }
 
 TEST(model_edges_test, profile_points_are_validated) {
