@@ -10,7 +10,8 @@
 //    end (E107 otherwise);
 //  - '"' anywhere else is an ordinary character;
 //  - LF, CRLF and a lone CR end a record; a record whose fields are all blank is skipped;
-//  - every field is trimmed of spaces and tabs at both ends.
+//  - every field is trimmed of spaces and tabs at both ends;
+//  - a field holds at most limits::max_field_bytes bytes as written (E106 otherwise).
 #pragma once
 
 #include <fmt/format.h>
@@ -24,6 +25,7 @@
 
 #include "srma/util/error_ids.hpp"
 #include "srma/util/expected.hpp"
+#include "srma/util/limits.hpp"
 #include "srma/util/text.hpp"
 
 namespace srma::detail {
@@ -188,6 +190,9 @@ class csv_tokenizer {
               k = m + 1;  // drop the CR
             }
           }
+          if (stop - begin > limits::max_field_bytes) {
+            return too_long(quote_line, refs_.size() + 1);
+          }
           if (stop >= n) {
             if (!eof) return status::need_more;
             error_ = make_error(errc::csv_unterminated_quote,
@@ -229,6 +234,7 @@ class csv_tokenizer {
       } else {
         std::size_t k = i;
         while (k < n && d[k] != sep_ && d[k] != '\n' && d[k] != '\r') ++k;
+        if (k - i > limits::max_field_bytes) return too_long(ln, refs_.size() + 1);
         refs_.push_back({i, k - i, false});
         i = k;
       }
@@ -260,6 +266,17 @@ class csv_tokenizer {
                                      : text.substr(r.begin, r.size);
       fields_.push_back(trim(f));
     }
+  }
+
+  // A field longer than limits::max_field_bytes (E106), found as soon as that many bytes of it
+  // are read, so a block reader never holds more of it.
+  status too_long(int ln, std::size_t column) {
+    error_ = make_error(errc::csv_unreadable,
+                        fmt::format("field is longer than {} MiB, more than any study table "
+                                    "needs; is it the right file, or is a quote not closed?",
+                                    limits::max_field_bytes >> 20),
+                        {source_, ln, static_cast<int>(column)});
+    return status::failed;
   }
 
   static srma::error make_error(std::string_view id, std::string message, error_location where) {

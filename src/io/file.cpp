@@ -31,6 +31,12 @@ expected<std::string> read_file_text(const std::string& path, std::size_t max_by
   // In blocks up to the limit: a device or an endless pipe (/dev/zero) is an error, not memory
   // without end.
   std::string text;
+  // A regular file's size is known: one allocation of that size, not a string that doubles as
+  // it grows (at each doubling the old and the new buffer are held at once, up to three times
+  // the file). Devices and pipes report no size and grow as before.
+  if (const auto size = std::filesystem::file_size(path, ec); !ec && size <= max_bytes) {
+    text.reserve(static_cast<std::size_t>(size) + 1);
+  }
   std::array<char, 1 << 16> block{};
   while (in) {
     in.read(block.data(), static_cast<std::streamsize>(block.size()));

@@ -24,6 +24,9 @@ inline constexpr double max_level_percent = 99.99;
 /// Files read whole into memory (study CSVs): at most this many bytes. `srma pool /dev/zero`
 /// used to grow without limit.
 inline constexpr std::size_t max_input_bytes = std::size_t{1} << 30;  // 1 GiB
+/// One field (cell) of a CSV file, a study label for example: at most this many bytes as written
+/// in the file. A 500 MB label used to take 8.7 GB as it was copied from reader to table to report.
+inline constexpr std::size_t max_field_bytes = std::size_t{1} << 24;  // 16 MiB
 /// Analysis ids: at most this many characters.
 inline constexpr std::size_t max_id_length = 64;
 
