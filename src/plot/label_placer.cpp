@@ -390,7 +390,8 @@ class placer {
       return false;
     }
     if (!leader) return true;
-    const auto [from, to] = leader_ends(t, box);
+    point from{}, to{};
+    std::tie(from, to) = leader_ends(t, box);
     const rect path = segment_box(from, to);
     // The leader must not cross another point (its own excepted).
     if (marker_grid_.any_near(from, to, lh_ * 0.4 + slack, [&](std::size_t j) {
@@ -431,7 +432,8 @@ class placer {
       return true;
     }
     if (!leader) return false;
-    const auto [from, to] = leader_ends(targets_[i], box);
+    point from{}, to{};
+    std::tie(from, to) = leader_ends(targets_[i], box);
     return std::any_of(soft.begin(), soft.end(),
                        [&](const auto& s) { return segments_cross(from, to, s.first, s.second); });
   }
