@@ -10,9 +10,8 @@ a change to any included header, a flag or the configuration checks the file aga
 
 Written by hand: no Debian package caches clang-tidy results.
 
-Usage:
+Usage (scripts/tidy records a pass as an empty file CACHE_DIR/KEY):
   tidy_select.py select BUILD_DIR CACHE_DIR TIDY FILE...   prints "FILE<TAB>KEY" for the files to check
-  tidy_select.py pass CACHE_DIR KEY...                     records passes
 """
 import hashlib
 import json
@@ -47,12 +46,6 @@ def preprocess_key(entry, salt):
 
 
 def main():
-    if sys.argv[1] == "pass":
-        cache = sys.argv[2]
-        os.makedirs(cache, exist_ok=True)
-        for key in sys.argv[3:]:
-            open(os.path.join(cache, key), "w").close()
-        return 0
     _, _, build, cache, tidy, *files = sys.argv
     with open(os.path.join(build, "compile_commands.json")) as f:
         db = {os.path.realpath(e["file"]): e for e in json.load(f)}
