@@ -48,7 +48,7 @@ study_table from_arrays(py::handle yi, py::handle vi,
 py::dict attributes_of(const study_table& t) {
   py::dict out;
   for (std::size_t a = 0; a < t.attribute_names.size(); ++a)
-    out[py::str(t.attribute_names[a])] = py::cast(t.attributes[a]);
+    out[py::str(t.attribute_names[a])] = py::cast(t.attributes[a].to_strings());
   return out;
 }
 

@@ -268,6 +268,15 @@ class label_book {
   std::vector<std::string> notices_;
 };
 
+// Room for the attribute columns of every row, text included: one allocation per column.
+void reserve_attributes(study_table& out, const cells& csv, const std::vector<int>& attr_cols) {
+  for (std::size_t a = 0; a < attr_cols.size(); ++a) {
+    std::size_t bytes = 0;
+    for (std::size_t r = 0; r < csv.rows(); ++r) bytes += csv.field(r, attr_cols[a]).size();
+    out.attributes[a].reserve(csv.rows(), bytes);
+  }
+}
+
 // Every column but the label as study attributes: the columns `used` does not hold first (file
 // order), then those it holds (file order), so effect columns can be moderators too.
 std::vector<int> attribute_order(const cells& csv, int label_col, const std::vector<int>& used) {
@@ -999,6 +1008,7 @@ expected<study_table> make_hr_table(const cells& csv, const read_options& option
     out.attribute_columns.push_back(col + 1);
   }
   out.attributes.resize(attr_cols.size());
+  reserve_attributes(out, csv, attr_cols);
   if (label_col < 0) {
     out.notices.push_back(fmt::format(
         "{}: no 'study' column; studies are labelled by their line numbers", csv.source));
@@ -1117,7 +1127,7 @@ expected<study_table> make_hr_table(const cells& csv, const read_options& option
     out.v.push_back(s.v);
     routes.push_back(full.front());
     for (std::size_t a = 0; a < attr_cols.size(); ++a) {
-      out.attributes[a].emplace_back(row.field(attr_cols[a]));
+      out.attributes[a].push_back(row.field(attr_cols[a]));
     }
   }
   finish_notices(out, csv, labels_of);
@@ -1537,7 +1547,7 @@ expected<study_table> make_table(const cells& csv, const read_options& options) 
   out.yi.reserve(csv.rows());
   out.vi.reserve(csv.rows());
   out.line.reserve(csv.rows());
-  for (auto& a : out.attributes) a.reserve(csv.rows());
+  reserve_attributes(out, csv, attr_cols);
   if (counts) rows.reserve(csv.rows());
   std::optional<unexpected> deferred;
   // The second pass for one row: its effect from the counts, the check of the result, and the
@@ -1577,7 +1587,7 @@ expected<study_table> make_table(const cells& csv, const read_options& options) 
     if (p.n_total > 0) out.sample_size.push_back(p.n_total);
     if (counts) out.zero_cell_corrected.push_back(p.e.zero_cell_corrected);
     for (std::size_t a = 0; a < attr_cols.size(); ++a) {
-      out.attributes[a].emplace_back(row.field(attr_cols[a]));
+      out.attributes[a].push_back(row.field(attr_cols[a]));
     }
     return std::nullopt;
   };

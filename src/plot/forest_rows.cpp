@@ -261,7 +261,7 @@ struct builder {
 
   [[nodiscard]] std::vector<std::string> cells(std::size_t i) const {
     std::vector<std::string> out;
-    for (int c : columns) out.push_back(studies.attributes[static_cast<std::size_t>(c)][i]);
+    for (int c : columns) out.emplace_back(studies.attributes[static_cast<std::size_t>(c)][i]);
     return out;
   }
 
@@ -303,7 +303,8 @@ struct builder {
     std::vector<std::string> out;
     for (const auto& name : column_names) {
       const int a = t.attribute_index(name);
-      out.push_back(a < 0 ? std::string() : t.attributes[static_cast<std::size_t>(a)][i]);
+      out.push_back(a < 0 ? std::string()
+                          : std::string(t.attributes[static_cast<std::size_t>(a)][i]));
     }
     return out;
   }

@@ -42,7 +42,7 @@ expected<labbe_data> labbe_data_from(const pool_result& r, const study_table& st
                             "studies) was computed from",
                             studies.k(), r.k));
   }
-  auto column = [&](const char* name) -> const std::vector<std::string>* {
+  auto column = [&](const char* name) -> const text_column* {
     const int a = studies.attribute_index(name);
     return a < 0 ? nullptr : &studies.attributes[static_cast<std::size_t>(a)];
   };
@@ -61,7 +61,7 @@ expected<labbe_data> labbe_data_from(const pool_result& r, const study_table& st
   out.estimate = m == model_kind::common ? r.common.estimate : r.random.estimate;
   const auto& w = m == model_kind::common ? r.weight_common : r.weight_random;
   for (std::size_t i = 0; i < studies.k(); ++i) {
-    auto num = [&](const std::vector<std::string>* c) {
+    auto num = [&](const text_column* c) {
       auto v = detail::parse_double(detail::trim((*c)[i]));
       return v ? *v : std::numeric_limits<double>::quiet_NaN();
     };

@@ -238,7 +238,7 @@ expected<nos_table> nos_from_studies(const study_table& studies, const nos_optio
     in.columns[d] =
         column{studies.attribute_names[ua],
                ua < studies.attribute_columns.size() ? studies.attribute_columns[ua] : 0,
-               studies.attributes[ua]};
+               studies.attributes[ua].to_strings()};
   }
   return read_scores(in, options);
 }

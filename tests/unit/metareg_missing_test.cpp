@@ -51,8 +51,8 @@ metareg_result fit_of_subset(const study_table& t, const std::vector<std::size_t
 
 TEST(metareg_missing_test, a_study_without_a_moderator_value_is_dropped_and_named) {
   auto t = bcg();
-  t.attributes[1][5] = "";    // Stein (line 7): no latitude
-  t.attributes[2][9] = "NA";  // Rosenthal61 (line 11): no year
+  t.attributes[1].set(5, "");    // Stein (line 7): no latitude
+  t.attributes[2].set(9, "NA");  // Rosenthal61 (line 11): no year
   const std::vector<std::string> mods = {"ablat", "year"};
   auto d = build_design(t, mods);
   ASSERT_TRUE(d) << d.error().what();
@@ -89,7 +89,7 @@ TEST(metareg_missing_test, a_study_without_a_moderator_value_is_dropped_and_name
 
 TEST(metareg_missing_test, missing_error_refuses_with_the_position) {
   auto t = bcg();
-  t.attributes[1][5] = "";
+  t.attributes[1].set(5, "");
   const std::vector<std::string> mods = {"ablat"};
   EXPECT_EQ(build_design(t, mods, {}, missing_moderator::error).error().what(),
             "[srma.input.E215] bcg.csv:7:8: study 'Stein' has no value for moderator 'ablat': "
@@ -104,8 +104,8 @@ TEST(metareg_missing_test, missing_error_refuses_with_the_position) {
 // gets no column, and a word in a dropped study's cell does not make a column categorical.
 TEST(metareg_missing_test, levels_come_from_the_studies_kept) {
   auto t = bcg();
-  t.attributes[0][8] = "other";  // Coetzee: the only 'other'
-  t.attributes[1][8] = "";       // ... and no latitude, so it is dropped
+  t.attributes[0].set(8, "other");  // Coetzee: the only 'other'
+  t.attributes[1].set(8, "");       // ... and no latitude, so it is dropped
   const std::vector<std::string> mods = {"ablat", "alloc"};
   auto d = build_design(t, mods);
   ASSERT_TRUE(d) << d.error().what();
@@ -117,7 +117,7 @@ TEST(metareg_missing_test, levels_come_from_the_studies_kept) {
 // 11 distinct latitude orders would be 11! permutations, so a random test here.
 TEST(metareg_missing_test, permutation_test_uses_the_studies_kept) {
   auto t = bcg();
-  t.attributes[1][5] = "";
+  t.attributes[1].set(5, "");
   const std::vector<std::string> mods = {"ablat"};
   auto d = build_design(t, mods);
   ASSERT_TRUE(d);
@@ -145,7 +145,8 @@ TEST(metareg_missing_test, shifting_a_moderator_leaves_the_fit_unchanged) {
   t.attribute_names.push_back("year_c");
   t.attribute_columns.push_back(9);
   std::vector<std::string> centred;
-  for (const auto& y : t.attributes[2]) centred.push_back(std::to_string(std::stoi(y) - 1948));
+  for (std::string_view y : t.attributes[2])
+    centred.push_back(std::to_string(std::stoi(std::string(y)) - 1948));
   t.attributes.push_back(centred);
   for (tau2_method m : {tau2_method::dl, tau2_method::reml}) {
     pool_options o = preset_options(preset::metafor);

@@ -71,7 +71,7 @@ TEST(metareg_test, bad_moderators_are_errors_with_their_position) {
   EXPECT_EQ(build_design(t, unknown).error().what(),
             "[srma.input.E215] bcg.csv: no moderator column 'latitude'; the columns available "
             "are: alloc, ablat, constant");
-  t.attributes[1][5] = "";
+  t.attributes[1].set(5, "");
   std::vector<std::string> ablat = {"ablat"};
   // Refused only when asked (by default the study is dropped: metareg_missing_test.cpp).
   EXPECT_EQ(build_design(t, ablat, {}, missing_moderator::error).error().what(),
@@ -79,7 +79,7 @@ TEST(metareg_test, bad_moderators_are_errors_with_their_position) {
             "meta-regression needs every moderator of every study");
   // A word among numbers is a typing error until the user says the column is categorical.
   t = bcg();
-  t.attributes[1][3] = "5 2";
+  t.attributes[1].set(3, "5 2");
   EXPECT_EQ(build_design(t, ablat).error().what(),
             "[srma.input.E215] bcg.csv:5:8: moderator 'ablat' of study 'Hart' is '5 2', not a "
             "number, while 12 of the 13 studies have numbers; correct the value, or declare the "

@@ -244,7 +244,7 @@ TEST(pool_test, subgroups_split_weights_and_test_differences) {
   EXPECT_EQ(s->between_common.df, 2);
 
   auto missing = *t;
-  missing.attributes[0][3] = "";
+  missing.attributes[0].set(3, "");
   missing.source = "bcg.csv";
   missing.line = std::vector<int>(13, 0);
   missing.line[3] = 5;

@@ -71,7 +71,7 @@ TEST(where_test, unknown_columns_and_missing_values_are_errors) {
             "[srma.plan.E708] where \"design == 'cohort'\": no column 'design' in s.csv; the "
             "columns are: protocol, year, location");
   auto t = table();
-  t.attributes[0][2] = "";
+  t.attributes[0].set(2, "");
   auto g = parse_where("protocol == 'PTR'");
   EXPECT_EQ(g->select(t).error().what(),
             "[srma.plan.E708] s.csv:4:5: where \"protocol == 'PTR'\": study 'C' has no value in "
@@ -79,7 +79,7 @@ TEST(where_test, unknown_columns_and_missing_values_are_errors) {
   EXPECT_EQ(g->columns(), (std::vector<std::string>{"protocol"}));
   // Issue 15, item 3: "NR" > 40 was compared as text, and the study joined the numeric subset.
   auto u = table();
-  u.attributes[1][1] = "NR";
+  u.attributes[1].set(1, "NR");
   auto h = parse_where("year > 2010");
   EXPECT_EQ(h->select(u).error().what(),
             "[srma.plan.E708] s.csv:3:6: where \"year > 2010\": study 'B' has 'NR' where a number "

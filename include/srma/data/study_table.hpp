@@ -59,6 +59,7 @@
 #include "srma/io/compact_csv.hpp"
 #include "srma/io/csv.hpp"
 #include "srma/util/expected.hpp"
+#include "srma/util/text_column.hpp"
 
 namespace srma {
 
@@ -170,10 +171,11 @@ struct study_table {
   /// Every input column but the label: the other columns in file order, then the effect
   /// columns in file order (so any numeric column can be a moderator or a subgroup).
   std::vector<std::string> attribute_names;
-  std::vector<int> attribute_columns;                ///< Their 1-based column numbers in the file.
-  std::vector<std::vector<std::string>> attributes;  ///< attributes[a][i]: column a, study i.
-  std::vector<excluded_study> excluded;              ///< Input rows not analysed, with reasons.
-  std::vector<std::string> notices;                  ///< Warnings worth showing the user.
+  std::vector<int> attribute_columns;  ///< Their 1-based column numbers in the file.
+  /// attributes[a][i]: column a, study i (texts in one buffer per column).
+  std::vector<text_column> attributes;
+  std::vector<excluded_study> excluded;  ///< Input rows not analysed, with reasons.
+  std::vector<std::string> notices;      ///< Warnings worth showing the user.
 
   [[nodiscard]] std::size_t k() const { return yi.size(); }
   /// Index of attribute `name` (case-insensitive), or -1.

@@ -148,27 +148,35 @@ std::vector<maximum> local_maxima(const linear_model& m, double found, bool reml
   if (!(hi > 0) || !std::isfinite(hi)) return out;
   const double lo = std::min(m.min_v(), hi) / 100;
   const int n = c.profile_points;
+  // The grid by repeated multiplication (one pow, not one per point; where exactly the points
+  // lie does not matter, only that they climb from lo to hi).
   const double ratio = std::pow(hi / lo, 1.0 / (n - 1));
   double prev_x = 0;
   score_fn score(m, reml);
   const double tol_scale = m.typical_v();
   double prev_u = score(0.0);
   if (prev_u < 0) out.push_back({0.0, 0.0});
-  for (int i = 0; i < n; ++i) {
-    const double x = i == n - 1 ? hi : lo * std::pow(ratio, i);
+  double x = lo;
+  for (int i = 0; i < n; ++i, x *= ratio) {
+    if (i == n - 1) x = hi;
     const double ux = score(x);
     if (ux == 0) continue;  // within rounding of a root: decided by the next point
-    if (prev_u > 0 && ux < 0) out.push_back({refine_maximum(score, tol_scale, prev_x, x, c), 0.0});
+    if (prev_u > 0 && ux < 0) {
+      // The maximum scoring found, when it lies in this bracket, is the root there (to the
+      // same tolerance): not refined again, which was most of the scan's cost.
+      const bool known = found > 0 && prev_x <= found && found <= x;
+      out.push_back({known ? found : refine_maximum(score, tol_scale, prev_x, x, c), 0.0});
+    }
     prev_x = x;
     prev_u = ux;
   }
   // Still increasing at hi: the maximum lies beyond it (double until the score turns).
   for (int i = 0; prev_u > 0 && i < 64; ++i) {
-    const double x = 2 * prev_x;
-    const double ux = score(x);
-    if (ux < 0) out.push_back({refine_maximum(score, tol_scale, prev_x, x, c), 0.0});
+    const double x2 = 2 * prev_x;
+    const double ux = score(x2);
+    if (ux < 0) out.push_back({refine_maximum(score, tol_scale, prev_x, x2, c), 0.0});
     if (ux != 0) prev_u = ux;
-    prev_x = x;
+    prev_x = x2;
   }
   for (auto& mx : out) mx.ll = m.log_likelihood(mx.tau2, reml);
   return out;
