@@ -29,6 +29,7 @@
 #include <thread>
 #include <utility>
 
+#include "gosh_kernel.hpp"
 #include "splitmix.hpp"
 #include "srma/model/linear_model.hpp"
 #include "srma/model/tau2.hpp"
@@ -41,7 +42,7 @@ namespace srma {
 namespace {
 
 constexpr double k_nan = std::numeric_limits<double>::quiet_NaN();
-constexpr std::uint64_t k_none = std::numeric_limits<std::uint64_t>::max();
+constexpr std::uint64_t k_none = detail::k_gosh_none;
 
 struct fit_row {
   double estimate = k_nan, Q = k_nan, I2 = k_nan, H2 = k_nan, tau2 = k_nan;
@@ -84,122 +85,31 @@ struct sums {
   }
 }
 
+using detail::chunk_result;
+using detail::gray;
+using detail::moments_acc;
+using detail::sample_item;
 using detail::splitmix64;
+using detail::thread_state;
 
-std::uint64_t gray(std::uint64_t t) { return t ^ (t >> 1); }
-
-// Count and sums of the centred estimate e and of I^2 over a set of fits.
-struct moments_acc {
-  std::uint64_t n = 0;
-  double se = 0, see = 0, si = 0, sii = 0;
-  void add(double e, double i) {
-    ++n;
-    se += e;
-    see += e * e;
-    si += i;
-    sii += i * i;
-  }
-  void add(const moments_acc& o) {
-    n += o.n;
-    se += o.se;
-    see += o.see;
-    si += o.si;
-    sii += o.sii;
-  }
-  void add_difference(const moments_acc& a, const moments_acc& b) {
-    n += a.n - b.n;
-    se += a.se - b.se;
-    see += a.see - b.see;
-    si += a.si - b.si;
-    sii += a.sii - b.sii;
-  }
-  [[nodiscard]] moments_acc minus(const moments_acc& o) const {
-    return {n - o.n, se - o.se, see - o.see, si - o.si, sii - o.sii};
-  }
-  [[nodiscard]] gosh_moments finish(double shift) const {
-    gosh_moments m;
-    m.n = n;
-    if (n == 0) {
-      m.mean_estimate = m.sd_estimate = m.mean_I2 = m.sd_I2 = k_nan;
-      return m;
-    }
-    const double nd = static_cast<double>(n);
-    m.mean_estimate = shift + se / nd;
-    m.mean_I2 = si / nd;
-    if (n < 2) {
-      m.sd_estimate = m.sd_I2 = k_nan;
-    } else {
-      m.sd_estimate = std::sqrt(std::max(0.0, (see - se * se / nd) / (nd - 1)));
-      m.sd_I2 = std::sqrt(std::max(0.0, (sii - si * si / nd) / (nd - 1)));
-    }
+gosh_moments finish(const moments_acc& a, double shift) {
+  gosh_moments m;
+  m.n = a.n;
+  if (a.n == 0) {
+    m.mean_estimate = m.sd_estimate = m.mean_I2 = m.sd_I2 = k_nan;
     return m;
   }
-};
-
-// What one chunk contributes to the sums of doubles (merged in chunk order), and its fits for
-// the sink.
-struct chunk_result {
-  std::uint64_t fits = 0;
-  moments_acc all;
-  std::vector<moments_acc> with;  // per study
-  gosh_fit_block block;
-};
-
-struct sample_item {
-  std::uint64_t key = 0, index = 0;
-  std::size_t slot = 0;  // where its mask, size, estimate and I^2 are kept
-  bool operator<(const sample_item& o) const {
-    return key != o.key ? key < o.key : index < o.index;
+  const double nd = static_cast<double>(a.n);
+  m.mean_estimate = shift + a.se / nd;
+  m.mean_I2 = a.si / nd;
+  if (a.n < 2) {
+    m.sd_estimate = m.sd_I2 = k_nan;
+  } else {
+    m.sd_estimate = std::sqrt(std::max(0.0, (a.see - a.se * a.se / nd) / (nd - 1)));
+    m.sd_I2 = std::sqrt(std::max(0.0, (a.sii - a.si * a.si / nd) / (nd - 1)));
   }
-};
-
-// Aggregates whose merge does not depend on order: one per thread.
-struct thread_state {
-  // Counts since the last flush into the 64-bit histogram: half the cache footprint.
-  std::vector<std::uint32_t> hist32, with32;
-  std::vector<std::uint64_t> hist, hist_with;
-  std::uint64_t since_flush = 0;
-  double e_min = INFINITY, e_max = -INFINITY, i_min = INFINITY, i_max = -INFINITY;
-  std::uint64_t failed = 0, first_failed = k_none, fell_back = 0;
-  // Bottom-k sample: candidates below the threshold (the m-th smallest (key, index) at the last
-  // compaction), compacted to the m smallest when they reach 2m: O(1) amortised per fit.
-  std::vector<sample_item> cand;
-  sample_item threshold{k_none, k_none, 0};
-  std::vector<std::uint64_t> masks;
-  std::vector<std::uint32_t> size;
-  std::vector<double> e, i2;
-  std::vector<double> y, v;  // refit buffers
-  std::vector<std::size_t> idx;
-
-  void flush_histogram() {
-    for (std::size_t c = 0; c < hist32.size(); ++c) hist[c] += std::exchange(hist32[c], 0);
-    for (std::size_t c = 0; c < with32.size(); ++c) hist_with[c] += std::exchange(with32[c], 0);
-    since_flush = 0;
-  }
-
-  // Keeps the m smallest candidates and moves their data to the front.
-  void compact(std::size_t m, std::size_t words) {
-    if (cand.size() <= m) return;
-    std::nth_element(cand.begin(), cand.begin() + static_cast<std::ptrdiff_t>(m - 1), cand.end());
-    threshold = cand[m - 1];
-    cand.resize(m);
-    std::vector<std::uint64_t> nm(m * words);
-    std::vector<std::uint32_t> ns(m);
-    std::vector<double> ne(m), ni(m);
-    for (std::size_t j = 0; j < m; ++j) {
-      const std::size_t s = cand[j].slot;
-      std::copy_n(&masks[s * words], words, &nm[j * words]);
-      ns[j] = size[s];
-      ne[j] = e[s];
-      ni[j] = i2[s];
-      cand[j].slot = j;
-    }
-    masks = std::move(nm);
-    size = std::move(ns);
-    e = std::move(ne);
-    i2 = std::move(ni);
-  }
-};
+  return m;
+}
 
 class engine {
  public:
@@ -241,6 +151,32 @@ class engine {
     if (go.highlight) highlight_ = *go.highlight;
     sy_ = static_cast<double>(go.bins_y) / 100.0;
     chunk_ = exact_ ? (std::uint64_t{1} << 14) : 4096;
+    // The common-effect and DL fits of the exact enumeration go through the vectorised kernel
+    // (gosh_kernel.hpp): 8 subsets at a time.
+    use_kernel_ = exact_ && (common_ || fast_dl_) && k_ < 64;
+    if (use_kernel_) {
+      auto& s = setup_;
+      s.k = k_;
+      s.common = common_;
+      s.v.assign(vi.begin(), vi.end());
+      s.yc = yc_;
+      s.w = w_;
+      for (std::size_t i = 0; i < k_; ++i) {
+        s.ww.push_back(w_[i] * w_[i]);
+        s.wy.push_back(w_[i] * yc_[i]);
+        s.wyy.push_back(w_[i] * yc_[i] * yc_[i]);
+      }
+      s.shift = shift_;
+      s.x_lo = x_lo_;
+      s.x_scale = sx_;
+      s.i2_scale = sy_;
+      s.bins_x = go.bins_x;
+      s.bins_y = go.bins_y;
+      s.highlight = highlight_;
+      s.sample_seed = sample_seed_;
+      s.sample_size = go.sample_size;
+      s.sink = static_cast<bool>(go.sink);
+    }
     chunks_ = (n_ + chunk_ - 1) / chunk_;
     if (!exact_) {
       // Subset sizes ~ Binomial(k, 1/2) restricted to 1..k (metafor): cumulative probabilities.
@@ -392,19 +328,16 @@ class engine {
       ++ts.with32[cell];
     }
     if (go_.sample_size > 0) {
-      const sample_item item{splitmix64(index ^ sample_seed_), index, ts.cand.size()};
-      if (!(item < ts.threshold)) return;
-      ts.cand.push_back(item);
-      ts.masks.insert(ts.masks.end(), mask, mask + words_);
-      ts.size.push_back(static_cast<std::uint32_t>(m));
-      ts.e.push_back(e);
-      ts.i2.push_back(r.I2);
-      if (ts.cand.size() >= 2 * go_.sample_size) ts.compact(go_.sample_size, words_);
+      ts.offer(splitmix64(index ^ sample_seed_), index, mask, words_, m, e, r.I2, go_.sample_size);
     }
   }
 
   void run_exact_chunk(std::uint64_t c, thread_state& ts, chunk_result& cr) const {
     const std::uint64_t first = c * chunk_ + 1, last = std::min(n_, (c + 1) * chunk_);
+    if (use_kernel_) {
+      detail::exact_chunk(setup_, first, last, ts, cr);
+      return;
+    }
     sums s;
     std::uint64_t g = gray(first);
     for (std::size_t i = 0; i < k_; ++i) {
@@ -494,7 +427,8 @@ class engine {
   tau2_control fit_control_;
   const gosh_stream_options& go_;
   std::size_t k_, words_;
-  bool common_ = false, fast_dl_ = false, exact_ = true;
+  bool common_ = false, fast_dl_ = false, exact_ = true, use_kernel_ = false;
+  detail::exact_setup setup_;
   std::uint64_t n_ = 0, chunk_ = 1, chunks_ = 1;
   double shift_ = 0, x_lo_ = 0, x_hi_ = 1, sx_ = 1, sy_ = 1;
   std::uint64_t sample_seed_ = 0x5EEDull;
@@ -650,11 +584,11 @@ expected<gosh_summary> engine::run() {
   }
   smp.complete = smp.points() == out.done - out.failed;
 
-  out.all = total.finish(shift_);
+  out.all = finish(total, shift_);
   out.studies.resize(k_);
   for (std::size_t i = 0; i < k_; ++i) {
-    out.studies[i].with = total_with[i].finish(shift_);
-    out.studies[i].without = total.minus(total_with[i]).finish(shift_);
+    out.studies[i].with = finish(total_with[i], shift_);
+    out.studies[i].without = finish(total.minus(total_with[i]), shift_);
   }
 
   // Notes: failed fits (the first refitted to say why) and fallbacks.
