@@ -25,6 +25,7 @@
 #include <map>
 #include <mutex>
 #include <numeric>
+#include <optional>
 #include <string_view>
 #include <thread>
 #include <utility>
@@ -194,6 +195,12 @@ class engine {
   }
 
   [[nodiscard]] bool exact() const { return exact_; }
+
+  // gosh(): every fit of the exact enumeration straight into its arrays (no sink).
+  void set_direct(const detail::direct_output* d) {
+    direct_ = d;
+    setup_.direct = d;
+  }
   [[nodiscard]] std::uint64_t subsets() const { return n_; }
   [[nodiscard]] double shift() const { return shift_; }
 
@@ -296,7 +303,9 @@ class engine {
   // Adds fit `index` to the per-thread aggregates and the chunk's running sums.
   void record(std::uint64_t index, const std::uint64_t* mask, std::size_t m, const fit_row& r,
               thread_state& ts, moments_acc& running, chunk_result& cr) const {
-    if (go_.sink) {
+    if (direct_ != nullptr) {
+      direct_->put(mask[0], r.estimate + shift_, r.Q, r.I2, r.H2, r.tau2);
+    } else if (go_.sink) {
       auto& b = cr.block;
       b.masks.insert(b.masks.end(), mask, mask + words_);
       b.size.push_back(static_cast<std::uint32_t>(m));
@@ -429,6 +438,7 @@ class engine {
   std::size_t k_, words_;
   bool common_ = false, fast_dl_ = false, exact_ = true, use_kernel_ = false;
   detail::exact_setup setup_;
+  const detail::direct_output* direct_ = nullptr;
   std::uint64_t n_ = 0, chunk_ = 1, chunks_ = 1;
   double shift_ = 0, x_lo_ = 0, x_hi_ = 1, sx_ = 1, sy_ = 1;
   std::uint64_t sample_seed_ = 0x5EEDull;
@@ -655,61 +665,91 @@ expected<gosh_summary> gosh_stream(std::span<const double> yi, std::span<const d
   return e.run();
 }
 
+namespace {
+
+void resize_fits(gosh_result& out, std::size_t n) {
+  out.masks.assign(n * out.words, 0);
+  out.size.resize(n);
+  for (auto* v : {&out.estimate, &out.Q, &out.I2, &out.H2, &out.tau2}) v->resize(n);
+}
+
+}  // namespace
+
 expected<gosh_result> gosh(std::span<const double> yi, std::span<const double> vi,
                            const pool_options& options, const gosh_options& gopts) {
   gosh_stream_options so;
   static_cast<gosh_options&>(so) = gopts;
   so.bins_x = so.bins_y = 1;
   so.sample_size = 0;
-  gosh_fit_block all;  // every fit, in enumeration order
-  all.words = (yi.size() + 63) / 64;
-  so.sink = [&](const gosh_fit_block& b) {
-    all.masks.insert(all.masks.end(), b.masks.begin(), b.masks.end());
-    all.size.insert(all.size.end(), b.size.begin(), b.size.end());
-    all.estimate.insert(all.estimate.end(), b.estimate.begin(), b.estimate.end());
-    all.Q.insert(all.Q.end(), b.Q.begin(), b.Q.end());
-    all.I2.insert(all.I2.end(), b.I2.begin(), b.I2.end());
-    all.H2.insert(all.H2.end(), b.H2.begin(), b.H2.end());
-    all.tau2.insert(all.tau2.end(), b.tau2.begin(), b.tau2.end());
-    return true;
-  };
-  auto s = gosh_stream(yi, vi, options, so);
+  if (auto ok = check_inputs(yi, vi, options, so); !ok) return unexpected(ok.error());
+  const std::size_t k = yi.size();
+  const std::size_t words = (k + 63) / 64;
+  // The exact enumeration (as the engine decides it): every fit goes straight to its place.
+  const bool exact =
+      k < 64 && std::ldexp(1.0, static_cast<int>(k)) - 1 <= static_cast<double>(gopts.max_subsets);
+  gosh_result placed;  // exact: every fit at its place
+  gosh_fit_block all;  // otherwise: every fit, in enumeration order
+  placed.words = all.words = words;
+  std::optional<detail::exact_positions> place;
+  detail::direct_output direct;
+  if (exact) {
+    place.emplace(k);
+    resize_fits(placed, (std::size_t{1} << k) - 1);
+    direct = {&*place,         placed.masks.data(), placed.size.data(), placed.estimate.data(),
+              placed.Q.data(), placed.I2.data(),    placed.H2.data(),   placed.tau2.data()};
+  } else {
+    so.sink = [&](const gosh_fit_block& b) {
+      all.masks.insert(all.masks.end(), b.masks.begin(), b.masks.end());
+      all.size.insert(all.size.end(), b.size.begin(), b.size.end());
+      all.estimate.insert(all.estimate.end(), b.estimate.begin(), b.estimate.end());
+      all.Q.insert(all.Q.end(), b.Q.begin(), b.Q.end());
+      all.I2.insert(all.I2.end(), b.I2.begin(), b.I2.end());
+      all.H2.insert(all.H2.end(), b.H2.begin(), b.H2.end());
+      all.tau2.insert(all.tau2.end(), b.tau2.begin(), b.tau2.end());
+      return true;
+    };
+  }
+  engine e(yi, vi, options, so);
+  if (exact) e.set_direct(&direct);
+  auto s = e.run();
   if (!s) return unexpected(s.error());
-  gosh_result out;
+  gosh_result out = exact && s->done == s->subsets ? std::move(placed) : gosh_result{};
   out.k = s->k;
   out.exact = s->exact;
   out.interrupted = s->interrupted;
   out.model = s->model;
   out.method = s->method;
-  out.words = all.words;
+  out.words = words;
   out.failed = static_cast<std::size_t>(s->failed);
   out.fell_back = static_cast<std::size_t>(s->fell_back);
   out.notes = s->notes;
+  if (exact && s->done == s->subsets) return out;
+  if (exact) {
+    // Stopped early: the fits done are the first `done` of the enumeration (subset gray(t + 1)).
+    const auto done = static_cast<std::size_t>(s->done);
+    all.masks.resize(done);
+    all.size.resize(done);
+    for (auto* v : {&all.estimate, &all.Q, &all.I2, &all.H2, &all.tau2}) v->resize(done);
+    for (std::size_t t = 0; t < done; ++t) {
+      const std::size_t p = (*place)(detail::gray(t + 1));
+      all.masks[t] = placed.masks[p];
+      all.size[t] = placed.size[p];
+      all.estimate[t] = placed.estimate[p];
+      all.Q[t] = placed.Q[p];
+      all.I2[t] = placed.I2[p];
+      all.H2[t] = placed.H2[p];
+      all.tau2[t] = placed.tau2[p];
+    }
+  }
 
-  // Output order: by subset size, then by mask (metafor: expand.grid order, then a stable sort by
-  // k). A counting sort on the size gives every position in O(n): for the complete exact
-  // enumeration, visiting masks in increasing order (fit t has mask gray(t + 1), so mask m is fit
-  // gray^-1(m) - 1); otherwise in enumeration order.
+  // Random subsets, or an exact enumeration stopped early: by subset size, then in enumeration
+  // order (a counting sort on the size).
   const std::size_t n = all.fits();
-  const std::size_t k = s->k;
   std::vector<std::size_t> start(k + 2, 0), pos(n);
   for (auto m : all.size) ++start[m + 1];
   for (std::size_t m = 1; m < start.size(); ++m) start[m] += start[m - 1];
-  if (s->exact && n == s->subsets) {
-    auto inverse_gray = [](std::uint64_t g) {
-      for (std::uint64_t sh = 1; sh < 64; sh <<= 1) g ^= g >> sh;
-      return g;
-    };
-    for (std::uint64_t m = 1; m <= n; ++m) {
-      pos[static_cast<std::size_t>(inverse_gray(m) - 1)] =
-          start[static_cast<std::size_t>(std::popcount(m))]++;
-    }
-  } else {
-    for (std::size_t t = 0; t < n; ++t) pos[t] = start[all.size[t]]++;
-  }
-  out.masks.assign(n * out.words, 0);
-  out.size.resize(n);
-  for (auto* v : {&out.estimate, &out.Q, &out.I2, &out.H2, &out.tau2}) v->resize(n);
+  for (std::size_t t = 0; t < n; ++t) pos[t] = start[all.size[t]]++;
+  resize_fits(out, n);
   for (std::size_t t = 0; t < n; ++t) {
     const std::size_t p = pos[t];
     std::copy_n(&all.masks[t * out.words], out.words, &out.masks[p * out.words]);

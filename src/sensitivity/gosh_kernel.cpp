@@ -269,7 +269,7 @@ template <int L>
       store(&o_ok[o], ok);
       store(&o_est[o], e);
       store(&o_i2[o], i2);
-      if (s.sink) {
+      if (s.sink || s.direct != nullptr) {
         store(&o_q[o], q_out);
         store(&o_h2[o], h2);
         store(&o_tau2[o], tau2);
@@ -285,7 +285,9 @@ template <int L>
       if (!valid[j]) continue;
       const std::uint64_t mask =
           high | (gray(static_cast<std::uint64_t>(j)) ^ (std::uint64_t(p) << 2));
-      if (s.sink) {
+      if (s.direct != nullptr) {
+        s.direct->put(mask, o_est[j], o_q[j], o_i2[j], o_h2[j], o_tau2[j]);
+      } else if (s.sink) {
         const std::uint64_t at = t - first;
         blk.masks[at] = mask;
         blk.size[at] = static_cast<std::uint32_t>(std::popcount(mask));

@@ -19,6 +19,7 @@
 #pragma once
 
 #include <algorithm>
+#include <bit>
 #include <cstddef>
 #include <cstdint>
 #include <limits>
@@ -121,6 +122,14 @@ struct thread_state {
              std::size_t subset_size, double estimate, double I2, std::size_t m) {
     const sample_item item{key, index, cand.size()};
     if (!(item < threshold)) return;
+    if (cand.capacity() == 0) {  // room for 2m (up to 2^21) at once: no copies as they grow
+      const std::size_t room = std::min<std::size_t>(2 * m, std::size_t{1} << 21);
+      cand.reserve(room);
+      masks.reserve(room * words);
+      size.reserve(room);
+      e.reserve(room);
+      i2.reserve(room);
+    }
     cand.push_back(item);
     masks.insert(masks.end(), mask, mask + words);
     size.push_back(static_cast<std::uint32_t>(subset_size));
@@ -160,6 +169,54 @@ struct thread_state {
   std::vector<double> spare_e_, spare_i2_;
 };
 
+/// Where gosh() puts the fit of subset `mask` of the exact enumeration: by subset size, then by
+/// mask (metafor: expand.grid order, then a stable sort by k). The subsets of fewer studies come
+/// first, and among the C(k, m) subsets of m studies, masks in increasing order are the
+/// m-combinations in colexicographic order, whose rank is sum_j C(c_j, j) over the members
+/// c_1 < ... < c_m numbered from 0 (the combinatorial number system; Knuth, TAOCP 7.2.1.3).
+class exact_positions {
+ public:
+  explicit exact_positions(std::size_t k) : k_(k), binom_((k + 1) * (k + 1), 0), start_(k + 2, 0) {
+    for (std::size_t n = 0; n <= k; ++n) {
+      binom_[n * (k + 1)] = 1;
+      for (std::size_t j = 1; j <= n; ++j) {
+        binom_[n * (k + 1) + j] = binom_[(n - 1) * (k + 1) + j - 1] + binom_[(n - 1) * (k + 1) + j];
+      }
+    }
+    for (std::size_t m = 1; m <= k; ++m) start_[m + 1] = start_[m] + binom_[k * (k + 1) + m];
+  }
+  [[nodiscard]] std::size_t operator()(std::uint64_t mask) const {
+    std::uint64_t r = start_[static_cast<std::size_t>(std::popcount(mask))];
+    std::size_t j = 1;
+    for (std::uint64_t b = mask; b != 0; b &= b - 1, ++j) {
+      r += binom_[static_cast<std::size_t>(std::countr_zero(b)) * (k_ + 1) + j];
+    }
+    return static_cast<std::size_t>(r);
+  }
+
+ private:
+  std::size_t k_;
+  std::vector<std::uint64_t> binom_, start_;  // binom_[n (k + 1) + j] = C(n, j); 0 for j > n
+};
+
+/// gosh()'s arrays, filled in place: fit of subset `mask` at `place(mask)`.
+struct direct_output {
+  const exact_positions* place = nullptr;
+  std::uint64_t* masks = nullptr;
+  std::uint32_t* size = nullptr;
+  double *estimate = nullptr, *Q = nullptr, *I2 = nullptr, *H2 = nullptr, *tau2 = nullptr;
+  void put(std::uint64_t mask, double e, double q, double i2, double h2, double t2) const {
+    const std::size_t p = (*place)(mask);
+    masks[p] = mask;
+    size[p] = static_cast<std::uint32_t>(std::popcount(mask));
+    estimate[p] = e;
+    Q[p] = q;
+    I2[p] = i2;
+    H2[p] = h2;
+    tau2[p] = t2;
+  }
+};
+
 /// What the exact kernel needs, fixed for a run (k < 64: one mask word).
 struct exact_setup {
   std::size_t k = 0;
@@ -175,6 +232,8 @@ struct exact_setup {
   std::uint64_t sample_seed = 0;
   std::size_t sample_size = 0;
   bool sink = false;  ///< Fill chunk_result::block.
+  /// Else, when set, put every fit in gosh()'s arrays.
+  const direct_output* direct = nullptr;
 };
 
 /// Code paths of the kernel.
@@ -189,7 +248,7 @@ void force_gosh_kernel_isa(std::optional<gosh_isa> isa);
 /// Fits subsets gray(t), t = first .. last (1 <= first <= last < 2^k; enumeration index t - 1),
 /// as gosh.cpp's engine::fit and engine::record do one at a time: adds them to `ts` (histogram,
 /// ranges, failures, sample) and to `cr` (running sums of the chunk: all, per study; with
-/// setup.sink every fit into cr.block, which must hold last - first + 1 of them).
+/// setup.sink every fit into cr.block; with setup.direct into gosh()'s arrays).
 void exact_chunk(const exact_setup& setup, std::uint64_t first, std::uint64_t last,
                  thread_state& ts, chunk_result& cr);
 

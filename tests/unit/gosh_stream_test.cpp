@@ -6,11 +6,14 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
+#include <bit>
 #include <cmath>
 #include <random>
 
 #include "sensitivity/gosh_kernel.hpp"
+#include "srma/model/tau2.hpp"
 #include "srma/sensitivity/gosh.hpp"
 
 namespace srma {
@@ -364,6 +367,57 @@ TEST(gosh_stream_test, kernel_counts_overflowing_fits_as_failed) {
       if (g->contains(t, i)) q += (y[i] - swy / sw) * (y[i] - swy / sw) / v[i];
     }
     EXPECT_TRUE(near(g->Q[t], q, 1e-10)) << "subset " << t << ": " << g->Q[t] << " vs " << q;
+  }
+}
+
+// gosh() stopped early (here from its progress callback, which runs on the calling thread after
+// 100 ms) returns the fits done, the first `done` of the enumeration, ordered by size and then in
+// enumeration order, each with its own values (checked against single REML fits).
+TEST(gosh_stream_test, gosh_stopped_early_returns_the_fits_done) {
+  const auto d = simulated(20, 40);
+  const auto o = model(false, tau2_method::reml);
+  std::atomic<bool> cancel{false};
+  gosh_options go;
+  go.max_subsets = std::uint64_t{1} << 20;
+  go.threads = 1;
+  go.cancel = &cancel;
+  go.progress = [&](std::uint64_t, std::uint64_t) { cancel = true; };
+  auto g = gosh(d.yi, d.vi, o, go);
+  ASSERT_TRUE(g) << g.error().what();
+  ASSERT_TRUE(g->interrupted);  // 2^20 REML fits take well over 100 ms
+  const std::size_t done = g->subsets();
+  ASSERT_GT(done, 0u);
+  ASSERT_LT(done, (std::size_t{1} << 20) - 1);
+  EXPECT_EQ(done % 16384, 0u);  // whole chunks
+  std::vector<std::uint64_t> expected;
+  for (std::uint64_t t = 0; t < done; ++t) expected.push_back((t + 1) ^ ((t + 1) >> 1));
+  std::stable_sort(expected.begin(), expected.end(), [](std::uint64_t a, std::uint64_t b) {
+    return std::popcount(a) < std::popcount(b);
+  });
+  EXPECT_EQ(g->masks, expected);
+  std::mt19937_64 rng(1);
+  for (int r = 0; r < 20; ++r) {
+    const std::size_t s = rng() % done;
+    std::vector<double> y, v;
+    for (std::size_t i = 0; i < 20; ++i) {
+      if (g->contains(s, i)) {
+        y.push_back(d.yi[i]);
+        v.push_back(d.vi[i]);
+      }
+    }
+    EXPECT_EQ(g->size[s], y.size());
+    if (y.size() < 2) continue;
+    auto c = o.control;
+    c.profile_points = 0;  // as GOSH fits its subsets (metafor's gosh())
+    auto t = estimate_tau2(y, v, tau2_method::reml, c);
+    ASSERT_TRUE(t);
+    double a = 0, b = 0;
+    for (std::size_t j = 0; j < y.size(); ++j) {
+      a += 1 / (v[j] + t->tau2);
+      b += y[j] / (v[j] + t->tau2);
+    }
+    EXPECT_TRUE(near(g->tau2[s], t->tau2, 1e-8)) << g->tau2[s] << " " << t->tau2;
+    EXPECT_TRUE(near(g->estimate[s], b / a, 1e-8)) << g->estimate[s] << " " << b / a;
   }
 }
 
