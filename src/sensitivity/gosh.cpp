@@ -713,17 +713,23 @@ expected<gosh_result> gosh(std::span<const double> yi, std::span<const double> v
   if (exact) e.set_direct(&direct);
   auto s = e.run();
   if (!s) return unexpected(s.error());
-  gosh_result out = exact && s->done == s->subsets ? std::move(placed) : gosh_result{};
-  out.k = s->k;
-  out.exact = s->exact;
-  out.interrupted = s->interrupted;
-  out.model = s->model;
-  out.method = s->method;
-  out.words = words;
-  out.failed = static_cast<std::size_t>(s->failed);
-  out.fell_back = static_cast<std::size_t>(s->fell_back);
-  out.notes = s->notes;
-  if (exact && s->done == s->subsets) return out;
+  auto describe = [&](gosh_result& r) {
+    r.k = s->k;
+    r.exact = s->exact;
+    r.interrupted = s->interrupted;
+    r.model = s->model;
+    r.method = s->method;
+    r.words = words;
+    r.failed = static_cast<std::size_t>(s->failed);
+    r.fell_back = static_cast<std::size_t>(s->fell_back);
+    r.notes = s->notes;
+  };
+  if (exact && s->done == s->subsets) {
+    describe(placed);
+    return placed;
+  }
+  gosh_result out;
+  describe(out);
   if (exact) {
     // Stopped early: the fits done are the first `done` of the enumeration (subset gray(t + 1)).
     const auto done = static_cast<std::size_t>(s->done);
