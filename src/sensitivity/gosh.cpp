@@ -31,6 +31,7 @@
 #include <utility>
 
 #include "gosh_kernel.hpp"
+#include "gosh_scoring.hpp"
 #include "splitmix.hpp"
 #include "srma/model/linear_model.hpp"
 #include "srma/model/tau2.hpp"
@@ -155,6 +156,10 @@ class engine {
     // The common-effect and DL fits of the exact enumeration go through the vectorised kernel
     // (gosh_kernel.hpp): 8 subsets at a time.
     use_kernel_ = exact_ && (common_ || fast_dl_) && k_ < 64;
+    scoring_ = !common_ && (options.tau2 == tau2_method::reml || options.tau2 == tau2_method::ml);
+    if (scoring_) {
+      for (double v : vi) log_v_.push_back(std::log(v));
+    }
     if (use_kernel_) {
       auto& s = setup_;
       s.k = k_;
@@ -268,15 +273,30 @@ class engine {
     }
     ts.y.clear();
     ts.v.clear();
+    ts.log_v.clear();
     for_each_member(mask, [&](std::size_t i) {
       ts.y.push_back(yc_[i]);
       ts.v.push_back(vi_[i]);
+      if (scoring_) ts.log_v.push_back(log_v_[i]);
     });
-    intercept_model m(ts.y, ts.v);
-    auto est = estimate_tau2(m, options_.tau2, fit_control_);
-    if (!est) return;  // a failed fit stays NaN, as metafor's (counted by the caller)
-    const double tau2 = est->tau2;
-    if (est->fell_back) ++ts.fell_back;
+    double tau2 = 0;
+    // ML and REML: the allocation-free copy of the model layer's scoring (gosh_scoring.hpp);
+    // when it does not converge, estimate_tau2 applies the fallback and says so.
+    std::optional<double> scored;
+    if (scoring_) {
+      ts.work.resize(ts.y.size());
+      scored = detail::gosh_scoring_tau2(ts.y, ts.v, ts.log_v, options_.tau2 == tau2_method::reml,
+                                         fit_control_, ts.work);
+    }
+    if (scored) {
+      tau2 = *scored;
+    } else {
+      intercept_model m(ts.y, ts.v);
+      auto est = estimate_tau2(m, options_.tau2, fit_control_);
+      if (!est) return;  // a failed fit stays NaN, as metafor's (counted by the caller)
+      tau2 = est->tau2;
+      if (est->fell_back) ++ts.fell_back;
+    }
     r.estimate = tau2 == 0 ? s.sy * inv : weighted_mean(mask, tau2);
     heterogeneity(r, s, false, tau2);
   }
@@ -436,7 +456,8 @@ class engine {
   tau2_control fit_control_;
   const gosh_stream_options& go_;
   std::size_t k_, words_;
-  bool common_ = false, fast_dl_ = false, exact_ = true, use_kernel_ = false;
+  bool common_ = false, fast_dl_ = false, exact_ = true, use_kernel_ = false, scoring_ = false;
+  std::vector<double> log_v_;
   detail::exact_setup setup_;
   const detail::direct_output* direct_ = nullptr;
   std::uint64_t n_ = 0, chunk_ = 1, chunks_ = 1;

@@ -107,7 +107,7 @@ struct thread_state {
   std::vector<std::uint64_t> masks;
   std::vector<std::uint32_t> size;
   std::vector<double> e, i2;
-  std::vector<double> y, v;  // refit buffers
+  std::vector<double> y, v, log_v, work;  // refit buffers
   std::vector<std::size_t> idx;
   std::vector<lane_moments> with_lanes, at_flip_lanes;  // the kernel's per-study sums
 

@@ -13,6 +13,8 @@
 #include <random>
 
 #include "sensitivity/gosh_kernel.hpp"
+#include "sensitivity/gosh_scoring.hpp"
+#include "srma/model/linear_model.hpp"
 #include "srma/model/tau2.hpp"
 #include "srma/sensitivity/gosh.hpp"
 
@@ -419,6 +421,65 @@ TEST(gosh_stream_test, gosh_stopped_early_returns_the_fits_done) {
     EXPECT_TRUE(near(g->tau2[s], t->tau2, 1e-8)) << g->tau2[s] << " " << t->tau2;
     EXPECT_TRUE(near(g->estimate[s], b / a, 1e-8)) << g->estimate[s] << " " << b / a;
   }
+}
+
+// GOSH's allocation-free ML/REML scoring (src/sensitivity/gosh_scoring.cpp) repeats the model
+// layer's arithmetic: bitwise the same tau^2 as estimate_tau2 without the profile scan, on random
+// subsets of data at three scales and of the first 8 trials of dat.nielweise2007 (whose scoring
+// oscillates and needs the step halving), and the same verdict when scoring does not converge.
+TEST(gosh_stream_test, scoring_copy_gives_the_bits_of_estimate_tau2) {
+  std::vector<data> sets;
+  for (double scale : {1.0, 1e-3, 1e3}) {
+    auto d = simulated(20, 50);
+    for (auto& v : d.vi) v *= scale;
+    for (auto& y : d.yi) y *= std::sqrt(scale);
+    sets.push_back(d);
+  }
+  sets.push_back(
+      {{-1.9632265990667737, -1.3940765015619454, -1.6062068918526542, -2.715742546725366,
+        -0.14864834168736696, -1.055730561184844, -1.0928485839513593, -1.372688709064112},
+       {2.3030316011555585, 1.3878391472868217, 0.62134182412917149, 2.1487181763043832,
+        0.38013849829145119, 1.2677166857579227, 1.3448608065909242, 1.5407256571640133}});
+  std::mt19937_64 rng(3);
+  std::size_t compared = 0, unconverged = 0, zero = 0;
+  for (const auto& d : sets) {
+    const std::size_t k = d.yi.size();
+    for (bool reml : {true, false}) {
+      for (int max_iter : {1000, 6}) {
+        tau2_control c;
+        c.profile_points = 0;
+        c.max_iter = max_iter;
+        c.fallback = {};
+        for (int r = 0; r < 400; ++r) {
+          std::uint64_t mask = rng() & ((std::uint64_t{1} << k) - 1);
+          if (std::popcount(mask) < 2) continue;
+          std::vector<double> y, v, lv;
+          for (std::size_t i = 0; i < k; ++i) {
+            if ((mask >> i) & 1u) {
+              y.push_back(d.yi[i]);
+              v.push_back(d.vi[i]);
+              lv.push_back(std::log(d.vi[i]));
+            }
+          }
+          std::vector<double> work(y.size());
+          const auto a = detail::gosh_scoring_tau2(y, v, lv, reml, c, work);
+          const auto b =
+              estimate_tau2(intercept_model(y, v), reml ? tau2_method::reml : tau2_method::ml, c);
+          ASSERT_EQ(a.has_value(), b.has_value()) << "mask " << mask;
+          ++compared;
+          if (!a) {
+            ++unconverged;
+            continue;
+          }
+          zero += *a == 0;
+          EXPECT_EQ(*a, b->tau2) << "mask " << mask << (reml ? " REML" : " ML");
+        }
+      }
+    }
+  }
+  EXPECT_GT(compared, 5000u);
+  EXPECT_GT(unconverged, 0u);  // the 6-iteration runs reach the non-convergence path
+  EXPECT_GT(zero, 0u);
 }
 
 TEST(gosh_stream_test, options_errors) {
