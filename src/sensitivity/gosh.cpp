@@ -356,7 +356,9 @@ class engine {
     if (highlight_ != k_none && ((mask[highlight_ / 64] >> (highlight_ % 64)) & 1u)) {
       ++ts.with32[cell];
     }
-    if (go_.sample_size > 0) {
+    if (full_ != nullptr) {
+      full_->put(index, mask, m, e, r.I2);
+    } else if (go_.sample_size > 0) {
       ts.offer(splitmix64(index ^ sample_seed_), index, mask, words_, m, e, r.I2, go_.sample_size);
     }
   }
@@ -460,6 +462,7 @@ class engine {
   std::vector<double> log_v_;
   detail::exact_setup setup_;
   const detail::direct_output* direct_ = nullptr;
+  detail::full_sample* full_ = nullptr;
   std::uint64_t n_ = 0, chunk_ = 1, chunks_ = 1;
   double shift_ = 0, x_lo_ = 0, x_hi_ = 1, sx_ = 1, sy_ = 1;
   std::uint64_t sample_seed_ = 0x5EEDull;
@@ -475,6 +478,15 @@ expected<gosh_summary> engine::run() {
   out.method = options_.tau2;
   out.subsets = n_;
   out.highlight = go_.highlight;
+
+  // No more subsets than the sample holds: every fit goes to its place in it (no hashing, no
+  // bottom-k selection; the same sample).
+  std::optional<detail::full_sample> full;
+  if (go_.sample_size > 0 && n_ <= go_.sample_size) {
+    full.emplace(static_cast<std::size_t>(n_), words_);
+    full_ = &*full;
+    setup_.full = full_;
+  }
 
   const unsigned requested = go_.threads > 0 ? go_.threads : detail::worker_count();
   const auto workers =
@@ -604,6 +616,17 @@ expected<gosh_summary> engine::run() {
             [](const sample_item& a, const sample_item& b) { return a.index < b.index; });
   auto& smp = out.sample;
   smp.words = words_;
+  if (full) {
+    for (std::size_t t = 0; t < full->e.size(); ++t) {
+      if (std::isnan(full->e[t])) continue;
+      smp.index.push_back(t);
+      smp.masks.insert(smp.masks.end(), &full->masks[t * words_],
+                       &full->masks[t * words_] + words_);
+      smp.size.push_back(full->size[t]);
+      smp.estimate.push_back(full->e[t]);
+      smp.I2.push_back(full->i2[t]);
+    }
+  }
   for (const auto& it : items) {
     const auto& ts = states[it.slot >> 40];
     const std::size_t slot = it.slot & ((std::size_t{1} << 40) - 1);

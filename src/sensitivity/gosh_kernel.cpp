@@ -306,7 +306,15 @@ template <int L>
       ++ts.hist32[cell];
       if (hl_common || (s.highlight < 3 && t_in[p][s.highlight][j])) ++ts.with32[cell];
     }
-    if (s.sample_size > 0) {
+    if (s.full != nullptr) {
+      for (int j = 0; j < 8; ++j) {
+        if (!o_ok[j]) continue;
+        const std::uint64_t mask =
+            high | (gray(static_cast<std::uint64_t>(j)) ^ (std::uint64_t(p) << 2));
+        s.full->put(t0 + static_cast<std::uint64_t>(j) - 1, &mask,
+                    static_cast<std::size_t>(std::popcount(mask)), o_est[j], o_i2[j]);
+      }
+    } else if (s.sample_size > 0) {
       alignas(64) std::uint64_t key[8];
       if constexpr (L == 8) {
         const vu lane = {0, 1, 2, 3, 4, 5, 6, 7};

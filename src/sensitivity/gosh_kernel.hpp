@@ -217,6 +217,30 @@ struct direct_output {
   }
 };
 
+/// The sample when it holds every fit (no more subsets than the sample size): fit `index` at
+/// position `index`, written by whichever thread fits it; NaN estimates mark the places of failed
+/// or unfitted subsets.
+struct full_sample {
+  std::size_t words = 1;
+  std::vector<std::uint64_t> masks;
+  std::vector<std::uint32_t> size;
+  std::vector<double> e, i2;
+  full_sample(std::size_t n, std::size_t w)
+      : words(w),
+        masks(n * w),
+        size(n),
+        e(n, std::numeric_limits<double>::quiet_NaN()),
+        i2(n, std::numeric_limits<double>::quiet_NaN()) {}
+  void put(std::uint64_t index, const std::uint64_t* mask, std::size_t m, double estimate,
+           double I2) {
+    const auto at = static_cast<std::size_t>(index);
+    std::copy_n(mask, words, &masks[at * words]);
+    size[at] = static_cast<std::uint32_t>(m);
+    e[at] = estimate;
+    i2[at] = I2;
+  }
+};
+
 /// What the exact kernel needs, fixed for a run (k < 64: one mask word).
 struct exact_setup {
   std::size_t k = 0;
@@ -234,6 +258,8 @@ struct exact_setup {
   bool sink = false;  ///< Fill chunk_result::block.
   /// Else, when set, put every fit in gosh()'s arrays.
   const direct_output* direct = nullptr;
+  /// When set, every finite fit goes there instead of the bottom-k sample.
+  full_sample* full = nullptr;
 };
 
 /// Code paths of the kernel.

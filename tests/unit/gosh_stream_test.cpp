@@ -10,6 +10,7 @@
 #include <atomic>
 #include <bit>
 #include <cmath>
+#include <map>
 #include <random>
 
 #include "sensitivity/gosh_kernel.hpp"
@@ -119,9 +120,20 @@ TEST(gosh_stream_test, aggregates_equal_those_of_every_fit) {
     EXPECT_TRUE(s->exact);
     EXPECT_EQ(s->subsets, 2047u);
     expect_matches_full(*s, *g, so);
-    // 2047 subsets fit in the sample: it holds every fit.
+    // 2047 subsets fit in the sample: it holds every fit, in enumeration order (fit t is subset
+    // gray(t + 1)), with the values of the full list.
     EXPECT_TRUE(s->sample.complete);
-    EXPECT_EQ(s->sample.points(), 2047u);
+    ASSERT_EQ(s->sample.points(), 2047u);
+    std::map<std::uint64_t, std::size_t> at;
+    for (std::size_t t = 0; t < g->subsets(); ++t) at[g->masks[t]] = t;
+    for (std::size_t p = 0; p < s->sample.points(); ++p) {
+      const std::uint64_t t = s->sample.index[p];
+      EXPECT_EQ(t, p);
+      ASSERT_EQ(s->sample.masks[p], (t + 1) ^ ((t + 1) >> 1));
+      EXPECT_EQ(s->sample.size[p], g->size[at[s->sample.masks[p]]]);
+      EXPECT_EQ(s->sample.estimate[p], g->estimate[at[s->sample.masks[p]]]);
+      EXPECT_EQ(s->sample.I2[p], g->I2[at[s->sample.masks[p]]]);
+    }
   }
 }
 
