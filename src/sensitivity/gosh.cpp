@@ -493,10 +493,8 @@ expected<gosh_summary> engine::run() {
       static_cast<unsigned>(std::min<std::uint64_t>(std::max(1u, requested), chunks_));
   std::vector<thread_state> states(workers);
   for (auto& ts : states) {
-    ts.hist.assign(go_.bins_x * go_.bins_y, 0);
     ts.hist32.assign(go_.bins_x * go_.bins_y, 0);
     if (go_.highlight) {
-      ts.hist_with.assign(go_.bins_x * go_.bins_y, 0);
       ts.with32.assign(go_.bins_x * go_.bins_y, 0);
     }
   }
@@ -587,10 +585,11 @@ expected<gosh_summary> engine::run() {
   std::vector<sample_item> items;
   for (std::size_t w = 0; w < states.size(); ++w) {
     auto& ts = states[w];
-    ts.flush_histogram();
     ts.compact(go_.sample_size, words_);
-    for (std::size_t c = 0; c < h.count.size(); ++c) h.count[c] += ts.hist[c];
-    for (std::size_t c = 0; c < h.with.size(); ++c) h.with[c] += ts.hist_with[c];
+    for (std::size_t c = 0; c < ts.hist.size(); ++c) h.count[c] += ts.hist[c];
+    for (std::size_t c = 0; c < ts.hist_with.size(); ++c) h.with[c] += ts.hist_with[c];
+    for (std::size_t c = 0; c < ts.hist32.size(); ++c) h.count[c] += ts.hist32[c];
+    for (std::size_t c = 0; c < ts.with32.size(); ++c) h.with[c] += ts.with32[c];
     e_min = std::min(e_min, ts.e_min);
     e_max = std::max(e_max, ts.e_max);
     i_min = std::min(i_min, ts.i_min);
@@ -617,15 +616,33 @@ expected<gosh_summary> engine::run() {
   auto& smp = out.sample;
   smp.words = words_;
   if (full) {
+    // The fitted places, moved to the front in order; the arrays then become the sample's.
+    std::size_t kept = 0;
     for (std::size_t t = 0; t < full->e.size(); ++t) {
       if (std::isnan(full->e[t])) continue;
+      if (kept != t) {
+        std::copy_n(&full->masks[t * words_], words_, &full->masks[kept * words_]);
+        full->size[kept] = full->size[t];
+        full->e[kept] = full->e[t];
+        full->i2[kept] = full->i2[t];
+      }
       smp.index.push_back(t);
-      smp.masks.insert(smp.masks.end(), &full->masks[t * words_],
-                       &full->masks[t * words_] + words_);
-      smp.size.push_back(full->size[t]);
-      smp.estimate.push_back(full->e[t]);
-      smp.I2.push_back(full->i2[t]);
+      ++kept;
     }
+    full->masks.resize(kept * words_);
+    full->size.resize(kept);
+    full->e.resize(kept);
+    full->i2.resize(kept);
+    smp.masks = std::move(full->masks);
+    smp.size = std::move(full->size);
+    smp.estimate = std::move(full->e);
+    smp.I2 = std::move(full->i2);
+  } else {
+    smp.index.reserve(items.size());
+    smp.masks.reserve(items.size() * words_);
+    smp.size.reserve(items.size());
+    smp.estimate.reserve(items.size());
+    smp.I2.reserve(items.size());
   }
   for (const auto& it : items) {
     const auto& ts = states[it.slot >> 40];

@@ -91,7 +91,8 @@ struct lane_moments {
 
 // Aggregates whose merge does not depend on order: one per thread.
 struct thread_state {
-  // Counts since the last flush into the 64-bit histogram: half the cache footprint.
+  // Counts since the last flush into the 64-bit histogram (allocated at the first flush, which
+  // only a thread that fits 2^32 subsets reaches): half the cache footprint.
   std::vector<std::uint32_t> hist32, with32;
   std::vector<std::uint64_t> hist, hist_with;
   std::uint64_t since_flush = 0;
@@ -112,6 +113,8 @@ struct thread_state {
   std::vector<lane_moments> with_lanes, at_flip_lanes;  // the kernel's per-study sums
 
   void flush_histogram() {
+    hist.resize(hist32.size());
+    hist_with.resize(with32.size());
     for (std::size_t c = 0; c < hist32.size(); ++c) hist[c] += std::exchange(hist32[c], 0);
     for (std::size_t c = 0; c < with32.size(); ++c) hist_with[c] += std::exchange(with32[c], 0);
     since_flush = 0;
