@@ -617,6 +617,7 @@ expected<gosh_summary> engine::run() {
   smp.words = words_;
   if (full) {
     // The fitted places, moved to the front in order; the arrays then become the sample's.
+    smp.index.reserve(full->e.size());
     std::size_t kept = 0;
     for (std::size_t t = 0; t < full->e.size(); ++t) {
       if (std::isnan(full->e[t])) continue;
