@@ -212,6 +212,13 @@ int run_gosh(const gosh_args& args) {
   g.threads = args.threads;
   g.highlight = o.highlight;
   g.cancel = &g_interrupted;
+  // The sample of fits feeds the diagnostics and, when the figure draws every fit as a point,
+  // the figure; a run that needs neither does without it (no hashing of every fit).
+  const std::size_t k = studies->k();
+  const std::uint64_t subsets = k < 64 && (std::uint64_t{1} << k) - 1 <= args.max_subsets
+                                    ? (std::uint64_t{1} << k) - 1
+                                    : args.max_subsets;
+  if (!args.diagnostics && subsets > args.bin_above) g.sample_size = 0;
   const auto started = std::chrono::steady_clock::now();
   const bool tty = isatty(STDERR_FILENO) != 0;
   if (tty) {

@@ -36,13 +36,26 @@ if (length(args) >= 2 && args[2] == "permtest") {
   t <- system.time(suppressMessages(permutest(r, exact = TRUE, progbar = FALSE)))[["elapsed"]]
   cat(sprintf("permtest11,11,%.6g\n", t))
 }
+# GOSH on all 4,095 subsets of 12 simulated studies (bench/sensitivity_bench.cpp's bm_gosh: the
+# same generating model, not the same draws): DL always, REML (about 25 s) with "permtest".
+set.seed(12)
+vi <- runif(12, 0.01, 0.5)
+yi <- -0.3 + rnorm(12, 0, sqrt(0.05)) + rnorm(12, 0, sqrt(vi))
+t <- system.time(gosh(rma(yi, vi, method = "DL"), progbar = FALSE))[["elapsed"]]
+cat(sprintf("gosh12dl,12,%.6g\n", t))
+if (length(args) >= 2 && args[2] == "permtest") {
+  t <- system.time(gosh(rma(yi, vi, method = "REML"), progbar = FALSE))[["elapsed"]]
+  cat(sprintf("gosh12reml,12,%.6g\n", t))
+}
 # Issue 14 workloads, asked for with a third argument "scale" and the folder the data are in
 # (written by tools/bench_compare.sh, the same files srma reads):
 #  - batch: metafor's loop over rma(method = "REML", test = "knha") + confint + predict, one
 #    meta-analysis of 10 studies per id of batch1e4.csv (DL where REML does not converge, as
 #    srma); timed on the first `n` ids (default 500) and reported per meta-analysis (the loop is
 #    linear in the number of ids);
-#  - gosh16: gosh() on all 65,535 subsets of the 16 studies of gosh16.csv (DL, as srma's run).
+#  - gosh16: gosh() on all 65,535 subsets of the 16 studies of gosh16.csv (DL, as srma's run);
+#  - gosh16whole: the same as a whole process, as `srma gosh` is timed: Rscript starting, loading
+#    metafor, reading the file, rma(), gosh() and its plot written to an SVG file.
 if (length(args) >= 4 && args[3] == "scale") {
   dir <- args[4]
   n <- if (length(args) >= 5) as.integer(args[5]) else 500L
@@ -62,4 +75,10 @@ if (length(args) >= 4 && args[3] == "scale") {
   r <- rma(g$yi, g$vi, method = "DL")
   t <- system.time(gosh(r, progbar = FALSE))[["elapsed"]]
   cat(sprintf("gosh16,16,%.6g\n", t))
+  code <- sprintf(paste0("suppressPackageStartupMessages(library(metafor)); ",
+                         "g <- read.csv('%s'); r <- rma(g$yi, g$vi, method = 'DL'); ",
+                         "x <- gosh(r, progbar = FALSE); svg('%s'); plot(x); invisible(dev.off())"),
+                  file.path(dir, "gosh16.csv"), file.path(dir, "gosh16_r.svg"))
+  t <- system.time(system2("Rscript", c("-e", shQuote(code)), stdout = FALSE))[["elapsed"]]
+  cat(sprintf("gosh16whole,16,%.6g\n", t))
 }

@@ -25,10 +25,13 @@
 #include <map>
 #include <mutex>
 #include <numeric>
+#include <optional>
 #include <string_view>
 #include <thread>
 #include <utility>
 
+#include "gosh_kernel.hpp"
+#include "gosh_scoring.hpp"
 #include "splitmix.hpp"
 #include "srma/model/linear_model.hpp"
 #include "srma/model/tau2.hpp"
@@ -41,7 +44,7 @@ namespace srma {
 namespace {
 
 constexpr double k_nan = std::numeric_limits<double>::quiet_NaN();
-constexpr std::uint64_t k_none = std::numeric_limits<std::uint64_t>::max();
+constexpr std::uint64_t k_none = detail::k_gosh_none;
 
 struct fit_row {
   double estimate = k_nan, Q = k_nan, I2 = k_nan, H2 = k_nan, tau2 = k_nan;
@@ -84,122 +87,31 @@ struct sums {
   }
 }
 
+using detail::chunk_result;
+using detail::gray;
+using detail::moments_acc;
+using detail::sample_item;
 using detail::splitmix64;
+using detail::thread_state;
 
-std::uint64_t gray(std::uint64_t t) { return t ^ (t >> 1); }
-
-// Count and sums of the centred estimate e and of I^2 over a set of fits.
-struct moments_acc {
-  std::uint64_t n = 0;
-  double se = 0, see = 0, si = 0, sii = 0;
-  void add(double e, double i) {
-    ++n;
-    se += e;
-    see += e * e;
-    si += i;
-    sii += i * i;
-  }
-  void add(const moments_acc& o) {
-    n += o.n;
-    se += o.se;
-    see += o.see;
-    si += o.si;
-    sii += o.sii;
-  }
-  void add_difference(const moments_acc& a, const moments_acc& b) {
-    n += a.n - b.n;
-    se += a.se - b.se;
-    see += a.see - b.see;
-    si += a.si - b.si;
-    sii += a.sii - b.sii;
-  }
-  [[nodiscard]] moments_acc minus(const moments_acc& o) const {
-    return {n - o.n, se - o.se, see - o.see, si - o.si, sii - o.sii};
-  }
-  [[nodiscard]] gosh_moments finish(double shift) const {
-    gosh_moments m;
-    m.n = n;
-    if (n == 0) {
-      m.mean_estimate = m.sd_estimate = m.mean_I2 = m.sd_I2 = k_nan;
-      return m;
-    }
-    const double nd = static_cast<double>(n);
-    m.mean_estimate = shift + se / nd;
-    m.mean_I2 = si / nd;
-    if (n < 2) {
-      m.sd_estimate = m.sd_I2 = k_nan;
-    } else {
-      m.sd_estimate = std::sqrt(std::max(0.0, (see - se * se / nd) / (nd - 1)));
-      m.sd_I2 = std::sqrt(std::max(0.0, (sii - si * si / nd) / (nd - 1)));
-    }
+gosh_moments finish(const moments_acc& a, double shift) {
+  gosh_moments m;
+  m.n = a.n;
+  if (a.n == 0) {
+    m.mean_estimate = m.sd_estimate = m.mean_I2 = m.sd_I2 = k_nan;
     return m;
   }
-};
-
-// What one chunk contributes to the sums of doubles (merged in chunk order), and its fits for
-// the sink.
-struct chunk_result {
-  std::uint64_t fits = 0;
-  moments_acc all;
-  std::vector<moments_acc> with;  // per study
-  gosh_fit_block block;
-};
-
-struct sample_item {
-  std::uint64_t key = 0, index = 0;
-  std::size_t slot = 0;  // where its mask, size, estimate and I^2 are kept
-  bool operator<(const sample_item& o) const {
-    return key != o.key ? key < o.key : index < o.index;
+  const double nd = static_cast<double>(a.n);
+  m.mean_estimate = shift + a.se / nd;
+  m.mean_I2 = a.si / nd;
+  if (a.n < 2) {
+    m.sd_estimate = m.sd_I2 = k_nan;
+  } else {
+    m.sd_estimate = std::sqrt(std::max(0.0, (a.see - a.se * a.se / nd) / (nd - 1)));
+    m.sd_I2 = std::sqrt(std::max(0.0, (a.sii - a.si * a.si / nd) / (nd - 1)));
   }
-};
-
-// Aggregates whose merge does not depend on order: one per thread.
-struct thread_state {
-  // Counts since the last flush into the 64-bit histogram: half the cache footprint.
-  std::vector<std::uint32_t> hist32, with32;
-  std::vector<std::uint64_t> hist, hist_with;
-  std::uint64_t since_flush = 0;
-  double e_min = INFINITY, e_max = -INFINITY, i_min = INFINITY, i_max = -INFINITY;
-  std::uint64_t failed = 0, first_failed = k_none, fell_back = 0;
-  // Bottom-k sample: candidates below the threshold (the m-th smallest (key, index) at the last
-  // compaction), compacted to the m smallest when they reach 2m: O(1) amortised per fit.
-  std::vector<sample_item> cand;
-  sample_item threshold{k_none, k_none, 0};
-  std::vector<std::uint64_t> masks;
-  std::vector<std::uint32_t> size;
-  std::vector<double> e, i2;
-  std::vector<double> y, v;  // refit buffers
-  std::vector<std::size_t> idx;
-
-  void flush_histogram() {
-    for (std::size_t c = 0; c < hist32.size(); ++c) hist[c] += std::exchange(hist32[c], 0);
-    for (std::size_t c = 0; c < with32.size(); ++c) hist_with[c] += std::exchange(with32[c], 0);
-    since_flush = 0;
-  }
-
-  // Keeps the m smallest candidates and moves their data to the front.
-  void compact(std::size_t m, std::size_t words) {
-    if (cand.size() <= m) return;
-    std::nth_element(cand.begin(), cand.begin() + static_cast<std::ptrdiff_t>(m - 1), cand.end());
-    threshold = cand[m - 1];
-    cand.resize(m);
-    std::vector<std::uint64_t> nm(m * words);
-    std::vector<std::uint32_t> ns(m);
-    std::vector<double> ne(m), ni(m);
-    for (std::size_t j = 0; j < m; ++j) {
-      const std::size_t s = cand[j].slot;
-      std::copy_n(&masks[s * words], words, &nm[j * words]);
-      ns[j] = size[s];
-      ne[j] = e[s];
-      ni[j] = i2[s];
-      cand[j].slot = j;
-    }
-    masks = std::move(nm);
-    size = std::move(ns);
-    e = std::move(ne);
-    i2 = std::move(ni);
-  }
-};
+  return m;
+}
 
 class engine {
  public:
@@ -241,6 +153,36 @@ class engine {
     if (go.highlight) highlight_ = *go.highlight;
     sy_ = static_cast<double>(go.bins_y) / 100.0;
     chunk_ = exact_ ? (std::uint64_t{1} << 14) : 4096;
+    // The common-effect and DL fits of the exact enumeration go through the vectorised kernel
+    // (gosh_kernel.hpp): 8 subsets at a time.
+    use_kernel_ = exact_ && (common_ || fast_dl_) && k_ < 64;
+    scoring_ = !common_ && (options.tau2 == tau2_method::reml || options.tau2 == tau2_method::ml);
+    if (scoring_) {
+      for (double v : vi) log_v_.push_back(std::log(v));
+    }
+    if (use_kernel_) {
+      auto& s = setup_;
+      s.k = k_;
+      s.common = common_;
+      s.v.assign(vi.begin(), vi.end());
+      s.yc = yc_;
+      s.w = w_;
+      for (std::size_t i = 0; i < k_; ++i) {
+        s.ww.push_back(w_[i] * w_[i]);
+        s.wy.push_back(w_[i] * yc_[i]);
+        s.wyy.push_back(w_[i] * yc_[i] * yc_[i]);
+      }
+      s.shift = shift_;
+      s.x_lo = x_lo_;
+      s.x_scale = sx_;
+      s.i2_scale = sy_;
+      s.bins_x = go.bins_x;
+      s.bins_y = go.bins_y;
+      s.highlight = highlight_;
+      s.sample_seed = sample_seed_;
+      s.sample_size = go.sample_size;
+      s.sink = static_cast<bool>(go.sink);
+    }
     chunks_ = (n_ + chunk_ - 1) / chunk_;
     if (!exact_) {
       // Subset sizes ~ Binomial(k, 1/2) restricted to 1..k (metafor): cumulative probabilities.
@@ -258,6 +200,12 @@ class engine {
   }
 
   [[nodiscard]] bool exact() const { return exact_; }
+
+  // gosh(): every fit of the exact enumeration straight into its arrays (no sink).
+  void set_direct(const detail::direct_output* d) {
+    direct_ = d;
+    setup_.direct = d;
+  }
   [[nodiscard]] std::uint64_t subsets() const { return n_; }
   [[nodiscard]] double shift() const { return shift_; }
 
@@ -325,15 +273,30 @@ class engine {
     }
     ts.y.clear();
     ts.v.clear();
+    ts.log_v.clear();
     for_each_member(mask, [&](std::size_t i) {
       ts.y.push_back(yc_[i]);
       ts.v.push_back(vi_[i]);
+      if (scoring_) ts.log_v.push_back(log_v_[i]);
     });
-    intercept_model m(ts.y, ts.v);
-    auto est = estimate_tau2(m, options_.tau2, fit_control_);
-    if (!est) return;  // a failed fit stays NaN, as metafor's (counted by the caller)
-    const double tau2 = est->tau2;
-    if (est->fell_back) ++ts.fell_back;
+    double tau2 = 0;
+    // ML and REML: the allocation-free copy of the model layer's scoring (gosh_scoring.hpp);
+    // when it does not converge, estimate_tau2 applies the fallback and says so.
+    std::optional<double> scored;
+    if (scoring_) {
+      ts.work.resize(ts.y.size());
+      scored = detail::gosh_scoring_tau2(ts.y, ts.v, ts.log_v, options_.tau2 == tau2_method::reml,
+                                         fit_control_, ts.work);
+    }
+    if (scored) {
+      tau2 = *scored;
+    } else {
+      intercept_model m(ts.y, ts.v);
+      auto est = estimate_tau2(m, options_.tau2, fit_control_);
+      if (!est) return;  // a failed fit stays NaN, as metafor's (counted by the caller)
+      tau2 = est->tau2;
+      if (est->fell_back) ++ts.fell_back;
+    }
     r.estimate = tau2 == 0 ? s.sy * inv : weighted_mean(mask, tau2);
     heterogeneity(r, s, false, tau2);
   }
@@ -360,7 +323,9 @@ class engine {
   // Adds fit `index` to the per-thread aggregates and the chunk's running sums.
   void record(std::uint64_t index, const std::uint64_t* mask, std::size_t m, const fit_row& r,
               thread_state& ts, moments_acc& running, chunk_result& cr) const {
-    if (go_.sink) {
+    if (direct_ != nullptr) {
+      direct_->put(mask[0], r.estimate + shift_, r.Q, r.I2, r.H2, r.tau2);
+    } else if (go_.sink) {
       auto& b = cr.block;
       b.masks.insert(b.masks.end(), mask, mask + words_);
       b.size.push_back(static_cast<std::uint32_t>(m));
@@ -391,20 +356,19 @@ class engine {
     if (highlight_ != k_none && ((mask[highlight_ / 64] >> (highlight_ % 64)) & 1u)) {
       ++ts.with32[cell];
     }
-    if (go_.sample_size > 0) {
-      const sample_item item{splitmix64(index ^ sample_seed_), index, ts.cand.size()};
-      if (!(item < ts.threshold)) return;
-      ts.cand.push_back(item);
-      ts.masks.insert(ts.masks.end(), mask, mask + words_);
-      ts.size.push_back(static_cast<std::uint32_t>(m));
-      ts.e.push_back(e);
-      ts.i2.push_back(r.I2);
-      if (ts.cand.size() >= 2 * go_.sample_size) ts.compact(go_.sample_size, words_);
+    if (full_ != nullptr) {
+      full_->put(index, mask, m, e, r.I2);
+    } else if (go_.sample_size > 0) {
+      ts.offer(splitmix64(index ^ sample_seed_), index, mask, words_, m, e, r.I2, go_.sample_size);
     }
   }
 
   void run_exact_chunk(std::uint64_t c, thread_state& ts, chunk_result& cr) const {
     const std::uint64_t first = c * chunk_ + 1, last = std::min(n_, (c + 1) * chunk_);
+    if (use_kernel_) {
+      detail::exact_chunk(setup_, first, last, ts, cr);
+      return;
+    }
     sums s;
     std::uint64_t g = gray(first);
     for (std::size_t i = 0; i < k_; ++i) {
@@ -494,7 +458,11 @@ class engine {
   tau2_control fit_control_;
   const gosh_stream_options& go_;
   std::size_t k_, words_;
-  bool common_ = false, fast_dl_ = false, exact_ = true;
+  bool common_ = false, fast_dl_ = false, exact_ = true, use_kernel_ = false, scoring_ = false;
+  std::vector<double> log_v_;
+  detail::exact_setup setup_;
+  const detail::direct_output* direct_ = nullptr;
+  detail::full_sample* full_ = nullptr;
   std::uint64_t n_ = 0, chunk_ = 1, chunks_ = 1;
   double shift_ = 0, x_lo_ = 0, x_hi_ = 1, sx_ = 1, sy_ = 1;
   std::uint64_t sample_seed_ = 0x5EEDull;
@@ -511,15 +479,22 @@ expected<gosh_summary> engine::run() {
   out.subsets = n_;
   out.highlight = go_.highlight;
 
+  // No more subsets than the sample holds: every fit goes to its place in it (no hashing, no
+  // bottom-k selection; the same sample).
+  std::optional<detail::full_sample> full;
+  if (go_.sample_size > 0 && n_ <= go_.sample_size) {
+    full.emplace(static_cast<std::size_t>(n_), words_);
+    full_ = &*full;
+    setup_.full = full_;
+  }
+
   const unsigned requested = go_.threads > 0 ? go_.threads : detail::worker_count();
   const auto workers =
       static_cast<unsigned>(std::min<std::uint64_t>(std::max(1u, requested), chunks_));
   std::vector<thread_state> states(workers);
   for (auto& ts : states) {
-    ts.hist.assign(go_.bins_x * go_.bins_y, 0);
     ts.hist32.assign(go_.bins_x * go_.bins_y, 0);
     if (go_.highlight) {
-      ts.hist_with.assign(go_.bins_x * go_.bins_y, 0);
       ts.with32.assign(go_.bins_x * go_.bins_y, 0);
     }
   }
@@ -610,10 +585,11 @@ expected<gosh_summary> engine::run() {
   std::vector<sample_item> items;
   for (std::size_t w = 0; w < states.size(); ++w) {
     auto& ts = states[w];
-    ts.flush_histogram();
     ts.compact(go_.sample_size, words_);
-    for (std::size_t c = 0; c < h.count.size(); ++c) h.count[c] += ts.hist[c];
-    for (std::size_t c = 0; c < h.with.size(); ++c) h.with[c] += ts.hist_with[c];
+    for (std::size_t c = 0; c < ts.hist.size(); ++c) h.count[c] += ts.hist[c];
+    for (std::size_t c = 0; c < ts.hist_with.size(); ++c) h.with[c] += ts.hist_with[c];
+    for (std::size_t c = 0; c < ts.hist32.size(); ++c) h.count[c] += ts.hist32[c];
+    for (std::size_t c = 0; c < ts.with32.size(); ++c) h.with[c] += ts.with32[c];
     e_min = std::min(e_min, ts.e_min);
     e_max = std::max(e_max, ts.e_max);
     i_min = std::min(i_min, ts.i_min);
@@ -639,6 +615,36 @@ expected<gosh_summary> engine::run() {
             [](const sample_item& a, const sample_item& b) { return a.index < b.index; });
   auto& smp = out.sample;
   smp.words = words_;
+  if (full) {
+    // The fitted places, moved to the front in order; the arrays then become the sample's.
+    smp.index.reserve(full->e.size());
+    std::size_t kept = 0;
+    for (std::size_t t = 0; t < full->e.size(); ++t) {
+      if (std::isnan(full->e[t])) continue;
+      if (kept != t) {
+        std::copy_n(&full->masks[t * words_], words_, &full->masks[kept * words_]);
+        full->size[kept] = full->size[t];
+        full->e[kept] = full->e[t];
+        full->i2[kept] = full->i2[t];
+      }
+      smp.index.push_back(t);
+      ++kept;
+    }
+    full->masks.resize(kept * words_);
+    full->size.resize(kept);
+    full->e.resize(kept);
+    full->i2.resize(kept);
+    smp.masks = std::move(full->masks);
+    smp.size = std::move(full->size);
+    smp.estimate = std::move(full->e);
+    smp.I2 = std::move(full->i2);
+  } else {
+    smp.index.reserve(items.size());
+    smp.masks.reserve(items.size() * words_);
+    smp.size.reserve(items.size());
+    smp.estimate.reserve(items.size());
+    smp.I2.reserve(items.size());
+  }
   for (const auto& it : items) {
     const auto& ts = states[it.slot >> 40];
     const std::size_t slot = it.slot & ((std::size_t{1} << 40) - 1);
@@ -650,11 +656,11 @@ expected<gosh_summary> engine::run() {
   }
   smp.complete = smp.points() == out.done - out.failed;
 
-  out.all = total.finish(shift_);
+  out.all = finish(total, shift_);
   out.studies.resize(k_);
   for (std::size_t i = 0; i < k_; ++i) {
-    out.studies[i].with = total_with[i].finish(shift_);
-    out.studies[i].without = total.minus(total_with[i]).finish(shift_);
+    out.studies[i].with = finish(total_with[i], shift_);
+    out.studies[i].without = finish(total.minus(total_with[i]), shift_);
   }
 
   // Notes: failed fits (the first refitted to say why) and fallbacks.
@@ -721,61 +727,97 @@ expected<gosh_summary> gosh_stream(std::span<const double> yi, std::span<const d
   return e.run();
 }
 
+namespace {
+
+void resize_fits(gosh_result& out, std::size_t n) {
+  out.masks.assign(n * out.words, 0);
+  out.size.resize(n);
+  for (auto* v : {&out.estimate, &out.Q, &out.I2, &out.H2, &out.tau2}) v->resize(n);
+}
+
+}  // namespace
+
 expected<gosh_result> gosh(std::span<const double> yi, std::span<const double> vi,
                            const pool_options& options, const gosh_options& gopts) {
   gosh_stream_options so;
   static_cast<gosh_options&>(so) = gopts;
   so.bins_x = so.bins_y = 1;
   so.sample_size = 0;
-  gosh_fit_block all;  // every fit, in enumeration order
-  all.words = (yi.size() + 63) / 64;
-  so.sink = [&](const gosh_fit_block& b) {
-    all.masks.insert(all.masks.end(), b.masks.begin(), b.masks.end());
-    all.size.insert(all.size.end(), b.size.begin(), b.size.end());
-    all.estimate.insert(all.estimate.end(), b.estimate.begin(), b.estimate.end());
-    all.Q.insert(all.Q.end(), b.Q.begin(), b.Q.end());
-    all.I2.insert(all.I2.end(), b.I2.begin(), b.I2.end());
-    all.H2.insert(all.H2.end(), b.H2.begin(), b.H2.end());
-    all.tau2.insert(all.tau2.end(), b.tau2.begin(), b.tau2.end());
-    return true;
-  };
-  auto s = gosh_stream(yi, vi, options, so);
+  if (auto ok = check_inputs(yi, vi, options, so); !ok) return unexpected(ok.error());
+  const std::size_t k = yi.size();
+  const std::size_t words = (k + 63) / 64;
+  // The exact enumeration (as the engine decides it): every fit goes straight to its place.
+  const bool exact =
+      k < 64 && std::ldexp(1.0, static_cast<int>(k)) - 1 <= static_cast<double>(gopts.max_subsets);
+  gosh_result placed;  // exact: every fit at its place
+  gosh_fit_block all;  // otherwise: every fit, in enumeration order
+  placed.words = all.words = words;
+  std::optional<detail::exact_positions> place;
+  detail::direct_output direct;
+  if (exact) {
+    place.emplace(k);
+    resize_fits(placed, (std::size_t{1} << k) - 1);
+    direct = {&*place,         placed.masks.data(), placed.size.data(), placed.estimate.data(),
+              placed.Q.data(), placed.I2.data(),    placed.H2.data(),   placed.tau2.data()};
+  } else {
+    so.sink = [&](const gosh_fit_block& b) {
+      all.masks.insert(all.masks.end(), b.masks.begin(), b.masks.end());
+      all.size.insert(all.size.end(), b.size.begin(), b.size.end());
+      all.estimate.insert(all.estimate.end(), b.estimate.begin(), b.estimate.end());
+      all.Q.insert(all.Q.end(), b.Q.begin(), b.Q.end());
+      all.I2.insert(all.I2.end(), b.I2.begin(), b.I2.end());
+      all.H2.insert(all.H2.end(), b.H2.begin(), b.H2.end());
+      all.tau2.insert(all.tau2.end(), b.tau2.begin(), b.tau2.end());
+      return true;
+    };
+  }
+  engine e(yi, vi, options, so);
+  if (exact) e.set_direct(&direct);
+  auto s = e.run();
   if (!s) return unexpected(s.error());
+  auto describe = [&](gosh_result& r) {
+    r.k = s->k;
+    r.exact = s->exact;
+    r.interrupted = s->interrupted;
+    r.model = s->model;
+    r.method = s->method;
+    r.words = words;
+    r.failed = static_cast<std::size_t>(s->failed);
+    r.fell_back = static_cast<std::size_t>(s->fell_back);
+    r.notes = s->notes;
+  };
+  if (exact && s->done == s->subsets) {
+    describe(placed);
+    return placed;
+  }
   gosh_result out;
-  out.k = s->k;
-  out.exact = s->exact;
-  out.interrupted = s->interrupted;
-  out.model = s->model;
-  out.method = s->method;
-  out.words = all.words;
-  out.failed = static_cast<std::size_t>(s->failed);
-  out.fell_back = static_cast<std::size_t>(s->fell_back);
-  out.notes = s->notes;
+  describe(out);
+  if (exact) {
+    // Stopped early: the fits done are the first `done` of the enumeration (subset gray(t + 1)).
+    const auto done = static_cast<std::size_t>(s->done);
+    all.masks.resize(done);
+    all.size.resize(done);
+    for (auto* v : {&all.estimate, &all.Q, &all.I2, &all.H2, &all.tau2}) v->resize(done);
+    for (std::size_t t = 0; t < done; ++t) {
+      const std::size_t p = (*place)(detail::gray(t + 1));
+      all.masks[t] = placed.masks[p];
+      all.size[t] = placed.size[p];
+      all.estimate[t] = placed.estimate[p];
+      all.Q[t] = placed.Q[p];
+      all.I2[t] = placed.I2[p];
+      all.H2[t] = placed.H2[p];
+      all.tau2[t] = placed.tau2[p];
+    }
+  }
 
-  // Output order: by subset size, then by mask (metafor: expand.grid order, then a stable sort by
-  // k). A counting sort on the size gives every position in O(n): for the complete exact
-  // enumeration, visiting masks in increasing order (fit t has mask gray(t + 1), so mask m is fit
-  // gray^-1(m) - 1); otherwise in enumeration order.
+  // Random subsets, or an exact enumeration stopped early: by subset size, then in enumeration
+  // order (a counting sort on the size).
   const std::size_t n = all.fits();
-  const std::size_t k = s->k;
   std::vector<std::size_t> start(k + 2, 0), pos(n);
   for (auto m : all.size) ++start[m + 1];
   for (std::size_t m = 1; m < start.size(); ++m) start[m] += start[m - 1];
-  if (s->exact && n == s->subsets) {
-    auto inverse_gray = [](std::uint64_t g) {
-      for (std::uint64_t sh = 1; sh < 64; sh <<= 1) g ^= g >> sh;
-      return g;
-    };
-    for (std::uint64_t m = 1; m <= n; ++m) {
-      pos[static_cast<std::size_t>(inverse_gray(m) - 1)] =
-          start[static_cast<std::size_t>(std::popcount(m))]++;
-    }
-  } else {
-    for (std::size_t t = 0; t < n; ++t) pos[t] = start[all.size[t]]++;
-  }
-  out.masks.assign(n * out.words, 0);
-  out.size.resize(n);
-  for (auto* v : {&out.estimate, &out.Q, &out.I2, &out.H2, &out.tau2}) v->resize(n);
+  for (std::size_t t = 0; t < n; ++t) pos[t] = start[all.size[t]]++;
+  resize_fits(out, n);
   for (std::size_t t = 0; t < n; ++t) {
     const std::size_t p = pos[t];
     std::copy_n(&all.masks[t * out.words], out.words, &out.masks[p * out.words]);
