@@ -75,9 +75,18 @@ class loo_fitter {
   };
 
  private:
+  // Bounds on the magnitude of every term of the functionals (for the rounding bounds): the
+  // moments of |.| (s_m and q_m are sums of positive terms) and sqrt(s_m q_m) >= |t_m|.
+  struct magnitudes {
+    moments m;
+    double t1 = 0, t2 = 0, t3 = 0;
+  };
   struct lattice_point {
     double x = 0;
-    std::array<long double, 9> full{};  // s1, s2, s3, t1, t2, t3, r1, r2, r3 over all k studies
+    // The sums over all k studies as hi + lo (double-double, from long double accumulation), in
+    // the order s1, s2, s3, t1, t2, t3, r1, r2, r3.
+    std::array<double, 9> hi{}, lo{};
+    magnitudes mag;
   };
   // The score (ML/REML) or Q - (n - 1) (PM) at one x for the fit without i, with what bounds its
   // derivative.
@@ -93,7 +102,7 @@ class loo_fitter {
 
   [[nodiscard]] moments without(const lattice_point& p, std::size_t i) const;
   [[nodiscard]] moments direct(std::size_t i, double x, double centre) const;
-  [[nodiscard]] value evaluate(const moments& m, const moments& mag, double rel, double x) const;
+  [[nodiscard]] value evaluate(const moments& m, const magnitudes& mag, double rel, double x) const;
   [[nodiscard]] value at_point(const lattice_point& p, std::size_t i) const;
   [[nodiscard]] value at_direct(std::size_t i, double x) const;
   [[nodiscard]] bool certify(std::size_t i, const value& l, const value& r, int sign, int depth,
@@ -101,6 +110,7 @@ class loo_fitter {
   [[nodiscard]] bool root(std::size_t i, double& tau2, moments& m, double& m_centre) const;
   [[nodiscard]] bool cell_holds(const value& l, const value& r, int sign) const;
   void build_lattice(double full_tau2);
+  [[nodiscard]] lattice_point make_point(double x) const;
 
   std::span<const double> y_, v_;
   pool_options options_;
