@@ -78,8 +78,9 @@ double lower_bound_on_cell(double a, double b, double lo, double hi, double w) {
   return best;
 }
 
-// A root of the cubic Hermite interpolant of (x0, u0, s0), (x1, u1, s1), u0 > 0 > u1, by
-// bisection on [x0, x1] (a start for Newton's method; O(1)).
+// A root of the cubic Hermite interpolant of (x0, u0, s0), (x1, u1, s1), u0 > 0 > u1, by Newton's
+// method on the cubic safeguarded by bisection on [x0, x1] (a start for Newton's method on the
+// data; O(1)).
 double hermite_root(double x0, double u0, double s0, double x1, double u1, double s1) {
   const double h = x1 - x0;
   auto p = [&](double t) {
@@ -87,16 +88,28 @@ double hermite_root(double x0, double u0, double s0, double x1, double u1, doubl
     return (2 * t3 - 3 * t2 + 1) * u0 + (t3 - 2 * t2 + t) * h * s0 + (-2 * t3 + 3 * t2) * u1 +
            (t3 - t2) * h * s1;
   };
+  auto dp = [&](double t) {
+    const double t2 = t * t;
+    return (6 * t2 - 6 * t) * u0 + (3 * t2 - 4 * t + 1) * h * s0 + (6 * t - 6 * t2) * u1 +
+           (3 * t2 - 2 * t) * h * s1;
+  };
   double lo = 0, hi = 1;
-  for (int it = 0; it < 48; ++it) {
-    const double mid = 0.5 * (lo + hi);
-    if (p(mid) > 0) {
-      lo = mid;
+  double t = u0 / (u0 - u1);  // the secant's root
+  for (int it = 0; it < 16; ++it) {
+    const double f = p(t);
+    if (f > 0) {
+      lo = t;
     } else {
-      hi = mid;
+      hi = t;
     }
+    const double d = dp(t);
+    double next = d < 0 ? t - f / d : 0.5 * (lo + hi);
+    if (!(next > lo && next < hi)) next = 0.5 * (lo + hi);
+    const bool settled = std::fabs(next - t) <= 1e-12;
+    t = next;
+    if (settled) break;
   }
-  return x0 + 0.5 * (lo + hi) * h;
+  return x0 + t * h;
 }
 
 }  // namespace
