@@ -163,15 +163,21 @@ class box_grid {
   std::vector<std::vector<std::size_t>> cells_;
 };
 
-// A place a label may take: its box, on which ring (rings from 2 on need a leader), and, once
-// asked, whether it passes the tests that do not depend on the other labels (inside the panel,
-// unambiguous, off every marker and obstacle, a leader that crosses no marker or obstacle) and
-// whether it also keeps off the soft lines.
-struct candidate {
-  rect box;
-  bool leader = false;
-  signed char fits = -1;      // -1: not yet tested; 0: fails; 1: passes
-  signed char off_soft = -1;  // -1: not yet tested; 0: crosses a soft line; 1: keeps off them
+// What is known of a place a label may take (a box on a ring; the box itself is recomputed when
+// needed, so that a target's cache is two bytes per box): whether it passes the tests that do not
+// depend on the other labels (inside the panel, unambiguous, off every marker and obstacle, a
+// leader that crosses no marker or obstacle) and whether it also keeps off the soft lines, each
+// -1 until asked.
+struct candidate_state {
+  signed char fits = -1;      // 0: fails; 1: passes
+  signed char off_soft = -1;  // 0: crosses a soft line; 1: keeps off them
+};
+
+// One box of a ring: the direction (index into the ring's angles) and where along the ray's
+// cross-section it sits (centred on the ray, or flush left or right with the point).
+struct ring_box {
+  std::size_t angle = 0;
+  int flush = 0;  // 0 centred, 1 flush left, 2 flush right
 };
 
 // The leader from a point to its label's box: from the marker's edge to the nearest point of the
@@ -203,6 +209,21 @@ class placer {
         first_ring_(ring_angles(0)),
         other_rings_(ring_angles(1)),
         cache_(targets.size()) {
+    // The boxes of a ring in the order they are tried, and the cos and sin of its angles.
+    for (int kind = 0; kind < 2; ++kind) {
+      for (double a : kind == 0 ? first_ring_ : other_rings_) {
+        auto& boxes = kind == 0 ? first_boxes_ : other_boxes_;
+        auto& dirs = kind == 0 ? first_dirs_ : other_dirs_;
+        const double ux = std::cos(a), uy = std::sin(a);
+        dirs.push_back({ux, uy});
+        boxes.push_back({dirs.size() - 1, 0});
+        if (std::abs(uy) > 0.99) {
+          // Above or below: also flush left or right with the point, for points near an edge.
+          boxes.push_back({dirs.size() - 1, 1});
+          boxes.push_back({dirs.size() - 1, 2});
+        }
+      }
+    }
     const std::size_t n = targets.size();
     extents_.reserve(n);
     markers_.reserve(n);
@@ -263,10 +284,11 @@ class placer {
       const int passes = obstacles_.soft_segments.empty() ? 1 : 2;
       for (int pass = 0; pass < passes && !done; ++pass) {
         const bool strict = pass == 0 && passes == 2;
-        for (std::size_t c = 0; !done && c < boxes(i, c); ++c) {
-          candidate& cand = cache_[i].boxes[c];
+        for (std::size_t c = 0; !done && has_box(i, c); ++c) {
+          candidate_state& cand = cache_[i].boxes[c];
           if (cand.fits == 0 || (strict && cand.off_soft == 0)) continue;
-          const rect& box = cand.box;
+          bool leader = false;
+          const rect box = box_at(i, c, leader);
           const rect near_box = grown(box, slack);
           if (placed_grid.any(near_box,
                               [&](std::size_t j) { return placed_boxes[j].overlaps(box); }) ||
@@ -276,7 +298,7 @@ class placer {
             continue;
           }
           point from{}, to{};
-          if (cand.leader) {
+          if (leader) {
             std::tie(from, to) = leader_ends(t, box);
             if (placed_grid.any_near(from, to, slack, [&](std::size_t j) {
                   return segment_hits(from, to, placed_boxes[j]);
@@ -284,17 +306,17 @@ class placer {
               continue;
             }
           }
-          if (cand.fits < 0) cand.fits = fits(i, box, cand.leader) ? 1 : 0;
+          if (cand.fits < 0) cand.fits = fits(i, box, leader) ? 1 : 0;
           if (cand.fits == 0) continue;
           if (strict) {
-            if (cand.off_soft < 0) cand.off_soft = on_soft_line(i, box, cand.leader) ? 0 : 1;
+            if (cand.off_soft < 0) cand.off_soft = on_soft_line(i, box, leader) ? 0 : 1;
             if (cand.off_soft == 0) continue;
           }
           auto& p = out[i];
           p.placed = true;
           p.box = box;
           p.baseline = {box.x, box.y + extents_[i].ascent};
-          p.leader = cand.leader;
+          p.leader = leader;
           p.leader_from = from;
           p.leader_to = to;
           // Placed in the second pass: its box or leader crosses a soft line (the first pass
@@ -302,7 +324,7 @@ class placer {
           p.on_soft_line = passes == 2 && !strict;
           placed_grid.insert(placed_boxes.size(), box);
           placed_boxes.push_back(box);
-          if (cand.leader) {
+          if (leader) {
             leader_grid.insert(leaders.size(), segment_box(from, to));
             leaders.emplace_back(from, to);
           }
@@ -319,48 +341,51 @@ class placer {
   static constexpr double slack = 1;
 
   struct target_cache {
-    std::size_t rings = 0;         // rings looked at so far
-    bool exhausted = false;        // the next ring is beyond the reach of a leader
-    std::vector<candidate> boxes;  // every box of those rings, ring by ring
+    std::vector<candidate_state> boxes;  // of the boxes asked for so far, ring by ring
   };
 
-  // The number of boxes of target i known once box `c` is asked for: adds further rings until
-  // there are more than `c` or no ring is left.
-  std::size_t boxes(std::size_t i, std::size_t c) {
-    auto& tc = cache_[i];
-    while (tc.boxes.size() <= c && !tc.exhausted) add_ring(i);
-    return tc.boxes.size();
+  // The ring of box c of a target, and its place in the ring.
+  [[nodiscard]] std::pair<std::size_t, std::size_t> ring_of(std::size_t c) const {
+    const std::size_t n0 = first_boxes_.size(), n1 = other_boxes_.size();
+    if (c < n0) return {0, c};
+    return {1 + (c - n0) / n1, (c - n0) % n1};
   }
 
-  void add_ring(std::size_t i) {
-    auto& tc = cache_[i];
+  // The distance from the point to the boxes of a ring.
+  [[nodiscard]] double ring_distance(std::size_t i, std::size_t ring) const {
+    const double d0 = targets_[i].radius + 1.5;
+    const double step = lh_ * 0.6;
+    return d0 + static_cast<double>(ring) * step;
+  }
+
+  // True when target i has a box c: its ring is within the reach of a leader (rings lie further
+  // out one after the other). Makes room for its state.
+  bool has_box(std::size_t i, std::size_t c) {
+    if (ring_distance(i, ring_of(c).first) > max_reach_) return false;
+    auto& boxes = cache_[i].boxes;
+    if (boxes.size() <= c) boxes.resize(c + 1);
+    return true;
+  }
+
+  // Box c of target i: on rings of growing distance around the point, in the directions of
+  // ring_angles() (the first ring has its own), each box centred on the ray so that its edge is at
+  // the ring's distance from the point; rings from 2 on need a leader.
+  [[nodiscard]] rect box_at(std::size_t i, std::size_t c, bool& leader) const {
     const auto& t = targets_[i];
     const auto& e = extents_[i];
     const double w = e.width, h = e.ascent + e.descent;
-    const double d0 = t.radius + 1.5;
-    const double step = lh_ * 0.6;
-    const std::size_t ring = tc.rings++;
-    const double d = d0 + static_cast<double>(ring) * step;
-    if (d > max_reach_) {
-      tc.exhausted = true;
-      return;
-    }
-    const bool leader = ring >= 2;
-    auto& boxes = tc.boxes;
-    auto add = [&](const rect& box) { boxes.push_back({box, leader}); };
-    for (double a : ring == 0 ? first_ring_ : other_rings_) {
-      const double ux = std::cos(a), uy = std::sin(a);
-      // Centre the box on the ray so that its edge is at distance d from the point.
-      const double to_edge = std::min(std::abs(ux) > 1e-12 ? (w / 2) / std::abs(ux) : 1e300,
-                                      std::abs(uy) > 1e-12 ? (h / 2) / std::abs(uy) : 1e300);
-      const double cx = t.at.x + ux * (d + to_edge), cy = t.at.y + uy * (d + to_edge);
-      add({cx - w / 2, cy - h / 2, w, h});
-      if (std::abs(uy) > 0.99) {
-        // Above or below: also flush left or right with the point, for points near an edge.
-        add({t.at.x - t.radius, cy - h / 2, w, h});
-        add({t.at.x + t.radius - w, cy - h / 2, w, h});
-      }
-    }
+    const auto [ring, at] = ring_of(c);
+    const double d = ring_distance(i, ring);
+    leader = ring >= 2;
+    const ring_box& b = ring == 0 ? first_boxes_[at] : other_boxes_[at];
+    const point u = ring == 0 ? first_dirs_[b.angle] : other_dirs_[b.angle];
+    const double ux = u.x, uy = u.y;
+    const double to_edge = std::min(std::abs(ux) > 1e-12 ? (w / 2) / std::abs(ux) : 1e300,
+                                    std::abs(uy) > 1e-12 ? (h / 2) / std::abs(uy) : 1e300);
+    const double cx = t.at.x + ux * (d + to_edge), cy = t.at.y + uy * (d + to_edge);
+    if (b.flush == 1) return {t.at.x - t.radius, cy - h / 2, w, h};
+    if (b.flush == 2) return {t.at.x + t.radius - w, cy - h / 2, w, h};
+    return {cx - w / 2, cy - h / 2, w, h};
   }
 
   // The tests that do not depend on other labels, the soft lines excepted.
@@ -453,6 +478,8 @@ class placer {
   box_grid point_grid_;   // centres, one cell each
   double max_radius_ = 0;
   std::vector<double> first_ring_, other_rings_;
+  std::vector<ring_box> first_boxes_, other_boxes_;
+  std::vector<point> first_dirs_, other_dirs_;
   std::vector<target_cache> cache_;
 };
 
