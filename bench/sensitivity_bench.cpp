@@ -55,7 +55,13 @@ void bm_leave1out(benchmark::State& state) {
     benchmark::DoNotOptimize(r);
   }
 }
-BENCHMARK(bm_leave1out)->Arg(13)->Arg(100)->Arg(1000)->Unit(benchmark::kMicrosecond)->UseRealTime();
+BENCHMARK(bm_leave1out)
+    ->Arg(13)
+    ->Arg(100)
+    ->Arg(1000)
+    ->Arg(10000)
+    ->Unit(benchmark::kMicrosecond)
+    ->UseRealTime();
 
 void bm_influence(benchmark::State& state) {
   const auto t = simulated(static_cast<std::size_t>(state.range(0)));
@@ -65,7 +71,35 @@ void bm_influence(benchmark::State& state) {
     benchmark::DoNotOptimize(r);
   }
 }
-BENCHMARK(bm_influence)->Arg(13)->Arg(100)->Unit(benchmark::kMicrosecond)->UseRealTime();
+BENCHMARK(bm_influence)
+    ->Arg(13)
+    ->Arg(100)
+    ->Arg(1000)
+    ->Arg(10000)
+    ->Unit(benchmark::kMicrosecond)
+    ->UseRealTime();
+
+// leave1out(rma(yi, vi)) and influence(rma(yi, vi)) on the 13 BCG trials, as
+// tools/bench_metafor.R times them in metafor (the full fit included).
+void bm_leave1out_bcg(benchmark::State& state) {
+  auto t = *srma::make_study_table(k_yi, k_vi);
+  const auto o = srma::preset_options(srma::preset::metafor);
+  for (auto _ : state) {
+    auto r = srma::leave1out(t, o);
+    benchmark::DoNotOptimize(r);
+  }
+}
+BENCHMARK(bm_leave1out_bcg)->Unit(benchmark::kMicrosecond);
+
+void bm_influence_bcg(benchmark::State& state) {
+  auto t = *srma::make_study_table(k_yi, k_vi);
+  const auto o = srma::preset_options(srma::preset::metafor);
+  for (auto _ : state) {
+    auto r = srma::influence(t, o);
+    benchmark::DoNotOptimize(r);
+  }
+}
+BENCHMARK(bm_influence_bcg)->Unit(benchmark::kMicrosecond);
 
 void bm_bias_all(benchmark::State& state) {
   auto t = *srma::make_study_table(k_yi, k_vi);

@@ -60,6 +60,34 @@ done
 fi
 rm -f "$json" "$json2"
 
+# Issue 15: leave-one-out, influence diagnostics and the small-study tests, srma (Google
+# Benchmark, the full fit included) against metafor on the same data in the same run.
+json4=$(mktemp)
+"$build/bench/sensitivity_bench" \
+  --benchmark_filter='bm_leave1out_bcg|bm_influence_bcg|bm_bias_all|bm_leave1out/100/|bm_influence/100/' \
+  --benchmark_min_time=0.5 --benchmark_format=json >"$json4" 2>/dev/null
+sens_name() {  # the benchmark that times what metafor's case $1 (k = $2) times
+  case "$1" in
+    leave1out_bcg) echo bm_leave1out_bcg ;;
+    influence_bcg) echo bm_influence_bcg ;;
+    bias_bcg) echo bm_bias_all ;;
+    *) echo "bm_$1/$2/real_time" ;;
+  esac
+}
+echo "srma sensitivity and bias (Google Benchmark):"
+for c in leave1out_bcg:13 influence_bcg:13 bias_bcg:13 leave1out:100 influence:100; do
+  echo "  ${c%%:*} k = ${c##*:}: $(fmt_s "$(srma_time "$(sens_name "${c%%:*}" "${c##*:}")" "$json4")")"
+done
+if command -v Rscript >/dev/null && Rscript -e 'library(metafor)' >/dev/null 2>&1; then
+  echo "metafor (leave1out, influence, regtest x2 + ranktest + trimfill + fsn x3, each with rma):"
+  Rscript tools/bench_metafor.R 100 none sensitivity 2>/dev/null |
+    grep -E '^(leave1out|influence|bias)' | while IFS=, read -r case k secs; do
+      s=$(srma_time "$(sens_name "$case" "$k")" "$json4")
+      python3 -c "print(f'  {\"$case\"} k = {$k}: metafor {$secs:.4g} s, srma {$s:.3g} s, ratio {$secs/$s:,.0f}x')"
+    done
+fi
+rm -f "$json4"
+
 # Survival: srma's Cox / two-arm analysis / reconstruction vs R survival on data of the same size.
 [ -x "$build/bench/survival_bench" ] || cmake --build "$build" --target survival_bench >/dev/null
 json3=$(mktemp)

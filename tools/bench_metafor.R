@@ -47,6 +47,35 @@ if (length(args) >= 2 && args[2] == "permtest") {
   t <- system.time(gosh(rma(yi, vi, method = "REML"), progbar = FALSE))[["elapsed"]]
   cat(sprintf("gosh12reml,12,%.6g\n", t))
 }
+# Sensitivity and bias analyses (issue 15), asked for with a third argument "sensitivity": on the
+# 13 BCG trials, leave1out(rma(yi, vi)), influence(rma(yi, vi)) and the small-study tests srma's
+# small_study_bias() runs (regtest with model "rma" and "lm", ranktest, trimfill, fsn of the
+# Rosenthal, Orwin and Rosenberg types), each with its rma() fit; then leave1out and influence on
+# simulated data of the first k of the list (metafor refits k times, about quadratic in k).
+if (length(args) >= 3 && args[3] == "sensitivity") {
+  time_of <- function(f, min_seconds = 1) {
+    n <- 0; start <- proc.time()[["elapsed"]]
+    repeat {
+      f(); n <- n + 1
+      el <- proc.time()[["elapsed"]] - start
+      if (el >= min_seconds) return(el / n)
+    }
+  }
+  y <- bcg$yi; v <- bcg$vi
+  cat(sprintf("leave1out_bcg,13,%.6g\n", time_of(function() leave1out(rma(y, v)))))
+  cat(sprintf("influence_bcg,13,%.6g\n", time_of(function() influence(rma(y, v)))))
+  cat(sprintf("bias_bcg,13,%.6g\n", time_of(function() {
+    r <- rma(y, v)
+    regtest(r); regtest(r, model = "lm"); ranktest(r); trimfill(r)
+    fsn(y, v); fsn(y, v, type = "Orwin"); fsn(y, v, type = "Rosenberg")
+  })))
+  set.seed(42)
+  k <- ks[1]
+  vi <- runif(k, 0.01, 0.5)
+  yi <- -0.3 + rnorm(k, 0, sqrt(0.05)) + rnorm(k, 0, sqrt(vi))
+  cat(sprintf("leave1out,%d,%.6g\n", k, time_of(function() leave1out(rma(yi, vi)), 0)))
+  cat(sprintf("influence,%d,%.6g\n", k, time_of(function() influence(rma(yi, vi)), 0)))
+}
 # Issue 14 workloads, asked for with a third argument "scale" and the folder the data are in
 # (written by tools/bench_compare.sh, the same files srma reads):
 #  - batch: metafor's loop over rma(method = "REML", test = "knha") + confint + predict, one

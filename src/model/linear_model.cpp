@@ -218,8 +218,96 @@ double regression_model::wls_fit::wald_trailing(Eigen::Index first) const {
   return rb.squaredNorm();
 }
 
+template <typename WeightFn, typename VFn>
+bool regression_model::compute_line(WeightFn weight, VFn weight_v, bool with_v,
+                                    projection_stats& st) const {
+  const auto n = static_cast<Eigen::Index>(k());
+  const auto y = this->y();
+  const auto x = x_.col(1);
+  double s0 = 0, sx = 0, sy = 0, s2 = 0;
+  for (Eigen::Index i = 0; i < n; ++i) {
+    const double ai = weight(i);
+    s0 += ai;
+    sx += ai * x[i];
+    sy += ai * y[static_cast<std::size_t>(i)];
+    s2 += ai * ai;
+  }
+  const double xbar = sx / s0, ybar = sy / s0;
+  // Centred columns, centred twice (Gram-Schmidt with one re-orthogonalisation): the first mean
+  // carries a rounding error that, for a moderator that hardly varies (x = 1 + 1e-6 u), is 1e-10
+  // of its spread and changes with tau^2, enough to keep Fisher scoring from converging; the
+  // weighted mean of the first deviations, dxm, removes it (x - xbar is exact there, Sterbenz).
+  double sdx = 0, sdy = 0, sxx = 0, sxy = 0;
+  for (Eigen::Index i = 0; i < n; ++i) {
+    const double ai = weight(i);
+    const double dx = x[i] - xbar, dy = y[static_cast<std::size_t>(i)] - ybar;
+    sdx += ai * dx;
+    sdy += ai * dy;
+    sxx += ai * dx * dx;
+    sxy += ai * dx * dy;
+  }
+  const double dxm = sdx / s0, dym = sdy / s0;
+  // sum a (dx - dxm)^2 = sum a dx^2 - S0 dxm^2, and likewise for the cross product.
+  sxx -= s0 * dxm * dxm;
+  sxy -= s0 * dxm * dym;
+  if (!(sxx > 0) || !std::isfinite(sxx)) return false;
+  const double b = sxy / sxx;
+  const double i0 = 1 / s0, ixx = 1 / sxx;
+  // Raw sums; the entries of C_a = Q' diag(a) Q and C_av are formed from them at the end.
+  double rss = 0, ypp = 0, tr_p = 0, sum_a2h = 0, a2dx = 0, a2dx2 = 0;
+  double tr_pv = 0, sum_aavh = 0, sum_aav = 0, sum_av2 = 0, sum_av2h = 0, aavdx = 0, aavdx2 = 0;
+  for (Eigen::Index i = 0; i < n; ++i) {
+    const double dx = (x[i] - xbar) - dxm;
+    const double r = ((y[static_cast<std::size_t>(i)] - ybar) - dym) - b * dx;
+    const double ai = weight(i);
+    const double h = ai * (i0 + dx * dx * ixx);
+    const double ar2 = ai * r * r;
+    rss += ar2;
+    ypp += ai * ar2;
+    tr_p += ai * (1 - h);
+    const double a2 = ai * ai;
+    sum_a2h += a2 * h;
+    a2dx += a2 * dx;
+    a2dx2 += a2 * dx * dx;
+    if (with_v) {
+      const double d = weight_v(i);
+      const double ad = ai * d;
+      tr_pv += d * (1 - h);
+      sum_aav += ad;
+      sum_aavh += ad * h;
+      sum_av2 += d * d;
+      sum_av2h += d * d * h;
+      aavdx += ad * dx;
+      aavdx2 += ad * dx * dx;
+    }
+  }
+  const double inv_root = 1 / std::sqrt(s0 * sxx);
+  const double c11 = s2 * i0, c12 = a2dx * inv_root, c22 = a2dx2 * ixx;
+  st.sum_a = s0;
+  st.sum_a2 = s2;
+  st.rss = rss;
+  st.ypp_y = ypp;
+  st.tr_p = tr_p;
+  // tr(P D P D2) = sum a d a d2 - 2 sum a d a d2 h + tr(C_d C_d2) (see trace_pdpd).
+  st.tr_pp = s2 - 2 * sum_a2h + (c11 * c11 + 2 * c12 * c12 + c22 * c22);
+  if (with_v) {
+    const double v11 = sum_aav * i0, v12 = aavdx * inv_root, v22 = aavdx2 * ixx;
+    st.tr_pv = tr_pv;
+    st.tr_pvp = sum_aav - 2 * sum_aavh + (c11 * v11 + 2 * c12 * v12 + c22 * v22);
+    st.tr_pvpv = sum_av2 - 2 * sum_av2h + (v11 * v11 + 2 * v12 * v12 + v22 * v22);
+  }
+  return true;
+}
+
 projection_stats regression_model::compute(const Eigen::ArrayXd& a, const Eigen::ArrayXd& av,
                                            bool with_v) const {
+  if (line_) {
+    projection_stats st;
+    if (compute_line([&](Eigen::Index i) { return a[i]; }, [&](Eigen::Index i) { return av[i]; },
+                     with_v, st)) {
+      return st;
+    }
+  }
   const auto n = static_cast<Eigen::Index>(k());
   const Eigen::Map<const Eigen::ArrayXd> yv(y().data(), n);
   const auto d = decompose(x_, a);
@@ -251,6 +339,16 @@ projection_stats regression_model::scaled_at(double tau2, bool with_v) const {
   const auto n = static_cast<Eigen::Index>(k());
   const Eigen::Map<const Eigen::ArrayXd> vv(v().data(), n);
   const double s = min_v() + tau2;
+  if (line_) {
+    // The same weights, formed as needed (no arrays to allocate at each of the likelihood
+    // scan's points).
+    projection_stats st;
+    if (compute_line([&](Eigen::Index i) { return s / (vv[i] + tau2); },
+                     [&](Eigen::Index i) { return vv[i] / (vv[i] + tau2); }, with_v, st)) {
+      st.scale = s;
+      return st;
+    }
+  }
   const Eigen::ArrayXd vt = vv + tau2;
   auto st = compute(s / vt, with_v ? Eigen::ArrayXd(vv / vt) : Eigen::ArrayXd(), with_v);
   st.scale = s;
@@ -276,6 +374,26 @@ double regression_model::logdet_xwx(double tau2) const {
   const auto n = static_cast<Eigen::Index>(k());
   const Eigen::Map<const Eigen::ArrayXd> vv(v().data(), n);
   const double s = min_v() + tau2;
+  if (line_) {
+    // det X'A~X = S0 Sxx (R of the Gram-Schmidt above), at a~ = s / (v + tau2).
+    const auto x = x_.col(1);
+    double s0 = 0, sx = 0;
+    for (Eigen::Index i = 0; i < n; ++i) {
+      const double a = s / (vv[i] + tau2);
+      s0 += a;
+      sx += a * x[i];
+    }
+    const double xbar = sx / s0;
+    double sdx = 0, sxx = 0;  // centred twice, as in compute_line
+    for (Eigen::Index i = 0; i < n; ++i) {
+      const double a = s / (vv[i] + tau2);
+      const double dx = x[i] - xbar;
+      sdx += a * dx;
+      sxx += a * dx * dx;
+    }
+    sxx -= sdx * (sdx / s0);
+    if (sxx > 0 && std::isfinite(sxx)) return std::log(s0) + std::log(sxx) - 2 * std::log(s);
+  }
   const auto d = decompose(x_, s / (vv + tau2));
   // log det X'AX = log det R'R - p log s = 2 sum log |R_jj| - p log s (R of sqrt(A~) X).
   return 2 * d.r.diagonal().array().abs().log().sum() - static_cast<double>(p()) * std::log(s);

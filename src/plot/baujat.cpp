@@ -85,20 +85,26 @@ expected<drawing> draw_baujat(std::span<const baujat_point> points, const baujat
   const double hi_y = max_y > 0 ? max_y : 1;
   const axes_parts parts{.grid = true, .x_title = o.x_title, .y_title = o.y_title};
 
+  const double top = frame.panel_top();
+  // The panel of a pw x ph plot, and the right and bottom edges of what it occupies.
+  auto make_panel = [&](double pw, double ph, xy_panel& panel) {
+    panel.x = c.x_axis(false, 0, hi_x, pw, {}, 10);
+    panel.y = c.y_axis(false, 0, hi_y, ph);
+    detail::expand_axis(panel.x);
+    detail::expand_axis(panel.y);
+    return c.place_panel(panel, parts, margin, top, pw, ph);
+  };
+  auto label_text = [&](std::size_t i, point_labels mode) {
+    return mode == point_labels::names ? points[i].label : std::to_string(i + 1);
+  };
   auto place = [&](double pw, double ph, point_labels mode) {
     baujat_geometry g;
-    g.panel.x = c.x_axis(false, 0, hi_x, pw, {}, 10);
-    g.panel.y = c.y_axis(false, 0, hi_y, ph);
-    detail::expand_axis(g.panel.x);
-    detail::expand_axis(g.panel.y);
-    const double top = frame.panel_top();
-    auto [right, bottom] = c.place_panel(g.panel, parts, margin, top, pw, ph);
+    auto [right, bottom] = make_panel(pw, ph, g.panel);
     if (mode != point_labels::none) {
       std::vector<detail::label_target> targets;
       for (std::size_t i = 0; i < points.size(); ++i) {
         // The points far from the origin matter most: they drive heterogeneity or the result.
-        targets.push_back({g.panel.at(points[i].x, points[i].y), r,
-                           mode == point_labels::names ? points[i].label : std::to_string(i + 1),
+        targets.push_back({g.panel.at(points[i].x, points[i].y), r, label_text(i, mode),
                            points[i].x / hi_x + points[i].y / hi_y});
       }
       g.labels = detail::place_labels(targets, m, label_style, g.panel.box, {});
@@ -157,7 +163,30 @@ expected<drawing> draw_baujat(std::span<const baujat_point> points, const baujat
   double pw = o.panel_width > 0 ? o.panel_width : 300;
   double ph = o.panel_height > 0 ? o.panel_height : 240;
   point_labels mode = o.labels;
-  baujat_geometry g = place(pw, ph, mode);
+  // Issue 15 item 4: with many studies the labels cannot all fit, and the panel grows three times
+  // (names) and four times (numbers), each time placing every label again, only for the last
+  // placement of each to be kept. A placement whose labels cannot all fit by their area alone
+  // (label_capacity(), the same bound place_labels() applies) is not all placed, so when the
+  // panel will grow after it, it is skipped: the figure is the same, with two placements
+  // instead of up to nine.
+  std::vector<double> areas[2];  // of the names and of the numbers, smallest first
+  auto cannot_all_fit = [&](double w, double h, point_labels mode_now) {
+    if (fixed_panel || mode_now == point_labels::none) return false;
+    auto& a = areas[mode_now == point_labels::names ? 0 : 1];
+    if (a.empty()) {
+      std::vector<detail::label_target> texts;
+      for (std::size_t i = 0; i < points.size(); ++i)
+        texts.push_back({{}, r, label_text(i, mode_now)});
+      a = detail::label_areas(texts, m, label_style);
+    }
+    xy_panel panel;
+    (void)make_panel(w, h, panel);
+    return detail::label_capacity(a, panel.box) < points.size();
+  };
+  // A placement that would be skipped: not all placed (what the loops below look at).
+  baujat_geometry not_placed;
+  not_placed.all_placed = false;
+  baujat_geometry g = cannot_all_fit(pw, ph, mode) ? not_placed : place(pw, ph, mode);
   // Fit an explicit total size first; labels then have to live with the panel they get.
   auto fit_size = [&] {
     return frame.fit(fs * 10, fs * 10, pw, ph, g,
@@ -167,19 +196,19 @@ expected<drawing> draw_baujat(std::span<const baujat_point> points, const baujat
   for (int grow = 0; !g.all_placed && !fixed_panel && grow < 3; ++grow) {
     pw *= 1.1;
     ph *= 1.1;
-    g = place(pw, ph, mode);
+    g = grow < 2 && cannot_all_fit(pw, ph, mode) ? not_placed : place(pw, ph, mode);
   }
   if (!g.all_placed && mode == point_labels::names) {
     const auto named = g;
     mode = point_labels::numbers;
     pw = o.panel_width > 0 ? o.panel_width : 300;
     ph = o.panel_height > 0 ? o.panel_height : 240;
-    g = place(pw, ph, mode);
+    g = cannot_all_fit(pw, ph, mode) ? not_placed : place(pw, ph, mode);
     if (auto ok = fit_size(); !ok) return unexpected(ok.error());
     for (int grow = 0; !g.all_placed && !fixed_panel && grow < 4; ++grow) {
       pw *= 1.1;
       ph *= 1.1;
-      g = place(pw, ph, mode);
+      g = grow < 3 && cannot_all_fit(pw, ph, mode) ? not_placed : place(pw, ph, mode);
     }
     auto missing = [](const baujat_geometry& x) {
       return std::count_if(x.labels.begin(), x.labels.end(),

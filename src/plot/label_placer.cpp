@@ -163,14 +163,21 @@ class box_grid {
   std::vector<std::vector<std::size_t>> cells_;
 };
 
-// A place a label may take: its box, on which ring (rings from 2 on need a leader), and whether
-// it passes the tests that do not depend on the other labels (inside the panel, unambiguous, off
-// every marker and obstacle, a leader that crosses no marker or obstacle), with and without
-// keeping off the soft lines.
-struct candidate {
-  rect box;
-  bool leader = false;
-  bool ok_strict = false;  // also off the soft lines
+// What is known of a place a label may take (a box on a ring; the box itself is recomputed when
+// needed, so that a target's cache is two bytes per box): whether it passes the tests that do not
+// depend on the other labels (inside the panel, unambiguous, off every marker and obstacle, a
+// leader that crosses no marker or obstacle) and whether it also keeps off the soft lines, each
+// -1 until asked.
+struct candidate_state {
+  signed char fits = -1;      // 0: fails; 1: passes
+  signed char off_soft = -1;  // 0: crosses a soft line; 1: keeps off them
+};
+
+// One box of a ring: the direction (index into the ring's angles) and where along the ray's
+// cross-section it sits (centred on the ray, or flush left or right with the point).
+struct ring_box {
+  std::size_t angle = 0;
+  int flush = 0;  // 0 centred, 1 flush left, 2 flush right
 };
 
 // The leader from a point to its label's box: from the marker's edge to the nearest point of the
@@ -202,6 +209,21 @@ class placer {
         first_ring_(ring_angles(0)),
         other_rings_(ring_angles(1)),
         cache_(targets.size()) {
+    // The boxes of a ring in the order they are tried, and the cos and sin of its angles.
+    for (int kind = 0; kind < 2; ++kind) {
+      for (double a : kind == 0 ? first_ring_ : other_rings_) {
+        auto& boxes = kind == 0 ? first_boxes_ : other_boxes_;
+        auto& dirs = kind == 0 ? first_dirs_ : other_dirs_;
+        const double ux = std::cos(a), uy = std::sin(a);
+        dirs.push_back({ux, uy});
+        boxes.push_back({dirs.size() - 1, 0});
+        if (std::abs(uy) > 0.99) {
+          // Above or below: also flush left or right with the point, for points near an edge.
+          boxes.push_back({dirs.size() - 1, 1});
+          boxes.push_back({dirs.size() - 1, 2});
+        }
+      }
+    }
     const std::size_t n = targets.size();
     extents_.reserve(n);
     markers_.reserve(n);
@@ -215,21 +237,13 @@ class placer {
     }
   }
 
-  // The most labels that can be placed: their boxes do not overlap and lie inside the panel, so
-  // together they cover at most its area. Counted with the smallest boxes first.
+  // The most labels that can be placed (label_capacity()).
   [[nodiscard]] std::size_t capacity() const {
     std::vector<double> areas;
     areas.reserve(extents_.size());
     for (const auto& e : extents_) areas.push_back(e.width * (e.ascent + e.descent));
     std::sort(areas.begin(), areas.end());
-    double room = std::max(0.0, area_.width - 2) * std::max(0.0, area_.height - 2);
-    std::size_t count = 0;
-    for (double a : areas) {
-      if (a > room) break;
-      room -= a;
-      ++count;
-    }
-    return count;
+    return label_capacity(areas, area_);
   }
 
   // The number of other points within `r` of each point marked in `which` (0 for the others).
@@ -249,7 +263,13 @@ class placer {
     return count;
   }
 
-  // One greedy pass: labels in `order`, each at the first free candidate.
+  // One greedy pass: labels in `order`, each at the first free candidate. A candidate is free when
+  // it passes the tests against the labels and leaders placed so far and the tests that do not
+  // depend on them (cached across the orders). The former are cheap grid queries, the latter can
+  // be long (a leader from inside a heap of hundreds of nearly coincident points is tested
+  // against each of them: issue 15 item 4, 3.3 s at k = 800), so they come first and the latter
+  // are worked out only for boxes still free. All tests are pure, so the first free candidate,
+  // and the figure, are the same as testing in the other order.
   std::vector<label_placement> place_in_order(const std::vector<std::size_t>& order) {
     const std::size_t n = targets_.size();
     std::vector<label_placement> out(n);
@@ -263,11 +283,12 @@ class placer {
       // First keep off the soft lines too; only when that finds no place, ignore them.
       const int passes = obstacles_.soft_segments.empty() ? 1 : 2;
       for (int pass = 0; pass < passes && !done; ++pass) {
-        const bool strict = pass == 0;
-        for (std::size_t c = 0; !done && c < candidates(i, c); ++c) {
-          const candidate& cand = cache_[i].candidates[c];
-          if (strict && !cand.ok_strict) continue;
-          const rect& box = cand.box;
+        const bool strict = pass == 0 && passes == 2;
+        for (std::size_t c = 0; !done && has_box(i, c); ++c) {
+          candidate_state& cand = cache_[i].boxes[c];
+          if (cand.fits == 0 || (strict && cand.off_soft == 0)) continue;
+          bool leader = false;
+          const rect box = box_at(i, c, leader);
           const rect near_box = grown(box, slack);
           if (placed_grid.any(near_box,
                               [&](std::size_t j) { return placed_boxes[j].overlaps(box); }) ||
@@ -277,7 +298,7 @@ class placer {
             continue;
           }
           point from{}, to{};
-          if (cand.leader) {
+          if (leader) {
             std::tie(from, to) = leader_ends(t, box);
             if (placed_grid.any_near(from, to, slack, [&](std::size_t j) {
                   return segment_hits(from, to, placed_boxes[j]);
@@ -285,17 +306,25 @@ class placer {
               continue;
             }
           }
+          if (cand.fits < 0) cand.fits = fits(i, box, leader) ? 1 : 0;
+          if (cand.fits == 0) continue;
+          if (strict) {
+            if (cand.off_soft < 0) cand.off_soft = on_soft_line(i, box, leader) ? 0 : 1;
+            if (cand.off_soft == 0) continue;
+          }
           auto& p = out[i];
           p.placed = true;
           p.box = box;
           p.baseline = {box.x, box.y + extents_[i].ascent};
-          p.leader = cand.leader;
+          p.leader = leader;
           p.leader_from = from;
           p.leader_to = to;
-          p.on_soft_line = !strict;
+          // Placed in the second pass: its box or leader crosses a soft line (the first pass
+          // found no place off them).
+          p.on_soft_line = passes == 2 && !strict;
           placed_grid.insert(placed_boxes.size(), box);
           placed_boxes.push_back(box);
-          if (cand.leader) {
+          if (leader) {
             leader_grid.insert(leaders.size(), segment_box(from, to));
             leaders.emplace_back(from, to);
           }
@@ -312,51 +341,51 @@ class placer {
   static constexpr double slack = 1;
 
   struct target_cache {
-    std::size_t rings = 0;              // rings looked at so far
-    bool exhausted = false;             // the next ring is beyond the reach of a leader
-    std::vector<candidate> candidates;  // those that pass the fixed tests, ring by ring
+    std::vector<candidate_state> boxes;  // of the boxes asked for so far, ring by ring
   };
 
-  // The number of candidates of target i known once candidate `c` is asked for: looks at further
-  // rings until there are more than `c` or no ring is left.
-  std::size_t candidates(std::size_t i, std::size_t c) {
-    auto& tc = cache_[i];
-    while (tc.candidates.size() <= c && !tc.exhausted) add_ring(i);
-    return tc.candidates.size();
+  // The ring of box c of a target, and its place in the ring.
+  [[nodiscard]] std::pair<std::size_t, std::size_t> ring_of(std::size_t c) const {
+    const std::size_t n0 = first_boxes_.size(), n1 = other_boxes_.size();
+    if (c < n0) return {0, c};
+    return {1 + (c - n0) / n1, (c - n0) % n1};
   }
 
-  void add_ring(std::size_t i) {
-    auto& tc = cache_[i];
+  // The distance from the point to the boxes of a ring.
+  [[nodiscard]] double ring_distance(std::size_t i, std::size_t ring) const {
+    const double d0 = targets_[i].radius + 1.5;
+    const double step = lh_ * 0.6;
+    return d0 + static_cast<double>(ring) * step;
+  }
+
+  // True when target i has a box c: its ring is within the reach of a leader (rings lie further
+  // out one after the other). Makes room for its state.
+  bool has_box(std::size_t i, std::size_t c) {
+    if (ring_distance(i, ring_of(c).first) > max_reach_) return false;
+    auto& boxes = cache_[i].boxes;
+    if (boxes.size() <= c) boxes.resize(c + 1);
+    return true;
+  }
+
+  // Box c of target i: on rings of growing distance around the point, in the directions of
+  // ring_angles() (the first ring has its own), each box centred on the ray so that its edge is at
+  // the ring's distance from the point; rings from 2 on need a leader.
+  [[nodiscard]] rect box_at(std::size_t i, std::size_t c, bool& leader) const {
     const auto& t = targets_[i];
     const auto& e = extents_[i];
     const double w = e.width, h = e.ascent + e.descent;
-    const double d0 = t.radius + 1.5;
-    const double step = lh_ * 0.6;
-    const std::size_t ring = tc.rings++;
-    const double d = d0 + static_cast<double>(ring) * step;
-    if (d > max_reach_) {
-      tc.exhausted = true;
-      return;
-    }
-    const bool leader = ring >= 2;
-    std::vector<rect> boxes;
-    for (double a : ring == 0 ? first_ring_ : other_rings_) {
-      const double ux = std::cos(a), uy = std::sin(a);
-      // Centre the box on the ray so that its edge is at distance d from the point.
-      const double to_edge = std::min(std::abs(ux) > 1e-12 ? (w / 2) / std::abs(ux) : 1e300,
-                                      std::abs(uy) > 1e-12 ? (h / 2) / std::abs(uy) : 1e300);
-      const double cx = t.at.x + ux * (d + to_edge), cy = t.at.y + uy * (d + to_edge);
-      boxes.push_back({cx - w / 2, cy - h / 2, w, h});
-      if (std::abs(uy) > 0.99) {
-        // Above or below: also flush left or right with the point, for points near an edge.
-        boxes.push_back({t.at.x - t.radius, cy - h / 2, w, h});
-        boxes.push_back({t.at.x + t.radius - w, cy - h / 2, w, h});
-      }
-    }
-    for (const rect& box : boxes) {
-      if (!fits(i, box, leader)) continue;
-      tc.candidates.push_back({box, leader, !on_soft_line(i, box, leader)});
-    }
+    const auto [ring, at] = ring_of(c);
+    const double d = ring_distance(i, ring);
+    leader = ring >= 2;
+    const ring_box& b = ring == 0 ? first_boxes_[at] : other_boxes_[at];
+    const point u = ring == 0 ? first_dirs_[b.angle] : other_dirs_[b.angle];
+    const double ux = u.x, uy = u.y;
+    const double to_edge = std::min(std::abs(ux) > 1e-12 ? (w / 2) / std::abs(ux) : 1e300,
+                                    std::abs(uy) > 1e-12 ? (h / 2) / std::abs(uy) : 1e300);
+    const double cx = t.at.x + ux * (d + to_edge), cy = t.at.y + uy * (d + to_edge);
+    if (b.flush == 1) return {t.at.x - t.radius, cy - h / 2, w, h};
+    if (b.flush == 2) return {t.at.x + t.radius - w, cy - h / 2, w, h};
+    return {cx - w / 2, cy - h / 2, w, h};
   }
 
   // The tests that do not depend on other labels, the soft lines excepted.
@@ -449,6 +478,8 @@ class placer {
   box_grid point_grid_;   // centres, one cell each
   double max_radius_ = 0;
   std::vector<double> first_ring_, other_rings_;
+  std::vector<ring_box> first_boxes_, other_boxes_;
+  std::vector<point> first_dirs_, other_dirs_;
   std::vector<target_cache> cache_;
 };
 
@@ -468,6 +499,31 @@ double cost(const std::vector<label_placement>& p, std::span<const label_target>
 }
 
 }  // namespace
+
+std::vector<double> label_areas(std::span<const label_target> targets, const plot::text_measurer& m,
+                                const plot::text_style& style) {
+  std::vector<double> areas;
+  areas.reserve(targets.size());
+  for (const auto& t : targets) {
+    const auto e = m.measure(t.text, style);
+    areas.push_back(e.width * (e.ascent + e.descent));
+  }
+  std::sort(areas.begin(), areas.end());
+  return areas;
+}
+
+// Placed boxes do not overlap and lie inside the panel less a point on each side, so together
+// they cover at most its area: counted with the smallest boxes first.
+std::size_t label_capacity(std::span<const double> sorted_areas, const rect& area) {
+  double room = std::max(0.0, area.width - 2) * std::max(0.0, area.height - 2);
+  std::size_t count = 0;
+  for (double a : sorted_areas) {
+    if (a > room) break;
+    room -= a;
+    ++count;
+  }
+  return count;
+}
 
 std::vector<label_placement> place_labels(std::span<const label_target> targets,
                                           const plot::text_measurer& m,

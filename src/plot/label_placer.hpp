@@ -49,6 +49,17 @@ struct label_obstacles {
   std::vector<std::pair<plot::point, plot::point>> soft_segments;
 };
 
+/// The areas of the labels' boxes (text width times line height), smallest first.
+[[nodiscard]] std::vector<double> label_areas(std::span<const label_target> targets,
+                                              const plot::text_measurer& m,
+                                              const plot::text_style& style);
+
+/// The most labels of these areas (label_areas()) that can lie inside `area` without
+/// overlapping: place_labels() places them all only when this is targets.size() (it tries no
+/// more than this many), so a caller can skip a placement that cannot place them all.
+[[nodiscard]] std::size_t label_capacity(std::span<const double> sorted_areas,
+                                         const plot::rect& area);
+
 /// Places a label for every target inside `area`. Leaders are at most 12 line heights long. A
 /// label that finds no free place is returned with placed = false (the caller enlarges the panel
 /// and tries again, or says which points went unlabelled).

@@ -63,6 +63,25 @@ expected<refit_summary> refit(std::span<const double> yi, std::span<const double
   return summarise(*r, model);
 }
 
+refit_summary summary_of(const loo_fit& f, std::size_t k, tau2_method method, model_kind model) {
+  refit_summary s;
+  s.k = k;
+  s.method = method;
+  s.estimate = f.estimate;
+  s.Q = f.Q;
+  s.Q_p = f.Q_p;
+  s.I2 = f.I2;
+  s.H2 = f.H2;
+  s.tau2 = f.tau2;
+  s.I2_tau2 = f.I2_tau2;
+  s.H2_tau2 = f.H2_tau2;
+  // pool_effects' note, word for word (model/pool.cpp); the common-effect summary has none.
+  if (model == model_kind::random && f.hksj_zero) {
+    s.notes.emplace_back("HKSJ: all estimates coincide, so the scaled SE is 0 (as metafor)");
+  }
+  return s;
+}
+
 bool pools_tables(const study_table& studies, const pool_options& options) {
   return options.method != pooling_method::inverse_variance && has_2x2_counts(studies);
 }

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "loo_fast.hpp"
 #include "srma/data/study_table.hpp"
 #include "srma/model/pool.hpp"
 #include "srma/sensitivity/refit_summary.hpp"
@@ -22,6 +23,10 @@ void all_but(std::span<const double> yi, std::span<const double> vi, std::size_t
 /// Fits `model` on (yi, vi) with `options` (no tau^2 CI) and summarises it.
 expected<refit_summary> refit(std::span<const double> yi, std::span<const double> vi,
                               const pool_options& options, model_kind model);
+
+/// The summary of a fit without one study from loo_fitter, as refit() summarises pool_effects()
+/// (`k`: the studies in the fit; `method`: the analysis' tau^2 estimator).
+refit_summary summary_of(const loo_fit& f, std::size_t k, tau2_method method, model_kind model);
 
 /// True when an analysis with `options` on `studies` pools 2x2 tables by Mantel-Haenszel or Peto
 /// (pool_2x2), so that its refits must too (metafor's leave1out.rma.mh, cumul.rma.peto, ...).

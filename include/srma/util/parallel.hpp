@@ -21,8 +21,10 @@ inline unsigned worker_count() { return std::max(1u, std::thread::hardware_concu
 
 template <typename Body>
 void parallel_for(std::size_t n, Body&& body, std::size_t min_parallel = 64) {
-  const unsigned workers = worker_count();
-  if (n < min_parallel || workers == 1) {
+  // Small n first: hardware_concurrency() reads a file under /sys on every call (glibc's
+  // get_nprocs), which costs more than a small loop of refits.
+  const unsigned workers = n < min_parallel ? 1 : worker_count();
+  if (workers == 1) {
     for (std::size_t i = 0; i < n; ++i) body(i);
     return;
   }
