@@ -76,4 +76,5 @@
 #include "srma/util/limits.hpp"
 #include "srma/util/parallel.hpp"
 #include "srma/util/text.hpp"
+#include "srma/util/text_column.hpp"
 #include "srma/util/version.hpp"
