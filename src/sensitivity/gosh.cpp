@@ -1,7 +1,13 @@
 // GOSH (metafor's gosh.rma) as a stream: every subset fitted, Gray-code enumeration with O(1)
 // updates of the common-effect / DerSimonian-Laird sums, fixed chunks of subsets spread over
 // threads, aggregation on the fly (srma/sensitivity/gosh_stream.hpp). gosh() collects every fit
-// through the same stream.
+// through the same stream, each written straight to its place in metafor's order.
+//
+// The exact enumeration under the common-effect and DL models runs in the vectorised kernel of
+// gosh_kernel.cpp (8 subsets at a time); ML and REML refit each subset with gosh_scoring.cpp's
+// allocation-free copy of the model layer's Fisher scoring; every other case (random subsets,
+// the other tau^2 estimators, ML/REML that need the fallback) goes one subset at a time through
+// engine::fit and engine::record below, which define what the kernel computes.
 //
 // Determinism whatever the number of threads: chunks are fixed by the number of subsets alone;
 // integer aggregates (histograms, counts, minima) are merged in any order; the sums of doubles
