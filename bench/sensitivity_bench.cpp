@@ -141,6 +141,7 @@ void bm_gosh_stream(benchmark::State& state) {
   state.SetLabel(state.range(1) ? "REML" : "DL");
   srma::gosh_stream_options g;
   g.max_subsets = std::uint64_t{1} << 40;
+  if (state.range(2) > 0) g.threads = static_cast<unsigned>(state.range(2));  // 0: all cores
   for (auto _ : state) {
     auto r = srma::gosh_stream(t.yi, t.vi, o, g);
     benchmark::DoNotOptimize(r);
@@ -148,9 +149,10 @@ void bm_gosh_stream(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations() * ((std::int64_t{1} << state.range(0)) - 1));
 }
 BENCHMARK(bm_gosh_stream)
-    ->Args({16, 0})
-    ->Args({20, 0})
-    ->Args({16, 1})
+    ->Args({16, 0, 0})
+    ->Args({16, 0, 1})
+    ->Args({20, 0, 0})
+    ->Args({16, 1, 0})
     ->Unit(benchmark::kMillisecond)
     ->UseRealTime();
 

@@ -249,9 +249,11 @@ expected<void> figure_size_args::apply(double dpi, double& w, double& h) const {
   return {};
 }
 
-expected<study_table> load_studies(const analysis_args& args) {
+expected<study_table> load_studies(const analysis_args& args,
+                                   std::optional<std::vector<std::string>> attributes) {
   auto ro = args.reading();
   if (!ro) return unexpected(ro.error());
+  ro->attributes = std::move(attributes);
   auto t = read_studies(args.file, *ro);
   if (!t) return t;
   for (const auto& n : t->notices) fmt::print(stderr, "srma: note: {}\n", n);

@@ -89,7 +89,10 @@ struct figure_size_args {
 [[nodiscard]] expected<void> set_favours(const std::string& favours, plot::forest_options& o);
 
 /// Reads the studies and prints input notices to stderr.
-expected<study_table> load_studies(const analysis_args& args);
+/// `attributes`: the columns to keep as study attributes (read_options::attributes; all when
+/// std::nullopt).
+expected<study_table> load_studies(
+    const analysis_args& args, std::optional<std::vector<std::string>> attributes = std::nullopt);
 
 /// The studies pooled as `srma pool` pools them: the options of args.pooling_for(studies), then
 /// pool_2x2 (Mantel-Haenszel or Peto for 2x2 counts when asked, inverse variance otherwise).

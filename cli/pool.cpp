@@ -19,7 +19,10 @@ struct pool_args : analysis_args {
 };
 
 int run_pool(const pool_args& args) {
-  auto studies = load_studies(args);
+  // Only the columns this command uses are kept: memory in proportion to them (issue 14).
+  std::vector<std::string> used;
+  if (!args.by.empty()) used.push_back(args.by);
+  auto studies = load_studies(args, std::move(used));
   if (!studies) return report_error(studies.error());
   auto options = args.pooling_for(*studies);
   if (!options) return report_error(options.error());

@@ -278,15 +278,24 @@ void reserve_attributes(study_table& out, const cells& csv, const std::vector<in
 }
 
 // Every column but the label as study attributes: the columns `used` does not hold first (file
-// order), then those it holds (file order), so effect columns can be moderators too.
-std::vector<int> attribute_order(const cells& csv, int label_col, const std::vector<int>& used) {
+// order), then those it holds (file order), so effect columns can be moderators too. When
+// `options.attributes` names the columns to keep, only those (and, with `keep_used`, the
+// columns of `used`: the counts Mantel-Haenszel and Peto pool from).
+std::vector<int> attribute_order(const cells& csv, int label_col, const std::vector<int>& used,
+                                 const read_options& options, bool keep_used) {
+  auto wanted = [&](int c, bool is_used) {
+    if (!options.attributes || (keep_used && is_used)) return true;
+    const auto& name = csv.header[static_cast<std::size_t>(c)];
+    return std::any_of(options.attributes->begin(), options.attributes->end(),
+                       [&](const std::string& n) { return detail::iequals(n, name); });
+  };
   std::vector<int> out;
   for (int pass = 0; pass < 2; ++pass) {
     for (std::size_t j = 0; j < csv.header.size(); ++j) {
       const int c = static_cast<int>(j);
       if (c == label_col) continue;
       const bool is_used = std::find(used.begin(), used.end(), c) != used.end();
-      if (is_used == (pass == 1)) out.push_back(c);
+      if (is_used == (pass == 1) && wanted(c, is_used)) out.push_back(c);
     }
   }
   return out;
@@ -1001,7 +1010,7 @@ expected<study_table> make_hr_table(const cells& csv, const read_options& option
   out.measure = effect_measure::hazard_ratio;
   out.kind = plan.forced.value_or(input_kind::hr_summaries);
   const int label_col = csv.find_column("study");
-  const std::vector<int> attr_cols = attribute_order(csv, label_col, plan.consumed);
+  const std::vector<int> attr_cols = attribute_order(csv, label_col, plan.consumed, options, false);
   out.effect_columns = column_names(csv, plan.consumed);
   for (int col : attr_cols) {
     out.attribute_names.push_back(csv.header[col]);
@@ -1509,7 +1518,7 @@ expected<study_table> make_table(const cells& csv, const read_options& options) 
   const int level_col = chosen->kind == input_kind::ratio_ci ? csv.find_column("ci_level") : -1;
   std::vector<int> used = cols;
   if (level_col >= 0) used.push_back(level_col);
-  const std::vector<int> attr_cols = attribute_order(csv, label_col, used);
+  const std::vector<int> attr_cols = attribute_order(csv, label_col, used, options, counts);
   out.effect_columns = column_names(csv, used);
   for (int c : attr_cols) {
     out.attribute_names.push_back(csv.header[c]);

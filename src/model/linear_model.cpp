@@ -2,15 +2,17 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <numbers>
+#include <vector>
 
 #include "regression_model.hpp"
 
 namespace srma {
 
-double linear_model::min_v() const {
-  double m = v_.empty() ? 1.0 : v_[0];
-  for (double x : v_) m = std::min(m, x);
+double linear_model::smallest(std::span<const double> v) {
+  double m = v.empty() ? 1.0 : v[0];
+  for (double x : v) m = std::min(m, x);
   return m;
 }
 
@@ -363,6 +365,90 @@ projection_stats regression_model::unweighted(bool with_v) const {
       compute(Eigen::ArrayXd::Ones(n), with_v ? Eigen::ArrayXd(vv / c) : Eigen::ArrayXd(), with_v);
   st.scale = c;
   return st;
+}
+
+// With a~ = s / (v + tau2) at each point, x and y centred at their plain means, the sums
+// S = sum a~ (1, x, x^2, y, xy) and T = sum a~^2 (1, x, x^2, y, xy, y^2) give the weighted least
+// squares line b1 = (Sxy - Sx ybar) / (Sxx - Sx xbar), b0 = ybar - b1 xbar (xbar = Sx / S0,
+// ybar = Sy / S0), y'P~P~y = sum a~^2 (y - b0 - b1 x)^2 expanded in the T sums, and tr P~ = S0 -
+// tr((X'A~X)^-1 X'A~^2X) = S0 - (Sxx T0 - 2 Sx Tx + S0 Txx) / (S0 Sxx - Sx^2).
+bool regression_model::line_scores(std::span<const double> xs, bool reml, std::span<double> us,
+                                   std::span<double> size) const {
+  if (!line_) return false;
+  const auto n = static_cast<Eigen::Index>(k());
+  const auto yv = y();
+  const auto vv = v();
+  const auto xcol = x_.col(1);
+  double mx = 0, my = 0;
+  for (Eigen::Index i = 0; i < n; ++i) {
+    mx += xcol[i];
+    my += yv[static_cast<std::size_t>(i)];
+  }
+  mx /= static_cast<double>(n);
+  my /= static_cast<double>(n);
+  const std::size_t m = xs.size();
+  // Sums per point, one array each so that the loop over the points vectorises.
+  std::vector<double> buf(13 * m, 0.0);
+  double* sc = buf.data();
+  double* s0 = sc + m;
+  double* sx = s0 + m;
+  double* sxx = sx + m;
+  double* sy = sxx + m;
+  double* sxy = sy + m;
+  double* t0 = sxy + m;
+  double* tx = t0 + m;
+  double* txx = tx + m;
+  double* ty = txx + m;
+  double* txy = ty + m;
+  double* tyy = txy + m;
+  for (std::size_t j = 0; j < m; ++j) sc[j] = min_v() + xs[j];
+  for (Eigen::Index i = 0; i < n; ++i) {
+    const double vi = vv[static_cast<std::size_t>(i)];
+    const double xi = xcol[i] - mx;
+    const double yi = yv[static_cast<std::size_t>(i)] - my;
+    const double xx = xi * xi, xy = xi * yi, yy = yi * yi;
+    for (std::size_t j = 0; j < m; ++j) {
+      const double a = sc[j] / (vi + xs[j]);
+      const double a2 = a * a;
+      s0[j] += a;
+      sx[j] += a * xi;
+      sxx[j] += a * xx;
+      sy[j] += a * yi;
+      sxy[j] += a * xy;
+      t0[j] += a2;
+      tx[j] += a2 * xi;
+      txx[j] += a2 * xx;
+      ty[j] += a2 * yi;
+      txy[j] += a2 * xy;
+      tyy[j] += a2 * yy;
+    }
+  }
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  for (std::size_t j = 0; j < m; ++j) {
+    const double xbar = sx[j] / s0[j];
+    const double ybar = sy[j] / s0[j];
+    const double cxx = sxx[j] - sx[j] * xbar;
+    const double num = sxx[j] * t0[j] - 2 * sx[j] * tx[j] + s0[j] * txx[j];
+    const double num_size = sxx[j] * t0[j] + std::fabs(2 * sx[j] * tx[j]) + s0[j] * txx[j];
+    if (!(cxx > 1e-8 * sxx[j]) || !(std::fabs(num) > 1e-8 * num_size)) {
+      us[j] = nan;
+      size[j] = nan;
+      continue;
+    }
+    const double b1 = (sxy[j] - sx[j] * ybar) / cxx;
+    const double b0 = ybar - b1 * xbar;
+    const double terms[6] = {tyy[j],          b0 * b0 * t0[j],  b1 * b1 * txx[j],
+                             -2 * b0 * ty[j], -2 * b1 * txy[j], 2 * b0 * b1 * tx[j]};
+    double ypp = 0, ypp_size = 0;
+    for (double t : terms) {
+      ypp += t;
+      ypp_size += std::fabs(t);
+    }
+    const double t = reml ? sc[j] * (s0[j] - num / (s0[j] * cxx)) : sc[j] * s0[j];
+    us[j] = ypp - t;
+    size[j] = ypp_size + sc[j] * (s0[j] + std::fabs(num / (s0[j] * cxx)));
+  }
+  return true;
 }
 
 scaled_q regression_model::scaled_rss(double tau2) const {

@@ -33,6 +33,7 @@
 #pragma once
 
 #include <Eigen/Dense>
+#include <span>
 
 #include "srma/model/linear_model.hpp"
 
@@ -52,6 +53,14 @@ class regression_model final : public linear_model {
   [[nodiscard]] scaled_q scaled_rss(double tau2) const override;
   [[nodiscard]] double logdet_xwx(double tau2) const override;
 
+  /// For the design [1, x] only (else false): the score of the likelihood scan at every
+  /// tau^2 of `xs`, u = y'P~P~y - s tr P~ (REML) or y'P~P~y - s sum a~ (ML), in one pass over
+  /// the studies (12 sums per point, the points vectorised), and in `size` the sum of the
+  /// magnitudes of the terms u is formed from, for the caller to judge cancellation; a point
+  /// whose sums lose more than half their digits (x nearly constant at its weights) gets NaN,
+  /// to be evaluated exactly.
+  [[nodiscard]] bool line_scores(std::span<const double> xs, bool reml, std::span<double> us,
+                                 std::span<double> size) const;
   /// The weighted least-squares fit at weights a, from the QR decomposition of sqrt(A) X.
   struct wls_fit {
     Eigen::VectorXd beta;   ///< (X'AX)^-1 X'Ay.

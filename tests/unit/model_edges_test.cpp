@@ -8,6 +8,8 @@
 // run there with threshold = tol = 1e-12 c^2, so they agree to about 1e-10; scale equivariance is
 // checked to 1e-9, since srma's tolerances scale with the data (tau2_control::rel_tol times the
 // harmonic mean of v) and the paths at c and at 1 differ only by the rounding of y c and v c^2.
+#include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <gtest/gtest.h>
 
 #include <chrono>
@@ -367,6 +369,59 @@ TEST(model_edges_test, a_maximum_at_zero_and_one_inside_are_both_reported) {
             std::string::npos)
       << e->notes[1];
   EXPECT_NE(e->notes[1].find("the other at tau^2 = 0.311105"), std::string::npos) << e->notes[1];
+}
+
+// A meta-regression whose REML likelihood has two maxima (tools/make_reference_bimodal_metareg.R:
+// the bimodal studies with a moderator x; optimize() on metafor's log-likelihood at fixed tau^2
+// between grid neighbours: 0.016342258643580989 (-10.683686804933483) and 0.82555591146241036
+// (-10.328200272811722, the larger, which metafor's REML also finds: 0.82555589917759276). The
+// scan of the design [1, x] runs in one pass over the studies (regression_model::line_scores):
+// it must find both, at any scale, and give the same as a design the closed form does not take
+// ([x, 1]: the QR path, point by point).
+TEST(model_edges_test, a_bimodal_meta_regression_is_found_by_the_scan) {
+  std::vector<double> yi, vi, xv;
+  for (const auto& r : read_rows("edges_bimodal_metareg.csv")) {
+    yi.push_back(num(r[1]));
+    vi.push_back(num(r[2]));
+    xv.push_back(num(r[3]));
+  }
+  std::map<std::string, std::vector<double>> ref;
+  for (const auto& r : read_rows("edges_bimodal_metareg_maxima.csv")) {
+    ref[r[0]].push_back(num(r[1]));
+  }
+  ASSERT_EQ(ref["maximum"].size(), 2u);
+  const std::size_t k = yi.size();
+  for (bool swapped : {false, true}) {
+    design_matrix x;
+    x.rows = k;
+    x.names = swapped ? std::vector<std::string>{"x", "intercept"}
+                      : std::vector<std::string>{"intercept", "x"};
+    for (int c = 0; c < 2; ++c) {
+      for (std::size_t i = 0; i < k; ++i) x.values.push_back((c == 0) != swapped ? 1.0 : xv[i]);
+    }
+    for (std::size_t i = 0; i < k; ++i) x.used.push_back(i);
+    for (double c : {1.0, 1e-100, 1e100}) {
+      SCOPED_TRACE(fmt::format("{} c = {}", swapped ? "[x, 1]" : "[1, x]", c));
+      std::vector<double> y, v;
+      for (std::size_t i = 0; i < k; ++i) {
+        y.push_back(yi[i] * c);
+        v.push_back(vi[i] * (c * c));
+      }
+      auto r = metareg(y, v, x, options_for(tau2_method::reml));
+      ASSERT_TRUE(r) << r.error().what();
+      EXPECT_TRUE(close(r->tau2, ref["maximum"][1] * c * c, 1e-7, 0));
+      EXPECT_TRUE(close(r->tau2, ref["metafor_reml"][0] * c * c, 1e-7, 0));
+      bool noted = false;
+      for (const auto& n : r->notes) {
+        if (n.find("REML likelihood has 2 local maxima") != std::string::npos) {
+          noted = true;
+          EXPECT_NE(n.find(fmt::format("{:.6g}", ref["maximum"][0] * c * c)), std::string::npos)
+              << n;
+        }
+      }
+      EXPECT_TRUE(noted) << fmt::format("{}", fmt::join(r->notes, " | "));
+    }
+  }
 }
 
 // Meta-regression at the edges: dat.bcg's log risk ratios on a moderator equal to

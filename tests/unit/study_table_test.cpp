@@ -38,6 +38,40 @@ TEST(study_table_test, hr_with_ci_gives_log_hr_and_se_from_ci_width) {
   EXPECT_EQ(t->line[0], 2);
 }
 
+// read_options::attributes keeps only the columns it names (ignoring case), in the usual order,
+// with their file column numbers; an empty list keeps none, and the numbers do not change. The
+// counts of 2x2 tables stay whatever the list, so Mantel-Haenszel can still pool them.
+TEST(study_table_test, attributes_keeps_only_the_columns_named) {
+  const std::string text =
+      "Study,HR,Lower,Upper,location,year\nA,0.5,0.25,1.0,pancreas,1990\nB,0.8,0.5,1.3,ileum,"
+      "2001\n";
+  auto all = from_text(text);
+  ASSERT_TRUE(all) << all.error().what();
+  EXPECT_EQ(all->attribute_names.size(), 5u);
+  read_options o;
+  o.attributes = std::vector<std::string>{"YEAR", "upper", "not_in_the_file"};
+  auto some = from_text(text, o);
+  ASSERT_TRUE(some) << some.error().what();
+  ASSERT_EQ(some->attribute_names, (std::vector<std::string>{"year", "Upper"}));
+  EXPECT_EQ(some->attribute_columns, (std::vector<int>{6, 4}));
+  EXPECT_EQ(some->attributes[0][1], "2001");
+  EXPECT_EQ(some->attributes[1][0], "1.0");
+  o.attributes = std::vector<std::string>{};
+  auto none = from_text(text, o);
+  ASSERT_TRUE(none);
+  EXPECT_TRUE(none->attribute_names.empty());
+  EXPECT_TRUE(none->attributes.empty());
+  EXPECT_EQ(none->yi, all->yi);
+  EXPECT_EQ(none->vi, all->vi);
+  EXPECT_EQ(none->study, all->study);
+  // 2x2 counts: kept (the other columns are not).
+  auto counts =
+      from_text("study,events_t,n_t,events_c,n_c,year\nA,3,20,6,21,1990\nB,4,30,9,28,1991\n", o);
+  ASSERT_TRUE(counts) << counts.error().what();
+  EXPECT_EQ(counts->attribute_names,
+            (std::vector<std::string>{"events_t", "n_t", "events_c", "n_c"}));
+}
+
 TEST(study_table_test, ci_level_column_changes_the_z) {
   auto t = from_text("study,or,lower,upper,ci_level\nA,2,1,4,90\nB,2,1,4,0.99\n");
   ASSERT_TRUE(t) << t.error().what();

@@ -136,6 +136,13 @@ struct read_options {
   /// The name of a generic effect (GEN) in reports and figures, e.g. "log response ratio";
   /// "" for "effect". Kept in study_table::measure_label.
   std::string measure_label;
+  /// The columns kept as study attributes (moderators, subgroups, columns of a forest plot):
+  /// std::nullopt keeps every column but the label; a list keeps those it names (ignoring
+  /// case; a name the file lacks is left for whatever uses it to report). The count columns of
+  /// 2x2 tables, proportions and rates are always kept (Mantel-Haenszel and Peto pool from
+  /// them). An analysis of a large file that names what it uses keeps memory proportional to
+  /// those columns (`srma pool` without --by keeps none).
+  std::optional<std::vector<std::string>> attributes;
 
   /// "" when usable, else what is wrong (ci_level strictly between 0 and 100, a valid
   /// zero-cell rule).

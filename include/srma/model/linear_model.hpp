@@ -74,7 +74,8 @@ struct scaled_q {
 /// A meta-analytic (meta-regression) model: estimates y, sampling variances v, design X.
 class linear_model {
  public:
-  linear_model(std::span<const double> y, std::span<const double> v) : y_(y), v_(v) {}
+  linear_model(std::span<const double> y, std::span<const double> v)
+      : y_(y), v_(v), min_v_(smallest(v)) {}
   virtual ~linear_model() = default;
   linear_model(const linear_model&) = delete;
   linear_model& operator=(const linear_model&) = delete;
@@ -104,8 +105,9 @@ class linear_model {
   /// k / sum(1/v), which the precise studies (those that decide the fit) dominate, computed
   /// without forming 1/v (so it neither overflows nor is swamped by one huge v).
   [[nodiscard]] double typical_v() const;
-  /// min_i v_i.
-  [[nodiscard]] double min_v() const;
+  /// min_i v_i (1 when there are no studies); kept from construction, as every scaled
+  /// functional needs it (found again on each call, it was a tenth of a REML fit's time).
+  [[nodiscard]] double min_v() const { return min_v_; }
   /// max_i v_i.
   [[nodiscard]] double max_v() const;
   /// Log-likelihood (ML or REML) at tau2, as metafor's ll.ML / ll.REML (REMLf = TRUE would add
@@ -113,7 +115,10 @@ class linear_model {
   [[nodiscard]] double log_likelihood(double tau2, bool reml) const;
 
  private:
+  static double smallest(std::span<const double> v);
+
   std::span<const double> y_, v_;
+  double min_v_;
 };
 
 /// The intercept-only model: X is a column of ones.
