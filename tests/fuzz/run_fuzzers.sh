@@ -7,6 +7,9 @@
 #   --build DIR   build folder (default build-fuzz), configured here with clang++-14
 #   --seconds N   fuzz each target for N seconds (default 10; .ci/run's stage)
 #   --runs N      fuzz each target for N executions instead (10000000 for the release runs)
+#   --timeout N   seconds one input may take before it counts as a hang (default 10; give more
+#                 to a long run at low priority beside other work, where a starved process can
+#                 exceed 10 s of wall time on an input that takes milliseconds)
 #   --keep DIR    keep the new inputs found in DIR/<target>/ (to merge into the corpus with
 #                 fuzz_<target> -merge=1 tests/fuzz/corpus/<target> DIR/<target>)
 #   TARGET...     only these targets (default: every tests/fuzz/<target>_fuzz.cpp)
@@ -20,6 +23,7 @@ cd "$(dirname "$0")/../.."
 build=build-fuzz
 seconds=10
 runs=""
+timeout=10
 keep=""
 targets=()
 while [ $# -gt 0 ]; do
@@ -27,6 +31,7 @@ while [ $# -gt 0 ]; do
     --build) build=$2; shift 2 ;;
     --seconds) seconds=$2; shift 2 ;;
     --runs) runs=$2; shift 2 ;;
+    --timeout) timeout=$2; shift 2 ;;
     --keep) keep=$2; shift 2 ;;
     -*) echo "run_fuzzers.sh: unknown option $1" >&2; exit 2 ;;
     *) targets+=("$1"); shift ;;
@@ -67,7 +72,7 @@ for t in "${targets[@]}"; do
   if [ -n "$runs" ]; then limit=(-runs="$runs"); fi
   log="$build/artifacts/$t.log"
   # New inputs go to the first folder; the committed corpus (second) is only read.
-  if "$build/tests/fuzz/fuzz_$t" "${limit[@]}" -max_len=4096 -timeout=10 -rss_limit_mb=2048 \
+  if "$build/tests/fuzz/fuzz_$t" "${limit[@]}" -max_len=4096 -timeout="$timeout" -rss_limit_mb=2048 \
       -print_final_stats=1 -artifact_prefix="$build/artifacts/$t/" \
       "$work/$t" "tests/fuzz/corpus/$t" >"$log" 2>&1; then
     execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")
