@@ -38,17 +38,23 @@ int run_pool(const pool_args& args) {
       out = full_report(*s);
     }
   } else {
-    auto r = pool_2x2(*studies, *options);
+    // The text report needs only the excluded rows afterwards: the labels are moved into the
+    // result, not copied (inverse variance; Mantel-Haenszel and Peto read the table's counts).
+    std::vector<excluded_study> excluded;
+    const bool consume = !args.json && options->method == pooling_method::inverse_variance;
+    if (consume) excluded = std::move(studies->excluded);
+    auto r = consume ? pool(std::move(*studies), *options) : pool_2x2(*studies, *options);
     if (!r) return report_error(r.error());
+    if (!consume) excluded = studies->excluded;
     if (args.json) {
       auto j = to_json(*r);
       j["input"] = input_json(*studies);
       out = j.dump(2) + "\n";
     } else {
       out = full_report(*r);
-      if (!studies->excluded.empty()) {
+      if (!excluded.empty()) {
         out += "\nLeft out of the analysis\n";
-        for (const auto& e : studies->excluded)
+        for (const auto& e : excluded)
           out += fmt::format("  - {} (line {}): {}\n", e.study, e.line, e.reason);
       }
     }

@@ -292,6 +292,17 @@ expected<pool_result> pool(const study_table& studies, const pool_options& optio
   return r;
 }
 
+expected<pool_result> pool(study_table&& studies, const pool_options& options) {
+  auto r = pool_effects(studies.yi, studies.vi, options, studies.measure, std::nullopt);
+  if (!r) return r;
+  r->study = std::move(studies.study);
+  r->source = std::move(studies.hr_source);
+  studies.study.clear();
+  studies.hr_source.clear();
+  r->measure_label = studies.measure_label;
+  return r;
+}
+
 expected<pool_result> pool(std::span<const double> yi, std::span<const double> vi,
                            const pool_options& options, effect_measure measure) {
   return pool_effects(yi, vi, options, measure, std::nullopt);

@@ -111,6 +111,25 @@ TEST(pool_test, weights_are_percentages_summing_to_100) {
   EXPECT_NEAR(std::accumulate(r->weight_random.begin(), r->weight_random.end(), 0.0), 100, 1e-10);
 }
 
+// pool(study_table&&) gives what pool(const study_table&) gives, with the labels moved out of
+// the table.
+TEST(pool_test, pooling_a_table_it_may_consume_gives_the_same_result) {
+  auto t = make_study_table(k_yi, k_vi);
+  ASSERT_TRUE(t);
+  t->study[0] = "Aronson 1948";
+  auto copied = pool(*t, metafor(tau2_method::reml));
+  ASSERT_TRUE(copied);
+  auto moved = pool(std::move(*t), metafor(tau2_method::reml));
+  ASSERT_TRUE(moved);
+  EXPECT_EQ(moved->study, copied->study);
+  EXPECT_EQ(moved->study[0], "Aronson 1948");
+  EXPECT_EQ(moved->random.estimate, copied->random.estimate);
+  EXPECT_EQ(moved->heterogeneity.tau2, copied->heterogeneity.tau2);
+  EXPECT_EQ(moved->weight_random, copied->weight_random);
+  EXPECT_TRUE(t->study.empty());  // NOLINT(bugprone-use-after-move): documented state
+  EXPECT_EQ(t->yi.size(), 13u);   // NOLINT(bugprone-use-after-move): the numbers stay
+}
+
 TEST(pool_test, q_based_and_tau2_based_i2_coincide_only_under_dl) {
   auto dl = pool(k_yi, k_vi, metafor(tau2_method::dl));
   EXPECT_REL(dl->heterogeneity.I2, dl->heterogeneity.I2_tau2, 1e-12);
