@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "srma/bias/small_study_bias.hpp"
+#include "srma/bias/trim_and_fill.hpp"
 #include "srma/model/subgroup.hpp"
 #include "test_util.hpp"
 
@@ -124,6 +125,37 @@ TEST(bias_test, too_few_studies_and_warnings) {
             "only 9 studies: tests for funnel-plot asymmetry have low power with fewer than 10 "
             "(Cochrane Handbook, section 13.3.5.4); interpret them with caution");
   EXPECT_TRUE(small_study_bias(t, preset_options(preset::metafor))->warnings.empty());
+}
+
+// small_study_bias passes trim-and-fill the side its own mixed Egger regression gives (metafor's
+// rule); the result must be trim_and_fill's with the side left to it, on data missing studies on
+// either side, under REML and the common-effect model, with Wald and HKSJ.
+TEST(bias_test, trim_and_fill_in_the_bias_summary_equals_it_run_alone) {
+  const auto t = bcg();
+  const std::vector<double> mirrored = [&] {
+    std::vector<double> m;
+    for (double y : t.yi) m.push_back(-y);
+    return m;
+  }();
+  for (const std::vector<double>* yi : {&t.yi, &mirrored}) {
+    for (bool common : {false, true}) {
+      for (bool hksj : {false, true}) {
+        auto o = preset_options(preset::metafor);
+        if (hksj) o.ci = ci_method::hksj;
+        if (common) o.model = model_choice::common;
+        auto table = make_study_table(*yi, t.vi);
+        ASSERT_TRUE(table);
+        auto all = small_study_bias(*table, o);
+        ASSERT_TRUE(all) << all.error().what();
+        auto alone = trim_and_fill(*yi, t.vi, o, trimfill_estimator::l0, std::nullopt);
+        ASSERT_TRUE(alone) << alone.error().what();
+        EXPECT_EQ(all->trimfill.side, alone->side);
+        EXPECT_EQ(all->trimfill.k0, alone->k0);
+        EXPECT_EQ(all->trimfill.estimate.estimate, alone->estimate.estimate);
+        EXPECT_EQ(all->trimfill.filled_yi, alone->filled_yi);
+      }
+    }
+  }
 }
 
 // Begg's test uses R's exact distribution of Kendall's statistic without ties: for n = 4 and
