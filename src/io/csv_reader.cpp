@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <cstring>
 #include <limits>
 #include <optional>
 #include <span>
@@ -139,15 +140,23 @@ error_location compact_csv::where(std::size_t row, std::size_t column) const {
   return {source, lines.at(row), static_cast<int>(column) + 1};
 }
 
-expected<compact_csv> parse_csv_compact(std::string_view text, std::string source) {
+namespace {
+
+// parse_csv_compact into `table`, the fields written back to back either appended to
+// table.text (`in_place` false) or over the text itself, which then is table.text (`in_place`
+// true): a field is never written past where it was read (separators, quotes, blanks and line
+// ends are dropped, never added), and the tokenizer has read a record before its fields are
+// written, so no byte is overwritten before it is read. In place, a file costs no second buffer
+// of its size, nor the copy into it (a fifth of `srma pool`'s time on 10^6 studies).
+expected<void> compact(std::string_view text, compact_csv& table, bool in_place) {
   if (text.size() > std::numeric_limits<std::uint32_t>::max()) {
     return fail(errc::csv_unreadable,
-                "the text is larger than 4 GiB, more than a study table can be", {source, 0, 0});
+                "the text is larger than 4 GiB, more than a study table can be",
+                {table.source, 0, 0});
   }
-  compact_csv table;
-  table.source = std::move(source);
-  // Fields are never longer than the text they come from: one allocation of each kind.
-  table.text.reserve(text.size());
+  char* out = in_place ? table.text.data() : nullptr;
+  std::size_t written = 0;
+  if (!in_place) table.text.reserve(text.size());  // fields are never longer than the text
   const std::size_t newlines = static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n'));
   table.lines.reserve(newlines + 1);
   auto sep = parse_records(
@@ -159,20 +168,45 @@ expected<compact_csv> parse_csv_compact(std::string_view text, std::string sourc
       [&](std::span<const std::string_view> fields, int line) {
         table.lines.push_back(line);
         for (auto f : fields) {
-          table.text.append(f);
-          table.ends.push_back(static_cast<std::uint32_t>(table.text.size()));
+          if (in_place) {
+            std::memmove(out + written, f.data(), f.size());
+            written += f.size();
+          } else {
+            table.text.append(f);
+            written = table.text.size();
+          }
+          table.ends.push_back(static_cast<std::uint32_t>(written));
         }
       });
   if (!sep) return unexpected(sep.error());
   table.separator = *sep;
-  table.text.shrink_to_fit();
+  if (in_place) {
+    table.text.resize(written);  // the capacity stays: its pages are in memory already
+  } else {
+    table.text.shrink_to_fit();
+  }
+  return {};
+}
+
+}  // namespace
+
+expected<compact_csv> parse_csv_compact(std::string_view text, std::string source) {
+  compact_csv table;
+  table.source = std::move(source);
+  if (auto ok = compact(text, table, false); !ok) return unexpected(ok.error());
   return table;
 }
 
 expected<compact_csv> read_csv_compact(const std::string& path) {
   auto text = read_file_text(path);
   if (!text) return unexpected(text.error());
-  return parse_csv_compact(*text, path);
+  compact_csv table;
+  table.source = path;
+  table.text = std::move(*text);
+  // The view stays valid: table.text is neither moved nor reallocated until compact returns.
+  const std::string_view view(table.text);
+  if (auto ok = compact(view, table, true); !ok) return unexpected(ok.error());
+  return table;
 }
 
 }  // namespace srma
