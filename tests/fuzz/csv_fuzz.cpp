@@ -1,8 +1,12 @@
 // File: tests/fuzz/csv_fuzz.cpp
 //
-// Fuzz target: the CSV tokenizer through both of its readers, parse_csv (a string per field) and
-// parse_csv_compact (one buffer). Besides crashes it checks what srma/io/compact_csv.hpp
-// promises: the two readers give the same table, or the same error.
+// Fuzz target: the CSV tokenizer through its readers, parse_csv (a string per field),
+// parse_csv_compact (one buffer) and read_csv_compact (which writes the fields over the file's
+// own text, read here from an in-memory file). Besides crashes it checks what
+// srma/io/compact_csv.hpp promises: the readers give the same table, or the same error.
+#include <sys/mman.h>
+#include <unistd.h>
+
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -17,6 +21,22 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   auto compact = srma::parse_csv_compact(in, "fuzz.csv");
   srma_fuzz::fuzz_check(csv.has_value() == compact.has_value(),
                         "parse_csv and parse_csv_compact disagree on success");
+  // The same bytes as a file, read in place.
+  static const int fd = memfd_create("fuzz_csv", 0);
+  if (fd >= 0 && ftruncate(fd, 0) == 0 && pwrite(fd, data, size, 0) == static_cast<ssize_t>(size)) {
+    auto in_place = srma::read_csv_compact("/proc/self/fd/" + std::to_string(fd));
+    srma_fuzz::fuzz_check(in_place.has_value() == compact.has_value(),
+                          "read_csv_compact and parse_csv_compact disagree on success");
+    if (in_place) {
+      srma_fuzz::fuzz_check(
+          in_place->header == compact->header && in_place->text == compact->text &&
+              in_place->ends == compact->ends && in_place->lines == compact->lines,
+          "read_csv_compact (in place) and parse_csv_compact differ");
+    } else {
+      srma_fuzz::fuzz_check(in_place.error().id == compact.error().id,
+                            "read_csv_compact and parse_csv_compact give different error ids");
+    }
+  }
   if (!csv) {
     srma_fuzz::fuzz_check(csv.error().id == compact.error().id,
                           "parse_csv and parse_csv_compact give different error ids");
