@@ -10,6 +10,7 @@
 
 #include "srma/io/csv.hpp"
 #include "srma/io/csv_stream.hpp"
+#include "srma/model/pool.hpp"
 #include "srma/model/pool_2x2.hpp"
 #include "srma/util/error_ids.hpp"
 #include "srma/util/parallel.hpp"
@@ -106,7 +107,9 @@ batch_result pool_one(const compact_csv& rows, std::string id, const batch_optio
           fmt::format("{}:{}: study '{}' left out: {}", rows.source, e.line, e.study, e.reason));
     }
   }
-  auto res = pool_2x2(*studies, o);
+  // The table is not needed afterwards: inverse variance takes its labels instead of copying.
+  auto res = o.method == pooling_method::inverse_variance ? pool(std::move(*studies), o)
+                                                          : pool_2x2(*studies, o);
   if (!res) {
     r.failure = res.error();
     return r;
