@@ -93,7 +93,13 @@ const box_info& info(prisma_box box) {
 
 // ---- reading ----------------------------------------------------------------------------------
 
-// A whole field as a count: digits, optionally grouped by commas in threes ("1,525").
+// The largest count read: no review screens 10^12 records, and with it no sum of counts (a list's
+// entries, the flow's checks: at most a few million terms) can overflow a long, which counts up
+// to LONG_MAX did (UBSan, fuzz run of 2026-12-02: two entries of 7.4e18 in one list).
+constexpr long k_max_count = 1'000'000'000'000;
+
+// A whole field as a count: digits, optionally grouped by commas in threes ("1,525"), at most
+// k_max_count.
 std::optional<long> parse_count(std::string_view s) {
   s = detail::trim(s);
   if (s.empty()) return std::nullopt;
@@ -114,6 +120,7 @@ std::optional<long> parse_count(std::string_view s) {
   long value = 0;
   auto [ptr, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), value);
   if (ec != std::errc() || ptr != digits.data() + digits.size()) return std::nullopt;
+  if (value > k_max_count) return std::nullopt;
   return value;
 }
 

@@ -449,6 +449,19 @@ TEST(prisma_test, error_count_not_a_non_negative_integer) {
             "or NA when the box is not reported)");
 }
 
+// Counts are at most 10^12, so that no sum of them overflows (fuzz run of 2026-12-02: a list of
+// two entries of 7,392,056,057,518,532,925 overflowed its sum, undefined behaviour).
+TEST(prisma_test, counts_above_10_to_the_12_are_refused) {
+  EXPECT_EQ(error_of("database_results,box2,1000000000001\n"),
+            "[srma.review.E603] prisma.csv:2:3: count '1000000000001' for database_results is not "
+            "a non-negative integer (write a whole number such as 1525, or NA when the box is not "
+            "reported)");
+  EXPECT_EQ(error_of("database_results,box2,1000000000000\n"), "no error");
+  EXPECT_NE(error_of("database_specific_results,box2,\"PubMed, 7392056057518532925; Embase, "
+                     "7392056057518532925\"\n"),
+            "no error");
+}
+
 TEST(prisma_test, error_malformed_list) {
   EXPECT_EQ(error_of("dbr_excluded,box9,\"Single-arm study 29\"\n"),
             "[srma.review.E604] prisma.csv:2:3: dbr_excluded: entry 'Single-arm study 29' of "
