@@ -62,23 +62,32 @@ model_estimate infer(double est, double se, double level, double df) {
 
 }  // namespace
 
-expected<pool_result> pool_effects(std::span<const double> yi, std::span<const double> vi,
-                                   const pool_options& opt, effect_measure measure,
-                                   std::optional<double> fixed_tau2, bool with_tau2_ci) {
+namespace {
+
+// The checks pool_effects() makes before it fits.
+expected<void> check_pool_input(std::span<const double> yi, std::span<const double> vi,
+                                const pool_options& opt) {
   if (auto msg = opt.validate(); !msg.empty()) return fail(errc::model_bad_options, msg);
   if (auto bad = check_effects(yi, vi); !bad) return unexpected(bad.error());
+  if (yi.empty()) return fail(errc::model_too_few_studies, "no studies to pool");
+  return {};
+}
+
+// pool_effects() on r.yi and r.vi, checked by check_pool_input, filling in the rest of `r` (the
+// result owns its studies' data from the start, so that pool(study_table&&) can move them in
+// instead of copying). On an error r.yi and r.vi are as they were.
+expected<void> fit_owned(pool_result& r, const pool_options& opt, effect_measure measure,
+                         std::optional<double> fixed_tau2, bool with_tau2_ci) {
+  const std::span<const double> yi = r.yi;
+  const std::span<const double> vi = r.vi;
   const std::size_t k = yi.size();
-  if (k == 0) return fail(errc::model_too_few_studies, "no studies to pool");
   const double kd = static_cast<double>(k);
   const double level = opt.level;
 
-  pool_result r;
   r.k = k;
   r.measure = measure;
   r.level = level;
   r.options = opt;
-  r.yi.assign(yi.begin(), yi.end());
-  r.vi.assign(vi.begin(), vi.end());
 
   // ---- common effect: w = 1/v, summed as w~ = s / v, s = min v (see the file comment) -------
   double s_ce = vi[0];
@@ -236,8 +245,10 @@ expected<pool_result> pool_effects(std::span<const double> yi, std::span<const d
   re.pi_upper = pim == pi_method::none ? k_nan : mu_re + pi_half;
 
   detail::choose_model(r, k);
-  return r;
+  return {};
 }
+
+}  // namespace
 
 namespace detail {
 
@@ -283,6 +294,19 @@ double pool_result::reported_i2() const {
   return options.i2 == i2_definition::q_based ? heterogeneity.I2 : heterogeneity.I2_tau2;
 }
 
+expected<pool_result> pool_effects(std::span<const double> yi, std::span<const double> vi,
+                                   const pool_options& opt, effect_measure measure,
+                                   std::optional<double> fixed_tau2, bool with_tau2_ci) {
+  if (auto ok = check_pool_input(yi, vi, opt); !ok) return unexpected(ok.error());
+  pool_result r;
+  r.yi.assign(yi.begin(), yi.end());
+  r.vi.assign(vi.begin(), vi.end());
+  if (auto ok = fit_owned(r, opt, measure, fixed_tau2, with_tau2_ci); !ok) {
+    return unexpected(ok.error());
+  }
+  return r;
+}
+
 expected<pool_result> pool(const study_table& studies, const pool_options& options) {
   auto r = pool_effects(studies.yi, studies.vi, options, studies.measure, std::nullopt);
   if (!r) return r;
@@ -293,13 +317,26 @@ expected<pool_result> pool(const study_table& studies, const pool_options& optio
 }
 
 expected<pool_result> pool(study_table&& studies, const pool_options& options) {
-  auto r = pool_effects(studies.yi, studies.vi, options, studies.measure, std::nullopt);
-  if (!r) return r;
-  r->study = std::move(studies.study);
-  r->source = std::move(studies.hr_source);
+  if (auto ok = check_pool_input(studies.yi, studies.vi, options); !ok) {
+    return unexpected(ok.error());
+  }
+  // The estimates and variances move into the result too (no copy of 2 x 8 bytes per study),
+  // and back on an error.
+  pool_result r;
+  r.yi = std::move(studies.yi);
+  r.vi = std::move(studies.vi);
+  if (auto ok = fit_owned(r, options, studies.measure, std::nullopt, true); !ok) {
+    studies.yi = std::move(r.yi);
+    studies.vi = std::move(r.vi);
+    return unexpected(ok.error());
+  }
+  studies.yi.clear();
+  studies.vi.clear();
+  r.study = std::move(studies.study);
+  r.source = std::move(studies.hr_source);
   studies.study.clear();
   studies.hr_source.clear();
-  r->measure_label = studies.measure_label;
+  r.measure_label = studies.measure_label;
   return r;
 }
 

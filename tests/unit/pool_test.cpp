@@ -126,8 +126,34 @@ TEST(pool_test, pooling_a_table_it_may_consume_gives_the_same_result) {
   EXPECT_EQ(moved->random.estimate, copied->random.estimate);
   EXPECT_EQ(moved->heterogeneity.tau2, copied->heterogeneity.tau2);
   EXPECT_EQ(moved->weight_random, copied->weight_random);
-  EXPECT_TRUE(t->study.empty());  // NOLINT(bugprone-use-after-move): documented state
-  EXPECT_EQ(t->yi.size(), 13u);   // NOLINT(bugprone-use-after-move): the numbers stay
+  EXPECT_EQ(moved->yi, copied->yi);
+  EXPECT_EQ(moved->vi, copied->vi);
+  // NOLINTBEGIN(bugprone-use-after-move): the documented state after a success
+  EXPECT_TRUE(t->study.empty());
+  EXPECT_TRUE(t->yi.empty());
+  EXPECT_TRUE(t->vi.empty());
+  EXPECT_EQ(t->line.size(), 13u);  // what the result does not take stays
+  // NOLINTEND(bugprone-use-after-move)
+}
+
+// On an error the table is as it was: the estimates and variances that were moved into the
+// fit come back. REML with one small step allowed and no fallback does not converge
+// (srma.model.E303).
+TEST(pool_test, a_table_it_may_consume_is_unchanged_when_pooling_fails) {
+  auto t = make_study_table(k_yi, k_vi);
+  ASSERT_TRUE(t);
+  auto o = metafor(tau2_method::reml);
+  o.control.max_iter = 1;
+  o.control.step_adj = 0.01;
+  o.control.fallback = {};
+  auto moved = pool(std::move(*t), o);
+  ASSERT_FALSE(moved);
+  EXPECT_EQ(moved.error().id, "srma.model.E303");
+  // NOLINTBEGIN(bugprone-use-after-move): documented state after an error
+  EXPECT_EQ(t->yi, k_yi);
+  EXPECT_EQ(t->vi, k_vi);
+  EXPECT_EQ(t->study.size(), 13u);
+  // NOLINTEND(bugprone-use-after-move)
 }
 
 TEST(pool_test, q_based_and_tau2_based_i2_coincide_only_under_dl) {
