@@ -47,6 +47,16 @@ void bm_pool_one_k10(benchmark::State& state) {
 }
 BENCHMARK(bm_pool_one_k10)->Unit(benchmark::kMicrosecond);
 
+// The same with the header analysed once, as pool_batch reads its meta-analyses.
+void bm_pool_one_k10_prepared(benchmark::State& state) {
+  auto csv = srma::parse_csv_compact(batch_text(1), "b.csv");
+  const auto o = options();
+  srma::study_table_maker maker(o.reading);
+  maker.prepare(*csv);
+  for (auto _ : state) benchmark::DoNotOptimize(srma::pool_one(*csv, "m0", o, maker));
+}
+BENCHMARK(bm_pool_one_k10_prepared)->Unit(benchmark::kMicrosecond);
+
 void bm_batch(benchmark::State& state) {
   const auto path = std::filesystem::temp_directory_path() /
                     ("srma_batch_bench_" + std::to_string(getpid()) + ".csv");

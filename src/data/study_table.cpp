@@ -1390,7 +1390,22 @@ display_context study_table::display() const { return display_context_from_vi(me
 
 namespace {
 
-expected<study_table> make_table(const cells& csv, const read_options& options) {
+// What make_table decides from the header and the options alone, before it reads a row: the
+// column set (or the hazard-ratio plan), the measure and the label, level and attribute
+// columns. A batch of meta-analyses that share one header makes this once (study_table_maker).
+struct table_plan {
+  std::optional<hr_plan> hr;  // set: the rows are read by make_hr_table
+  const column_set* chosen = nullptr;
+  std::vector<int> cols;
+  effect_measure measure = effect_measure::generic;
+  bool counts = false;
+  int label_col = -1;
+  int level_col = -1;
+  std::vector<int> attr_cols;
+  std::vector<std::string> effect_columns;
+};
+
+expected<table_plan> plan_table(const cells& csv, const read_options& options) {
   if (auto msg = options.validate(); !msg.empty()) {
     return fail(options.zero_cells.validate().empty() ? errc::input_bad_ci_level
                                                       : errc::input_bad_zero_cells,
@@ -1417,7 +1432,11 @@ expected<study_table> make_table(const cells& csv, const read_options& options) 
   {
     auto route = hr_route(csv, options, found, found_cols);
     if (!route) return unexpected(route.error());
-    if (*route) return make_hr_table(csv, options, **route);
+    if (*route) {
+      table_plan plan;
+      plan.hr = std::move(**route);
+      return plan;
+    }
   }
   if (options.kind) {
     for (std::size_t s = 0; s < found.size(); ++s) {
@@ -1478,9 +1497,6 @@ expected<study_table> make_table(const cells& csv, const read_options& options) 
   }
 
   // 2. The effect measure.
-  study_table out;
-  out.source = csv.source;
-  out.kind = chosen->kind;
   effect_measure measure = effect_measure::generic;
   auto conflict = [&](std::string_view allowed) -> unexpected {
     return fail(errc::input_measure_mismatch,
@@ -1513,18 +1529,40 @@ expected<study_table> make_table(const cells& csv, const read_options& options) 
       if (!kind_fits(chosen->kind, measure)) return conflict(allowed_measures(chosen->kind));
       break;
   }
+  // 3. Label, level and attribute columns.
+  table_plan plan;
+  plan.chosen = chosen;
+  plan.cols = std::move(cols);
+  plan.measure = measure;
+  plan.counts = is_count_kind(chosen->kind);
+  plan.label_col = csv.find_column("study");
+  plan.level_col = chosen->kind == input_kind::ratio_ci ? csv.find_column("ci_level") : -1;
+  std::vector<int> used = plan.cols;
+  if (plan.level_col >= 0) used.push_back(plan.level_col);
+  plan.attr_cols = attribute_order(csv, plan.label_col, used, options, plan.counts);
+  plan.effect_columns = column_names(csv, used);
+  return plan;
+}
+
+// make_table's reading of the rows by `plan` (made by plan_table from the same header and
+// options).
+expected<study_table> fill_table(const cells& csv, const read_options& options,
+                                 const table_plan& plan) {
+  if (plan.hr) return make_hr_table(csv, options, *plan.hr);
+  const column_set* const chosen = plan.chosen;
+  const std::vector<int>& cols = plan.cols;
+  const effect_measure measure = plan.measure;
+  const bool counts = plan.counts;
+  const int label_col = plan.label_col;
+  const int level_col = plan.level_col;
+  const std::vector<int>& attr_cols = plan.attr_cols;
+  study_table out;
+  out.source = csv.source;
+  out.kind = chosen->kind;
   out.measure = measure;
   out.measure_label = options.measure_label;
-  const bool counts = is_count_kind(chosen->kind);
   if (counts) out.zero_cells = options.zero_cells;
-
-  // 3. Label, level and attribute columns.
-  const int label_col = csv.find_column("study");
-  const int level_col = chosen->kind == input_kind::ratio_ci ? csv.find_column("ci_level") : -1;
-  std::vector<int> used = cols;
-  if (level_col >= 0) used.push_back(level_col);
-  const std::vector<int> attr_cols = attribute_order(csv, label_col, used, options, counts);
-  out.effect_columns = column_names(csv, used);
+  out.effect_columns = plan.effect_columns;
   for (int c : attr_cols) {
     out.attribute_names.push_back(csv.header[c]);
     out.attribute_columns.push_back(c + 1);
@@ -1820,7 +1858,49 @@ expected<study_table> make_table(const cells& csv, const read_options& options) 
   return out;
 }
 
+expected<study_table> make_table(const cells& csv, const read_options& options) {
+  auto plan = plan_table(csv, options);
+  if (!plan) return unexpected(plan.error());
+  return fill_table(csv, options, *plan);
+}
+
 }  // namespace
+
+struct study_table_maker::impl {
+  read_options options;
+  // The header the plan is for, and where its errors point.
+  std::string source;
+  std::vector<std::string> header;
+  int header_line = 0;
+  expected<table_plan> plan = table_plan{};
+  bool planned = false;
+};
+
+study_table_maker::study_table_maker(read_options options) : impl_(std::make_unique<impl>()) {
+  impl_->options = std::move(options);
+}
+study_table_maker::~study_table_maker() = default;
+study_table_maker::study_table_maker(study_table_maker&&) noexcept = default;
+study_table_maker& study_table_maker::operator=(study_table_maker&&) noexcept = default;
+
+void study_table_maker::prepare(const compact_csv& csv) {
+  impl_->source = csv.source;
+  impl_->header = csv.header;
+  impl_->header_line = csv.header_line;
+  impl_->plan = plan_table(cells(csv), impl_->options);
+  impl_->planned = true;
+}
+
+expected<study_table> study_table_maker::make(const compact_csv& csv) const {
+  const impl& m = *impl_;
+  // Another header (or none prepared): the plain path, so the result never depends on the cache.
+  if (!m.planned || csv.header != m.header || csv.source != m.source ||
+      csv.header_line != m.header_line) {
+    return make_table(cells(csv), m.options);
+  }
+  if (!m.plan) return unexpected(m.plan.error());
+  return fill_table(cells(csv), m.options, *m.plan);
+}
 
 expected<study_table> make_study_table(const csv_table& csv, const read_options& options) {
   return make_table(cells(csv), options);

@@ -76,11 +76,14 @@ std::string batch_options::validate() const {
   return pooling.validate();
 }
 
-batch_result pool_one(const compact_csv& rows, std::string id, const batch_options& options) {
+namespace {
+
+// pool_one() of the table read from `rows`.
+batch_result pool_read(const compact_csv& rows, std::string id, const batch_options& options,
+                       expected<study_table> studies) {
   batch_result r;
   r.id = std::move(id);
   r.line = rows.lines.empty() ? 0 : rows.lines.front();
-  auto studies = make_study_table(rows, options.reading);
   if (!studies) {
     r.failure = studies.error();
     return r;
@@ -134,6 +137,17 @@ batch_result pool_one(const compact_csv& rows, std::string id, const batch_optio
   return r;
 }
 
+}  // namespace
+
+batch_result pool_one(const compact_csv& rows, std::string id, const batch_options& options) {
+  return pool_read(rows, std::move(id), options, make_study_table(rows, options.reading));
+}
+
+batch_result pool_one(const compact_csv& rows, std::string id, const batch_options& options,
+                      const study_table_maker& maker) {
+  return pool_read(rows, std::move(id), options, maker.make(rows));
+}
+
 expected<batch_summary> pool_batch(const std::string& path, const batch_options& given,
                                    const batch_sink& sink, const batch_control& control) {
   if (auto msg = given.validate(); !msg.empty()) {
@@ -171,6 +185,9 @@ expected<batch_summary> pool_batch(const std::string& path, const batch_options&
   step.rows.separator = in->separator();
   step.rows.header = in->header();
   step.rows.header_line = in->header_line();
+  // Every meta-analysis has the file's header: it is analysed once.
+  study_table_maker maker(options.reading);
+  maker.prepare(step.rows);
   std::vector<batch_result> results;
   batch_summary summary;
   batch_progress progress;
@@ -186,7 +203,7 @@ expected<batch_summary> pool_batch(const std::string& path, const batch_options&
     detail::parallel_for(
         step.groups.size(),
         [&](std::size_t g) {
-          results[g] = pool_one(step.slice(step.groups[g]), step.groups[g].id, options);
+          results[g] = pool_one(step.slice(step.groups[g]), step.groups[g].id, options, maker);
         },
         2);
     for (const auto& r : results) {

@@ -4,7 +4,8 @@
 // of every command that takes a study file). The first byte chooses the measure and the
 // missing-value policy. Checks that the two table forms
 // (csv_table and compact_csv) give the same studies or the same error, as study_table.hpp says,
-// and that every study read has a finite yi and a finite vi > 0.
+// that a study_table_maker prepared with the header reads the same as make_study_table (the
+// path of batches), and that every study read has a finite yi and a finite vi > 0.
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
@@ -28,6 +29,25 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   srma_fuzz::fuzz_check(compact.has_value(), "compact reader fails where parse_csv succeeds");
   auto studies = srma::make_study_table(*csv, options);
   auto studies2 = srma::make_study_table(*compact, options);
+  srma::study_table_maker maker(options);
+  maker.prepare(*compact);
+  auto studies3 = maker.make(*compact);
+  srma_fuzz::fuzz_check(studies3.has_value() == studies2.has_value(),
+                        "study_table_maker and make_study_table disagree on success");
+  if (!studies3) {
+    srma_fuzz::fuzz_check(studies3.error().what() == studies2.error().what(),
+                          "study_table_maker gives another error than make_study_table");
+  } else {
+    srma_fuzz::fuzz_check(studies3->study == studies2->study && studies3->yi == studies2->yi &&
+                              studies3->vi == studies2->vi && studies3->line == studies2->line &&
+                              studies3->notices == studies2->notices &&
+                              studies3->attribute_names == studies2->attribute_names &&
+                              studies3->effect_columns == studies2->effect_columns &&
+                              studies3->measure == studies2->measure &&
+                              studies3->kind == studies2->kind &&
+                              studies3->excluded.size() == studies2->excluded.size(),
+                          "study_table_maker reads another table than make_study_table");
+  }
   srma_fuzz::fuzz_check(studies.has_value() == studies2.has_value(),
                         "the two study readers disagree on success");
   if (!studies) {

@@ -3,6 +3,9 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <filesystem>
+#include <string>
+#include <vector>
 
 #include "test_util.hpp"
 
@@ -270,6 +273,104 @@ TEST(study_table_test, in_memory_tables_validate) {
             "[srma.input.E205] vi[1] is -0.1, but must be finite and > 0");
   EXPECT_EQ(make_study_table({0.1}, {0.1, 0.2}).error().id, "srma.input.E213");
   EXPECT_EQ(make_study_table({0.1, 0.2}, {0.1, 0.1}, {"a", "a"}).error().id, "srma.input.E207");
+}
+
+// ---- study_table_maker: the header analysed once (batches) ----------------------------------
+
+// Every part of two tables, for the maker's promise "exactly what make_study_table gives".
+void expect_same_table(const expected<study_table>& a, const expected<study_table>& b,
+                       const std::string& what) {
+  ASSERT_EQ(a.has_value(), b.has_value()) << what;
+  if (!a) {
+    EXPECT_EQ(a.error().what(), b.error().what()) << what;
+    return;
+  }
+  EXPECT_EQ(a->source, b->source) << what;
+  EXPECT_EQ(a->measure, b->measure) << what;
+  EXPECT_EQ(a->kind, b->kind) << what;
+  EXPECT_EQ(a->measure_label, b->measure_label) << what;
+  EXPECT_EQ(a->study, b->study) << what;
+  EXPECT_EQ(a->label_as_given, b->label_as_given) << what;
+  EXPECT_EQ(a->yi, b->yi) << what;
+  EXPECT_EQ(a->vi, b->vi) << what;
+  EXPECT_EQ(a->line, b->line) << what;
+  EXPECT_EQ(a->sample_size, b->sample_size) << what;
+  EXPECT_EQ(a->zero_cell_corrected, b->zero_cell_corrected) << what;
+  EXPECT_EQ(a->hr_source, b->hr_source) << what;
+  EXPECT_EQ(a->o_minus_e, b->o_minus_e) << what;
+  EXPECT_EQ(a->v, b->v) << what;
+  EXPECT_EQ(a->effect_columns, b->effect_columns) << what;
+  EXPECT_EQ(a->attribute_names, b->attribute_names) << what;
+  EXPECT_EQ(a->attribute_columns, b->attribute_columns) << what;
+  ASSERT_EQ(a->attributes.size(), b->attributes.size()) << what;
+  for (std::size_t c = 0; c < a->attributes.size(); ++c) {
+    ASSERT_EQ(a->attributes[c].size(), b->attributes[c].size()) << what;
+    for (std::size_t i = 0; i < a->attributes[c].size(); ++i) {
+      EXPECT_EQ(a->attributes[c][i], b->attributes[c][i]) << what;
+    }
+  }
+  ASSERT_EQ(a->excluded.size(), b->excluded.size()) << what;
+  for (std::size_t i = 0; i < a->excluded.size(); ++i) {
+    EXPECT_EQ(a->excluded[i].study, b->excluded[i].study) << what;
+    EXPECT_EQ(a->excluded[i].line, b->excluded[i].line) << what;
+    EXPECT_EQ(a->excluded[i].reason, b->excluded[i].reason) << what;
+  }
+  EXPECT_EQ(a->notices, b->notices) << what;
+}
+
+// Every study file of the examples and of the validation data, under several reading options
+// (the measure named or not, the input kind forced, missing rows excluded, attributes kept or
+// not): the prepared maker reads each as make_study_table does, errors included.
+TEST(study_table_maker_test, reads_every_bundled_file_as_make_study_table) {
+  std::vector<read_options> variants(5);
+  variants[1].missing = missing_policy::exclude;
+  variants[2].measure = effect_measure::hazard_ratio;
+  variants[3].kind = input_kind::two_by_two;
+  variants[4].attributes = std::vector<std::string>{};
+  int files = 0, tables = 0;
+  for (const char* dir : {"/examples", "/tests/validation/data"}) {
+    for (const auto& entry :
+         std::filesystem::recursive_directory_iterator(std::string(SRMA_SOURCE_DIR) + dir)) {
+      if (entry.path().extension() != ".csv") continue;
+      auto csv = read_csv_compact(entry.path().string());
+      if (!csv) continue;
+      ++files;
+      for (const auto& o : variants) {
+        study_table_maker maker(o);
+        maker.prepare(*csv);
+        auto plain = make_study_table(*csv, o);
+        if (plain) ++tables;
+        expect_same_table(maker.make(*csv), plain, entry.path().string());
+      }
+    }
+  }
+  EXPECT_GT(files, 40);
+  EXPECT_GT(tables, 60);  // most files are study files, read under most options
+}
+
+// A table with another header than the prepared one, or a maker never prepared, is read the
+// plain way; an error of the header comes back for every table, the same as make_study_table's.
+TEST(study_table_maker_test, another_header_or_none_prepared_reads_the_plain_way) {
+  auto a = parse_csv_compact("study,yi,vi\nA,0.1,0.01\nB,0.2,0.02\n", "a.csv");
+  auto b = parse_csv_compact("study,events_t,n_t,events_c,n_c\nA,1,10,2,10\n", "a.csv");
+  auto c = parse_csv_compact("study,yi,vi\nA,0.1,0.01\n", "c.csv");  // another source
+  auto bad = parse_csv_compact("study,x,y\nA,1,2\n", "a.csv");
+  ASSERT_TRUE(a && b && c && bad);
+  study_table_maker unprepared;
+  expect_same_table(unprepared.make(*a), make_study_table(*a), "unprepared");
+  study_table_maker maker;
+  maker.prepare(*a);
+  expect_same_table(maker.make(*b), make_study_table(*b), "2x2 after yi/vi");
+  expect_same_table(maker.make(*c), make_study_table(*c), "another source");
+  auto t = maker.make(*a);
+  ASSERT_TRUE(t);
+  EXPECT_EQ(t->yi, (std::vector<double>{0.1, 0.2}));
+  study_table_maker failing;
+  failing.prepare(*bad);
+  auto e = failing.make(*bad);
+  ASSERT_FALSE(e);
+  EXPECT_EQ(e.error().id, errc::input_no_column_set);
+  expect_same_table(failing.make(*bad), make_study_table(*bad), "no column set");
 }
 
 }  // namespace

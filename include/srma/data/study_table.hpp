@@ -49,6 +49,7 @@
 //   studies->study[0], studies->yi[0]);
 #pragma once
 
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
@@ -217,6 +218,35 @@ struct study_table {
 /// csv_table of the same text).
 [[nodiscard]] expected<study_table> make_study_table(const compact_csv& csv,
                                                      const read_options& options = {});
+
+/// `make_study_table` for many tables cut from one file with one header (the meta-analyses of a
+/// batch, model/batch.hpp): the header is analysed once, by `prepare`, instead of once per
+/// table (the column sets, the measure, the label and attribute columns took a third of the
+/// time of reading ten studies). `make` gives exactly what `make_study_table(csv, options)`
+/// gives, for any `csv`: a table with another header than the prepared one is read the plain
+/// way. `make` is const and may be called from several threads at once after `prepare`.
+///
+///     srma::study_table_maker maker(options);
+///     maker.prepare(first);  // any table with the batch's header
+///     for (const auto& t : tables) auto studies = maker.make(t);
+class study_table_maker {
+ public:
+  explicit study_table_maker(read_options options = {});
+  ~study_table_maker();
+  study_table_maker(study_table_maker&&) noexcept;
+  study_table_maker& operator=(study_table_maker&&) noexcept;
+  study_table_maker(const study_table_maker&) = delete;
+  study_table_maker& operator=(const study_table_maker&) = delete;
+
+  /// Analyses the header (and source name and header line) of `csv` for later tables.
+  void prepare(const compact_csv& csv);
+  /// `make_study_table(csv, options)`.
+  [[nodiscard]] expected<study_table> make(const compact_csv& csv) const;
+
+ private:
+  struct impl;
+  std::unique_ptr<impl> impl_;
+};
 
 /// `read_csv_compact` followed by `make_study_table`: a file of 10^6 studies is read in well
 /// under a second and in about its own size of memory besides the study table.

@@ -117,6 +117,10 @@ struct batch_control {
 /// `srma pool` pools a file of those rows. Never fails: errors go to batch_result::failure.
 [[nodiscard]] batch_result pool_one(const compact_csv& rows, std::string id,
                                     const batch_options& options);
+/// The same, reading `rows` with `maker` (made with `options.reading` and prepared with the
+/// batch's header), which analyses the header once for the whole batch: the same result.
+[[nodiscard]] batch_result pool_one(const compact_csv& rows, std::string id,
+                                    const batch_options& options, const study_table_maker& maker);
 
 /// The CSV header of batch results: the id column's name, k, estimate, se, ci_lower, ci_upper,
 /// pi_lower, pi_upper, tau2, tau2_ci_lower, tau2_ci_upper, Q, I2, model, notes, error.
