@@ -60,10 +60,6 @@ model_estimate infer(double est, double se, double level, double df) {
   return m;
 }
 
-}  // namespace
-
-namespace {
-
 // The checks pool_effects() makes before it fits.
 expected<void> check_pool_input(std::span<const double> yi, std::span<const double> vi,
                                 const pool_options& opt) {
