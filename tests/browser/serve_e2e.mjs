@@ -348,6 +348,10 @@ try {
     check(false, 'the near-duplicate makes an uncertain pair for the dedup page');
   }
   await cleo.page.goto('/signin');
+  // The names come from /api/signin after the page loads, and the first one takes the focus:
+  // wait for both, or the screenshot can catch the page before them (seen once in a clean run).
+  await cleo.page.waitForFunction(() => document.querySelectorAll('#signin-names button').length > 0 &&
+      document.activeElement && document.activeElement.closest('#signin-names') !== null);
   await shot(cleo.page, 'signin_local');
   check(dialogs.length === 0, 'no script from a record ever ran (no dialog)', dialogs);
 } catch (e) {
