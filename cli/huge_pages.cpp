@@ -31,7 +31,9 @@ void* allocate(std::size_t n) {
     if (n >= k_huge_page) {
       // Whole huge pages: a block of 2 MiB multiples at a 2 MiB boundary, so that none of it
       // is left on 4 KiB pages at its ends (an unaligned 4 MB vector had a quarter of its pages
-      // there). At most 2 MiB of address space more; the hint's failure changes nothing.
+      // there). The price: up to 2 MiB more per block, of address space and, once its last huge
+      // page is touched, of memory (`srma pool` of 10^6 studies: 96 -> 100 MB peak). The hint's
+      // failure changes nothing.
       const std::size_t rounded = (n + k_huge_page - 1) & ~(k_huge_page - 1);
       if (rounded >= n) p = std::aligned_alloc(k_huge_page, rounded);
       if (p != nullptr) (void)madvise(p, rounded, MADV_HUGEPAGE);
