@@ -46,7 +46,7 @@ expected<regression_test> regression(std::span<const double> yi, std::span<const
     o.model = model_choice::common;
     o.ci = ci_method::hksj;
   }
-  auto fit = metareg(yi, vi, d, o);
+  auto fit = metareg(yi, vi, d, o, metareg_output::coefficients);
   if (!fit) return unexpected(fit.error());
   regression_test t;
   t.predictor = name;

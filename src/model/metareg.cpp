@@ -194,7 +194,8 @@ expected<void> design_studies(std::span<const double> yi, std::span<const double
 }
 
 expected<metareg_result> metareg(std::span<const double> yi, std::span<const double> vi,
-                                 const design_matrix& design, const pool_options& options) {
+                                 const design_matrix& design, const pool_options& options,
+                                 metareg_output output) {
   if (auto msg = options.validate(); !msg.empty()) return fail(errc::model_bad_options, msg);
   // yi and vi of the whole table the design was built from: take the studies it kept.
   std::vector<double> y_kept, v_kept;
@@ -298,13 +299,18 @@ expected<metareg_result> metareg(std::span<const double> yi, std::span<const dou
     r.QM = {k_nan, 0, k_nan, k_nan};
   }
 
+  r.QE_df = kd - pd;
+  if (output == metareg_output::coefficients) {
+    r.QE = r.QE_p = r.I2 = r.H2 = r.I2_tau2 = r.H2_tau2 = r.R2 = k_nan;
+    return r;
+  }
+
   // Residual heterogeneity: QE at w = 1/v; I^2 and H^2 Q-based, and tau^2-based as metafor
   // (the common-effect model has tau^2 = 0, so its tau^2-based I^2 is 0 and H^2 is 1).
   // From the scaled functionals (linear_model.hpp): QE = QE~ / s0, tr P = tr P~ / s0, s0 = min v,
   // so I^2 = (QE~ - df s0) / QE~ and v~ = df / tr P = df s0 / tr P~.
   const auto st0 = model.scaled_at(0.0);
   r.QE = std::max(0.0, st0.rss / st0.scale);
-  r.QE_df = kd - pd;
   r.QE_p = detail::pchisq_upper(r.QE, r.QE_df);
   r.I2 = st0.rss > 0 ? std::max(0.0, 100 * (st0.rss - r.QE_df * st0.scale) / st0.rss) : 0.0;
   r.H2 = r.QE / r.QE_df;

@@ -116,7 +116,7 @@ expected<permtest_result> permutation_test(std::span<const double> yi, std::span
       if (!z) return unexpected(z.error());
       s.coef_stat = {*z};
     } else {
-      auto r = metareg(y, vi, *d, options);
+      auto r = metareg(y, vi, *d, options, metareg_output::coefficients);
       if (!r) return unexpected(r.error());
       for (const auto& c : r->coefficients) s.coef_stat.push_back(c.statistic);
       s.qm = r->QM.statistic;

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
+
 #include "srma/bias/small_study_bias.hpp"
 #include "srma/bias/trim_and_fill.hpp"
 #include "srma/model/subgroup.hpp"
@@ -110,6 +112,46 @@ TEST(metareg_test, too_few_studies_for_the_coefficients) {
   EXPECT_EQ(fit.error().what(),
             "[srma.model.E301] meta-regression with 2 coefficients needs more than 2 studies "
             "(k = 2)");
+}
+
+// metareg_output::coefficients is the same fit without the heterogeneity statistics and R^2:
+// every coefficient, the covariance, tau^2 and QM equal the full fit's bit for bit (the same
+// arithmetic), and what it leaves out is NaN rather than a stale or zero value.
+TEST(metareg_test, coefficients_only_output_equals_the_full_fit_where_it_reports) {
+  auto t = bcg();
+  std::vector<std::string> mods = {"ablat", "alloc"};
+  auto d = build_design(t, mods);
+  ASSERT_TRUE(d) << d.error().what();
+  for (auto model : {model_choice::random, model_choice::common}) {
+    for (auto ci : {ci_method::z, ci_method::hksj}) {
+      auto o = preset_options(preset::metafor);
+      o.model = model;
+      o.ci = ci;
+      auto full = metareg(t.yi, t.vi, *d, o);
+      auto part = metareg(t.yi, t.vi, *d, o, metareg_output::coefficients);
+      ASSERT_TRUE(full && part);
+      ASSERT_EQ(part->coefficients.size(), full->coefficients.size());
+      for (std::size_t j = 0; j < full->coefficients.size(); ++j) {
+        const auto& a = full->coefficients[j];
+        const auto& b = part->coefficients[j];
+        EXPECT_EQ(a.name, b.name);
+        EXPECT_EQ(a.estimate, b.estimate);
+        EXPECT_EQ(a.se, b.se);
+        EXPECT_EQ(a.p, b.p);
+        EXPECT_EQ(a.ci_lower, b.ci_lower);
+        EXPECT_EQ(a.ci_upper, b.ci_upper);
+      }
+      EXPECT_EQ(part->vcov, full->vcov);
+      EXPECT_EQ(part->tau2, full->tau2);
+      EXPECT_EQ(part->QM.statistic, full->QM.statistic);
+      EXPECT_EQ(part->QM.p, full->QM.p);
+      EXPECT_EQ(part->QE_df, full->QE_df);
+      EXPECT_FALSE(std::isnan(full->QE) || std::isnan(full->I2) || std::isnan(full->R2));
+      EXPECT_TRUE(std::isnan(part->QE) && std::isnan(part->QE_p) && std::isnan(part->I2) &&
+                  std::isnan(part->H2) && std::isnan(part->I2_tau2) && std::isnan(part->H2_tau2) &&
+                  std::isnan(part->R2));
+    }
+  }
 }
 
 TEST(bias_test, too_few_studies_and_warnings) {

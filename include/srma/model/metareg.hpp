@@ -113,13 +113,25 @@ struct metareg_result {
   std::vector<std::string> notes;
 };
 
+/// How much of a metareg_result metareg() fills in.
+enum class metareg_output {
+  full,          ///< Everything.
+  coefficients,  ///< The coefficients, their covariance, the omnibus test QM, tau^2 and notes;
+                 ///< QE and its p, I^2, H^2 (both kinds) and R^2 are NaN. For callers that use
+                 ///< only the coefficients (the regression tests for small-study effects,
+                 ///< permutation tests, simulations): R^2 alone is a second fit, of the model
+                 ///< without moderators.
+};
+
 /// Fits the meta-regression of yi on `x`. With options.model == common, tau^2 = 0 (fixed-effects
 /// meta-regression); otherwise tau^2 by options.tau2. options.ci selects Wald or HKSJ (Knapp &
 /// Hartung 2003) inference. yi and vi are either the design's rows or the whole study table the
 /// design was built from (then the studies x.used are taken). Errors: srma.input.E213 (lengths),
-/// srma.model.E301 (k <= p), E303 (no convergence), E304 (rank).
+/// srma.model.E301 (k <= p), E303 (no convergence), E304 (rank). `output` leaves out what the
+/// caller does not need (metareg_output).
 [[nodiscard]] expected<metareg_result> metareg(std::span<const double> yi,
                                                std::span<const double> vi, const design_matrix& x,
-                                               const pool_options& options);
+                                               const pool_options& options,
+                                               metareg_output output = metareg_output::full);
 
 }  // namespace srma
