@@ -6,6 +6,7 @@
 
 #include "commands.hpp"
 #include "common.hpp"
+#include "srma/plot/backend.hpp"
 #include "srma/util/error_ids.hpp"
 #include "srma/util/text.hpp"
 #include "srma/util/version.hpp"
@@ -43,6 +44,10 @@ int main(int argc, char** argv) {
   }
   try {
     return action ? action() : srma::cli::exit_code::usage;
+  } catch (const srma::plot::backend_error& e) {
+    // The figure module could not be loaded (cli/figures.cpp): a figure was asked for, so the
+    // command fails as any other output error does, before it writes anything.
+    return srma::cli::report_error(e.error());
   } catch (const std::exception& e) {
     fmt::print(stderr, "srma: internal error: {}\n", e.what());
     return srma::cli::exit_code::internal;

@@ -34,6 +34,8 @@ foreach(_c ${SRMA_BUILT_COMPONENTS})
 endforeach()
 if(TARGET srma_cli)
   install(TARGETS srma_cli RUNTIME DESTINATION "${CMAKE_INSTALL_BINDIR}")
+  # The program's figure module (cli/figures.cpp looks for it here, relative to the program).
+  install(TARGETS srma_figures LIBRARY DESTINATION "${CMAKE_INSTALL_LIBDIR}/srma")
 endif()
 
 configure_package_config_file("${PROJECT_SOURCE_DIR}/cmake/srmaConfig.cmake.in"

@@ -10,6 +10,7 @@
 #include <filesystem>
 
 #include "backends.hpp"
+#include "srma/plot/backend.hpp"
 #include "srma/util/error_ids.hpp"
 #include "srma/util/text.hpp"
 
@@ -62,7 +63,11 @@ std::string render_svg(const drawing& d) { return detail::write_svg(d); }
 expected<std::string> render(const drawing& d, image_format format, const render_options& options) {
   if (auto msg = options.validate(); !msg.empty()) return fail(errc::plot_bad_options, msg);
   if (format == image_format::svg) return detail::write_svg(d);
-  return detail::render_with_cairo(d, format, options.dpi);
+  try {
+    return backend().render(d, format, options.dpi);
+  } catch (const backend_error& e) {
+    return unexpected(e.error());
+  }
 }
 
 namespace {
@@ -100,7 +105,12 @@ expected<std::vector<std::string>> save_pages(std::span<const drawing> pages,
   }
   if (auto msg = options.validate(); !msg.empty()) return fail(errc::plot_bad_options, msg);
   if (*format == image_format::pdf) {
-    auto bytes = detail::render_pdf_pages(pages);
+    expected<std::string> bytes = std::string();
+    try {
+      bytes = backend().render_pages(pages);
+    } catch (const backend_error& e) {
+      return unexpected(e.error());
+    }
     if (!bytes) return unexpected(bytes.error());
     if (auto ok = write_file(path, *bytes); !ok) return unexpected(ok.error());
     return std::vector<std::string>{path};

@@ -1,10 +1,10 @@
-// Text measurement with Pango, independent of any output surface.
+// Text measurement with Pango (through the backend), independent of any output surface.
 #include "srma/plot/text_measure.hpp"
 
 #include <map>
 #include <tuple>
 
-#include "pango_text.hpp"
+#include "srma/plot/backend.hpp"
 
 namespace srma::plot {
 
@@ -15,19 +15,27 @@ rect text_extents::box_at(point at, text_anchor anchor) const {
   return {at.x + start, at.y - ascent, width, ascent + descent};
 }
 
+// The measurer's state lives in the backend (a Pango context; srma/plot/backend.hpp), which
+// the srma program loads on first use.
 struct text_measurer::impl {
   std::string family;
-  detail::g_ptr<PangoContext> context;
+  const backend_functions* backend = nullptr;
+  void* state = nullptr;
   // Layouts measure the same strings many times (axis labels, widths tried twice): cache them.
   mutable std::map<std::tuple<std::string, double, bool>, text_extents> cache;
+
+  impl() = default;
+  impl(const impl&) = delete;
+  impl& operator=(const impl&) = delete;
+  ~impl() {
+    if (state != nullptr) backend->delete_measurer(state);
+  }
 };
 
 text_measurer::text_measurer(std::string family) : impl_(std::make_unique<impl>()) {
   impl_->family = std::move(family);
-  // Pango's shared font map (the one the Cairo renderer uses too): fontconfig loads its font
-  // list once per process, and what it caches stays reachable rather than leaking per measurer.
-  impl_->context.reset(pango_font_map_create_context(pango_cairo_font_map_get_default()));
-  detail::configure_pango_context(impl_->context.get());
+  impl_->backend = &backend();
+  impl_->state = impl_->backend->new_measurer(impl_->family.c_str());
 }
 
 text_measurer::~text_measurer() = default;
@@ -39,9 +47,7 @@ const std::string& text_measurer::family() const { return impl_->family; }
 text_extents text_measurer::measure(std::string_view text, const text_style& style) const {
   auto key = std::make_tuple(std::string(text), style.size, style.bold);
   if (auto it = impl_->cache.find(key); it != impl_->cache.end()) return it->second;
-  auto layout = detail::make_pango_layout(impl_->context.get(), impl_->family, text, style);
-  const auto m = detail::measure_pango_layout(layout.get());
-  text_extents e{m.width, m.ascent, m.descent};
+  const text_extents e = impl_->backend->measure(impl_->state, text, style);
   impl_->cache.emplace(std::move(key), e);
   return e;
 }

@@ -153,6 +153,13 @@ done
 [ -x "$prefix/bin/srma" ] || fail "$prefix/bin/srma is not executable"
 version=$("$prefix/bin/srma" --version 2>&1) || fail "the installed CLI does not run: $version"
 pass "the prefix holds the headers, libsrma_core.a/.so, bin/srma ($version) and srmaConfig.cmake"
+# The installed program finds its figure module (lib/srma/srma-figures.so) relative to itself,
+# also after the prefix was moved.
+[ -e "$prefix/$libdir/srma/srma-figures.so" ] || fail "the prefix has no $libdir/srma/srma-figures.so"
+"$prefix/bin/srma" prisma "$src/examples/gepnet-ptr/prisma.csv" -o "$work/installed_prisma.png" \
+  >/dev/null 2>"$work/installed_prisma.err" ||
+  fail "the installed CLI cannot draw: $(cat "$work/installed_prisma.err")"
+pass "the installed CLI draws a PNG through lib/srma/srma-figures.so"
 
 if find "$prefix/include" -name '*.cpp' -o -path '*/detail/*' | grep -q .; then
   fail "the prefix holds sources or private headers: $(find "$prefix/include" -name '*.cpp' -o -path '*/detail/*')"

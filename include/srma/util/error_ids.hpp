@@ -65,6 +65,7 @@ inline constexpr char plot_too_small[] = "srma.plot.E505";
 inline constexpr char plot_render_failed[] = "srma.plot.E506";
 inline constexpr char plot_bad_data[] = "srma.plot.E507";
 inline constexpr char plot_not_drawable[] = "srma.plot.E508";
+inline constexpr char plot_no_backend[] = "srma.plot.E509";
 
 // ---- srma.review: PRISMA counts and quality scores ---------------------------------------------
 inline constexpr char prisma_missing_columns[] = "srma.review.E601";
