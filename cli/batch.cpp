@@ -14,6 +14,7 @@
 #include "commands.hpp"
 #include "common.hpp"
 #include "srma/util/error_ids.hpp"
+#include "srma/util/parallel.hpp"
 
 namespace srma::cli {
 namespace {
@@ -164,10 +165,19 @@ int run_batch(const batch_args& args) {
   };
 
   std::string chunk;
+  std::vector<std::string> lines;
   auto sink = [&](std::span<const batch_result> rows) -> expected<void> {
     start();
+    // The step's records are formatted on every core (in input order, as they are written).
+    lines.assign(rows.size(), std::string());
+    detail::parallel_for(
+        rows.size(),
+        [&](std::size_t i) {
+          lines[i] = json ? batch_json_line(rows[i], o.id_column) : batch_csv_row(rows[i]);
+        },
+        256);
     chunk.clear();
-    for (const auto& r : rows) chunk += json ? batch_json_line(r, o.id_column) : batch_csv_row(r);
+    for (const auto& line : lines) chunk += line;
     put(chunk);
     std::fflush(out);  // each step ends at a whole record
     if (write_failed) {

@@ -2,6 +2,7 @@
 // meta-analyses at a time on every core, each step handed on in input order.
 #include "srma/model/batch.hpp"
 
+#include <fmt/compile.h>
 #include <fmt/format.h>
 
 #include <cmath>
@@ -52,12 +53,6 @@ struct step_rows {
     return out;
   }
 };
-
-std::string number(double x) {
-  if (std::isnan(x)) return "NA";
-  if (std::isinf(x)) return x > 0 ? "Inf" : "-Inf";
-  return fmt::format("{}", x);
-}
 
 nlohmann::json json_number(double x) {
   if (!std::isfinite(x)) return nullptr;
@@ -276,15 +271,45 @@ std::string batch_csv_header(std::string_view id_column) {
 }
 
 std::string batch_csv_row(const batch_result& r) {
+  // Into one buffer, without a string per number: formatting was a sixth of `srma batch`'s CPU
+  // time (10^4 rows: 2.7 us each with a fmt::format per field).
   const bool ok = !r.failure;
-  std::string notes;
-  for (const auto& n : r.notes) notes += (notes.empty() ? "" : " | ") + n;
-  return fmt::format("{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n", format_csv_field(r.id),
-                     ok ? fmt::format("{}", r.k) : "NA", number(r.estimate), number(r.se),
-                     number(r.ci_lower), number(r.ci_upper), number(r.pi_lower), number(r.pi_upper),
-                     number(r.tau2), number(r.tau2_ci_lower), number(r.tau2_ci_upper), number(r.Q),
-                     number(r.I2), ok ? std::string(to_string(r.model)) : "NA",
-                     format_csv_field(notes), ok ? "" : format_csv_field(r.failure->what()));
+  fmt::memory_buffer b;
+  auto out = std::back_inserter(b);
+  auto put = [&](double x) {
+    b.push_back(',');
+    if (std::isnan(x)) {
+      b.append(std::string_view("NA"));
+    } else if (std::isinf(x)) {
+      b.append(std::string_view(x > 0 ? "Inf" : "-Inf"));
+    } else {
+      fmt::format_to(out, FMT_COMPILE("{}"), x);  // compiled: no format string parsed per number
+    }
+  };
+  const std::string id = format_csv_field(r.id);
+  b.append(id);
+  b.push_back(',');
+  if (ok) {
+    fmt::format_to(out, FMT_COMPILE("{}"), r.k);
+  } else {
+    b.append(std::string_view("NA"));
+  }
+  for (double x : {r.estimate, r.se, r.ci_lower, r.ci_upper, r.pi_lower, r.pi_upper, r.tau2,
+                   r.tau2_ci_lower, r.tau2_ci_upper, r.Q, r.I2}) {
+    put(x);
+  }
+  b.push_back(',');
+  b.append(ok ? to_string(r.model) : std::string_view("NA"));
+  b.push_back(',');
+  if (!r.notes.empty()) {
+    std::string notes;
+    for (const auto& n : r.notes) notes += (notes.empty() ? "" : " | ") + n;
+    b.append(format_csv_field(notes));
+  }
+  b.push_back(',');
+  if (!ok) b.append(format_csv_field(r.failure->what()));
+  b.push_back('\n');
+  return fmt::to_string(b);
 }
 
 std::string batch_json_line(const batch_result& r, std::string_view id_column) {

@@ -11,6 +11,7 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <limits>
 #include <random>
 
 #include "srma/model/pool_2x2.hpp"
@@ -194,6 +195,34 @@ TEST(batch_test, csv_numbers_read_back_to_the_same_doubles) {
   const std::string json = batch_json_line(results[7], "trial");
   EXPECT_EQ(json.substr(0, 35), "{\"trial\":\"t7\",\"k\":null,\"estimate\":n") << json;
   fs::remove(f.path);
+}
+
+// Every field of a result row as written: shortest round-trip numbers, NA for NaN, Inf and -Inf,
+// an id, notes and an error quoted where CSV needs it (written by hand: what batch_csv_row()
+// wrote before it formatted into one buffer, for the same result).
+TEST(batch_test, csv_row_fields_exactly) {
+  batch_result r;
+  r.id = "trial \"7\", arm 2";
+  r.k = 12;
+  r.model = model_kind::common;
+  r.estimate = -0.1;
+  r.se = 1.0 / 3;
+  r.ci_lower = -1e-300;
+  r.ci_upper = 12345678901234567.0;
+  r.pi_lower = -std::numeric_limits<double>::infinity();
+  r.pi_upper = std::numeric_limits<double>::infinity();
+  r.tau2 = 0;
+  r.Q = 3.5e-5;
+  r.I2 = 100;
+  r.notes = {"first, with a comma", "second"};
+  EXPECT_EQ(batch_csv_row(r),
+            "\"trial \"\"7\"\", arm 2\",12,-0.1,0.3333333333333333,-1e-300,1.2345678901234568e+16,"
+            "-Inf,Inf,0,NA,NA,3.5e-05,100,common,\"first, with a comma | second\",\n");
+  batch_result f;
+  f.id = "x";
+  f.failure = error{"srma.input.E205", "bad, very", {}, {}};
+  EXPECT_EQ(batch_csv_row(f),
+            "x,NA,NA,NA,NA,NA,NA,NA,NA,NA,NA,NA,NA,NA,,\"[srma.input.E205] bad, very\"\n");
 }
 
 TEST(batch_test, rows_of_an_id_must_be_together) {
