@@ -1,7 +1,7 @@
 // The srma program's figure backend (srma/plot/backend.hpp): Cairo and Pango live in a module,
-// srma-figures.so, loaded the first time a command measures or renders text. Linked in, their 30
+// srma-figures.so, loaded the first time a command measures or renders text. Linked in, their 33
 // shared libraries (GLib's type system among them) were loaded and initialised at every start,
-// about half of the program's start-up, also by the many commands that draw nothing.
+// 13 of its 31 ms of CPU, also by the many commands that draw nothing.
 //
 // Defining srma::plot::backend() here replaces srma::plot's own definition at link time (it lives
 // in an archive member of its own, src/plot/backend_linked.cpp, that nothing else refers to), so
